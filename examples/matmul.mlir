@@ -1,0 +1,62 @@
+// The GEMM of TileLang's autotuning guide, C = A * B, as a tl template.
+//
+// M, N, K are problem sizes, given when the kernel is instantiated
+// (instantiate=M=4096,N=4096,K=4096); block_M, block_N, block_K, num_stages
+// and threads are the tuned knobs. Their allowed values bound what any
+// config may set; `configs` is the guide's space (2*2*2*2*2 = 32 configs).
+//
+//   tl-opt examples/matmul.mlir
+//   tl-opt examples/matmul.mlir \
+//     --tl-expand-configs="instantiate=M=4096,N=4096,K=4096 target=sm_90a"
+
+tl.func @matmul(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
+                %B: memref<?x?xf16> {tl.shape = ["K", "N"]},
+                %C: memref<?x?xf16> {tl.shape = ["M", "N"]})
+    attributes {
+      params = [
+        #tl.param<"M" : index>,
+        #tl.param<"N" : index>,
+        #tl.param<"K" : index>,
+        #tl.param<"block_M" : index = 128 in [16, 32, 64, 128, 256]>,
+        #tl.param<"block_N" : index = 128 in [16, 32, 64, 128, 256]>,
+        #tl.param<"block_K" : index = 32 in [16, 32, 64, 128]>,
+        #tl.param<"num_stages" : index = 3 in [1, 2, 3, 4, 5]>,
+        #tl.param<"threads" : index = 128 in [64, 128, 256, 512]>
+      ],
+      configs = #tl.product<{
+        block_M = [64, 128], block_N = [64, 128], block_K = [32, 64],
+        num_stages = [2, 3], threads = [128, 256]
+      }>
+    } {
+  %c0 = arith.constant 0 : index
+  %M = tl.param "M" : index
+  %N = tl.param "N" : index
+  %K = tl.param "K" : index
+  %block_M = tl.param "block_M" : index
+  %block_N = tl.param "block_N" : index
+  %block_K = tl.param "block_K" : index
+  %num_stages = tl.param "num_stages" : index
+  %threads = tl.param "threads" : index
+
+  %grid_x = tl.ceildiv %N, %block_N : index
+  %grid_y = tl.ceildiv %M, %block_M : index
+  tl.kernel (%bx, %by) in (%grid_x, %grid_y) threads %threads {
+    %A_s = tl.alloc_shared(%block_M, %block_K) : memref<?x?xf16, #tl.memory<shared>>
+    %B_s = tl.alloc_shared(%block_K, %block_N) : memref<?x?xf16, #tl.memory<shared>>
+    %C_f = tl.alloc_fragment(%block_M, %block_N) : memref<?x?xf32, #tl.memory<fragment>>
+    tl.clear %C_f : memref<?x?xf32, #tl.memory<fragment>>
+
+    %row = arith.muli %by, %block_M : index
+    %col = arith.muli %bx, %block_N : index
+    %k_tiles = tl.ceildiv %K, %block_K : index
+    tl.pipelined %ko = %c0 to %k_tiles num_stages %num_stages {
+      %k = arith.muli %ko, %block_K : index
+      tl.copy %A[%row, %k] to %A_s : memref<?x?xf16>, memref<?x?xf16, #tl.memory<shared>>
+      tl.copy %B[%k, %col] to %B_s : memref<?x?xf16>, memref<?x?xf16, #tl.memory<shared>>
+      tl.gemm %A_s, %B_s, %C_f : memref<?x?xf16, #tl.memory<shared>>,
+          memref<?x?xf16, #tl.memory<shared>>, memref<?x?xf32, #tl.memory<fragment>>
+    }
+    tl.copy %C_f to %C[%row, %col] : memref<?x?xf32, #tl.memory<fragment>>, memref<?x?xf16>
+  }
+  tl.return
+}

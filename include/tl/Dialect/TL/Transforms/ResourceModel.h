@@ -1,0 +1,86 @@
+//===- ResourceModel.h - What a kernel needs, what a chip has --*- C++ -*-===//
+//
+// The resources a specialized kernel needs (shared memory, threads,
+// registers), computed from its IR, and the limits and instruction shapes of
+// the chips TileMLIR targets. Config expansion drops the configs that break
+// a limit before anything is compiled.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TL_DIALECT_TL_TRANSFORMS_RESOURCEMODEL_H
+#define TL_DIALECT_TL_TRANSFORMS_RESOURCEMODEL_H
+
+#include "tl/Dialect/TL/IR/TLOps.h"
+
+#include <string>
+
+namespace mlir::tl {
+
+enum class Vendor { NVIDIA, AMD, Host };
+
+/// The limits of one chip, per thread block.
+struct ChipInfo {
+  llvm::StringLiteral name;
+  Vendor vendor;
+  /// Threads that execute in lockstep (warp / wavefront); 1 on the host.
+  int64_t warpSize;
+  int64_t maxThreadsPerBlock;
+  /// Shared memory (LDS) one block may use, in bytes (opt-in maximum).
+  int64_t maxSharedBytesPerBlock;
+  /// 32-bit registers one thread may use; 0 when there is no such limit.
+  int64_t maxRegistersPerThread;
+  /// NVIDIA compute capability times ten (90 for sm_90); 0 elsewhere.
+  int computeCapability;
+};
+
+/// The chip named `name` (`sm_80`, `sm_86`, `sm_89`, `sm_90`, `sm_90a`,
+/// `gfx90a`, `gfx942`, `host`), or null.
+const ChipInfo *lookupChip(StringRef name);
+
+/// "sm_80, sm_86, ..." for diagnostics.
+std::string knownChipNames();
+
+/// Registers every thread needs besides its share of the fragments
+/// (addresses, loop counters, gemm operands in flight): a fixed estimate.
+constexpr int64_t kBaseRegistersPerThread = 32;
+
+/// What one `tl.kernel` launch needs.
+struct KernelResources {
+  /// Shared memory of the block: every shared tile, times the stages of the
+  /// pipelined loop that fills it.
+  int64_t sharedBytes = 0;
+  int64_t threads = 0;
+  /// Bytes of fragment tiles of the block, before distribution over threads.
+  int64_t fragmentBytes = 0;
+  /// Estimated 32-bit registers per thread: the thread's share of the
+  /// fragments plus kBaseRegistersPerThread.
+  int64_t registersPerThread = 0;
+  SmallVector<int64_t, 3> grid;
+};
+
+/// The resources of `launch`, whose shapes, thread count and stage counts
+/// must be static (a specialized kernel).
+KernelResources computeResources(KernelOp launch);
+
+/// The largest need of each kind over every launch of `kernel`.
+KernelResources computeResources(FuncOp kernel);
+
+/// A limit a kernel breaks.
+struct Violation {
+  /// Stable identifier of the rule: shared_memory, threads, warp_multiple,
+  /// registers, mma_shape, warp_tiling, dtype.
+  std::string rule;
+  /// "needs 256 KiB of shared memory; sm_90a allows 227 KiB".
+  std::string message;
+};
+
+/// Every limit of `chip` that `kernel` (specialized, with resources
+/// `resources`) breaks, and every shape rule of the chip's lowering it does
+/// not meet.
+SmallVector<Violation> checkLimits(FuncOp kernel,
+                                   const KernelResources &resources,
+                                   const ChipInfo &chip);
+
+} // namespace mlir::tl
+
+#endif // TL_DIALECT_TL_TRANSFORMS_RESOURCEMODEL_H

@@ -1,0 +1,94 @@
+// Errors of tl-expand-configs, one case per split, each naming the input,
+// the place and the fix.
+// RUN: tl-opt %s -split-input-file -verify-diagnostics --tl-expand-configs="target=sm_90a"
+
+// The guide's "No configurations to tune".
+// expected-error @below {{No configurations to tune: the config space of 'empty' is empty; give a non-empty configs attribute or configs-file}}
+tl.func @empty() attributes {params = [#tl.param<"x" : index = 1>],
+                             configs = #tl.configs<[]>} {
+  tl.return
+}
+
+// -----
+
+// Every config dropped: a remark per config, then an error listing why.
+// expected-remark @below {{config 0 {threads = 2048} dropped: launches 2048 threads per block; sm_90a allows 1024}}
+// expected-remark @below {{config 1 {threads = 1056} dropped: launches 1056 threads per block; sm_90a allows 1024}}
+// expected-error @below {{every config of 'wide' was dropped for sm_90a (threads: 2); see the remarks above for each config, widen the space or pick another target}}
+tl.func @wide(%x: memref<64xf32>)
+    attributes {params = [#tl.param<"threads" : index>],
+                configs = #tl.product<{threads = [2048, 1056]}>} {
+  %c1 = arith.constant 1 : index
+  %t = tl.param "threads" : index
+  tl.kernel (%b) in (%c1) threads %t {
+    %f = tl.alloc_fragment() : memref<64xf32, #tl.memory<fragment>>
+    tl.clear %f : memref<64xf32, #tl.memory<fragment>>
+    tl.copy %f to %x[%b] : memref<64xf32, #tl.memory<fragment>>, memref<64xf32>
+  }
+  tl.return
+}
+
+// -----
+
+// expected-error @below {{config 0 {block = 64}: parameter 'N' has no value: give it when instantiating (e.g. N=1024) or declare a default}}
+tl.func @missing(%x: memref<?xf32> {tl.shape = ["N"]})
+    attributes {params = [#tl.param<"N" : index>, #tl.param<"block" : index>],
+                configs = #tl.product<{block = [64]}>} {
+  tl.return
+}
+
+// -----
+
+// expected-error @below {{config 0 {block = 64}: parameter 'block' is both set by the instantiation and tuned by the config space; drop it from one of them}}
+tl.func @twice() attributes {params = [#tl.param<"block" : index>],
+                             configs = #tl.product<{block = [64]}>,
+                             tl.instantiate = {block = 32}} {
+  tl.return
+}
+
+// -----
+
+// expected-error @below {{config 0 {}: parameter 'block' = 48 is not one of its allowed values [32, 64]}}
+tl.func @disallowed() attributes {params = [#tl.param<"block" : index in [32, 64]>],
+                                  tl.instantiate = {block = 48}} {
+  tl.return
+}
+
+// -----
+
+// expected-error @below {{the instantiation names unknown parameter 'Q'; the template's parameters are block}}
+tl.func @unknown_instance() attributes {params = [#tl.param<"block" : index = 1>],
+                                        tl.instantiate = {Q = 48}} {
+  tl.return
+}
+
+// -----
+
+// expected-error @below {{constraint 'blok * 2 < 64' reads 'blok', which is not a parameter of 'typo'; its parameters are block}}
+tl.func @typo() attributes {params = [#tl.param<"block" : index = 1>],
+                            tl.constraints = ["blok * 2 < 64"]} {
+  tl.return
+}
+
+// -----
+
+// expected-error @below {{constraint 'block <' column 8: expected a value at the end}}
+tl.func @syntax() attributes {params = [#tl.param<"block" : index = 1>],
+                              tl.constraints = ["block <"]} {
+  tl.return
+}
+
+// -----
+
+// A thread count that comes from a kernel argument cannot be made static.
+// expected-error @below {{config 0 {}: does not specialize to a static kernel: the thread count of a tl.kernel is not a constant}}
+tl.func @dynamic(%x: memref<64xf32>, %t: index)
+    attributes {params = [#tl.param<"x" : index = 1>]} {
+  %c1 = arith.constant 1 : index
+  tl.kernel (%b) in (%c1) threads %t {
+    %f = tl.alloc_fragment() : memref<64xf32, #tl.memory<fragment>>
+    tl.clear %f : memref<64xf32, #tl.memory<fragment>>
+    tl.copy %f to %x[%b] : memref<64xf32, #tl.memory<fragment>>, memref<64xf32>
+  }
+  tl.return
+}

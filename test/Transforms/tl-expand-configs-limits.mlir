@@ -1,0 +1,114 @@
+// Configs dropped by each resource rule, on two targets of each vendor, with
+// the remark text and the counts.
+// RUN: tl-opt %s --tl-expand-configs="func=gemm target=sm_86" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SM86
+// RUN: tl-opt %s --tl-expand-configs="func=gemm target=gfx90a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GFX90A
+// RUN: tl-opt %s --tl-expand-configs="func=gemm target=sm_90a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SM90A
+// RUN: tl-opt %s --tl-expand-configs="func=gemm target=gfx942 report=-" -o /dev/null 2>/dev/null | FileCheck %s --check-prefix=REPORT
+// RUN: not tl-opt %s --tl-expand-configs="func=fp8 target=sm_86" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FP8-SM86
+// RUN: not tl-opt %s --tl-expand-configs="func=fp8 target=sm_80" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FP8-SM80
+// RUN: tl-opt %s --tl-expand-configs="func=fp8 target=sm_89" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FP8-SM89
+
+tl.func @gemm(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
+              %B: memref<?x?xf16> {tl.shape = ["K", "N"]},
+              %C: memref<?x?xf16> {tl.shape = ["M", "N"]})
+    attributes {
+      params = [#tl.param<"M" : index>, #tl.param<"N" : index>,
+                #tl.param<"K" : index>,
+                #tl.param<"block_M" : index = 64>,
+                #tl.param<"block_N" : index = 64>,
+                #tl.param<"block_K" : index = 32>,
+                #tl.param<"num_stages" : index = 2>,
+                #tl.param<"threads" : index = 128>],
+      tl.instantiate = {M = 1024, N = 1024, K = 1024},
+      configs = #tl.configs<[
+        {block_M = 64, block_N = 64, block_K = 32, num_stages = 2, threads = 128},
+        {block_M = 128, block_N = 128, block_K = 64, num_stages = 4, threads = 256},
+        {block_M = 64, block_N = 64, block_K = 32, num_stages = 1, threads = 2048},
+        {block_M = 64, block_N = 64, block_K = 32, num_stages = 1, threads = 96},
+        {block_M = 256, block_N = 256, block_K = 16, num_stages = 1, threads = 256},
+        {block_M = 512, block_N = 256, block_K = 16, num_stages = 1, threads = 256},
+        {block_M = 64, block_N = 64, block_K = 8, num_stages = 2, threads = 128},
+        {block_M = 16, block_N = 16, block_K = 16, num_stages = 2, threads = 256}
+      ]>} {
+  %c0 = arith.constant 0 : index
+  %M = tl.param "M" : index
+  %N = tl.param "N" : index
+  %K = tl.param "K" : index
+  %bm = tl.param "block_M" : index
+  %bn = tl.param "block_N" : index
+  %bk = tl.param "block_K" : index
+  %stages = tl.param "num_stages" : index
+  %threads = tl.param "threads" : index
+  %gx = tl.ceildiv %N, %bn : index
+  %gy = tl.ceildiv %M, %bm : index
+  tl.kernel (%bx, %by) in (%gx, %gy) threads %threads {
+    %a = tl.alloc_shared(%bm, %bk) : memref<?x?xf16, #tl.memory<shared>>
+    %b = tl.alloc_shared(%bk, %bn) : memref<?x?xf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment(%bm, %bn) : memref<?x?xf32, #tl.memory<fragment>>
+    tl.clear %c : memref<?x?xf32, #tl.memory<fragment>>
+    %row = arith.muli %by, %bm : index
+    %col = arith.muli %bx, %bn : index
+    %kt = tl.ceildiv %K, %bk : index
+    tl.pipelined %ko = %c0 to %kt num_stages %stages {
+      %k = arith.muli %ko, %bk : index
+      tl.copy %A[%row, %k] to %a : memref<?x?xf16>, memref<?x?xf16, #tl.memory<shared>>
+      tl.copy %B[%k, %col] to %b : memref<?x?xf16>, memref<?x?xf16, #tl.memory<shared>>
+      tl.gemm %a, %b, %c : memref<?x?xf16, #tl.memory<shared>>, memref<?x?xf16, #tl.memory<shared>>, memref<?x?xf32, #tl.memory<fragment>>
+    }
+    tl.copy %c to %C[%row, %col] : memref<?x?xf32, #tl.memory<fragment>>, memref<?x?xf16>
+  }
+  tl.return
+}
+
+// SM86: remark: config 1 {block_M = 128, block_N = 128, block_K = 64, num_stages = 4, threads = 256} dropped: needs 128 KiB of shared memory; sm_86 allows 99 KiB
+// SM86: remark: config 2 {{.*}} dropped: launches 2048 threads per block; sm_86 allows 1024
+// SM86: remark: config 3 {{.*}} dropped: has a 64x64 gemm tile of 4x8 instruction tiles that 3 warps cannot share evenly
+// SM86: remark: config 4 {{.*}} dropped: needs about 288 registers per thread (256 KiB of fragments over 256 threads, plus 32); sm_86 allows 255
+// SM86: remark: config 5 {{.*}} dropped: needs about 544 registers per thread
+// SM86: remark: config 6 {{.*}} dropped: has a 64x64x8 gemm tile (MxNxK); sm_86 tensor cores for f16 need multiples of 16x8x16
+// SM86: remark: config 7 {{.*}} dropped: has a 16x16 gemm tile of 1x2 instruction tiles that 8 warps cannot share evenly
+// SM86: remark: expanded 'gemm' for sm_86: 8 configs, 1 kept, 7 dropped (shared_memory: 1, threads: 1, warp_tiling: 2, registers: 2, mma_shape: 1)
+
+// GFX90A: remark: config 1 {{.*}} dropped: needs 128 KiB of shared memory; gfx90a allows 64 KiB
+// GFX90A: remark: config 2 {{.*}} dropped: launches 2048 threads per block; gfx90a allows 1024
+// GFX90A: remark: config 3 {{.*}} dropped: launches 96 threads per block, not a multiple of the 64-thread wavefront of gfx90a
+// GFX90A-NOT: remark: config 4
+// GFX90A: remark: config 5 {{.*}} dropped: needs about 544 registers per thread (512 KiB of fragments over 256 threads, plus 32); gfx90a allows 512
+// GFX90A: remark: config 6 {{.*}} dropped: has a 64x64x8 gemm tile (MxNxK); gfx90a tensor cores for f16 need multiples of 16x16x16
+// GFX90A: remark: config 7 {{.*}} dropped: has a 16x16 gemm tile of 1x1 instruction tiles that 4 warps cannot share evenly
+// GFX90A: remark: expanded 'gemm' for gfx90a: 8 configs, 2 kept, 6 dropped (shared_memory: 1, threads: 1, warp_multiple: 1, registers: 1, mma_shape: 1, warp_tiling: 1)
+
+// 128 KiB fits sm_90a's 227 KiB.
+// SM90A-NOT: remark: config 1
+// SM90A: remark: expanded 'gemm' for sm_90a: 8 configs, 2 kept, 6 dropped
+
+// REPORT: "target": "gfx942"
+// REPORT: "index": 1
+// REPORT: "reason": "needs 128 KiB of shared memory; gfx942 allows 64 KiB"
+// REPORT: "resources": {
+// REPORT: "shared_memory_bytes": 131072
+// REPORT: "rule": "shared_memory"
+// REPORT: "status": "dropped"
+// REPORT: "dropped_by_rule": {
+// REPORT-DAG: "mma_shape": 1
+// REPORT-DAG: "registers": 1
+// REPORT-DAG: "shared_memory": 1
+
+tl.func @fp8(%A: memref<64x64xf8E4M3FN>)
+    attributes {params = [#tl.param<"threads" : index = 128>]} {
+  %c1 = arith.constant 1 : index
+  %t = tl.param "threads" : index
+  tl.kernel (%bx) in (%c1) threads %t {
+    %a = tl.alloc_shared() : memref<64x64xf8E4M3FN, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %A[%c1, %c1] to %a : memref<64x64xf8E4M3FN>, memref<64x64xf8E4M3FN, #tl.memory<shared>>
+    tl.gemm %a, %a, %c {transpose_b} : memref<64x64xf8E4M3FN, #tl.memory<shared>>, memref<64x64xf8E4M3FN, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+  }
+  tl.return
+}
+
+// FP8-SM86: remark: config 0 {} dropped: multiplies f8E4M3FN tiles; sm_86 has no fp8 tensor cores (sm_89 or later)
+// FP8-SM86: error: every config of 'fp8' was dropped for sm_86 (dtype: 1); see the remarks above for each config, widen the space or pick another target
+// FP8-SM80: remark: config 0 {} dropped: multiplies f8E4M3FN tiles; sm_80 has no fp8 tensor cores
+// FP8-SM80: error: every config of 'fp8' was dropped for sm_80 (dtype: 1)
+// FP8-SM89: remark: expanded 'fp8' for sm_89: 1 configs, 1 kept, 0 dropped

@@ -2,6 +2,7 @@
 
 #include "tl/InitAll.h"
 
+#include "tl/Conversion/Passes.h"
 #include "tl/Dialect/TL/IR/TLDialect.h"
 #include "tl/Dialect/TL/Transforms/Passes.h"
 
@@ -21,6 +22,11 @@
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
+#include "mlir/Conversion/ConvertToLLVM/ToLLVMInterface.h"
+#include "mlir/Dialect/Func/Extensions/AllExtensions.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
 
 void mlir::tl::registerAllDialects(DialectRegistry &registry) {
@@ -30,10 +36,15 @@ void mlir::tl::registerAllDialects(DialectRegistry &registry) {
                   memref::MemRefDialect, NVVM::NVVMDialect,
                   nvgpu::NVGPUDialect, ROCDL::ROCDLDialect, scf::SCFDialect,
                   ub::UBDialect, vector::VectorDialect>();
+  func::registerAllExtensions(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
 }
 
 void mlir::tl::registerAllPasses() {
   tl::registerTLTransformsPasses();
+  tl::registerTLConversionPasses();
+  tl::registerTLPipelines();
   // Upstream: canonicalize, cse, inline, symbol-dce, ...
   mlir::registerTransformsPasses();
 }

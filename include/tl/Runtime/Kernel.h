@@ -1,0 +1,76 @@
+//===- Kernel.h - Kernel metadata and host kernels --------------*- C++ -*-===//
+//
+// Part of the runtime: no MLIR or LLVM inside. A kernel is a binary plus the
+// JSON metadata the compiler writes beside it (kernel.json).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TL_RUNTIME_KERNEL_H
+#define TL_RUNTIME_KERNEL_H
+
+#include "tl/Runtime/DType.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tlrt {
+
+struct ArgInfo {
+  bool isTensor = true;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+
+  int64_t numElements() const;
+  size_t byteSize() const { return numElements() * dtypeSize(dtype); }
+};
+
+struct KernelInfo {
+  std::string name;
+  std::string symbol;
+  std::string target;
+  std::vector<ArgInfo> args;
+  std::vector<int64_t> grid;
+  int64_t threads = 0;
+  int64_t sharedMemoryBytes = 0;
+  /// FLOPs of the kernel's gemms (2*M*N*K over the whole launch); 0 if none.
+  int64_t gemmFlops = 0;
+  /// The config, as JSON text.
+  std::string configJson;
+
+  int64_t numBlocks() const;
+};
+
+/// Parses kernel.json. Returns false and sets `error` naming the problem.
+bool parseKernelInfo(const std::string &json, KernelInfo &info,
+                     std::string &error);
+bool loadKernelInfo(const std::string &path, KernelInfo &info,
+                    std::string &error);
+
+/// A kernel compiled for the host: a shared object exporting
+/// `void <symbol>(void **args, int64_t blockBegin, int64_t blockEnd)`.
+class HostKernel {
+public:
+  /// Loads `soPath`; `info` says its symbol and launch shape.
+  static std::unique_ptr<HostKernel> load(const std::string &soPath,
+                                          KernelInfo info, std::string &error);
+  ~HostKernel();
+
+  /// Runs every block of the grid, split into contiguous ranges over
+  /// `threads` CPU threads (0: all hardware threads). `args[i]` points at
+  /// argument i's value (a tensor's data pointer, or a scalar).
+  void launch(void **args, unsigned threads = 0) const;
+
+  const KernelInfo &info() const { return kernelInfo; }
+
+private:
+  HostKernel() = default;
+  void *handle = nullptr;
+  void (*entry)(void **, int64_t, int64_t) = nullptr;
+  KernelInfo kernelInfo;
+};
+
+} // namespace tlrt
+
+#endif // TL_RUNTIME_KERNEL_H

@@ -1,0 +1,42 @@
+//===- Host.h - Compile tl kernels to native shared objects -----*- C++ -*-===//
+
+#ifndef TL_TARGET_HOST_H
+#define TL_TARGET_HOST_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+
+#include <string>
+
+namespace mlir::tl {
+
+struct HostCompileOptions {
+  /// LLVM optimization level of the generated code.
+  unsigned optLevel = 3;
+  /// f32 lanes of the gemm micro-kernel (tl-lower-to-host's vector-width).
+  unsigned vectorWidth = 8;
+  /// The linker; empty: ld.lld beside the running tool, then on PATH, then
+  /// LLVM 22's.
+  std::string linker;
+};
+
+/// Lowers `module` (one specialized kernel: a builtin.module holding one
+/// tl.func) with tl-lower-to-host, compiles it for this machine's CPU and
+/// links `<dir>/kernel.so`; writes its metadata to `<dir>/kernel.json`.
+/// `module` is modified (lowered in place). Fails with a message.
+LogicalResult compileHostKernel(ModuleOp module, StringRef dir,
+                                const HostCompileOptions &options,
+                                std::string &error);
+
+/// Translates an LLVM-dialect module to an object file for the host CPU.
+FailureOr<std::string> emitHostObject(Operation *llvmModule, unsigned optLevel,
+                                      std::string &error);
+
+/// Links `objectPath` into the shared object `soPath`.
+LogicalResult linkSharedObject(StringRef objectPath, StringRef soPath,
+                               const HostCompileOptions &options,
+                               std::string &error);
+
+} // namespace mlir::tl
+
+#endif // TL_TARGET_HOST_H

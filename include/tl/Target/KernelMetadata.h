@@ -1,0 +1,30 @@
+//===- KernelMetadata.h - What a runtime needs to launch a kernel -*- C++ -*-===//
+//
+// The JSON description written beside every binary: kernel symbol, argument
+// order with dtypes and shapes, grid and block sizes, shared memory, config.
+// The runtime (no MLIR inside) launches a binary from it alone.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TL_TARGET_KERNELMETADATA_H
+#define TL_TARGET_KERNELMETADATA_H
+
+#include "tl/Dialect/TL/IR/TLOps.h"
+
+#include "llvm/Support/JSON.h"
+
+namespace mlir::tl {
+
+/// Describes specialized kernel `kernel` (static shapes, one tl.kernel) for
+/// `target` (a chip name). `symbol` is the entry the binary exports. Fails
+/// with a message when the kernel is not specialized.
+FailureOr<llvm::json::Object> describeKernel(FuncOp kernel, StringRef target,
+                                             StringRef symbol,
+                                             std::string &error);
+
+/// The dtype name of an element type: f16, bf16, f32, f64, i8, i32, ...
+std::string dtypeName(Type type);
+
+} // namespace mlir::tl
+
+#endif // TL_TARGET_KERNELMETADATA_H

@@ -1,0 +1,130 @@
+//===- Kernel.cpp - Kernel metadata and host kernels ----------------------===//
+
+#include "tl/Runtime/Kernel.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <dlfcn.h>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+using namespace tlrt;
+using json = nlohmann::json;
+
+int64_t ArgInfo::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+int64_t KernelInfo::numBlocks() const {
+  int64_t n = 1;
+  for (int64_t g : grid)
+    n *= g;
+  return n;
+}
+
+bool tlrt::parseKernelInfo(const std::string &text, KernelInfo &info,
+                             std::string &error) {
+  try {
+    json j = json::parse(text);
+    info.name = j.at("name").get<std::string>();
+    info.symbol = j.at("symbol").get<std::string>();
+    info.target = j.at("target").get<std::string>();
+    info.grid = j.at("grid").get<std::vector<int64_t>>();
+    info.threads = j.at("threads").get<int64_t>();
+    info.sharedMemoryBytes = j.value("shared_memory_bytes", int64_t(0));
+    info.gemmFlops = j.value("gemm_flops", int64_t(0));
+    info.configJson = j.value("config", json::object()).dump();
+    info.args.clear();
+    for (const json &a : j.at("args")) {
+      ArgInfo arg;
+      arg.isTensor = a.at("kind").get<std::string>() == "tensor";
+      std::string dtype = a.at("dtype").get<std::string>();
+      std::optional<DType> parsed = parseDType(dtype);
+      if (!parsed) {
+        error = "kernel metadata: argument " +
+                std::to_string(info.args.size()) + " has unknown dtype '" +
+                dtype + "'";
+        return false;
+      }
+      arg.dtype = *parsed;
+      if (arg.isTensor)
+        arg.shape = a.at("shape").get<std::vector<int64_t>>();
+      info.args.push_back(std::move(arg));
+    }
+    if (info.grid.empty() || info.grid.size() > 3) {
+      error = "kernel metadata: grid must have 1 to 3 dimensions";
+      return false;
+    }
+    return true;
+  } catch (const json::exception &e) {
+    error = std::string("kernel metadata: ") + e.what();
+    return false;
+  }
+}
+
+bool tlrt::loadKernelInfo(const std::string &path, KernelInfo &info,
+                            std::string &error) {
+  std::ifstream in(path);
+  if (!in) {
+    error = "cannot read " + path;
+    return false;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (!parseKernelInfo(buffer.str(), info, error)) {
+    error = path + ": " + error;
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<HostKernel> HostKernel::load(const std::string &soPath,
+                                             KernelInfo info,
+                                             std::string &error) {
+  void *handle = dlopen(soPath.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    error = "cannot load " + soPath + ": " + dlerror();
+    return nullptr;
+  }
+  void *symbol = dlsym(handle, info.symbol.c_str());
+  if (!symbol) {
+    error = soPath + " does not export '" + info.symbol + "'";
+    dlclose(handle);
+    return nullptr;
+  }
+  std::unique_ptr<HostKernel> kernel(new HostKernel());
+  kernel->handle = handle;
+  kernel->entry = reinterpret_cast<void (*)(void **, int64_t, int64_t)>(symbol);
+  kernel->kernelInfo = std::move(info);
+  return kernel;
+}
+
+HostKernel::~HostKernel() {
+  if (handle)
+    dlclose(handle);
+}
+
+void HostKernel::launch(void **args, unsigned threads) const {
+  int64_t blocks = kernelInfo.numBlocks();
+  if (threads == 0)
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<int64_t>(threads, blocks));
+  if (threads <= 1) {
+    entry(args, 0, blocks);
+    return;
+  }
+  std::vector<std::thread> workers;
+  int64_t per = blocks / threads, extra = blocks % threads, begin = 0;
+  for (unsigned t = 0; t < threads; ++t) {
+    int64_t end = begin + per + (static_cast<int64_t>(t) < extra ? 1 : 0);
+    workers.emplace_back([this, args, begin, end] { entry(args, begin, end); });
+    begin = end;
+  }
+  for (std::thread &w : workers)
+    w.join();
+}

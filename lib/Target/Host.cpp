@@ -1,0 +1,195 @@
+//===- Host.cpp - Compile tl kernels to native shared objects -------------===//
+
+#include "tl/Target/Host.h"
+
+#include "tl/Conversion/Passes.h"
+#include "tl/Dialect/TL/IR/TLOps.h"
+#include "tl/Target/KernelMetadata.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <mutex>
+
+using namespace mlir;
+using namespace mlir::tl;
+
+static void initializeNativeTarget() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+/// A TargetMachine for this machine's CPU and features.
+static std::unique_ptr<llvm::TargetMachine>
+createHostTargetMachine(unsigned optLevel, std::string &error) {
+  initializeNativeTarget();
+  llvm::Triple triple(llvm::sys::getProcessTriple());
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  std::string features;
+  for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
+    features += (enabled ? "+" : "-") + name.str() + ",";
+  auto level = optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
+               : optLevel == 2 ? llvm::CodeGenOptLevel::Default
+               : optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                               : llvm::CodeGenOptLevel::None;
+  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
+      triple, llvm::sys::getHostCPUName(), features, llvm::TargetOptions(),
+      llvm::Reloc::PIC_, std::nullopt, level));
+}
+
+FailureOr<std::string> mlir::tl::emitHostObject(Operation *llvmModule,
+                                                unsigned optLevel,
+                                                std::string &error) {
+  std::unique_ptr<llvm::TargetMachine> tm =
+      createHostTargetMachine(optLevel, error);
+  if (!tm)
+    return failure();
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> module =
+      translateModuleToLLVMIR(llvmModule, llvmContext);
+  if (!module) {
+    error = "translation to LLVM IR failed";
+    return failure();
+  }
+  module->setTargetTriple(tm->getTargetTriple());
+  module->setDataLayout(tm->createDataLayout());
+  auto optimize = makeOptimizingTransformer(optLevel, 0, tm.get());
+  if (llvm::Error err = optimize(module.get())) {
+    error = "LLVM optimization failed: " + llvm::toString(std::move(err));
+    return failure();
+  }
+  SmallString<0> object;
+  llvm::raw_svector_ostream stream(object);
+  llvm::legacy::PassManager codegen;
+  if (tm->addPassesToEmitFile(codegen, stream, nullptr,
+                              llvm::CodeGenFileType::ObjectFile)) {
+    error = "the host target cannot emit object files";
+    return failure();
+  }
+  codegen.run(*module);
+  return std::string(object.str());
+}
+
+/// ld.lld: beside the running executable (a bundle), on PATH, or LLVM 22's.
+static std::string findLinker(const HostCompileOptions &options) {
+  if (!options.linker.empty())
+    return options.linker;
+  std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
+  if (!self.empty()) {
+    SmallString<256> beside(llvm::sys::path::parent_path(self));
+    llvm::sys::path::append(beside, "ld.lld");
+    if (llvm::sys::fs::can_execute(beside))
+      return std::string(beside);
+  }
+  for (StringRef name : {"ld.lld", "ld.lld-22"})
+    if (llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName(name))
+      return *found;
+  if (llvm::sys::fs::can_execute("/usr/lib/llvm-22/bin/ld.lld"))
+    return "/usr/lib/llvm-22/bin/ld.lld";
+  return "";
+}
+
+LogicalResult mlir::tl::linkSharedObject(StringRef objectPath, StringRef soPath,
+                                         const HostCompileOptions &options,
+                                         std::string &error) {
+  std::string linker = findLinker(options);
+  if (linker.empty()) {
+    error = "no ld.lld found (looked beside the tool, on PATH and in "
+            "/usr/lib/llvm-22/bin); install lld-22 or pass its path";
+    return failure();
+  }
+  SmallVector<StringRef> args{linker, "-shared", "--no-undefined-version",
+                              "-o", soPath, objectPath};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0,
+                                     &message);
+  if (rc != 0) {
+    error = "linking " + soPath.str() + " with " + linker +
+            " failed: " + (message.empty() ? "exit " + std::to_string(rc)
+                                           : message);
+    return failure();
+  }
+  return success();
+}
+
+LogicalResult mlir::tl::compileHostKernel(ModuleOp module, StringRef dir,
+                                          const HostCompileOptions &options,
+                                          std::string &error) {
+  SmallVector<FuncOp> kernels;
+  module.walk([&](FuncOp f) { kernels.push_back(f); });
+  if (kernels.size() != 1) {
+    error = llvm::formatv("expected one specialized tl.func in the module, "
+                          "found {0}",
+                          kernels.size())
+                .str();
+    return failure();
+  }
+  std::string symbol = kernels.front().getSymName().str() + "_packed";
+  FailureOr<llvm::json::Object> metadata =
+      describeKernel(kernels.front(), "host", symbol, error);
+  if (failed(metadata))
+    return failure();
+
+  // Diagnostics of the pipeline become the error message.
+  std::string diagnostics;
+  ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error)
+      diagnostics += diag.str() + "\n";
+    return success();
+  });
+  PassManager pm(module.getContext(), ModuleOp::getOperationName());
+  LowerToHostOptions lowerOptions;
+  lowerOptions.vectorWidth = options.vectorWidth;
+  buildLowerToHostPipeline(pm, lowerOptions);
+  if (failed(pm.run(module))) {
+    error = "lowering to the host failed: " + diagnostics;
+    return failure();
+  }
+  FailureOr<std::string> object = emitHostObject(module, options.optLevel, error);
+  if (failed(object))
+    return failure();
+
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    error = "cannot create " + dir.str() + ": " + ec.message();
+    return failure();
+  }
+  SmallString<256> objectPath(dir), soPath(dir), jsonPath(dir);
+  llvm::sys::path::append(objectPath, "kernel.o");
+  llvm::sys::path::append(soPath, "kernel.so");
+  llvm::sys::path::append(jsonPath, "kernel.json");
+  auto writeFile = [&](StringRef path, StringRef contents) -> LogicalResult {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    if (ec) {
+      error = "cannot write " + path.str() + ": " + ec.message();
+      return failure();
+    }
+    os << contents;
+    return success();
+  };
+  if (failed(writeFile(objectPath, *object)) ||
+      failed(linkSharedObject(objectPath, soPath, options, error)))
+    return failure();
+  llvm::sys::fs::remove(objectPath);
+  std::string json;
+  llvm::raw_string_ostream os(json);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(*metadata)));
+  return writeFile(jsonPath, json);
+}

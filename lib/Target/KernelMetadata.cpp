@@ -1,0 +1,83 @@
+//===- KernelMetadata.cpp - What a runtime needs to launch a kernel -------===//
+
+#include "tl/Target/KernelMetadata.h"
+#include "tl/Dialect/TL/Transforms/ResourceModel.h"
+
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::tl;
+
+std::string mlir::tl::dtypeName(Type type) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  if (type.isIndex())
+    os << "i64";
+  else
+    type.print(os);
+  return s;
+}
+
+FailureOr<llvm::json::Object>
+mlir::tl::describeKernel(FuncOp kernel, StringRef target, StringRef symbol,
+                         std::string &error) {
+  if (!kernel.getParamDecls().empty()) {
+    error = "'" + kernel.getSymName().str() +
+            "' is a template; specialize it (tl-expand-configs) first";
+    return failure();
+  }
+  llvm::json::Array args;
+  for (auto [i, type] : llvm::enumerate(kernel.getArgumentTypes())) {
+    llvm::json::Object arg{{"index", static_cast<int64_t>(i)}};
+    if (auto memref = dyn_cast<MemRefType>(type)) {
+      if (!memref.hasStaticShape()) {
+        error = llvm::formatv("argument {0} of '{1}' has a dynamic shape; "
+                              "instantiate every parameter that sizes it",
+                              i, kernel.getSymName())
+                    .str();
+        return failure();
+      }
+      arg["kind"] = "tensor";
+      arg["dtype"] = dtypeName(memref.getElementType());
+      arg["shape"] = llvm::json::Array(memref.getShape());
+    } else {
+      arg["kind"] = "scalar";
+      arg["dtype"] = dtypeName(type);
+    }
+    args.push_back(std::move(arg));
+  }
+  KernelResources res = computeResources(kernel);
+  llvm::json::Object config;
+  if (DictionaryAttr dict = kernel.getConfigAttr())
+    for (NamedAttribute entry : dict)
+      if (auto v = dyn_cast<IntegerAttr>(entry.getValue()))
+        config[entry.getName().getValue()] = v.getInt();
+  // FLOPs of the gemms, for TFLOP/s in tables: 2*M*N*K per block.
+  int64_t flopsPerBlock = 0;
+  kernel.walk([&](GemmOp gemm) {
+    auto c = cast<MemRefType>(gemm.getC().getType());
+    auto a = cast<MemRefType>(gemm.getA().getType());
+    int64_t k = a.getDimSize(gemm.getTransposeA() ? 0 : 1);
+    int64_t trips = 1;
+    if (auto loop = gemm->getParentOfType<PipelinedOp>()) {
+      APInt lo, hi;
+      if (matchPattern(loop.getLower(), m_ConstantInt(&lo)) &&
+          matchPattern(loop.getUpper(), m_ConstantInt(&hi)))
+        trips = std::max<int64_t>(0, (hi - lo).getSExtValue());
+    }
+    flopsPerBlock += 2 * c.getDimSize(0) * c.getDimSize(1) * k * trips;
+  });
+  int64_t blocks = 1;
+  for (int64_t g : res.grid)
+    blocks *= g;
+  return llvm::json::Object{
+      {"name", kernel.getSymName()},
+      {"symbol", symbol},
+      {"target", target},
+      {"args", std::move(args)},
+      {"grid", llvm::json::Array(res.grid)},
+      {"threads", res.threads},
+      {"shared_memory_bytes", res.sharedBytes},
+      {"config", std::move(config)},
+      {"gemm_flops", flopsPerBlock * blocks}};
+}

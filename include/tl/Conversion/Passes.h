@@ -5,6 +5,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -35,7 +38,39 @@ struct LowerToHostOptions : public PassPipelineOptions<LowerToHostOptions> {
 void buildLowerToHostPipeline(OpPassManager &pm,
                               const LowerToHostOptions &options);
 
-/// Registers the named pipelines (`tl-lower-to-host`).
+/// Options of the `tl-lower-to-nvvm` pipeline.
+struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("NVIDIA chip (sm_80, sm_90a, ...)"),
+      llvm::cl::init("sm_90a")};
+  PassOptions::Option<std::string> features{
+      *this, "features", llvm::cl::desc("PTX features"),
+      llvm::cl::init("+ptx80")};
+  PassOptions::Option<unsigned> optLevel{
+      *this, "opt-level", llvm::cl::desc("LLVM optimization level"),
+      llvm::cl::init(3)};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("gpu-module-to-binary format: bin (CUBIN), isa (PTX), "
+                     "fatbin, or none to stop at the NVVM dialect"),
+      llvm::cl::init("bin")};
+  PassOptions::Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("CUDA toolkit holding bin/ptxas (default: $CUDA_HOME, "
+                     "then /usr/local/cuda)"),
+      llvm::cl::init("")};
+};
+
+/// tl-convert-to-gpu, the upstream lowerings of the gpu.module to NVVM,
+/// #nvvm.target attachment and, unless format=none, gpu-module-to-binary.
+void buildLowerToNVVMPipeline(OpPassManager &pm,
+                              const LowerToNVVMOptions &options);
+
+/// The CUDA toolkit directory to serialize with: `requested`, else
+/// $CUDA_HOME, else /usr/local/cuda.
+std::string findCudaToolkit(StringRef requested);
+
+/// Registers the named pipelines (`tl-lower-to-host`, `tl-lower-to-nvvm`).
 void registerTLPipelines();
 
 } // namespace mlir::tl

@@ -57,4 +57,51 @@ def TLHostEntryPoints : Pass<"tl-host-entry-points", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// TLToGPU
+//===----------------------------------------------------------------------===//
+
+def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Lower specialized tl kernels to gpu.func kernels (NVIDIA)";
+  let description = [{
+    Turns every specialized `tl.func` of the module into a `gpu.func` kernel
+    in a `gpu.module` named `<kernel>_kernels`; the runtime launches it from
+    the kernel metadata, so no host code is generated. One `tl.kernel` per
+    `tl.func`; threads form a 1-D block.
+
+    - Shared tiles are views of dynamic shared memory (the total is recorded
+      as `tl.shared_memory_bytes` on the kernel), multi-buffered `S` times
+      when a `tl.pipelined` loop with `num_stages = S` prefetches into them;
+      2-D 16-bit tiles are XOR-swizzled in 16-byte chunks so that ldmatrix
+      and cp.async are free of bank conflicts.
+    - Fragments are per-thread register arrays. The C of a tensor-core gemm
+      takes the mma.sync m16n8 accumulator layout over a warp grid chosen for
+      square warp tiles; every other fragment is spread element e to thread
+      e % threads.
+    - `tl.copy` global -> shared is `cp.async` of 16 bytes with a src-size
+      that zero-fills past the tensor's end (when the rows are 16-byte
+      aligned); other copies go element by element, reading zeros past the
+      end and writing nothing there.
+    - `tl.pipelined` with `S > 1` stages issues the prefetching copies of
+      `S - 1` iterations ahead (`cp.async.commit_group` /
+      `wait_group S-2`); the stage a copy refills was computed on in the
+      previous iteration, behind the loop's barrier.
+    - `tl.gemm` with f16/bf16 operands in shared memory and an f32
+      accumulator runs ldmatrix + mma.sync.m16n8k16 per warp (B row-major or
+      transposed); other gemms run on SIMT FMAs, one owned C element per
+      dot product.
+    - `tl.reduce` of a fragment goes through a shared scratch tile;
+      `tl.parallel` iterates the layout of the fragment its body indexes
+      with its induction variables (owner-local access), or spreads over the
+      threads when it touches only shared and global memory.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::LLVM::LLVMDialect"
+  ];
+}
+
 #endif // TL_CONVERSION_PASSES_TD

@@ -43,4 +43,9 @@ void mlir::tl::registerTLPipelines() {
       "tl-lower-to-host",
       "Lower specialized tl kernels to an LLVM-dialect module for the CPU",
       buildLowerToHostPipeline);
+  PassPipelineRegistration<LowerToNVVMOptions>(
+      "tl-lower-to-nvvm",
+      "Lower specialized tl kernels to NVVM and serialize them (CUBIN/PTX) "
+      "through #nvvm.target",
+      buildLowerToNVVMPipeline);
 }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds (here, no GPU needed) the CUBINs that check_matmul.py runs on a GPU
+# node: every kept config of examples/matmul.mlir for sm_90a, in f16 and
+# bf16, at the shapes of the check. Output: .device/matmul-check/ (git-ignored,
+# carried to the device machine).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=${1:-$root/.device/matmul-check}
+tl_compile=${TL_COMPILE:-$root/build/bin/tl-compile}
+rm -rf "$out" && mkdir -p "$out"
+shapes=${TL_CHECK_SHAPES:-"128x128x128 1000x1000x1000 1024x1024x1024 4096x4096x4096 100x72x40 97x75x33"}
+for dtype in f16 bf16; do
+  src=$out/matmul_$dtype.mlir
+  sed "s/xf16/x$dtype/g" "$root/examples/matmul.mlir" > "$src"
+  for shape in $shapes; do
+    IFS=x read -r m n k <<< "$shape"
+    dir=$out/${dtype}_${shape}
+    "$tl_compile" "$src" --target=cuda --chip=sm_90a \
+      --instantiate="M=$m,N=$n,K=$k" -o "$dir" 2>/dev/null | tail -1
+    find "$dir" -name kernel.ptx -delete
+  done
+  rm -f "$src"
+done
+du -sh "$out"

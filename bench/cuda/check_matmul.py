@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Runs the CUBINs of build-matmul-check.sh on an NVIDIA GPU.
+
+For every kernel: random inputs (torch, seeded), launch through the CUDA
+driver API (ctypes, no extra packages), compare with torch.matmul in float64
+under the guide's tolerances (rtol = atol = 1e-2, at most 1% mismatched), and
+check that nothing was written past the end of C. At 4096^3 it also times
+every config with CUDA events and times cuBLAS (torch.matmul) in the same
+run.
+
+  python3 check_matmul.py DIR [OUT]       # DIR: .device/matmul-check
+
+Each (dtype, shape) group runs in its own process, so a faulting kernel costs
+only its group. Prints a table last; writes results.jsonl to OUT.
+"""
+import ctypes
+import json
+import os
+import subprocess
+import sys
+
+CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8
+
+
+def check(err, what):
+    if err != 0:
+        raise RuntimeError(f"{what} failed with CUDA error {err}")
+
+
+def run_group(group_dir, timing):
+    import torch
+
+    libcuda = ctypes.CDLL("libcuda.so.1")
+    torch.manual_seed(0)
+    dtype_name, shape = os.path.basename(group_dir).split("_")
+    m, n, k = map(int, shape.split("x"))
+    dtype = {"f16": torch.float16, "bf16": torch.bfloat16}[dtype_name]
+    dev = "cuda"
+    a = torch.randn(m, k, device=dev, dtype=dtype)
+    b = torch.randn(k, n, device=dev, dtype=dtype)
+    ref = a.double() @ b.double()
+    guard = 4096
+    c_full = torch.empty(m * n + guard, device=dev, dtype=dtype)
+    stream = torch.cuda.current_stream().cuda_stream
+    index = json.load(open(os.path.join(group_dir, "index.json")))
+    results = []
+    for entry in index["kernels"]:
+        name = entry["name"]
+        kdir = os.path.join(group_dir, entry["dir"])
+        meta = json.load(open(os.path.join(kdir, "kernel.json")))
+        image = open(os.path.join(kdir, "kernel.cubin"), "rb").read()
+        module = ctypes.c_void_p()
+        check(libcuda.cuModuleLoadData(ctypes.byref(module), image), "cuModuleLoadData")
+        func = ctypes.c_void_p()
+        check(libcuda.cuModuleGetFunction(ctypes.byref(func), module,
+                                          meta["symbol"].encode()), "cuModuleGetFunction")
+        smem = meta["shared_memory_bytes"]
+        check(libcuda.cuFuncSetAttribute(func, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                         ctypes.c_int(smem)), "cuFuncSetAttribute")
+        grid = meta["grid"] + [1] * (3 - len(meta["grid"]))
+        c_full.fill_(7.0)
+        ptrs = [ctypes.c_void_p(t.data_ptr()) for t in (a, b, c_full)]
+        params = (ctypes.c_void_p * 3)(*[ctypes.addressof(p) for p in ptrs])
+
+        def launch():
+            check(libcuda.cuLaunchKernel(func, grid[0], grid[1], grid[2], meta["threads"], 1, 1,
+                                         smem, ctypes.c_void_p(stream), params, None),
+                  "cuLaunchKernel")
+
+        launch()
+        torch.cuda.synchronize()
+        c = c_full[: m * n].view(m, n).double()
+        err = (c - ref).abs()
+        bad = (err > 1e-2 + 1e-2 * ref.abs()).sum().item()
+        ratio = bad / (m * n)
+        guard_ok = bool((c_full[m * n:] == 7.0).all().item())
+        result = {"group": os.path.basename(group_dir), "kernel": name,
+                  "config": meta["config"], "mismatched": bad, "ratio": ratio,
+                  "max_abs_err": err.max().item(), "guard_ok": guard_ok,
+                  "passed": ratio <= 0.01 and guard_ok}
+        if timing:
+            for _ in range(10):
+                launch()
+            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            reps = 50
+            start.record()
+            for _ in range(reps):
+                launch()
+            end.record()
+            torch.cuda.synchronize()
+            ms = start.elapsed_time(end) / reps
+            result["ms"] = ms
+            result["tflops"] = 2.0 * m * n * k / ms / 1e9
+        results.append(result)
+        libcuda.cuModuleUnload(module)
+    if timing:
+        for _ in range(10):
+            torch.matmul(a, b)
+        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start.record()
+        for _ in range(50):
+            torch.matmul(a, b)
+        end.record()
+        torch.cuda.synchronize()
+        ms = start.elapsed_time(end) / 50
+        results.append({"group": os.path.basename(group_dir), "kernel": "cuBLAS (torch.matmul)",
+                        "ms": ms, "tflops": 2.0 * m * n * k / ms / 1e9, "passed": True})
+    return results
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--group":
+        results = run_group(sys.argv[2], sys.argv[3] == "1")
+        print(json.dumps(results))
+        return
+    root = sys.argv[1]
+    out = sys.argv[2] if len(sys.argv) > 2 else "."
+    all_results = []
+    log = open(os.path.join(out, "check.log"), "w")
+    for group in sorted(os.listdir(root)):
+        gdir = os.path.join(root, group)
+        if not os.path.isdir(gdir):
+            continue
+        timing = "4096x4096x4096" in group
+        proc = subprocess.run([sys.executable, __file__, "--group", gdir, "1" if timing else "0"],
+                              capture_output=True, text=True, timeout=500)
+        log.write(f"== {group} rc={proc.returncode}\n{proc.stderr}\n")
+        if proc.returncode != 0:
+            all_results.append({"group": group, "kernel": "*", "passed": False,
+                                "error": proc.stderr.strip().splitlines()[-1:]})
+            continue
+        all_results.extend(json.loads(proc.stdout.strip().splitlines()[-1]))
+    with open(os.path.join(out, "results.jsonl"), "w") as f:
+        for r in all_results:
+            f.write(json.dumps(r) + "\n")
+    # Summary per group, then timings.
+    print(f"{'group':<22} {'kernels':>7} {'passed':>7} {'worst mismatch':>15} {'guard':>6}")
+    groups = {}
+    for r in all_results:
+        groups.setdefault(r["group"], []).append(r)
+    for g, rs in groups.items():
+        ks = [r for r in rs if r["kernel"] != "cuBLAS (torch.matmul)"]
+        worst = max((r.get("ratio", 1.0) for r in ks), default=1.0)
+        print(f"{g:<22} {len(ks):>7} {sum(r['passed'] for r in ks):>7} {worst:>15.4%} "
+              f"{str(all(r.get('guard_ok', False) for r in ks)):>6}")
+        for r in ks:
+            if not r["passed"]:
+                print("   FAIL", r.get("kernel"), r.get("error", ""), r.get("ratio"), r.get("max_abs_err"))
+    for g, rs in groups.items():
+        timed = [r for r in rs if "ms" in r]
+        if not timed:
+            continue
+        print(f"\n{g}: top configs by time")
+        blas = [r for r in timed if r["kernel"].startswith("cuBLAS")]
+        for r in sorted(timed, key=lambda r: r["ms"])[:6] + blas:
+            rel = f"{100 * blas[0]['ms'] / r['ms']:.1f}% of cuBLAS" if blas else ""
+            print(f"  {r['kernel']:<64} {r['ms']:8.3f} ms {r['tflops']:7.1f} TFLOP/s  {rel}")
+
+
+if __name__ == "__main__":
+    main()

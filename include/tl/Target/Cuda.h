@@ -1,0 +1,32 @@
+//===- Cuda.h - Compile tl kernels to CUBIN and PTX -------------*- C++ -*-===//
+
+#ifndef TL_TARGET_CUDA_H
+#define TL_TARGET_CUDA_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+
+#include <string>
+
+namespace mlir::tl {
+
+struct CudaCompileOptions {
+  std::string chip = "sm_90a";
+  std::string features = "+ptx80";
+  unsigned optLevel = 3;
+  /// CUDA toolkit holding bin/ptxas; empty: $CUDA_HOME, then /usr/local/cuda.
+  std::string toolkit;
+};
+
+/// Lowers `module` (one specialized kernel: a builtin.module holding one
+/// tl.func) with tl-lower-to-nvvm and writes `<dir>/kernel.cubin` (through
+/// #nvvm.target serialization, which runs ptxas), `<dir>/kernel.ptx` and
+/// `<dir>/kernel.json`. `module` is lowered in place. Fails with a message
+/// (a missing ptxas is named as such).
+LogicalResult compileCudaKernel(ModuleOp module, StringRef dir,
+                                const CudaCompileOptions &options,
+                                std::string &error);
+
+} // namespace mlir::tl
+
+#endif // TL_TARGET_CUDA_H

@@ -1,0 +1,127 @@
+//===- Cuda.cpp - Compile tl kernels to CUBIN and PTX ---------------------===//
+
+#include "tl/Target/Cuda.h"
+
+#include "tl/Conversion/Passes.h"
+#include "tl/Dialect/TL/IR/TLOps.h"
+#include "tl/Target/KernelMetadata.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::tl;
+
+static LogicalResult writeFile(StringRef path, StringRef contents,
+                               std::string &error) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec) {
+    error = "cannot write " + path.str() + ": " + ec.message();
+    return failure();
+  }
+  os << contents;
+  return success();
+}
+
+/// Runs `pm` on `op`, turning error diagnostics into `error`.
+static LogicalResult runCapturing(PassManager &pm, Operation *op,
+                                  std::string &error) {
+  std::string diagnostics;
+  ScopedDiagnosticHandler handler(op->getContext(), [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error)
+      diagnostics += diag.str() + "\n";
+    return success();
+  });
+  if (succeeded(pm.run(op)))
+    return success();
+  error = diagnostics.empty() ? "lowering failed" : diagnostics;
+  return failure();
+}
+
+/// Serializes the gpu.module of `module` in `format` and returns the bytes.
+static FailureOr<std::string> serialize(ModuleOp module, StringRef format,
+                                        const CudaCompileOptions &options,
+                                        std::string &error) {
+  PassManager pm(module.getContext(), ModuleOp::getOperationName());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = format.str();
+  binary.toolkitPath = findCudaToolkit(options.toolkit);
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  if (failed(runCapturing(pm, module, error))) {
+    std::string ptxas = binary.toolkitPath + "/bin/ptxas";
+    if (format == "bin" && !llvm::sys::fs::can_execute(ptxas))
+      error = "ptxas not found at " + ptxas +
+              ": install the CUDA toolkit or set CUDA_HOME (" + error + ")";
+    return failure();
+  }
+  for (auto binaryOp : module.getOps<gpu::BinaryOp>())
+    for (Attribute object : binaryOp.getObjects())
+      return cast<gpu::ObjectAttr>(object).getObject().getValue().str();
+  error = "serialization produced no object";
+  return failure();
+}
+
+LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
+                                          const CudaCompileOptions &options,
+                                          std::string &error) {
+  SmallVector<FuncOp> kernels(module.getOps<FuncOp>());
+  if (kernels.size() != 1) {
+    error = llvm::formatv("expected one specialized tl.func in the module, "
+                          "found {0}",
+                          kernels.size())
+                .str();
+    return failure();
+  }
+  std::string name = kernels.front().getSymName().str();
+  FailureOr<llvm::json::Object> metadata =
+      describeKernel(kernels.front(), options.chip, name, error);
+  if (failed(metadata))
+    return failure();
+
+  PassManager pm(module.getContext(), ModuleOp::getOperationName());
+  LowerToNVVMOptions lower;
+  lower.chip = options.chip;
+  lower.features = options.features;
+  lower.optLevel = options.optLevel;
+  lower.format = "none";
+  buildLowerToNVVMPipeline(pm, lower);
+  if (failed(runCapturing(pm, module, error))) {
+    error = "lowering to NVVM failed: " + error;
+    return failure();
+  }
+  // The actual dynamic shared memory, from the lowering.
+  module.walk([&](gpu::GPUFuncOp f) {
+    if (auto bytes = f->getAttrOfType<IntegerAttr>("tl.shared_memory_bytes"))
+      (*metadata)["shared_memory_bytes"] = bytes.getInt();
+  });
+
+  OwningOpRef<ModuleOp> forPtx = module.clone();
+  FailureOr<std::string> ptx = serialize(*forPtx, "isa", options, error);
+  if (failed(ptx))
+    return failure();
+  FailureOr<std::string> cubin = serialize(module, "bin", options, error);
+  if (failed(cubin))
+    return failure();
+
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    error = "cannot create " + dir.str() + ": " + ec.message();
+    return failure();
+  }
+  SmallString<256> cubinPath(dir), ptxPath(dir), jsonPath(dir);
+  llvm::sys::path::append(cubinPath, "kernel.cubin");
+  llvm::sys::path::append(ptxPath, "kernel.ptx");
+  llvm::sys::path::append(jsonPath, "kernel.json");
+  std::string json;
+  llvm::raw_string_ostream os(json);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(*metadata)));
+  if (failed(writeFile(cubinPath, *cubin, error)) ||
+      failed(writeFile(ptxPath, *ptx, error)) ||
+      failed(writeFile(jsonPath, json, error)))
+    return failure();
+  return success();
+}

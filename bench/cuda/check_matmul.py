@@ -32,7 +32,9 @@ def run_group(group_dir, timing):
 
     libcuda = ctypes.CDLL("libcuda.so.1")
     torch.manual_seed(0)
+    # Group directories are [<variant>-]<dtype>_<M>x<N>x<K>.
     dtype_name, shape = os.path.basename(group_dir).split("_")
+    dtype_name = dtype_name.split("-")[-1]
     m, n, k = map(int, shape.split("x"))
     dtype = {"f16": torch.float16, "bf16": torch.bfloat16}[dtype_name]
     dev = "cuda"

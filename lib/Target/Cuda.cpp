@@ -89,6 +89,15 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
   lower.features = options.features;
   lower.optLevel = options.optLevel;
   lower.format = "none";
+  unsigned bits = options.indexBitwidth;
+  if (!bits) {
+    bits = 32;
+    for (Type t : kernels.front().getArgumentTypes())
+      if (auto m = dyn_cast<MemRefType>(t))
+        if (m.getNumElements() >= (int64_t(1) << 31))
+          bits = 64;
+  }
+  lower.indexBitwidth = bits;
   buildLowerToNVVMPipeline(pm, lower);
   if (failed(runCapturing(pm, module, error))) {
     error = "lowering to NVVM failed: " + error;

@@ -55,6 +55,9 @@ static cl::opt<std::string> constraint("constraint",
                                        cl::init(""));
 static cl::opt<std::string> funcName("func", cl::desc("Template to compile"),
                                      cl::init(""));
+static cl::opt<unsigned> indexBitwidth(
+    "index-bitwidth", cl::desc("cuda: index width (0: 32 when tensors allow)"),
+    cl::init(0));
 static cl::opt<unsigned> jobs("j", cl::desc("Parallel compile jobs (0: all)"),
                               cl::init(0));
 
@@ -104,6 +107,9 @@ int main(int argc, char **argv) {
     return 1;
 
   SmallVector<ModuleOp> configs(module->getBody()->getOps<ModuleOp>());
+  tl::CudaCompileOptions cudaOptions;
+  cudaOptions.chip = chip;
+  cudaOptions.indexBitwidth = indexBitwidth;
   struct Result {
     std::string name, error;
     double seconds = 0;
@@ -121,8 +127,7 @@ int main(int argc, char **argv) {
     auto t0 = std::chrono::steady_clock::now();
     LogicalResult ok =
         target == "cuda"
-            ? tl::compileCudaKernel(config, dir, tl::CudaCompileOptions{chip},
-                                    r.error)
+            ? tl::compileCudaKernel(config, dir, cudaOptions, r.error)
             : tl::compileHostKernel(config, dir, {}, r.error);
     r.seconds = std::chrono::duration<double>(
                     std::chrono::steady_clock::now() - t0)

@@ -104,4 +104,21 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
   ];
 }
 
+def TLKernelsToNVVM : Pass<"tl-kernels-to-nvvm", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Lower gpu.module kernels (gpu, nvgpu, arith, memref, ...) to "
+                "NVVM with one index width";
+  let description = [{
+    What `convert-nvgpu-to-nvvm` followed by `convert-gpu-to-nvvm` do, in one
+    dialect conversion with one type converter, so that ldmatrix and cp.async
+    addresses use the same index width as the rest of the kernel. Kernel
+    arguments use the bare-pointer calling convention (static shapes).
+  }];
+  let options = [
+    Option<"indexBitwidth", "index-bitwidth", "unsigned", /*default=*/"32",
+           "Bit width of index arithmetic">
+  ];
+  let dependentDialects = ["::mlir::NVVM::NVVMDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // TL_CONVERSION_PASSES_TD

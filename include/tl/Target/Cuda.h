@@ -14,6 +14,9 @@ struct CudaCompileOptions {
   std::string chip = "sm_90a";
   std::string features = "+ptx80";
   unsigned optLevel = 3;
+  /// Index arithmetic width in the kernel; 0: 32 when every tensor has
+  /// fewer than 2^31 elements, else 64.
+  unsigned indexBitwidth = 0;
   /// CUDA toolkit holding bin/ptxas; empty: $CUDA_HOME, then /usr/local/cuda.
   std::string toolkit;
 };

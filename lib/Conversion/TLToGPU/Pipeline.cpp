@@ -31,10 +31,9 @@ void mlir::tl::buildLowerToNVVMPipeline(OpPassManager &pm,
   gpu.addPass(createCSEPass());
   gpu.addPass(createSCFToControlFlowPass());
   gpu.addPass(memref::createExpandStridedMetadataPass());
-  gpu.addPass(createConvertNVGPUToNVVMPass());
-  ConvertGpuOpsToNVVMOpsOptions nvvmOptions;
-  nvvmOptions.useBarePtrCallConv = true;
-  gpu.addPass(createConvertGpuOpsToNVVMOps(nvvmOptions));
+  TLKernelsToNVVMOptions nvvmOptions;
+  nvvmOptions.indexBitwidth = options.indexBitwidth;
+  gpu.addPass(createTLKernelsToNVVM(nvvmOptions));
   gpu.addPass(createReconcileUnrealizedCastsPass());
   gpu.addPass(createCanonicalizerPass());
   GpuNVVMAttachTargetOptions target;

@@ -244,6 +244,7 @@ private:
   Value tid, lane, warp;
   llvm::DenseMap<Value, SharedTile> shared;   // keyed by the tl alloc value
   llvm::DenseMap<Value, Fragment> fragments;  // keyed by the tl alloc value
+  SmallVector<Value> allocOrder; // tiles in program order (deterministic IR)
   llvm::DenseMap<Value, Value> currentStage;  // shared tile -> stage index
   llvm::DenseMap<ReduceOp, int64_t> reduceScratch; // byte offsets
   int64_t sharedTotal = 0;
@@ -262,10 +263,14 @@ private:
 LogicalResult KernelLowering::analyze() {
   int64_t warps = std::max<int64_t>(threads / 32, 1);
   // Fragments: the mma layout for tensor-core accumulators.
-  launch.walk([&](AllocFragmentOp alloc) {
-    Fragment f;
-    f.logical = alloc.getBuffer().getType();
-    fragments[alloc.getBuffer()] = f;
+  launch.walk([&](Operation *op) {
+    if (isa<AllocSharedOp, AllocFragmentOp>(op))
+      allocOrder.push_back(op->getResult(0));
+    if (auto alloc = dyn_cast<AllocFragmentOp>(op)) {
+      Fragment f;
+      f.logical = alloc.getBuffer().getType();
+      fragments[alloc.getBuffer()] = f;
+    }
   });
   bool ok = true;
   launch.walk([&](GemmOp gemm) {
@@ -488,7 +493,10 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
                                      workgroupSpace(b.getContext()));
     smemBase = gpu::DynamicSharedMemoryOp::create(b, l, bytesType);
   }
-  for (auto &[value, t] : shared) {
+  for (Value value : allocOrder) {
+    if (!shared.count(value))
+      continue;
+    SharedTile &t = shared[value];
     SmallVector<int64_t> shape;
     if (t.stages > 1)
       shape.push_back(t.stages);
@@ -498,9 +506,12 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
     t.view = memref::ViewOp::create(b, l, type, smemBase,
                                     cIdx(b, l, t.offset), ValueRange{});
   }
-  for (auto &[value, f] : fragments)
-    f.regs = memref::AllocaOp::create(
-        b, l, MemRefType::get({f.slots}, f.logical.getElementType()));
+  for (Value value : allocOrder)
+    if (fragments.count(value))
+      fragments[value].regs = memref::AllocaOp::create(
+          b, l,
+          MemRefType::get({fragments[value].slots},
+                          fragments[value].logical.getElementType()));
   return lowerBlock(launch.getBody().front(), b);
 }
 
@@ -661,47 +672,79 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
     Value savedStage = currentStage.lookup(dst);
     if (stage)
       currentStage[dst] = stage;
-    for (int64_t it = 0; it * threads < chunks; ++it) {
-      Value idx = add(b, l, tid, it * threads);
-      auto body = [&](OpBuilder &bb) {
-        Value row = arith::DivUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
-        Value chunk = arith::RemUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
-        Value col = mul(bb, l, chunk, cIdx(bb, l, ce));
-        Value inBounds;
-        SmallVector<Value> gidx = indexedAt(bb, ValueRange{row, col}, inBounds);
-        // Elements of this chunk inside the row: clamp(dim - col, 0, ce).
-        int64_t inner = indexedType.getDimSize(indexedType.getRank() - 1);
-        Value left = arith::SubIOp::create(
-            bb, l, cIdx(bb, l, inner),
-            arith::MinUIOp::create(bb, l, gidx.back(), cIdx(bb, l, inner)));
-        Value valid = arith::MinUIOp::create(bb, l, left, cIdx(bb, l, ce));
-        // Rows (and leading dims) past the end read nothing.
-        Value rowsOk;
-        for (int64_t d = 0; d + 1 < indexedType.getRank(); ++d)
-          rowsOk = andV(bb, l, rowsOk,
-                        ult(bb, l, gidx[d],
-                            cIdx(bb, l, indexedType.getDimSize(d))));
-        Value ok = andV(bb, l, rowsOk, predicate);
-        if (ok)
-          valid = arith::SelectOp::create(bb, l, ok, valid, cIdx(bb, l, 0));
-        // An out-of-bounds chunk still needs a valid address: clamp to 0.
-        Value any = arith::CmpIOp::create(bb, l, arith::CmpIPredicate::ne,
-                                          valid, cIdx(bb, l, 0));
-        for (Value &g : gidx)
-          g = arith::SelectOp::create(bb, l, any, g, cIdx(bb, l, 0));
-        SmallVector<Value> sidx = sharedIndices(bb, l, dst, ValueRange{row, col});
-        nvgpu::DeviceAsyncCopyOp::create(
-            bb, l, nvgpu::DeviceAsyncTokenType::get(bb.getContext()), t.view,
-            sidx, map.lookupOrDefault(src), gidx, bb.getIndexAttr(ce), valid,
-            bits == 16 || bits == 32 ? bb.getUnitAttr() : UnitAttr());
-      };
-      if ((it + 1) * threads <= chunks) {
-        body(b);
-      } else {
-        auto guard = scf::IfOp::create(b, l, ult(b, l, idx, cIdx(b, l, chunks)));
-        OpBuilder tb = guard.getThenBodyBuilder();
-        body(tb);
+    // Issues every chunk of the tile; `checked` adds the edge handling
+    // (zero fill past the end, a clamped address for chunks that read
+    // nothing, the pipeline's predicate).
+    auto issueAll = [&](OpBuilder &ob, bool checked) {
+      for (int64_t it = 0; it * threads < chunks; ++it) {
+        Value idx = add(ob, l, tid, it * threads);
+        auto body = [&](OpBuilder &bb) {
+          Value row =
+              arith::DivUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
+          Value chunk =
+              arith::RemUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
+          Value col = mul(bb, l, chunk, cIdx(bb, l, ce));
+          Value inBounds;
+          SmallVector<Value> gidx =
+              indexedAt(bb, ValueRange{row, col}, inBounds);
+          Value valid;
+          if (checked) {
+            // Elements of this chunk inside the row: clamp(dim - col, 0, ce).
+            int64_t inner = indexedType.getDimSize(indexedType.getRank() - 1);
+            Value left = arith::SubIOp::create(
+                bb, l, cIdx(bb, l, inner),
+                arith::MinUIOp::create(bb, l, gidx.back(), cIdx(bb, l, inner)));
+            valid = arith::MinUIOp::create(bb, l, left, cIdx(bb, l, ce));
+            // Rows (and leading dims) past the end read nothing.
+            Value rowsOk;
+            for (int64_t d = 0; d + 1 < indexedType.getRank(); ++d)
+              rowsOk = andV(bb, l, rowsOk,
+                            ult(bb, l, gidx[d],
+                                cIdx(bb, l, indexedType.getDimSize(d))));
+            Value ok = andV(bb, l, rowsOk, predicate);
+            if (ok)
+              valid = arith::SelectOp::create(bb, l, ok, valid, cIdx(bb, l, 0));
+            // A chunk that reads nothing still needs a valid address.
+            Value any = arith::CmpIOp::create(bb, l, arith::CmpIPredicate::ne,
+                                              valid, cIdx(bb, l, 0));
+            for (Value &g : gidx)
+              g = arith::SelectOp::create(bb, l, any, g, cIdx(bb, l, 0));
+          }
+          SmallVector<Value> sidx =
+              sharedIndices(bb, l, dst, ValueRange{row, col});
+          nvgpu::DeviceAsyncCopyOp::create(
+              bb, l, nvgpu::DeviceAsyncTokenType::get(bb.getContext()), t.view,
+              sidx, map.lookupOrDefault(src), gidx, bb.getIndexAttr(ce), valid,
+              bb.getUnitAttr());
+        };
+        if ((it + 1) * threads <= chunks) {
+          body(ob);
+        } else {
+          auto guard =
+              scf::IfOp::create(ob, l, ult(ob, l, idx, cIdx(ob, l, chunks)));
+          OpBuilder tb = guard.getThenBodyBuilder();
+          body(tb);
+        }
       }
+    };
+    // The whole tile inside the tensor (and the pipeline's iteration in
+    // range): the common case, without per-chunk edge arithmetic.
+    Value fits = predicate;
+    for (int64_t d = 0; d < indexedType.getRank(); ++d) {
+      int64_t extent =
+          d < lead ? 1 : dstType.getDimSize(d - lead);
+      fits = andV(b, l, fits,
+                  arith::CmpIOp::create(
+                      b, l, arith::CmpIPredicate::ule,
+                      add(b, l, offsets[d], extent),
+                      cIdx(b, l, indexedType.getDimSize(d))));
+    }
+    auto split = scf::IfOp::create(b, l, fits, /*withElseRegion=*/true);
+    {
+      OpBuilder tb = split.getThenBodyBuilder();
+      issueAll(tb, /*checked=*/false);
+      OpBuilder eb = split.getElseBodyBuilder();
+      issueAll(eb, /*checked=*/true);
     }
     if (stage) {
       currentStage[dst] = savedStage;
@@ -844,27 +887,35 @@ LogicalResult KernelLowering::lowerGemm(GemmOp op, OpBuilder &b) {
               b, vector::ExtractOp::create(b, l, v, ArrayRef<int64_t>{r})));
         aFrags.push_back(regs);
       }
-      for (int64_t ni = 0; ni < m.tilesN(); ++ni) {
+      // B fragments, two n8 tiles per ldmatrix.x4 where the warp tile
+      // has an even count (one per x2 otherwise).
+      for (int64_t ni = 0; ni < m.tilesN();) {
+        int64_t count = ni + 1 < m.tilesN() ? 2 : 1;
         Value n0 = add(b, l, colBase, ni * 8);
         SmallVector<Value> idx;
         Value v;
+        auto type = VectorType::get({2 * count, 2}, ab);
         if (op.getTransposeB()) { // B is N x K: rows are n
-          idx = sharedIndices(b, l, bm,
-                              ValueRange{add(b, l, n0, lane8),
-                                         add(b, l, laneK, kk)});
-          v = nvgpu::LdMatrixOp::create(b, l, VectorType::get({2, 2}, ab),
-                                        shared[bm].view, idx, false, 2);
+          Value row = add(b, l, n0, lane8);
+          if (count == 2)
+            row = add(b, l, row, laneHi);
+          idx = sharedIndices(b, l, bm, ValueRange{row, add(b, l, laneK, kk)});
+          v = nvgpu::LdMatrixOp::create(b, l, type, shared[bm].view, idx,
+                                        false, 2 * count);
         } else { // B is K x N: rows are k, transposed load
-          idx = sharedIndices(b, l, bm,
-                              ValueRange{add(b, l, lane16, kk), n0});
-          v = nvgpu::LdMatrixOp::create(b, l, VectorType::get({2, 2}, ab),
-                                        shared[bm].view, idx, true, 2);
+          Value col = count == 2 ? add(b, l, n0, laneHi) : n0;
+          idx = sharedIndices(b, l, bm, ValueRange{add(b, l, lane16, kk), col});
+          v = nvgpu::LdMatrixOp::create(b, l, type, shared[bm].view, idx, true,
+                                        2 * count);
         }
-        SmallVector<Value> regs;
-        for (int64_t r = 0; r < 2; ++r)
-          regs.push_back(operand(
-              b, vector::ExtractOp::create(b, l, v, ArrayRef<int64_t>{r})));
-        bFrags.push_back(regs);
+        for (int64_t t = 0; t < count; ++t) {
+          SmallVector<Value> regs;
+          for (int64_t r = 0; r < 2; ++r)
+            regs.push_back(operand(b, vector::ExtractOp::create(
+                                          b, l, v, ArrayRef<int64_t>{2 * t + r})));
+          bFrags.push_back(regs);
+        }
+        ni += count;
       }
       for (int64_t mi = 0; mi < m.tilesM(); ++mi)
         for (int64_t ni = 0; ni < m.tilesN(); ++ni) {

@@ -1,0 +1,130 @@
+// RUN: tl-opt %s --split-input-file --tl-convert-to-gpu | FileCheck %s
+
+// The pipelined GEMM: shared tiles are double-buffered views of dynamic
+// shared memory; the prologue prefetches one stage with cp.async (a fast
+// path for interior tiles, a zero-filling checked path at the edges); the
+// loop waits for its stage, computes with ldmatrix + mma.sync and refills
+// the stage it used last iteration; the accumulator lives in a per-thread
+// array in the mma layout and is written out with bounds checks.
+
+// CHECK-LABEL: gpu.module @gemm_kernels
+// CHECK: gpu.func @gemm(%[[A:.*]]: memref<100x64xf16>, %[[B:.*]]: memref<64x72xf16>, %[[C:.*]]: memref<100x72xf16>) kernel
+// CHECK-SAME: known_block_size = array<i32: 128, 1, 1>
+// CHECK-SAME: tl.grid = array<i64: 2, 2>
+// CHECK-SAME: tl.shared_memory_bytes = 16384
+// CHECK: gpu.thread_id x
+// CHECK: gpu.block_id x
+// CHECK: gpu.block_id y
+// CHECK: %[[SMEM:.*]] = gpu.dynamic_shared_memory
+// CHECK-DAG: %[[VB:.*]] = memref.view %[[SMEM]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<2x32x64xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[VA:.*]] = memref.view %[[SMEM]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<2x64x32xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[ACC:.*]] = memref.alloca() : memref<32xf32>
+// Prologue: one stage ahead.
+// CHECK: scf.if
+// CHECK:   nvgpu.device_async_copy %[[A]][{{.*}}], %[[VA]][{{.*}}], 8 {bypassL1}
+// CHECK: } else {
+// CHECK:   nvgpu.device_async_copy %[[A]][{{.*}}], %[[VA]][{{.*}}], 8, %{{.*}} {bypassL1}
+// CHECK: nvvm.cp.async.commit.group
+// Main loop.
+// CHECK: scf.for
+// CHECK:   nvvm.cp.async.wait.group 0
+// CHECK:   gpu.barrier
+// CHECK:   nvgpu.ldmatrix %[[VA]][{{.*}}] {numTiles = 4 : i32, transpose = false}
+// CHECK:   nvgpu.ldmatrix %[[VB]][{{.*}}] {numTiles = 4 : i32, transpose = true}
+// CHECK:   nvvm.mma.sync {{.*}} {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (vector<2xf16>, vector<2xf16>, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+// CHECK:   nvgpu.device_async_copy %[[A]]
+// CHECK:   nvvm.cp.async.commit.group
+// Drain, then the epilogue with bounds checks and f32 -> f16.
+// CHECK: nvvm.cp.async.wait.group 0
+// CHECK: gpu.barrier
+// CHECK: memref.load %[[ACC]]
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+// CHECK: scf.if
+// CHECK:   memref.store %{{.*}}, %[[C]]
+// CHECK: gpu.return
+// CHECK-NOT: tl.
+tl.func @gemm(%A: memref<100x64xf16>, %B: memref<64x72xf16>, %C: memref<100x72xf16>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx, %by) in (%c2, %c2) threads %c128 {
+    %a = tl.alloc_shared() : memref<64x32xf16, #tl.memory<shared>>
+    %b = tl.alloc_shared() : memref<32x64xf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    tl.clear %c : memref<64x64xf32, #tl.memory<fragment>>
+    %row = arith.muli %by, %c64 : index
+    %col = arith.muli %bx, %c64 : index
+    tl.pipelined %ko = %c0 to %c2 num_stages %c2 {
+      %k = arith.muli %ko, %c32 : index
+      tl.copy %A[%row, %k] to %a : memref<100x64xf16>, memref<64x32xf16, #tl.memory<shared>>
+      tl.copy %B[%k, %col] to %b : memref<64x72xf16>, memref<32x64xf16, #tl.memory<shared>>
+      tl.gemm %a, %b, %c : memref<64x32xf16, #tl.memory<shared>>, memref<32x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    }
+    tl.copy %c to %C[%row, %col] : memref<64x64xf32, #tl.memory<fragment>>, memref<100x72xf16>
+  }
+  tl.return
+}
+
+// -----
+
+// bf16 operands go to mma.sync as packed i32; B transposed is loaded with
+// a non-transposing ldmatrix.
+// CHECK-LABEL: gpu.func @gemm_bf16_bt
+// CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = false} : memref<32x32xbf16
+// CHECK: vector.bitcast %{{.*}} : vector<2xbf16> to vector<1xi32>
+// CHECK: nvvm.mma.sync {{.*}}multiplicandAPtxType = #nvvm.mma_type<bf16>{{.*}} : (i32, i32, f32)
+tl.func @gemm_bf16_bt(%A: memref<32x32xbf16>, %C: memref<32x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  tl.kernel (%bx) in (%c1) threads %c64 {
+    %a = tl.alloc_shared() : memref<32x32xbf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<32x32xf32, #tl.memory<fragment>>
+    tl.copy %A[%c0, %c0] to %a : memref<32x32xbf16>, memref<32x32xbf16, #tl.memory<shared>>
+    tl.gemm %a, %a, %c {transpose_b, clear_accum} : memref<32x32xbf16, #tl.memory<shared>>, memref<32x32xbf16, #tl.memory<shared>>, memref<32x32xf32, #tl.memory<fragment>>
+    tl.copy %c to %C[%c0, %c0] : memref<32x32xf32, #tl.memory<fragment>>, memref<32x32xf32>
+  }
+  tl.return
+}
+
+// -----
+
+// f32 gemms run on SIMT FMAs over each thread's elements; fragments not
+// used by a tensor-core gemm are spread element e to thread e % threads;
+// reduce goes through a shared scratch tile; tl.parallel iterates the
+// fragment's owned elements.
+// CHECK-LABEL: gpu.func @simt
+// CHECK-SAME: tl.shared_memory_bytes = 8192
+// CHECK: memref.alloca() : memref<8xf32>
+// CHECK: memref.alloca() : memref<1xf32>
+// CHECK: scf.for {{.*}} iter_args
+// CHECK:   math.fma
+// CHECK: memref.view %{{.*}} to memref<32x32xf32, #gpu.address_space<workgroup>>
+// CHECK: gpu.barrier
+// CHECK: arith.maximumf
+// CHECK: math.exp
+tl.func @simt(%A: memref<32x32xf32>, %M: memref<32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx) in (%c1) threads %c128 {
+    %a = tl.alloc_shared() : memref<32x32xf32, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<32x32xf32, #tl.memory<fragment>>
+    %m = tl.alloc_fragment() : memref<32xf32, #tl.memory<fragment>>
+    tl.copy %A[%c0, %c0] to %a : memref<32x32xf32>, memref<32x32xf32, #tl.memory<shared>>
+    tl.gemm %a, %a, %c {clear_accum} : memref<32x32xf32, #tl.memory<shared>>, memref<32x32xf32, #tl.memory<shared>>, memref<32x32xf32, #tl.memory<fragment>>
+    tl.reduce max %c, %m dim 1 : memref<32x32xf32, #tl.memory<fragment>>, memref<32xf32, #tl.memory<fragment>>
+    tl.parallel (%i) in (%c32) {
+      %v = memref.load %m[%i] : memref<32xf32, #tl.memory<fragment>>
+      %e = math.exp %v : f32
+      memref.store %e, %m[%i] : memref<32xf32, #tl.memory<fragment>>
+    }
+    tl.copy %m to %M[%c0] : memref<32xf32, #tl.memory<fragment>>, memref<32xf32>
+  }
+  tl.return
+}

@@ -1,0 +1,79 @@
+//===- Device.h - Devices a candidate runs on -------------------*- C++ -*-===//
+//
+// Part of the runtime: no MLIR or LLVM inside. One interface for the host
+// CPU and for GPUs; the CUDA driver is opened with dlopen at run time, so the
+// tools build and run where it does not exist. HIP (HSACO through the HIP
+// module API) fits the same interface; it is not implemented yet.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TL_RUNTIME_DEVICE_H
+#define TL_RUNTIME_DEVICE_H
+
+#include "tl/Runtime/Kernel.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tlrt {
+
+/// What identifies a device for caching: results tuned on one are not reused
+/// on another.
+struct DeviceFingerprint {
+  std::string kind; // host, cuda
+  std::string name;
+  std::string computeCapability; // "9.0"; CPU features digest on the host
+  int multiprocessors = 0;        // SMs, or hardware threads on the host
+  long long l2Bytes = 0;
+  std::string driverVersion;
+
+  std::string toJson() const;
+};
+
+/// A loaded kernel that can run and be timed on its device.
+class LoadedKernel {
+public:
+  virtual ~LoadedKernel() = default;
+  /// Runs once on `args` (device pointers / scalars, as args[i] -> value).
+  virtual bool run(void **args, std::string &error) = 0;
+  /// Times `reps` runs after `warmup` runs; each sample in milliseconds. On
+  /// GPUs, device events around each run and the L2 flushed before each.
+  virtual bool time(void **args, int warmup, int reps,
+                    std::vector<double> &samples, std::string &error) = 0;
+};
+
+/// A device: memory and kernels.
+class Device {
+public:
+  virtual ~Device() = default;
+  virtual DeviceFingerprint fingerprint() const = 0;
+  virtual void *allocate(size_t bytes, std::string &error) = 0;
+  virtual void release(void *ptr) = 0;
+  virtual bool copyToDevice(void *dst, const void *src, size_t bytes,
+                            std::string &error) = 0;
+  virtual bool copyToHost(void *dst, const void *src, size_t bytes,
+                          std::string &error) = 0;
+  /// Loads the binary in `dir` (kernel.so / kernel.cubin + kernel.json).
+  virtual std::unique_ptr<LoadedKernel> load(const std::string &dir,
+                                             const KernelInfo &info,
+                                             std::string &error) = 0;
+};
+
+/// The host CPU (kernels from the host target), using `threads` threads.
+std::unique_ptr<Device> createHostDevice(unsigned threads = 0);
+
+/// CUDA device `ordinal` through libcuda (dlopen). Null with `error` saying
+/// why: no driver library, no device, or a driver error.
+std::unique_ptr<Device> createCudaDevice(int ordinal, std::string &error);
+
+/// Whether a CUDA device can be opened (the driver loads and reports at
+/// least one device). Does not keep a context.
+bool cudaAvailable();
+
+/// The host's fingerprint (CPU model and flags, hardware threads).
+DeviceFingerprint hostFingerprint();
+
+} // namespace tlrt
+
+#endif // TL_RUNTIME_DEVICE_H

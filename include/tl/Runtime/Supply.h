@@ -1,0 +1,54 @@
+//===- Supply.h - Kernel inputs: generators and .npy files ------*- C++ -*-===//
+//
+// Part of the runtime: no MLIR or LLVM inside. The guide's TensorSupplyType
+// generators, seeded so that every candidate sees identical data, and
+// NumPy .npy files for user-given inputs and references.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TL_RUNTIME_SUPPLY_H
+#define TL_RUNTIME_SUPPLY_H
+
+#include "tl/Runtime/DType.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tlrt {
+
+/// TileLang's TensorSupplyType.
+enum class SupplyType { Auto, Integer, Uniform, Normal, Randn, Zero, One };
+
+std::optional<SupplyType> parseSupplyType(const std::string &name);
+const char *supplyTypeName(SupplyType type);
+
+/// Fills `count` elements of `dtype` at `data` from `type`, reproducibly
+/// from `seed`:
+///  - Auto: integers uniform in [-2, 2] for integer dtypes, Uniform for
+///    floats;
+///  - Integer: integers uniform in [-2, 2] (stored as `dtype`);
+///  - Uniform: uniform in [-1, 1]; Normal / Randn: mean 0, std 1;
+///  - Zero / One: constants.
+void fillBuffer(void *data, DType dtype, size_t count, SupplyType type,
+                uint64_t seed);
+
+/// A host array read from or written to an .npy file.
+struct NpyArray {
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  std::vector<unsigned char> data;
+  size_t numElements() const;
+};
+
+/// Reads a C-order, little-endian .npy file (versions 1-3) of dtype f2, f4,
+/// f8, i1, i2, i4, i8 (and bf16 stored as V2/<u2 is not standard: read as
+/// f2 is refused). Returns false and sets `error` naming the file and problem.
+bool readNpy(const std::string &path, NpyArray &array, std::string &error);
+bool writeNpy(const std::string &path, const NpyArray &array,
+              std::string &error);
+
+} // namespace tlrt
+
+#endif // TL_RUNTIME_SUPPLY_H

@@ -1,0 +1,444 @@
+//===- Device.cpp - Host and CUDA devices ---------------------------------===//
+
+#include "tl/Runtime/Device.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <dlfcn.h>
+#include <fstream>
+#include <thread>
+
+using namespace tlrt;
+
+std::string DeviceFingerprint::toJson() const {
+  nlohmann::json j{{"kind", kind},
+                   {"name", name},
+                   {"compute_capability", computeCapability},
+                   {"multiprocessors", multiprocessors},
+                   {"l2_bytes", l2Bytes},
+                   {"driver", driverVersion}};
+  return j.dump();
+}
+
+//===----------------------------------------------------------------------===//
+// Host
+//===----------------------------------------------------------------------===//
+
+DeviceFingerprint tlrt::hostFingerprint() {
+  DeviceFingerprint f;
+  f.kind = "host";
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    auto value = [&] {
+      size_t colon = line.find(':');
+      return colon == std::string::npos ? std::string()
+                                        : line.substr(colon + 2);
+    };
+    if (f.name.empty() && line.rfind("model name", 0) == 0)
+      f.name = value();
+    if (f.computeCapability.empty() && line.rfind("flags", 0) == 0)
+      f.computeCapability = std::to_string(std::hash<std::string>()(value()));
+  }
+  f.multiprocessors = static_cast<int>(std::thread::hardware_concurrency());
+  return f;
+}
+
+namespace {
+class HostLoaded : public LoadedKernel {
+public:
+  HostLoaded(std::unique_ptr<HostKernel> k, unsigned threads)
+      : kernel(std::move(k)), threads(threads) {}
+  bool run(void **args, std::string &) override {
+    kernel->launch(args, threads);
+    return true;
+  }
+  bool time(void **args, int warmup, int reps, std::vector<double> &samples,
+            std::string &) override {
+    for (int i = 0; i < warmup; ++i)
+      kernel->launch(args, threads);
+    samples.clear();
+    for (int i = 0; i < reps; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      kernel->launch(args, threads);
+      samples.push_back(std::chrono::duration<double, std::milli>(
+                            std::chrono::steady_clock::now() - start)
+                            .count());
+    }
+    return true;
+  }
+
+private:
+  std::unique_ptr<HostKernel> kernel;
+  unsigned threads;
+};
+
+class HostDevice : public Device {
+public:
+  explicit HostDevice(unsigned threads) : threads(threads) {}
+  DeviceFingerprint fingerprint() const override { return hostFingerprint(); }
+  void *allocate(size_t bytes, std::string &) override {
+    return ::operator new(std::max<size_t>(bytes, 1), std::align_val_t(64));
+  }
+  void release(void *ptr) override {
+    ::operator delete(ptr, std::align_val_t(64));
+  }
+  bool copyToDevice(void *dst, const void *src, size_t bytes,
+                    std::string &) override {
+    std::memcpy(dst, src, bytes);
+    return true;
+  }
+  bool copyToHost(void *dst, const void *src, size_t bytes,
+                  std::string &) override {
+    std::memcpy(dst, src, bytes);
+    return true;
+  }
+  std::unique_ptr<LoadedKernel> load(const std::string &dir,
+                                     const KernelInfo &info,
+                                     std::string &error) override {
+    auto kernel = HostKernel::load(dir + "/kernel.so", info, error);
+    if (!kernel)
+      return nullptr;
+    return std::make_unique<HostLoaded>(std::move(kernel), threads);
+  }
+
+private:
+  unsigned threads;
+};
+} // namespace
+
+std::unique_ptr<Device> tlrt::createHostDevice(unsigned threads) {
+  return std::make_unique<HostDevice>(threads);
+}
+
+//===----------------------------------------------------------------------===//
+// CUDA, through the driver API opened at run time
+//===----------------------------------------------------------------------===//
+
+namespace {
+using CUresult = int;
+using CUdevice = int;
+using CUdeviceptr = unsigned long long;
+using CUcontext = void *;
+using CUmodule = void *;
+using CUfunction = void *;
+using CUstream = void *;
+using CUevent = void *;
+
+// Attribute numbers from cuda.h.
+constexpr int kAttrMultiprocessors = 16;
+constexpr int kAttrL2Size = 38;
+constexpr int kAttrCcMajor = 75;
+constexpr int kAttrCcMinor = 76;
+constexpr int kFuncMaxDynamicShared = 8;
+
+struct CudaApi {
+  void *lib = nullptr;
+  CUresult (*cuInit)(unsigned);
+  CUresult (*cuDeviceGetCount)(int *);
+  CUresult (*cuDeviceGet)(CUdevice *, int);
+  CUresult (*cuDeviceGetName)(char *, int, CUdevice);
+  CUresult (*cuDeviceGetAttribute)(int *, int, CUdevice);
+  CUresult (*cuDriverGetVersion)(int *);
+  CUresult (*cuDevicePrimaryCtxRetain)(CUcontext *, CUdevice);
+  CUresult (*cuCtxSetCurrent)(CUcontext);
+  CUresult (*cuMemAlloc)(CUdeviceptr *, size_t);
+  CUresult (*cuMemFree)(CUdeviceptr);
+  CUresult (*cuMemcpyHtoD)(CUdeviceptr, const void *, size_t);
+  CUresult (*cuMemcpyDtoH)(void *, CUdeviceptr, size_t);
+  CUresult (*cuMemsetD8Async)(CUdeviceptr, unsigned char, size_t, CUstream);
+  CUresult (*cuModuleLoadData)(CUmodule *, const void *);
+  CUresult (*cuModuleUnload)(CUmodule);
+  CUresult (*cuModuleGetFunction)(CUfunction *, CUmodule, const char *);
+  CUresult (*cuFuncSetAttribute)(CUfunction, int, int);
+  CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned,
+                             unsigned, unsigned, unsigned, unsigned, CUstream,
+                             void **, void **);
+  CUresult (*cuCtxSynchronize)();
+  CUresult (*cuEventCreate)(CUevent *, unsigned);
+  CUresult (*cuEventRecord)(CUevent, CUstream);
+  CUresult (*cuEventSynchronize)(CUevent);
+  CUresult (*cuEventElapsedTime)(float *, CUevent, CUevent);
+  CUresult (*cuEventDestroy)(CUevent);
+  CUresult (*cuGetErrorString)(CUresult, const char **);
+
+  bool open(std::string &error) {
+    lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+      error = "no CUDA driver: libcuda.so.1 cannot be loaded (" +
+              std::string(dlerror()) + "); install the NVIDIA driver or use "
+              "--target host";
+      return false;
+    }
+    bool ok = true;
+    auto sym = [&](auto &fn, const char *name) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(
+          dlsym(lib, name));
+      if (!fn) {
+        error = std::string("libcuda.so.1 lacks ") + name;
+        ok = false;
+      }
+    };
+    sym(cuInit, "cuInit");
+    sym(cuDeviceGetCount, "cuDeviceGetCount");
+    sym(cuDeviceGet, "cuDeviceGet");
+    sym(cuDeviceGetName, "cuDeviceGetName");
+    sym(cuDeviceGetAttribute, "cuDeviceGetAttribute");
+    sym(cuDriverGetVersion, "cuDriverGetVersion");
+    sym(cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain");
+    sym(cuCtxSetCurrent, "cuCtxSetCurrent");
+    sym(cuMemAlloc, "cuMemAlloc_v2");
+    sym(cuMemFree, "cuMemFree_v2");
+    sym(cuMemcpyHtoD, "cuMemcpyHtoD_v2");
+    sym(cuMemcpyDtoH, "cuMemcpyDtoH_v2");
+    sym(cuMemsetD8Async, "cuMemsetD8Async");
+    sym(cuModuleLoadData, "cuModuleLoadData");
+    sym(cuModuleUnload, "cuModuleUnload");
+    sym(cuModuleGetFunction, "cuModuleGetFunction");
+    sym(cuFuncSetAttribute, "cuFuncSetAttribute");
+    sym(cuLaunchKernel, "cuLaunchKernel");
+    sym(cuCtxSynchronize, "cuCtxSynchronize");
+    sym(cuEventCreate, "cuEventCreate");
+    sym(cuEventRecord, "cuEventRecord");
+    sym(cuEventSynchronize, "cuEventSynchronize");
+    sym(cuEventElapsedTime, "cuEventElapsedTime");
+    sym(cuEventDestroy, "cuEventDestroy_v2");
+    sym(cuGetErrorString, "cuGetErrorString");
+    return ok;
+  }
+
+  std::string describe(CUresult r) const {
+    const char *s = nullptr;
+    if (cuGetErrorString)
+      cuGetErrorString(r, &s);
+    return s ? s : "CUDA error " + std::to_string(r);
+  }
+};
+
+CudaApi &api() {
+  static CudaApi instance;
+  return instance;
+}
+
+class CudaDevice;
+
+class CudaLoaded : public LoadedKernel {
+public:
+  CudaLoaded(CudaDevice &device, CUmodule module, CUfunction func,
+             KernelInfo info)
+      : device(device), module(module), func(func), info(std::move(info)) {}
+  ~CudaLoaded() override { api().cuModuleUnload(module); }
+  bool run(void **args, std::string &error) override;
+  bool time(void **args, int warmup, int reps, std::vector<double> &samples,
+            std::string &error) override;
+
+private:
+  bool launch(void **args, std::string &error);
+  CudaDevice &device;
+  CUmodule module;
+  CUfunction func;
+  KernelInfo info;
+};
+
+class CudaDevice : public Device {
+public:
+  bool init(int ordinal, std::string &error) {
+    CudaApi &a = api();
+    if (!a.lib && !a.open(error))
+      return false;
+    CUresult r = a.cuInit(0);
+    int count = 0;
+    if (r == 0)
+      r = a.cuDeviceGetCount(&count);
+    if (r != 0 || count <= ordinal) {
+      error = r != 0 ? "CUDA driver: " + a.describe(r)
+                     : "no CUDA device " + std::to_string(ordinal) + " (" +
+                           std::to_string(count) + " found)";
+      return false;
+    }
+    a.cuDeviceGet(&dev, ordinal);
+    if ((r = a.cuDevicePrimaryCtxRetain(&ctx, dev)) ||
+        (r = a.cuCtxSetCurrent(ctx))) {
+      error = "CUDA context: " + a.describe(r);
+      return false;
+    }
+    char name[256] = {0};
+    a.cuDeviceGetName(name, sizeof(name), dev);
+    int major = 0, minor = 0, sms = 0, l2 = 0, driver = 0;
+    a.cuDeviceGetAttribute(&major, kAttrCcMajor, dev);
+    a.cuDeviceGetAttribute(&minor, kAttrCcMinor, dev);
+    a.cuDeviceGetAttribute(&sms, kAttrMultiprocessors, dev);
+    a.cuDeviceGetAttribute(&l2, kAttrL2Size, dev);
+    a.cuDriverGetVersion(&driver);
+    fp.kind = "cuda";
+    fp.name = name;
+    fp.computeCapability = std::to_string(major) + "." + std::to_string(minor);
+    fp.multiprocessors = sms;
+    fp.l2Bytes = l2;
+    fp.driverVersion = std::to_string(driver);
+    // A buffer twice the L2 size, cleared between timed runs.
+    flushBytes = std::max<size_t>(2 * static_cast<size_t>(l2), 1 << 20);
+    if ((r = a.cuMemAlloc(&flush, flushBytes))) {
+      error = "CUDA allocation of the L2 flush buffer: " + a.describe(r);
+      return false;
+    }
+    return true;
+  }
+
+  DeviceFingerprint fingerprint() const override { return fp; }
+  void *allocate(size_t bytes, std::string &error) override {
+    CUdeviceptr p = 0;
+    if (CUresult r = api().cuMemAlloc(&p, std::max<size_t>(bytes, 1))) {
+      error = "cuMemAlloc(" + std::to_string(bytes) + "): " + api().describe(r);
+      return nullptr;
+    }
+    return reinterpret_cast<void *>(p);
+  }
+  void release(void *ptr) override {
+    api().cuMemFree(reinterpret_cast<CUdeviceptr>(ptr));
+  }
+  bool copyToDevice(void *dst, const void *src, size_t bytes,
+                    std::string &error) override {
+    if (CUresult r = api().cuMemcpyHtoD(reinterpret_cast<CUdeviceptr>(dst),
+                                        src, bytes)) {
+      error = "copy to device: " + api().describe(r);
+      return false;
+    }
+    return true;
+  }
+  bool copyToHost(void *dst, const void *src, size_t bytes,
+                  std::string &error) override {
+    if (CUresult r = api().cuMemcpyDtoH(
+            dst, reinterpret_cast<CUdeviceptr>(src), bytes)) {
+      error = "copy to host: " + api().describe(r);
+      return false;
+    }
+    return true;
+  }
+  std::unique_ptr<LoadedKernel> load(const std::string &dir,
+                                     const KernelInfo &info,
+                                     std::string &error) override {
+    std::ifstream in(dir + "/kernel.cubin", std::ios::binary);
+    if (!in) {
+      error = "cannot read " + dir + "/kernel.cubin";
+      return nullptr;
+    }
+    std::string image((std::istreambuf_iterator<char>(in)),
+                      std::istreambuf_iterator<char>());
+    CudaApi &a = api();
+    CUmodule module = nullptr;
+    CUfunction func = nullptr;
+    if (CUresult r = a.cuModuleLoadData(&module, image.data())) {
+      error = "cuModuleLoadData(" + dir + "): " + a.describe(r);
+      return nullptr;
+    }
+    if (CUresult r =
+            a.cuModuleGetFunction(&func, module, info.symbol.c_str())) {
+      error = "kernel '" + info.symbol + "' not in " + dir + ": " +
+              a.describe(r);
+      a.cuModuleUnload(module);
+      return nullptr;
+    }
+    if (CUresult r = a.cuFuncSetAttribute(
+            func, kFuncMaxDynamicShared,
+            static_cast<int>(info.sharedMemoryBytes))) {
+      error = "kernel needs " + std::to_string(info.sharedMemoryBytes) +
+              " bytes of shared memory: " + a.describe(r);
+      a.cuModuleUnload(module);
+      return nullptr;
+    }
+    return std::make_unique<CudaLoaded>(*this, module, func, info);
+  }
+
+  CUdeviceptr flush = 0;
+  size_t flushBytes = 0;
+
+private:
+  CUdevice dev = 0;
+  CUcontext ctx = nullptr;
+  DeviceFingerprint fp;
+};
+
+bool CudaLoaded::launch(void **args, std::string &error) {
+  std::vector<unsigned> g(info.grid.begin(), info.grid.end());
+  g.resize(3, 1);
+  if (CUresult r = api().cuLaunchKernel(
+          func, g[0], g[1], g[2], static_cast<unsigned>(info.threads), 1, 1,
+          static_cast<unsigned>(info.sharedMemoryBytes), nullptr, args,
+          nullptr)) {
+    error = "cuLaunchKernel: " + api().describe(r);
+    return false;
+  }
+  return true;
+}
+
+bool CudaLoaded::run(void **args, std::string &error) {
+  if (!launch(args, error))
+    return false;
+  if (CUresult r = api().cuCtxSynchronize()) {
+    error = "kernel failed: " + api().describe(r);
+    return false;
+  }
+  return true;
+}
+
+bool CudaLoaded::time(void **args, int warmup, int reps,
+                      std::vector<double> &samples, std::string &error) {
+  CudaApi &a = api();
+  for (int i = 0; i < warmup; ++i)
+    if (!launch(args, error))
+      return false;
+  std::vector<CUevent> starts(reps), ends(reps);
+  for (int i = 0; i < reps; ++i) {
+    a.cuEventCreate(&starts[i], 0);
+    a.cuEventCreate(&ends[i], 0);
+  }
+  bool ok = true;
+  for (int i = 0; i < reps && ok; ++i) {
+    a.cuMemsetD8Async(device.flush, static_cast<unsigned char>(i), device.flushBytes,
+                      nullptr);
+    a.cuEventRecord(starts[i], nullptr);
+    ok = launch(args, error);
+    a.cuEventRecord(ends[i], nullptr);
+  }
+  if (CUresult r = a.cuCtxSynchronize()) {
+    error = "kernel failed: " + a.describe(r);
+    ok = false;
+  }
+  samples.clear();
+  for (int i = 0; i < reps; ++i) {
+    float ms = 0;
+    if (ok)
+      a.cuEventElapsedTime(&ms, starts[i], ends[i]);
+    samples.push_back(ms);
+    a.cuEventDestroy(starts[i]);
+    a.cuEventDestroy(ends[i]);
+  }
+  return ok;
+}
+} // namespace
+
+std::unique_ptr<Device> tlrt::createCudaDevice(int ordinal,
+                                               std::string &error) {
+  auto device = std::make_unique<CudaDevice>();
+  if (!device->init(ordinal, error))
+    return nullptr;
+  return device;
+}
+
+bool tlrt::cudaAvailable() {
+  void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!lib)
+    return false;
+  auto init = reinterpret_cast<CUresult (*)(unsigned)>(dlsym(lib, "cuInit"));
+  auto count =
+      reinterpret_cast<CUresult (*)(int *)>(dlsym(lib, "cuDeviceGetCount"));
+  int n = 0;
+  bool ok = init && count && init(0) == 0 && count(&n) == 0 && n > 0;
+  // Keep the library loaded: unloading a driver that was initialized is
+  // not safe.
+  return ok;
+}

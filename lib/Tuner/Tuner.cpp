@@ -1,0 +1,1008 @@
+//===- Tuner.cpp - Compile, benchmark, validate, pick, cache --------------===//
+
+#include "tl/Tuner/Tuner.h"
+
+#include "tl/Conversion/Passes.h"
+#include "tl/Dialect/TL/IR/TLOps.h"
+#include "tl/InitAll.h"
+#include "tl/Runtime/Kernel.h"
+#include "tl/Target/Cuda.h"
+#include "tl/Target/Host.h"
+#include "tl/Tuner/Cache.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Threading.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <poll.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#ifndef TL_VERSION_STRING
+#define TL_VERSION_STRING "0.1.0"
+#endif
+
+using namespace mlir;
+using namespace mlir::tl;
+
+//===----------------------------------------------------------------------===//
+// Small utilities
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+double median(std::vector<double> v) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/// Runs `fn` in a child process and returns what it wrote to its pipe, or
+/// nullopt if it failed. Keeps CUDA out of the parent (a process that
+/// initialized CUDA cannot fork workers that use it).
+std::optional<std::string> inChild(const std::function<std::string()> &fn) {
+  int fds[2];
+  if (pipe(fds) != 0)
+    return std::nullopt;
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    std::string out = fn();
+    (void)!write(fds[1], out.data(), out.size());
+    close(fds[1]);
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof(buf))) > 0)
+    out.append(buf, n);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return std::nullopt;
+  return out;
+}
+
+std::string fingerprintJson(const tlrt::DeviceFingerprint &f) {
+  return f.toJson();
+}
+
+std::optional<tlrt::DeviceFingerprint> parseFingerprint(const std::string &s) {
+  llvm::Expected<llvm::json::Value> v = llvm::json::parse(s);
+  if (!v) {
+    llvm::consumeError(v.takeError());
+    return std::nullopt;
+  }
+  const llvm::json::Object *o = v->getAsObject();
+  if (!o)
+    return std::nullopt;
+  tlrt::DeviceFingerprint f;
+  f.kind = o->getString("kind").value_or("").str();
+  f.name = o->getString("name").value_or("").str();
+  f.computeCapability = o->getString("compute_capability").value_or("").str();
+  f.multiprocessors = o->getInteger("multiprocessors").value_or(0);
+  f.l2Bytes = o->getInteger("l2_bytes").value_or(0);
+  f.driverVersion = o->getString("driver").value_or("").str();
+  return f;
+}
+
+/// The CUDA device 0's fingerprint, probed in a child process.
+std::optional<tlrt::DeviceFingerprint> probeCuda(std::string &why) {
+  std::optional<std::string> out = inChild([] {
+    std::string error;
+    auto device = tlrt::createCudaDevice(0, error);
+    return device ? device->fingerprint().toJson() : "error:" + error;
+  });
+  if (!out) {
+    why = "the CUDA probe crashed";
+    return std::nullopt;
+  }
+  if (out->rfind("error:", 0) == 0) {
+    why = out->substr(6);
+    return std::nullopt;
+  }
+  return parseFingerprint(*out);
+}
+
+std::string ptxasVersion(const std::string &toolkit) {
+  std::string ptxas = toolkit + "/bin/ptxas";
+  if (!llvm::sys::fs::can_execute(ptxas))
+    return "missing";
+  llvm::SmallString<128> outPath;
+  llvm::sys::fs::createTemporaryFile("ptxas-version", "txt", outPath);
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt,
+                                                llvm::StringRef(outPath),
+                                                std::nullopt};
+  llvm::sys::ExecuteAndWait(ptxas, {ptxas, "--version"}, std::nullopt,
+                            redirects);
+  std::string version = readFile(std::string(outPath)).value_or("");
+  llvm::sys::fs::remove(outPath);
+  return version;
+}
+
+llvm::json::Value parseJsonOr(const std::string &text) {
+  llvm::Expected<llvm::json::Value> v = llvm::json::parse(text);
+  if (!v) {
+    llvm::consumeError(v.takeError());
+    return llvm::json::Object{};
+  }
+  return std::move(*v);
+}
+
+std::string recordJson(const CandidateRecord &r) {
+  llvm::json::Object o{{"index", r.index},
+                       {"kernel", r.name},
+                       {"config", parseJsonOr(r.configJson)},
+                       {"status", r.status},
+                       {"compile_seconds", r.compileSeconds},
+                       {"median_ms", r.medianMs},
+                       {"tflops", r.tflops},
+                       {"samples_ms", llvm::json::Array(r.samples)}};
+  if (!r.message.empty())
+    o["message"] = r.message;
+  if (r.check.count) {
+    o["mismatched"] = static_cast<int64_t>(r.check.mismatched);
+    o["max_abs_error"] = r.check.maxAbsError;
+    o["max_rel_error"] = r.check.maxRelError;
+  }
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << llvm::json::Value(std::move(o));
+  return s;
+}
+
+CandidateRecord parseRecord(const llvm::json::Object &o) {
+  CandidateRecord r;
+  r.index = o.getInteger("index").value_or(0);
+  r.name = o.getString("kernel").value_or("").str();
+  if (const llvm::json::Value *c = o.get("config")) {
+    llvm::raw_string_ostream os(r.configJson);
+    os << *c;
+  }
+  r.status = o.getString("status").value_or("").str();
+  r.message = o.getString("message").value_or("").str();
+  r.compileSeconds = o.getNumber("compile_seconds").value_or(0);
+  r.medianMs = o.getNumber("median_ms").value_or(0);
+  r.tflops = o.getNumber("tflops").value_or(0);
+  if (const llvm::json::Array *s = o.getArray("samples_ms"))
+    for (const llvm::json::Value &v : *s)
+      r.samples.push_back(v.getAsNumber().value_or(0));
+  r.check.mismatched = o.getInteger("mismatched").value_or(0);
+  r.check.maxAbsError = o.getNumber("max_abs_error").value_or(0);
+  r.check.maxRelError = o.getNumber("max_rel_error").value_or(0);
+  return r;
+}
+
+//===----------------------------------------------------------------------===//
+// Candidate execution in a worker process
+//===----------------------------------------------------------------------===//
+
+/// The data every candidate sees: host copies of the inputs (identical
+/// across candidates and worker restarts) and the reference outputs.
+struct Workload {
+  tlrt::KernelInfo signature;
+  std::vector<std::vector<unsigned char>> hostArgs; // per tensor arg
+  std::vector<double> scalarValues;                 // per arg (scalars)
+  std::vector<size_t> outputs;                      // argument indices
+  std::vector<std::vector<double>> reference;       // per output
+};
+
+/// What a worker does for one command; runs in the child.
+class WorkerState {
+public:
+  WorkerState(const Workload &w, const TuneOptions &o, bool cuda)
+      : work(w), options(o), cuda(cuda) {}
+
+  std::string setUp() {
+    std::string error;
+    device = cuda ? tlrt::createCudaDevice(0, error)
+                  : tlrt::createHostDevice(options.hostThreads);
+    if (!device)
+      return error;
+    const auto &args = work.signature.args;
+    pointers.resize(args.size());
+    scalarStorage.resize(args.size());
+    argv.resize(args.size());
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (!args[i].isTensor) {
+        tlrt::storeElement(&scalarStorage[i], args[i].dtype, 0,
+                           work.scalarValues[i]);
+        argv[i] = &scalarStorage[i];
+        continue;
+      }
+      pointers[i] = device->allocate(args[i].byteSize(), error);
+      if (!pointers[i])
+        return error;
+      argv[i] = &pointers[i];
+    }
+    return "";
+  }
+
+  /// Loads candidate `dir`, runs it once on fresh inputs, checks it, times
+  /// it. One JSON line.
+  std::string runCandidate(const std::string &dir, bool check) {
+    llvm::json::Object out;
+    std::string error;
+    tlrt::KernelInfo info;
+    if (!tlrt::loadKernelInfo(dir + "/kernel.json", info, error))
+      return fail(error);
+    if (!sameSignature(info))
+      return fail("the candidate's arguments differ from the others'");
+    auto kernel = device->load(dir, info, error);
+    if (!kernel || !upload(error) || !kernel->run(argv.data(), error))
+      return fail(error);
+    if (check) {
+      for (size_t o = 0; o < work.outputs.size(); ++o) {
+        size_t arg = work.outputs[o];
+        const tlrt::ArgInfo &a = work.signature.args[arg];
+        std::vector<unsigned char> host(a.byteSize());
+        if (!device->copyToHost(host.data(), pointers[arg], host.size(), error))
+          return fail(error);
+        tlrt::CompareResult r =
+            tlrt::compare(host.data(), a.dtype, work.reference[o].data(),
+                          work.reference[o].size(), options.tolerance);
+        out["mismatched"] = static_cast<int64_t>(r.mismatched);
+        out["count"] = static_cast<int64_t>(r.count);
+        out["max_abs_error"] = r.maxAbsError;
+        out["max_rel_error"] = r.maxRelError;
+        if (!r.passed) {
+          out["status"] = "check_failed";
+          out["message"] = "output " + std::to_string(arg) + ": " + r.summary();
+          return line(out);
+        }
+      }
+    }
+    std::vector<double> samples;
+    if (!kernel->time(argv.data(), options.warmup, options.rep, samples, error))
+      return fail(error);
+    out["status"] = "ok";
+    out["samples_ms"] = llvm::json::Array(samples);
+    return line(out);
+  }
+
+private:
+  bool sameSignature(const tlrt::KernelInfo &info) {
+    if (info.args.size() != work.signature.args.size())
+      return false;
+    for (size_t i = 0; i < info.args.size(); ++i)
+      if (info.args[i].dtype != work.signature.args[i].dtype ||
+          info.args[i].shape != work.signature.args[i].shape)
+        return false;
+    return true;
+  }
+
+  bool upload(std::string &error) {
+    for (size_t i = 0; i < work.signature.args.size(); ++i)
+      if (work.signature.args[i].isTensor &&
+          !device->copyToDevice(pointers[i], work.hostArgs[i].data(),
+                                work.hostArgs[i].size(), error))
+        return false;
+    return true;
+  }
+
+  static std::string line(const llvm::json::Object &o) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << llvm::json::Value(llvm::json::Object(o)) << "\n";
+    return s;
+  }
+  std::string fail(const std::string &message) {
+    llvm::json::Object o{{"status", "error"}, {"message", message}};
+    return line(o);
+  }
+
+  const Workload &work;
+  const TuneOptions &options;
+  bool cuda;
+  std::unique_ptr<tlrt::Device> device;
+  std::vector<void *> pointers;
+  std::vector<uint64_t> scalarStorage;
+  std::vector<void *> argv;
+};
+
+/// A worker process fed candidate directories one per line; replaced when
+/// it crashes or runs past the timeout.
+class Worker {
+public:
+  Worker(const Workload &w, const TuneOptions &o, bool cuda)
+      : work(w), options(o), cuda(cuda) {}
+  ~Worker() { stop(); }
+
+  /// Sends `dir`; returns the JSON line, or a status of crashed / timeout.
+  llvm::json::Object run(const std::string &dir, bool check) {
+    if (pid <= 0 && !start())
+      return llvm::json::Object{{"status", "error"}, {"message", "cannot start a worker"}};
+    std::string command = (check ? "C " : "T ") + dir + "\n";
+    if (write(toChild, command.data(), command.size()) !=
+        static_cast<ssize_t>(command.size()))
+      return died();
+    std::string line;
+    auto deadline = Clock::now() + std::chrono::duration<double>(
+                                       options.timeoutSeconds);
+    char c;
+    while (true) {
+      double left = std::chrono::duration<double>(deadline - Clock::now())
+                        .count();
+      if (left <= 0) {
+        stop();
+        return llvm::json::Object{
+            {"status", "timeout"},
+            {"message", "ran past --timeout " +
+                            std::to_string(options.timeoutSeconds) + " s"}};
+      }
+      pollfd p{fromChild, POLLIN, 0};
+      int ready = poll(&p, 1, static_cast<int>(std::min(left, 1.0) * 1000) + 1);
+      if (ready <= 0)
+        continue;
+      ssize_t n = read(fromChild, &c, 1);
+      if (n <= 0)
+        return died();
+      if (c == '\n')
+        break;
+      line += c;
+    }
+    llvm::json::Value v = parseJsonOr(line);
+    if (auto *o = v.getAsObject())
+      return std::move(*o);
+    return llvm::json::Object{{"status", "error"},
+                              {"message", "unreadable worker reply"}};
+  }
+
+private:
+  bool start() {
+    int down[2], up[2];
+    if (pipe(down) || pipe(up))
+      return false;
+    pid = fork();
+    if (pid == 0) {
+      close(down[1]);
+      close(up[0]);
+      WorkerState state(work, options, cuda);
+      std::string setup = state.setUp();
+      FILE *in = fdopen(down[0], "r");
+      char buf[4096];
+      while (fgets(buf, sizeof(buf), in)) {
+        std::string cmd(buf);
+        if (!cmd.empty() && cmd.back() == '\n')
+          cmd.pop_back();
+        std::string reply =
+            !setup.empty()
+                ? "{\"status\":\"error\",\"message\":" +
+                      [&] {
+                        std::string s;
+                        llvm::raw_string_ostream os(s);
+                        os << llvm::json::Value(setup);
+                        return s;
+                      }() +
+                      "}\n"
+                : state.runCandidate(cmd.substr(2), cmd[0] == 'C');
+        (void)!write(up[1], reply.data(), reply.size());
+      }
+      _exit(0);
+    }
+    close(down[0]);
+    close(up[1]);
+    toChild = down[1];
+    fromChild = up[0];
+    return pid > 0;
+  }
+
+  llvm::json::Object died() {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    std::string why = WIFSIGNALED(status)
+                          ? std::string("the worker died with signal ") +
+                                strsignal(WTERMSIG(status))
+                          : "the worker exited";
+    closeFds();
+    pid = -1;
+    return llvm::json::Object{{"status", "crashed"}, {"message", why}};
+  }
+
+  void stop() {
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+      pid = -1;
+    }
+    closeFds();
+  }
+
+  void closeFds() {
+    if (toChild >= 0)
+      close(toChild);
+    if (fromChild >= 0)
+      close(fromChild);
+    toChild = fromChild = -1;
+  }
+
+  const Workload &work;
+  const TuneOptions &options;
+  bool cuda;
+  pid_t pid = -1;
+  int toChild = -1, fromChild = -1;
+};
+
+/// In-process cache: key -> result.
+std::mutex memoryMutex;
+std::map<std::string, TuneResult> &memoryCache() {
+  static std::map<std::string, TuneResult> cache;
+  return cache;
+}
+
+} // namespace
+
+unsigned mlir::tl::compileJobs(unsigned requested) {
+  if (requested)
+    return requested;
+  unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
+  auto num = [](const char *name) -> std::optional<double> {
+    std::optional<std::string> v = llvm::sys::Process::GetEnv(name);
+    if (!v)
+      return std::nullopt;
+    double d;
+    if (llvm::StringRef(*v).trim().getAsDouble(d))
+      return std::nullopt;
+    return d;
+  };
+  double utilization = num("TILELANG_AUTO_TUNING_CPU_UTILITIES").value_or(0.9);
+  double counts = num("TILELANG_AUTO_TUNING_CPU_COUNTS").value_or(-1);
+  double maxCount = num("TILELANG_AUTO_TUNING_MAX_CPU_COUNT").value_or(-1);
+  unsigned jobs = counts > 0 ? static_cast<unsigned>(counts)
+                             : static_cast<unsigned>(cpus * utilization);
+  if (maxCount > 0)
+    jobs = std::min(jobs, static_cast<unsigned>(maxCount));
+  return std::max(1u, jobs);
+}
+
+//===----------------------------------------------------------------------===//
+// tune()
+//===----------------------------------------------------------------------===//
+
+std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
+                                         std::string &error) {
+  auto start = Clock::now();
+  TuneResult result;
+  CacheSettings cache = CacheSettings::fromEnvironment(options.cacheDir);
+  if (options.noCache)
+    cache.disableAutotuner = true;
+  auto progress = [&](const std::string &phase, size_t done, size_t total) {
+    if (options.progress)
+      options.progress(phase, done, total);
+  };
+
+  // The target and the device it runs on.
+  std::string target = options.target;
+  std::string cudaWhy;
+  std::optional<tlrt::DeviceFingerprint> cudaDevice;
+  if (target == "auto" || target == "cuda") {
+    cudaDevice = probeCuda(cudaWhy);
+    if (target == "cuda" && !cudaDevice) {
+      error = "--target cuda: " + cudaWhy;
+      return std::nullopt;
+    }
+    target = cudaDevice ? "cuda" : "host";
+  }
+  if (target == "hip") {
+    error = "--target hip: the HIP runtime is not implemented yet; use cuda "
+            "or host";
+    return std::nullopt;
+  }
+  if (target != "cuda" && target != "host") {
+    error = "--target must be auto, cuda, hip or host, not '" + target + "'";
+    return std::nullopt;
+  }
+  bool cuda = target == "cuda";
+  result.device = cuda ? *cudaDevice : tlrt::hostFingerprint();
+  result.target = cuda ? options.chip : "host";
+
+  // Parse and expand.
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllPasses();
+  MLIRContext ctx(registry, MLIRContext::Threading::DISABLED);
+  llvm::DefaultThreadPool pool(llvm::hardware_concurrency(compileJobs(options.jobs)));
+  ctx.setThreadPool(pool);
+  ctx.loadAllAvailableDialects();
+  std::string diagnostics;
+  ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error) {
+      std::string loc;
+      llvm::raw_string_ostream os(loc);
+      os << diag.getLocation();
+      diagnostics += loc + ": error: " + diag.str() + "\n";
+    }
+    return success();
+  });
+  llvm::SourceMgr sourceMgr;
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(options.input, sourceMgr, &ctx);
+  if (!module) {
+    error = diagnostics.empty() ? "cannot parse " + options.input : diagnostics;
+    return std::nullopt;
+  }
+  std::string templateIR;
+  {
+    llvm::raw_string_ostream os(templateIR);
+    module->print(os, OpPrintingFlags().printGenericOpForm());
+  }
+  auto quote = [](const std::string &s) { return "'" + s + "'"; };
+  std::string expand = "tl-expand-configs{target=" + result.target;
+  if (!options.instantiate.empty())
+    expand += " instantiate=" + options.instantiate;
+  if (!options.configsFile.empty())
+    expand += " configs-file=" + quote(options.configsFile);
+  if (!options.constraint.empty())
+    expand += " constraint=" + quote(options.constraint);
+  if (!options.funcName.empty())
+    expand += " func=" + options.funcName;
+  expand += "}";
+  PassManager pm(&ctx);
+  if (failed(parsePassPipeline(expand, pm)) || failed(pm.run(*module))) {
+    error = diagnostics.empty() ? "expansion failed" : diagnostics;
+    return std::nullopt;
+  }
+  SmallVector<ModuleOp> configs(module->getBody()->getOps<ModuleOp>());
+  if (configs.empty()) {
+    error = "No configurations to tune: " + options.input +
+            " has no template to expand (a tl.func with params)";
+    return std::nullopt;
+  }
+
+  // The cache key.
+  CacheKey key;
+  key.add("tool", std::string("TileMLIR ") + TL_VERSION_STRING);
+  key.add("template", templateIR);
+  std::string configList;
+  for (ModuleOp config : configs) {
+    llvm::raw_string_ostream os(configList);
+    os << config.getSymName().value_or("") << " "
+       << config->getAttr("tl.config") << "\n";
+  }
+  key.add("configs", configList);
+  key.add("compile", "target=" + result.target + " expand=" + expand);
+  std::string profile = llvm::formatv(
+      "warmup={0} rep={1} supply={2} seed={3} rtol={4} atol={5} ratio={6} "
+      "skip={7} threads={8}",
+      options.warmup, options.rep, tlrt::supplyTypeName(options.supply),
+      options.seed, options.tolerance.rtol, options.tolerance.atol,
+      options.tolerance.maxMismatchedRatio, options.skipCheck,
+      options.hostThreads);
+  for (const std::string &f : options.inputFiles)
+    profile += " input=" + sha256Hex(readFile(f).value_or(f));
+  for (const std::string &f : options.refFiles)
+    profile += " ref=" + sha256Hex(readFile(f).value_or(f));
+  for (int o : options.outIdx)
+    profile += " out=" + std::to_string(o);
+  key.add("profile", profile);
+  key.add("toolchain", std::string("LLVM ") + LLVM_VERSION_STRING +
+                           (cuda ? " ptxas " + ptxasVersion(findCudaToolkit(""))
+                                 : ""));
+  key.add("device", fingerprintJson(result.device));
+  std::string keyHex = key.hex();
+
+  auto finish = [&](TuneResult r) {
+    r.tuningSeconds = secondsSince(start);
+    return r;
+  };
+  if (!cache.disableAll) {
+    std::lock_guard<std::mutex> lock(memoryMutex);
+    auto it = memoryCache().find(keyHex);
+    if (it != memoryCache().end()) {
+      TuneResult hit = it->second;
+      hit.fromCache = true;
+      return finish(hit);
+    }
+  }
+  LookupResult lookup = lookupEntry(cache, keyHex);
+  if (lookup.status == LookupStatus::Hit) {
+    TuneResult hit = result;
+    hit.fromCache = true;
+    hit.cacheEntry = lookup.dir;
+    hit.bestDir = lookup.dir;
+    std::ifstream in(lookup.dir + "/candidates.jsonl");
+    std::string line;
+    while (std::getline(in, line)) {
+      llvm::json::Value record = parseJsonOr(line);
+      if (const llvm::json::Object *o = record.getAsObject())
+        hit.candidates.push_back(parseRecord(*o));
+    }
+    std::string best = readFile(lookup.dir + "/best.txt").value_or("-1");
+    hit.best = std::atoi(best.c_str());
+    return finish(hit);
+  }
+  if (lookup.status == LookupStatus::Damaged)
+    llvm::errs() << "tl-tune: cache entry " << keyHex
+                 << " was damaged (" << lookup.reason
+                 << "); it was removed and is rebuilt\n";
+
+  // Work directory for this run's binaries.
+  llvm::SmallString<128> work;
+  llvm::sys::fs::create_directories(cache.tmpDir);
+  if (llvm::sys::fs::createUniqueDirectory(cache.tmpDir + "/run", work)) {
+    llvm::sys::fs::createUniqueDirectory("tl-tune", work);
+  }
+
+  // Compile every config in parallel on the MLIR thread pool.
+  result.candidates.resize(configs.size());
+  std::vector<std::string> dirs(configs.size()), irs(configs.size());
+  std::atomic<size_t> compiled{0};
+  progress("compile", 0, configs.size());
+  (void)failableParallelForEachN(&ctx, 0, configs.size(), [&](size_t i) {
+    ModuleOp config = configs[i];
+    CandidateRecord &r = result.candidates[i];
+    r.index = static_cast<int>(i);
+    r.name = config.getSymName().value_or("kernel").str();
+    {
+      llvm::raw_string_ostream os(r.configJson);
+      llvm::json::Object c;
+      if (auto dict = config->getAttrOfType<DictionaryAttr>("tl.config"))
+        for (NamedAttribute e : dict)
+          if (auto v = dyn_cast<IntegerAttr>(e.getValue()))
+            c[e.getName().getValue()] = v.getInt();
+      os << llvm::json::Value(std::move(c));
+      llvm::raw_string_ostream ir(irs[i]);
+      config.print(ir);
+    }
+    dirs[i] = (work + "/" + std::to_string(i)).str();
+    auto t0 = Clock::now();
+    std::string err;
+    LogicalResult ok =
+        cuda ? compileCudaKernel(config, dirs[i], CudaCompileOptions{options.chip}, err)
+             : compileHostKernel(config, dirs[i], {}, err);
+    r.compileSeconds = secondsSince(t0);
+    if (failed(ok)) {
+      r.status = "compile_error";
+      r.message = err;
+    }
+    progress("compile", ++compiled, configs.size());
+    return success();
+  });
+
+  // The workload, from the first compiled candidate's signature.
+  Workload workload;
+  int first = -1;
+  for (size_t i = 0; i < configs.size(); ++i)
+    if (result.candidates[i].status.empty()) {
+      first = static_cast<int>(i);
+      break;
+    }
+  auto writeLog = [&](const TuneResult &r) {
+    std::ofstream log(options.logFile, std::ios::app);
+    for (const CandidateRecord &c : r.candidates)
+      log << recordJson(c) << "\n";
+  };
+  if (first < 0) {
+    error = "every config failed to compile; first error: " +
+            result.candidates.front().message;
+    writeLog(result);
+    return std::nullopt;
+  }
+  if (!tlrt::loadKernelInfo(dirs[first] + "/kernel.json", workload.signature,
+                            error))
+    return std::nullopt;
+  const auto &args = workload.signature.args;
+  for (int o : options.outIdx) {
+    int idx = o < 0 ? static_cast<int>(args.size()) + o : o;
+    if (idx < 0 || idx >= static_cast<int>(args.size()) || !args[idx].isTensor) {
+      error = "--out-idx " + std::to_string(o) + " does not name a tensor "
+              "argument (the kernel has " + std::to_string(args.size()) +
+              " arguments)";
+      return std::nullopt;
+    }
+    workload.outputs.push_back(idx);
+  }
+  workload.hostArgs.resize(args.size());
+  workload.scalarValues.assign(args.size(), 1.0);
+  size_t inputNumber = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (!args[i].isTensor)
+      continue;
+    workload.hostArgs[i].resize(args[i].byteSize());
+    bool isOutput = std::find(workload.outputs.begin(), workload.outputs.end(),
+                              i) != workload.outputs.end();
+    if (isOutput) {
+      tlrt::fillBuffer(workload.hostArgs[i].data(), args[i].dtype,
+                       args[i].numElements(), tlrt::SupplyType::Zero, 0);
+      continue;
+    }
+    if (inputNumber < options.inputFiles.size()) {
+      tlrt::NpyArray array;
+      const std::string &path = options.inputFiles[inputNumber];
+      if (!tlrt::readNpy(path, array, error))
+        return std::nullopt;
+      if (array.dtype != args[i].dtype || array.shape != args[i].shape) {
+        error = path + " holds " + tlrt::dtypeName(array.dtype) +
+                " of another shape than argument " + std::to_string(i) +
+                " (" + tlrt::dtypeName(args[i].dtype) + ")";
+        return std::nullopt;
+      }
+      workload.hostArgs[i] = array.data;
+    } else {
+      tlrt::fillBuffer(workload.hostArgs[i].data(), args[i].dtype,
+                       args[i].numElements(), options.supply,
+                       options.seed * 1000003 + i);
+    }
+    ++inputNumber;
+  }
+
+  // The reference outputs: .npy files, or the host build of the template
+  // with its default parameters.
+  if (!options.skipCheck) {
+    if (!options.refFiles.empty()) {
+      if (options.refFiles.size() != workload.outputs.size()) {
+        error = "give one --ref file per output (" +
+                std::to_string(workload.outputs.size()) + ")";
+        return std::nullopt;
+      }
+      for (size_t o = 0; o < workload.outputs.size(); ++o) {
+        tlrt::NpyArray array;
+        if (!tlrt::readNpy(options.refFiles[o], array, error))
+          return std::nullopt;
+        std::vector<double> values(array.numElements());
+        for (size_t e = 0; e < values.size(); ++e)
+          values[e] = tlrt::loadElement(array.data.data(), array.dtype, e);
+        workload.reference.push_back(std::move(values));
+      }
+    } else {
+      progress("reference", 0, 1);
+      llvm::SourceMgr refSourceMgr;
+      OwningOpRef<ModuleOp> refModule =
+          parseSourceFile<ModuleOp>(options.input, refSourceMgr, &ctx);
+      if (!refModule) {
+        error = "cannot parse " + options.input + " again for the reference";
+        return std::nullopt;
+      }
+      refModule->walk([](FuncOp f) { f.removeConfigsAttr(); });
+      PassManager refPm(&ctx);
+      std::string refExpand = "tl-expand-configs{target=host";
+      if (!options.instantiate.empty())
+        refExpand += " instantiate=" + options.instantiate;
+      if (!options.funcName.empty())
+        refExpand += " func=" + options.funcName;
+      refExpand += "}";
+      std::string refDir = (work + "/reference").str();
+      SmallVector<ModuleOp> refConfigs;
+      if (succeeded(parsePassPipeline(refExpand, refPm)) &&
+          succeeded(refPm.run(*refModule)))
+        refConfigs.assign(refModule->getBody()->getOps<ModuleOp>().begin(),
+                          refModule->getBody()->getOps<ModuleOp>().end());
+      std::string refError;
+      if (refConfigs.size() != 1 ||
+          failed(compileHostKernel(refConfigs.front(), refDir, {}, refError))) {
+        error = "cannot build the host reference (the template with its "
+                "default parameters): " +
+                (refError.empty() ? diagnostics : refError) +
+                "; give --ref files or --skip-check";
+        return std::nullopt;
+      }
+      // Run the reference in a child: a crash there is reported, not fatal.
+      std::optional<std::string> out = inChild([&] {
+        std::string e;
+        tlrt::KernelInfo info;
+        auto device = tlrt::createHostDevice(0);
+        if (!tlrt::loadKernelInfo(refDir + "/kernel.json", info, e))
+          return std::string();
+        auto kernel = device->load(refDir, info, e);
+        if (!kernel)
+          return std::string();
+        std::vector<std::vector<unsigned char>> bufs = workload.hostArgs;
+        std::vector<void *> ptrs(bufs.size()), argv(bufs.size());
+        std::vector<uint64_t> scalars(bufs.size());
+        for (size_t i = 0; i < bufs.size(); ++i) {
+          if (!info.args[i].isTensor) {
+            tlrt::storeElement(&scalars[i], info.args[i].dtype, 0, 1.0);
+            argv[i] = &scalars[i];
+          } else {
+            ptrs[i] = bufs[i].data();
+            argv[i] = &ptrs[i];
+          }
+        }
+        kernel->run(argv.data(), e);
+        std::string blob;
+        for (size_t o : workload.outputs)
+          for (int64_t e2 = 0; e2 < info.args[o].numElements(); ++e2) {
+            double v = tlrt::loadElement(bufs[o].data(), info.args[o].dtype, e2);
+            blob.append(reinterpret_cast<const char *>(&v), sizeof(double));
+          }
+        return blob;
+      });
+      size_t expected = 0;
+      for (size_t o : workload.outputs)
+        expected += args[o].numElements() * sizeof(double);
+      if (!out || out->size() != expected) {
+        error = "the host reference failed to run; give --ref files or "
+                "--skip-check";
+        return std::nullopt;
+      }
+      size_t offset = 0;
+      for (size_t o : workload.outputs) {
+        std::vector<double> values(args[o].numElements());
+        std::memcpy(values.data(), out->data() + offset,
+                    values.size() * sizeof(double));
+        offset += values.size() * sizeof(double);
+        workload.reference.push_back(std::move(values));
+      }
+      progress("reference", 1, 1);
+    }
+  }
+
+  // Benchmark every compiled candidate in the worker.
+  {
+    Worker worker(workload, options, cuda);
+    size_t done = 0;
+    for (size_t i = 0; i < configs.size(); ++i) {
+      CandidateRecord &r = result.candidates[i];
+      progress("benchmark", done++, configs.size());
+      if (!r.status.empty())
+        continue;
+      llvm::json::Object reply = worker.run(dirs[i], !options.skipCheck);
+      r.status = reply.getString("status").value_or("error").str();
+      r.message = reply.getString("message").value_or("").str();
+      r.check.count = reply.getInteger("count").value_or(0);
+      r.check.mismatched = reply.getInteger("mismatched").value_or(0);
+      r.check.maxAbsError = reply.getNumber("max_abs_error").value_or(0);
+      r.check.maxRelError = reply.getNumber("max_rel_error").value_or(0);
+      if (const llvm::json::Array *s = reply.getArray("samples_ms"))
+        for (const llvm::json::Value &v : *s)
+          r.samples.push_back(v.getAsNumber().value_or(0));
+      r.medianMs = median(r.samples);
+      if (workload.signature.gemmFlops && r.medianMs > 0) {
+        tlrt::KernelInfo info;
+        std::string e;
+        if (tlrt::loadKernelInfo(dirs[i] + "/kernel.json", info, e))
+          r.tflops = info.gemmFlops / (r.medianMs * 1e-3) / 1e12;
+      }
+    }
+    progress("benchmark", configs.size(), configs.size());
+  }
+
+  for (size_t i = 0; i < result.candidates.size(); ++i) {
+    const CandidateRecord &r = result.candidates[i];
+    if (r.status == "ok" &&
+        (result.best < 0 || r.medianMs < result.candidates[result.best].medianMs))
+      result.best = static_cast<int>(i);
+  }
+  writeLog(result);
+  if (result.best < 0) {
+    result.bestDir.clear();
+    return finish(result);
+  }
+
+  // Store: the guide's files, the candidates' records, the key's parts.
+  const CandidateRecord &best = result.candidates[result.best];
+  std::string bestDir = dirs[result.best];
+  std::map<std::string, std::string> files;
+  files["best_config.json"] = best.configJson;
+  {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << llvm::json::Value(llvm::json::Object{
+        {"latency_ms", best.medianMs},
+        {"samples_ms", llvm::json::Array(best.samples)}});
+    files["latency.json"] = s;
+  }
+  for (const char *name : {"kernel.so", "kernel.cubin", "kernel.ptx",
+                           "kernel.json"})
+    if (std::optional<std::string> c = readFile(bestDir + "/" + name))
+      files[name] = *c;
+  files["kernel.mlir"] = irs[result.best];
+  std::string records;
+  for (const CandidateRecord &c : result.candidates)
+    records += recordJson(c) + "\n";
+  files["candidates.jsonl"] = records;
+  files["best.txt"] = std::to_string(result.best);
+  {
+    llvm::json::Object parts;
+    for (const auto &[name, value] : key.parts())
+      parts[name] = name == "template" ? sha256Hex(value) : value;
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(parts)));
+    files["key.json"] = s;
+  }
+  result.bestDir = bestDir;
+  if (cache.diskEnabled()) {
+    std::string storeError;
+    std::optional<std::string> entry =
+        storeEntry(cache, keyHex, files, storeError);
+    if (entry) {
+      result.cacheEntry = *entry;
+      result.bestDir = *entry;
+    } else {
+      llvm::errs() << "tl-tune: not cached: " << storeError << "\n";
+    }
+  }
+  if (!options.outputDir.empty()) {
+    llvm::sys::fs::create_directories(options.outputDir);
+    for (const auto &[name, contents] : files) {
+      std::ofstream out(options.outputDir + "/" + name, std::ios::binary);
+      out << contents;
+    }
+  }
+  if (!cache.disableAll) {
+    std::lock_guard<std::mutex> lock(memoryMutex);
+    memoryCache()[keyHex] = result;
+  }
+  return finish(result);
+}
+
+bool mlir::tl::runSaved(const std::string &dir, const TuneOptions &options,
+                        std::string &report, std::string &error) {
+  tlrt::KernelInfo info;
+  if (!tlrt::loadKernelInfo(dir + "/kernel.json", info, error))
+    return false;
+  bool cuda = llvm::sys::fs::exists(dir + "/kernel.cubin");
+  std::optional<std::string> out = inChild([&]() -> std::string {
+    std::string e;
+    auto device = cuda ? tlrt::createCudaDevice(0, e)
+                       : tlrt::createHostDevice(options.hostThreads);
+    if (!device)
+      return "error:" + e;
+    auto kernel = device->load(dir, info, e);
+    if (!kernel)
+      return "error:" + e;
+    std::vector<void *> ptrs(info.args.size()), argv(info.args.size());
+    std::vector<uint64_t> scalars(info.args.size());
+    for (size_t i = 0; i < info.args.size(); ++i) {
+      if (!info.args[i].isTensor) {
+        tlrt::storeElement(&scalars[i], info.args[i].dtype, 0, 1.0);
+        argv[i] = &scalars[i];
+        continue;
+      }
+      std::vector<unsigned char> host(info.args[i].byteSize());
+      tlrt::fillBuffer(host.data(), info.args[i].dtype,
+                       info.args[i].numElements(), options.supply, i);
+      ptrs[i] = device->allocate(host.size(), e);
+      if (!ptrs[i] || !device->copyToDevice(ptrs[i], host.data(), host.size(), e))
+        return "error:" + e;
+      argv[i] = &ptrs[i];
+    }
+    std::vector<double> samples;
+    if (!kernel->run(argv.data(), e) ||
+        !kernel->time(argv.data(), options.warmup, options.rep, samples, e))
+      return "error:" + e;
+    return llvm::formatv("{0}: config {1}, median {2:F4} ms over {3} runs",
+                         info.name, info.configJson, median(samples),
+                         samples.size())
+        .str();
+  });
+  if (!out || out->rfind("error:", 0) == 0) {
+    error = out ? out->substr(6) : "the saved kernel crashed";
+    return false;
+  }
+  report = *out;
+  return true;
+}

@@ -1,0 +1,234 @@
+//===- tl-tune.cpp - The autotuner command --------------------------------===//
+//
+//   tl-tune examples/matmul.mlir --instantiate=M=1024,N=1024,K=1024
+//
+// Expands the template's config space, compiles every config in parallel,
+// validates and benchmarks each in a worker process, prints a table, and
+// caches the best under $TILELANG_CACHE_DIR/autotuner/<key>/.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tl/Tuner/Tuner.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <unistd.h>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("tl-tune options");
+static cl::opt<std::string> input(cl::Positional, cl::desc("<kernel.mlir>"),
+                                  cl::cat(category));
+static cl::opt<std::string> instantiate(
+    "instantiate", cl::desc("Values of the non-tuned parameters: M=1024,N=..."),
+    cl::cat(category));
+static cl::opt<std::string> configs("configs",
+                                    cl::desc("JSON file with the configs"),
+                                    cl::cat(category));
+static cl::opt<std::string> constraint("constraint",
+                                       cl::desc("Constraint over parameters"),
+                                       cl::cat(category));
+static cl::opt<std::string> func("func", cl::desc("Template to tune"),
+                                 cl::cat(category));
+static cl::opt<std::string> target("target",
+                                   cl::desc("auto | cuda | hip | host"),
+                                   cl::init("auto"), cl::cat(category));
+static cl::opt<std::string> chip("chip", cl::desc("NVIDIA chip"),
+                                 cl::init("sm_90a"), cl::cat(category));
+static cl::opt<int> warmup("warmup", cl::desc("Warm-up runs"), cl::init(25),
+                           cl::cat(category));
+static cl::opt<int> rep("rep", cl::desc("Timed runs"), cl::init(100),
+                        cl::cat(category));
+static cl::opt<double> timeout("timeout",
+                               cl::desc("Seconds a candidate may run"),
+                               cl::init(60), cl::cat(category));
+static cl::opt<std::string> supply(
+    "supply-type",
+    cl::desc("auto|integer|uniform|normal|randn|zero|one"), cl::init("auto"),
+    cl::cat(category));
+static cl::opt<unsigned> seed("seed", cl::desc("Input generator seed"),
+                              cl::init(0), cl::cat(category));
+static cl::list<std::string> inputs("input",
+                                    cl::desc(".npy file per input tensor"),
+                                    cl::cat(category));
+static cl::list<std::string> refs("ref", cl::desc(".npy file per output"),
+                                  cl::cat(category));
+static cl::list<int> outIdx("out-idx", cl::desc("Output arguments (-1: last)"),
+                            cl::cat(category));
+static cl::opt<double> relTol("rtol", cl::init(1e-2), cl::cat(category));
+static cl::opt<double> absTol("atol", cl::init(1e-2), cl::cat(category));
+static cl::opt<double> maxMismatched("max-mismatched-ratio", cl::init(0.01),
+                                     cl::cat(category));
+static cl::opt<bool> skipCheck("skip-check", cl::desc("Skip validation"),
+                               cl::cat(category));
+static cl::opt<std::string> cacheDir("cache-dir",
+                                     cl::desc("Overrides TILELANG_CACHE_DIR"),
+                                     cl::cat(category));
+static cl::opt<bool> noCache("no-cache", cl::desc("Do not use the disk cache"),
+                             cl::cat(category));
+static cl::opt<std::string> output("output",
+                                   cl::desc("Save the best result here"),
+                                   cl::cat(category));
+static cl::opt<std::string> load("load",
+                                 cl::desc("Run a result saved with --output"),
+                                 cl::cat(category));
+static cl::opt<unsigned> jobs("jobs", cl::desc("Parallel compile jobs"),
+                              cl::init(0), cl::cat(category));
+static cl::opt<unsigned> threads("host-threads",
+                                 cl::desc("CPU threads of host kernels"),
+                                 cl::init(0), cl::cat(category));
+static cl::opt<bool> json("json", cl::desc("Print the result as JSON"),
+                          cl::cat(category));
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "TileMLIR autotuner: compile, validate, "
+                              "benchmark and cache every config\n");
+  tl::TuneOptions options;
+  options.input = input;
+  options.instantiate = instantiate;
+  options.configsFile = configs;
+  options.constraint = constraint;
+  options.funcName = func;
+  options.target = target;
+  options.chip = chip;
+  options.warmup = warmup;
+  options.rep = rep;
+  options.timeoutSeconds = timeout;
+  options.seed = seed;
+  options.inputFiles.assign(inputs.begin(), inputs.end());
+  options.refFiles.assign(refs.begin(), refs.end());
+  if (!outIdx.empty())
+    options.outIdx.assign(outIdx.begin(), outIdx.end());
+  options.tolerance = tlrt::Tolerance{relTol, absTol, maxMismatched};
+  options.skipCheck = skipCheck;
+  options.cacheDir = cacheDir;
+  options.noCache = noCache;
+  options.outputDir = output;
+  options.jobs = tl::compileJobs(jobs);
+  options.hostThreads = threads;
+  std::optional<tlrt::SupplyType> supplyType = tlrt::parseSupplyType(supply);
+  if (!supplyType) {
+    llvm::errs() << "tl-tune: --supply-type '" << supply
+                 << "' is not one of auto, integer, uniform, normal, randn, "
+                    "zero, one\n";
+    return 2;
+  }
+  options.supply = *supplyType;
+  if (warmup < 0 || rep < 1 || timeout <= 0) {
+    llvm::errs() << "tl-tune: --warmup must be >= 0, --rep >= 1, --timeout > 0\n";
+    return 2;
+  }
+
+  if (!load.empty()) {
+    std::string report, error;
+    if (!tl::runSaved(load, options, report, error)) {
+      llvm::errs() << "tl-tune: --load " << load << ": " << error << "\n";
+      return 1;
+    }
+    llvm::outs() << report << "\n";
+    return 0;
+  }
+  if (input.empty()) {
+    llvm::errs() << "tl-tune: give a kernel file (tl-tune kernel.mlir ...) or "
+                    "--load DIR\n";
+    return 2;
+  }
+
+  bool tty = isatty(STDERR_FILENO) && !json;
+  options.progress = [&](const std::string &phase, size_t done, size_t total) {
+    if (!tty || !total)
+      return;
+    int width = 30, filled = static_cast<int>(width * done / total);
+    llvm::errs() << "\r" << llvm::format("%-10s", phase.c_str()) << " ["
+                 << std::string(filled, '#') << std::string(width - filled, ' ')
+                 << "] " << done << "/" << total << "   ";
+    if (done == total)
+      llvm::errs() << "\n";
+  };
+
+  std::string error;
+  std::optional<tl::TuneResult> result = tl::tune(options, error);
+  if (!result) {
+    llvm::errs() << "tl-tune: " << error << (error.back() == '\n' ? "" : "\n");
+    return 1;
+  }
+
+  if (json) {
+    llvm::json::Array candidates;
+    for (const tl::CandidateRecord &c : result->candidates) {
+      llvm::json::Object o{{"index", c.index},
+                           {"kernel", c.name},
+                           {"status", c.status},
+                           {"median_ms", c.medianMs},
+                           {"tflops", c.tflops}};
+      if (!c.message.empty())
+        o["message"] = c.message;
+      llvm::Expected<llvm::json::Value> config = llvm::json::parse(c.configJson);
+      if (config)
+        o["config"] = std::move(*config);
+      else
+        llvm::consumeError(config.takeError());
+      candidates.push_back(std::move(o));
+    }
+    llvm::json::Object o{{"target", result->target},
+                         {"device", result->device.name},
+                         {"from_cache", result->fromCache},
+                         {"cache_entry", result->cacheEntry},
+                         {"tuning_seconds", result->tuningSeconds},
+                         {"best", result->best},
+                         {"candidates", std::move(candidates)}};
+    llvm::outs() << llvm::formatv("{0:2}\n", llvm::json::Value(std::move(o)));
+    return result->best >= 0 ? 0 : 1;
+  }
+
+  // The table: best first, then the rest by latency, failures last.
+  std::vector<const tl::CandidateRecord *> rows;
+  for (const tl::CandidateRecord &c : result->candidates)
+    rows.push_back(&c);
+  std::stable_sort(rows.begin(), rows.end(), [](auto *a, auto *b) {
+    bool okA = a->status == "ok", okB = b->status == "ok";
+    if (okA != okB)
+      return okA;
+    return okA && a->medianMs < b->medianMs;
+  });
+  llvm::outs() << "tl-tune: " << input << " on " << result->device.name << " ("
+               << result->target << ")"
+               << (result->fromCache ? ", from the disk cache" : "") << "\n";
+  llvm::outs() << llvm::format("%4s  %-58s %-12s %12s %9s\n", "rank", "config",
+                               "status", "median ms", "TFLOP/s");
+  int rank = 0;
+  for (const tl::CandidateRecord *c : rows) {
+    std::string config = c->configJson;
+    llvm::outs() << llvm::format(
+        "%4s  %-58s %-12s %12s %9s\n",
+        c->status == "ok" ? std::to_string(++rank).c_str() : "-",
+        config.c_str(), c->status.c_str(),
+        c->status == "ok" ? llvm::formatv("{0:F4}", c->medianMs).str().c_str()
+                          : "",
+        c->tflops > 0 ? llvm::formatv("{0:F2}", c->tflops).str().c_str() : "");
+    if (c->status != "ok" && !c->message.empty())
+      llvm::outs() << "        " << c->message.substr(0, 200) << "\n";
+  }
+  if (result->best >= 0) {
+    const tl::CandidateRecord &b = result->candidates[result->best];
+    llvm::outs() << "best: " << b.configJson << ", "
+                 << llvm::formatv("{0:F4}", b.medianMs) << " ms\n";
+  } else {
+    llvm::outs() << "no candidate passed\n";
+  }
+  if (!result->cacheEntry.empty())
+    llvm::outs() << "cached: " << result->cacheEntry << "\n";
+  llvm::outs() << llvm::formatv("tuning took {0:F3} s\n",
+                                result->tuningSeconds);
+  return result->best >= 0 ? 0 : 1;
+}

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build ccache g++ python3
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22
-  nlohmann-json3-dev libgtest-dev libopenblas-dev
+  nlohmann-json3-dev libgtest-dev libopenblas-dev patchelf xz-utils
 )
 
 missing=()

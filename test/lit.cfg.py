@@ -28,7 +28,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.tl_tools_dir, append_path=True)
 
 tool_dirs = [config.tl_tools_dir, config.llvm_tools_dir]
-tools = ["tl-opt", "tl-compile"]
+tools = ["tl-opt", "tl-compile", "tl-tune"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # GPU-only tests say `REQUIRES: cuda-gpu`; they run only where a device is.

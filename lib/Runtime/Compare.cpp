@@ -4,14 +4,18 @@
 
 #include <cmath>
 #include <cstdio>
+#include <thread>
+#include <vector>
+#include <algorithm>
 
 using namespace tlrt;
 
-CompareResult tlrt::compare(const void *got, DType dtype, const double *want,
-                              size_t count, const Tolerance &tol) {
+/// Compares elements [begin, end).
+static CompareResult compareRange(const void *got, DType dtype,
+                                  const double *want, size_t begin, size_t end,
+                                  const Tolerance &tol) {
   CompareResult r;
-  r.count = count;
-  for (size_t i = 0; i < count; ++i) {
+  for (size_t i = begin; i < end; ++i) {
     double g = loadElement(got, dtype, i), w = want[i];
     bool match;
     if (std::isnan(w) || std::isnan(g)) {
@@ -33,6 +37,40 @@ CompareResult tlrt::compare(const void *got, DType dtype, const double *want,
         r.firstMismatch = static_cast<long long>(i);
       ++r.mismatched;
     }
+  }
+  return r;
+}
+
+CompareResult tlrt::compare(const void *got, DType dtype, const double *want,
+                            size_t count, const Tolerance &tol) {
+  // Large outputs are split over the hardware threads.
+  unsigned threads = count < (1u << 20)
+                         ? 1
+                         : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<CompareResult> parts(threads);
+  std::vector<std::thread> workers;
+  size_t chunk = (count + threads - 1) / threads;
+  for (unsigned t = 0; t < threads; ++t) {
+    size_t begin = std::min(count, t * chunk);
+    size_t end = std::min(count, begin + chunk);
+    auto work = [&, t, begin, end] {
+      parts[t] = compareRange(got, dtype, want, begin, end, tol);
+    };
+    if (threads == 1)
+      work();
+    else
+      workers.emplace_back(work);
+  }
+  for (std::thread &w : workers)
+    w.join();
+  CompareResult r;
+  r.count = count;
+  for (const CompareResult &p : parts) {
+    r.mismatched += p.mismatched;
+    r.maxAbsError = std::fmax(r.maxAbsError, p.maxAbsError);
+    r.maxRelError = std::fmax(r.maxRelError, p.maxRelError);
+    if (r.firstMismatch < 0 && p.firstMismatch >= 0)
+      r.firstMismatch = p.firstMismatch;
   }
   r.passed = r.mismatchedRatio() <= tol.maxMismatchedRatio;
   return r;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 using namespace tlrt;
 
@@ -147,10 +148,22 @@ static T saturate(double v) {
   return static_cast<T>(std::nearbyint(std::fmin(std::fmax(v, lo), hi)));
 }
 
+/// All 65536 halves as floats: loading f16 outputs for validation is a table
+/// lookup (millions of elements per candidate).
+static const float *halfTable() {
+  static const std::vector<float> table = [] {
+    std::vector<float> t(65536);
+    for (uint32_t h = 0; h < 65536; ++h)
+      t[h] = halfToFloat(static_cast<uint16_t>(h));
+    return t;
+  }();
+  return table.data();
+}
+
 double tlrt::loadElement(const void *data, DType dtype, size_t i) {
   switch (dtype) {
   case DType::F16:
-    return halfToFloat(static_cast<const uint16_t *>(data)[i]);
+    return halfTable()[static_cast<const uint16_t *>(data)[i]];
   case DType::BF16:
     return bf16ToFloat(static_cast<const uint16_t *>(data)[i]);
   case DType::F32:

@@ -96,6 +96,16 @@ public:
     std::memcpy(dst, src, bytes);
     return true;
   }
+  bool copyOnDevice(void *dst, const void *src, size_t bytes,
+                    std::string &) override {
+    std::memcpy(dst, src, bytes);
+    return true;
+  }
+  bool fill(void *dst, unsigned char value, size_t bytes,
+            std::string &) override {
+    std::memset(dst, value, bytes);
+    return true;
+  }
   std::unique_ptr<LoadedKernel> load(const std::string &dir,
                                      const KernelInfo &info,
                                      std::string &error) override {
@@ -150,6 +160,8 @@ struct CudaApi {
   CUresult (*cuMemcpyHtoD)(CUdeviceptr, const void *, size_t);
   CUresult (*cuMemcpyDtoH)(void *, CUdeviceptr, size_t);
   CUresult (*cuMemsetD8Async)(CUdeviceptr, unsigned char, size_t, CUstream);
+  CUresult (*cuMemsetD8)(CUdeviceptr, unsigned char, size_t);
+  CUresult (*cuMemcpyDtoD)(CUdeviceptr, CUdeviceptr, size_t);
   CUresult (*cuModuleLoadData)(CUmodule *, const void *);
   CUresult (*cuModuleUnload)(CUmodule);
   CUresult (*cuModuleGetFunction)(CUfunction *, CUmodule, const char *);
@@ -195,6 +207,8 @@ struct CudaApi {
     sym(cuMemcpyHtoD, "cuMemcpyHtoD_v2");
     sym(cuMemcpyDtoH, "cuMemcpyDtoH_v2");
     sym(cuMemsetD8Async, "cuMemsetD8Async");
+    sym(cuMemsetD8, "cuMemsetD8_v2");
+    sym(cuMemcpyDtoD, "cuMemcpyDtoD_v2");
     sym(cuModuleLoadData, "cuModuleLoadData");
     sym(cuModuleUnload, "cuModuleUnload");
     sym(cuModuleGetFunction, "cuModuleGetFunction");
@@ -314,6 +328,25 @@ public:
     if (CUresult r = api().cuMemcpyDtoH(
             dst, reinterpret_cast<CUdeviceptr>(src), bytes)) {
       error = "copy to host: " + api().describe(r);
+      return false;
+    }
+    return true;
+  }
+  bool copyOnDevice(void *dst, const void *src, size_t bytes,
+                    std::string &error) override {
+    if (CUresult r = api().cuMemcpyDtoD(reinterpret_cast<CUdeviceptr>(dst),
+                                        reinterpret_cast<CUdeviceptr>(src),
+                                        bytes)) {
+      error = "device copy: " + api().describe(r);
+      return false;
+    }
+    return true;
+  }
+  bool fill(void *dst, unsigned char value, size_t bytes,
+            std::string &error) override {
+    if (CUresult r = api().cuMemsetD8(reinterpret_cast<CUdeviceptr>(dst),
+                                      value, bytes)) {
+      error = "device memset: " + api().describe(r);
       return false;
     }
     return true;

@@ -4,6 +4,7 @@
 
 #include "tl/Conversion/Passes.h"
 #include "tl/Dialect/TL/IR/TLOps.h"
+#include "tl/Target/CapturedDiagnostics.h"
 #include "tl/Target/KernelMetadata.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -31,15 +32,10 @@ static LogicalResult writeFile(StringRef path, StringRef contents,
 /// Runs `pm` on `op`, turning error diagnostics into `error`.
 static LogicalResult runCapturing(PassManager &pm, Operation *op,
                                   std::string &error) {
-  std::string diagnostics;
-  ScopedDiagnosticHandler handler(op->getContext(), [&](Diagnostic &diag) {
-    if (diag.getSeverity() == DiagnosticSeverity::Error)
-      diagnostics += diag.str() + "\n";
-    return success();
-  });
+  CapturedDiagnostics diagnostics(op->getContext());
   if (succeeded(pm.run(op)))
     return success();
-  error = diagnostics.empty() ? "lowering failed" : diagnostics;
+  error = diagnostics.str().empty() ? "lowering failed" : diagnostics.str();
   return failure();
 }
 

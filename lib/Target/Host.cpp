@@ -4,6 +4,7 @@
 
 #include "tl/Conversion/Passes.h"
 #include "tl/Dialect/TL/IR/TLOps.h"
+#include "tl/Target/CapturedDiagnostics.h"
 #include "tl/Target/KernelMetadata.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -148,18 +149,13 @@ LogicalResult mlir::tl::compileHostKernel(ModuleOp module, StringRef dir,
     return failure();
 
   // Diagnostics of the pipeline become the error message.
-  std::string diagnostics;
-  ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
-    if (diag.getSeverity() == DiagnosticSeverity::Error)
-      diagnostics += diag.str() + "\n";
-    return success();
-  });
+  CapturedDiagnostics diagnostics(module.getContext());
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   LowerToHostOptions lowerOptions;
   lowerOptions.vectorWidth = options.vectorWidth;
   buildLowerToHostPipeline(pm, lowerOptions);
   if (failed(pm.run(module))) {
-    error = "lowering to the host failed: " + diagnostics;
+    error = "lowering to the host failed: " + diagnostics.str();
     return failure();
   }
   FailureOr<std::string> object = emitHostObject(module, options.optLevel, error);

@@ -75,8 +75,10 @@ std::optional<std::string> mlir::tl::readFile(const std::string &path) {
   return buffer.str();
 }
 
-/// Checks every file against manifest.json; empty when sound.
-static std::string verifyEntry(const std::string &dir) {
+/// Reads every file of `dir` and checks it against manifest.json; returns
+/// an empty string when sound (and the contents in `files`), else why not.
+static std::string readEntry(const std::string &dir,
+                             std::map<std::string, std::string> *files) {
   std::optional<std::string> manifest = readFile(dir + "/manifest.json");
   if (!manifest)
     return "manifest.json is missing";
@@ -85,20 +87,26 @@ static std::string verifyEntry(const std::string &dir) {
     llvm::consumeError(parsed.takeError());
     return "manifest.json is not valid JSON";
   }
-  const llvm::json::Object *files =
+  const llvm::json::Object *listed =
       parsed->getAsObject() ? parsed->getAsObject()->getObject("files")
                             : nullptr;
-  if (!files || files->empty())
+  if (!listed || listed->empty())
     return "manifest.json lists no files";
-  for (const auto &[name, digest] : *files) {
+  for (const auto &[name, digest] : *listed) {
     std::optional<std::string> contents = readFile(dir + "/" + name.str());
     if (!contents)
       return name.str() + " is missing";
     std::optional<llvm::StringRef> want = digest.getAsString();
     if (!want || sha256Hex(*contents) != *want)
       return name.str() + " does not match its hash";
+    if (files)
+      (*files)[name.str()] = std::move(*contents);
   }
   return "";
+}
+
+static std::string verifyEntry(const std::string &dir) {
+  return readEntry(dir, nullptr);
 }
 
 /// Removes `dir` by first renaming it aside, so no reader sees it half
@@ -117,12 +125,19 @@ LookupResult mlir::tl::lookupEntry(const CacheSettings &settings,
   std::string dir = settings.autotunerDir() + "/" + key;
   if (!llvm::sys::fs::is_directory(dir))
     return result;
-  std::string problem = verifyEntry(dir);
-  if (problem.empty()) {
-    result.status = LookupStatus::Hit;
-    result.dir = dir;
-    return result;
+  std::string problem;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    result.files.clear();
+    problem = readEntry(dir, &result.files);
+    if (problem.empty()) {
+      result.status = LookupStatus::Hit;
+      result.dir = dir;
+      return result;
+    }
+    if (!llvm::sys::fs::is_directory(dir))
+      return LookupResult(); // removed meanwhile: a miss
   }
+  result.files.clear();
   result.status = LookupStatus::Damaged;
   result.reason = problem;
   removeEntry(settings, dir);

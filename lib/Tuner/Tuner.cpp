@@ -6,6 +6,7 @@
 #include "tl/Dialect/TL/IR/TLOps.h"
 #include "tl/InitAll.h"
 #include "tl/Runtime/Kernel.h"
+#include "tl/Target/CapturedDiagnostics.h"
 #include "tl/Target/Cuda.h"
 #include "tl/Target/Host.h"
 #include "tl/Tuner/Cache.h"
@@ -32,6 +33,7 @@
 #include <csignal>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <map>
 #include <mutex>
 #include <poll.h>
@@ -134,6 +136,50 @@ std::optional<tlrt::DeviceFingerprint> probeCuda(std::string &why) {
     return std::nullopt;
   }
   return parseFingerprint(*out);
+}
+
+/// The NVIDIA driver's view of GPU 0 without initializing CUDA: the driver
+/// version and the GPU's model and UUID from /proc/driver/nvidia. Empty when
+/// the driver does not publish them.
+std::string nvidiaIdentity() {
+  std::string identity = readFile("/proc/driver/nvidia/version").value_or("");
+  if (identity.empty())
+    return "";
+  std::error_code ec;
+  std::vector<std::string> gpus;
+  for (llvm::sys::fs::directory_iterator it("/proc/driver/nvidia/gpus", ec), end;
+       it != end && !ec; it.increment(ec))
+    gpus.push_back(it->path());
+  if (gpus.empty())
+    return "";
+  std::sort(gpus.begin(), gpus.end());
+  for (const std::string &gpu : gpus)
+    identity += readFile(gpu + "/information").value_or("");
+  identity += llvm::sys::Process::GetEnv("CUDA_VISIBLE_DEVICES").value_or("");
+  return identity;
+}
+
+/// CUDA device 0's fingerprint: remembered per driver identity under
+/// <cache>/devices/ (a probe initializes CUDA in a child process, which
+/// costs a few hundred milliseconds), probed when not known.
+std::optional<tlrt::DeviceFingerprint>
+cudaFingerprint(const CacheSettings &cache, std::string &why) {
+  std::string identity = nvidiaIdentity();
+  std::string remembered;
+  if (!identity.empty() && !cache.disableAll)
+    remembered = cache.cacheDir + "/devices/" + sha256Hex(identity) + ".json";
+  if (!remembered.empty())
+    if (std::optional<std::string> text = readFile(remembered))
+      if (auto f = parseFingerprint(*text))
+        return f;
+  std::optional<tlrt::DeviceFingerprint> f = probeCuda(why);
+  if (f && !remembered.empty()) {
+    llvm::sys::fs::create_directories(cache.cacheDir + "/devices");
+    std::string tmp = remembered + "." + std::to_string(::getpid());
+    std::ofstream(tmp) << f->toJson();
+    std::rename(tmp.c_str(), remembered.c_str());
+  }
+  return f;
 }
 
 std::string ptxasVersion(const std::string &toolkit) {
@@ -243,8 +289,12 @@ public:
         continue;
       }
       pointers[i] = device->allocate(args[i].byteSize(), error);
-      if (!pointers[i])
+      pristine.push_back(device->allocate(args[i].byteSize(), error));
+      if (!pointers[i] || !pristine.back() ||
+          !device->copyToDevice(pristine.back(), work.hostArgs[i].data(),
+                                work.hostArgs[i].size(), error))
         return error;
+      pristineOf[i] = pristine.back();
       argv[i] = &pointers[i];
     }
     return "";
@@ -303,12 +353,21 @@ private:
     return true;
   }
 
+  /// Every candidate starts from the same inputs (restored from pristine
+  /// device copies, in case a kernel wrote an input) and poisoned outputs
+  /// (so that unwritten elements fail the check).
   bool upload(std::string &error) {
-    for (size_t i = 0; i < work.signature.args.size(); ++i)
-      if (work.signature.args[i].isTensor &&
-          !device->copyToDevice(pointers[i], work.hostArgs[i].data(),
-                                work.hostArgs[i].size(), error))
+    for (size_t i = 0; i < work.signature.args.size(); ++i) {
+      if (!work.signature.args[i].isTensor)
+        continue;
+      bool output = std::find(work.outputs.begin(), work.outputs.end(), i) !=
+                    work.outputs.end();
+      if (output ? !device->fill(pointers[i], 0xFF, work.hostArgs[i].size(),
+                                 error)
+                 : !device->copyOnDevice(pointers[i], pristineOf[i],
+                                         work.hostArgs[i].size(), error))
         return false;
+    }
     return true;
   }
 
@@ -320,6 +379,10 @@ private:
   }
   std::string fail(const std::string &message) {
     llvm::json::Object o{{"status", "error"}, {"message", message}};
+    // A failed launch can leave a GPU context unusable (an illegal address
+    // poisons it): start the next candidate in a fresh worker.
+    if (cuda)
+      o["restart"] = true;
     return line(o);
   }
 
@@ -327,7 +390,8 @@ private:
   const TuneOptions &options;
   bool cuda;
   std::unique_ptr<tlrt::Device> device;
-  std::vector<void *> pointers;
+  std::vector<void *> pointers, pristine;
+  std::map<size_t, void *> pristineOf;
   std::vector<uint64_t> scalarStorage;
   std::vector<void *> argv;
 };
@@ -374,8 +438,11 @@ public:
       line += c;
     }
     llvm::json::Value v = parseJsonOr(line);
-    if (auto *o = v.getAsObject())
+    if (auto *o = v.getAsObject()) {
+      if (o->getBoolean("restart").value_or(false))
+        stop();
       return std::move(*o);
+    }
     return llvm::json::Object{{"status", "error"},
                               {"message", "unreadable worker reply"}};
   }
@@ -502,13 +569,18 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     if (options.progress)
       options.progress(phase, done, total);
   };
+  auto phaseStart = Clock::now();
+  auto endPhase = [&](const std::string &name) {
+    result.phases.emplace_back(name, secondsSince(phaseStart));
+    phaseStart = Clock::now();
+  };
 
   // The target and the device it runs on.
   std::string target = options.target;
   std::string cudaWhy;
   std::optional<tlrt::DeviceFingerprint> cudaDevice;
   if (target == "auto" || target == "cuda") {
-    cudaDevice = probeCuda(cudaWhy);
+    cudaDevice = cudaFingerprint(cache, cudaWhy);
     if (target == "cuda" && !cudaDevice) {
       error = "--target cuda: " + cudaWhy;
       return std::nullopt;
@@ -526,6 +598,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   }
   bool cuda = target == "cuda";
   result.device = cuda ? *cudaDevice : tlrt::hostFingerprint();
+  endPhase("probe");
   result.target = cuda ? options.chip : "host";
 
   // Parse and expand.
@@ -581,6 +654,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     return std::nullopt;
   }
 
+  endPhase("expand");
   // The cache key.
   CacheKey key;
   key.add("tool", std::string("TileMLIR ") + TL_VERSION_STRING);
@@ -632,14 +706,16 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     hit.fromCache = true;
     hit.cacheEntry = lookup.dir;
     hit.bestDir = lookup.dir;
-    std::ifstream in(lookup.dir + "/candidates.jsonl");
+    std::istringstream in(lookup.files["candidates.jsonl"]);
     std::string line;
     while (std::getline(in, line)) {
       llvm::json::Value record = parseJsonOr(line);
       if (const llvm::json::Object *o = record.getAsObject())
         hit.candidates.push_back(parseRecord(*o));
     }
-    std::string best = readFile(lookup.dir + "/best.txt").value_or("-1");
+    std::string best = lookup.files.count("best.txt")
+                           ? lookup.files["best.txt"]
+                           : std::string("-1");
     hit.best = std::atoi(best.c_str());
     return finish(hit);
   }
@@ -654,6 +730,53 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   if (llvm::sys::fs::createUniqueDirectory(cache.tmpDir + "/run", work)) {
     llvm::sys::fs::createUniqueDirectory("tl-tune", work);
   }
+
+  // The host reference (the template with its default parameters) builds
+  // on its own thread while the candidates compile.
+  std::string refDir = (work + "/reference").str();
+  std::string refError;
+  bool refBuilt = false;
+  bool wantReference = !options.skipCheck && options.refFiles.empty();
+  std::thread refThread([&] {
+    if (!wantReference)
+      return;
+    // Its own context: nothing it loads or uniques races with the compile.
+    MLIRContext refCtx(registry, MLIRContext::Threading::DISABLED);
+    refCtx.loadAllAvailableDialects();
+    CapturedDiagnostics refDiagnostics(&refCtx);
+    llvm::SourceMgr refSourceMgr;
+    OwningOpRef<ModuleOp> refModule =
+        parseSourceFile<ModuleOp>(options.input, refSourceMgr, &refCtx);
+    if (!refModule) {
+      refError = "cannot parse " + options.input + " again";
+      return;
+    }
+    refModule->walk([](FuncOp f) { f.removeConfigsAttr(); });
+    PassManager refPm(&refCtx);
+    std::string refExpand = "tl-expand-configs{target=host";
+    if (!options.instantiate.empty())
+      refExpand += " instantiate=" + options.instantiate;
+    if (!options.funcName.empty())
+      refExpand += " func=" + options.funcName;
+    refExpand += "}";
+    SmallVector<ModuleOp> refConfigs;
+    if (succeeded(parsePassPipeline(refExpand, refPm)) &&
+        succeeded(refPm.run(*refModule)))
+      refConfigs.assign(refModule->getBody()->getOps<ModuleOp>().begin(),
+                        refModule->getBody()->getOps<ModuleOp>().end());
+    refBuilt = refConfigs.size() == 1 &&
+               succeeded(compileHostKernel(refConfigs.front(), refDir, {},
+                                           refError));
+    if (!refBuilt && refError.empty())
+      refError = refDiagnostics.str();
+  });
+  struct JoinGuard {
+    std::thread &t;
+    ~JoinGuard() {
+      if (t.joinable())
+        t.join();
+    }
+  } joinGuard{refThread};
 
   // Compile every config in parallel on the MLIR thread pool.
   result.candidates.resize(configs.size());
@@ -674,7 +797,9 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
             c[e.getName().getValue()] = v.getInt();
       os << llvm::json::Value(std::move(c));
       llvm::raw_string_ostream ir(irs[i]);
-      config.print(ir);
+      // Local scope: printing must not walk the parent module, which other
+      // threads are compiling.
+      config.print(ir, OpPrintingFlags().useLocalScope());
     }
     dirs[i] = (work + "/" + std::to_string(i)).str();
     auto t0 = Clock::now();
@@ -691,6 +816,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     return success();
   });
 
+  endPhase("compile");
   // The workload, from the first compiled candidate's signature.
   Workload workload;
   int first = -1;
@@ -778,30 +904,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
       }
     } else {
       progress("reference", 0, 1);
-      llvm::SourceMgr refSourceMgr;
-      OwningOpRef<ModuleOp> refModule =
-          parseSourceFile<ModuleOp>(options.input, refSourceMgr, &ctx);
-      if (!refModule) {
-        error = "cannot parse " + options.input + " again for the reference";
-        return std::nullopt;
-      }
-      refModule->walk([](FuncOp f) { f.removeConfigsAttr(); });
-      PassManager refPm(&ctx);
-      std::string refExpand = "tl-expand-configs{target=host";
-      if (!options.instantiate.empty())
-        refExpand += " instantiate=" + options.instantiate;
-      if (!options.funcName.empty())
-        refExpand += " func=" + options.funcName;
-      refExpand += "}";
-      std::string refDir = (work + "/reference").str();
-      SmallVector<ModuleOp> refConfigs;
-      if (succeeded(parsePassPipeline(refExpand, refPm)) &&
-          succeeded(refPm.run(*refModule)))
-        refConfigs.assign(refModule->getBody()->getOps<ModuleOp>().begin(),
-                          refModule->getBody()->getOps<ModuleOp>().end());
-      std::string refError;
-      if (refConfigs.size() != 1 ||
-          failed(compileHostKernel(refConfigs.front(), refDir, {}, refError))) {
+      refThread.join();
+      if (!refBuilt) {
         error = "cannot build the host reference (the template with its "
                 "default parameters): " +
                 (refError.empty() ? diagnostics : refError) +
@@ -859,6 +963,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     }
   }
 
+  endPhase("reference");
   // Benchmark every compiled candidate in the worker.
   {
     Worker worker(workload, options, cuda);
@@ -889,6 +994,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     progress("benchmark", configs.size(), configs.size());
   }
 
+  endPhase("benchmark");
   for (size_t i = 0; i < result.candidates.size(); ++i) {
     const CandidateRecord &r = result.candidates[i];
     if (r.status == "ok" &&
@@ -952,6 +1058,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
       out << contents;
     }
   }
+  endPhase("store");
   if (!cache.disableAll) {
     std::lock_guard<std::mutex> lock(memoryMutex);
     memoryCache()[keyHex] = result;

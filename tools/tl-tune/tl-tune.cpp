@@ -228,7 +228,14 @@ int main(int argc, char **argv) {
   }
   if (!result->cacheEntry.empty())
     llvm::outs() << "cached: " << result->cacheEntry << "\n";
-  llvm::outs() << llvm::formatv("tuning took {0:F3} s\n",
-                                result->tuningSeconds);
+  llvm::outs() << llvm::formatv("tuning took {0:F3} s", result->tuningSeconds);
+  if (!result->phases.empty()) {
+    llvm::outs() << " (";
+    llvm::interleaveComma(result->phases, llvm::outs(), [&](const auto &p) {
+      llvm::outs() << p.first << " " << llvm::formatv("{0:F3}", p.second);
+    });
+    llvm::outs() << ")";
+  }
+  llvm::outs() << "\n";
   return result->best >= 0 ? 0 : 1;
 }

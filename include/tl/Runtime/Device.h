@@ -54,6 +54,12 @@ public:
                             std::string &error) = 0;
   virtual bool copyToHost(void *dst, const void *src, size_t bytes,
                           std::string &error) = 0;
+  /// Device-to-device copy (restoring inputs between candidates).
+  virtual bool copyOnDevice(void *dst, const void *src, size_t bytes,
+                            std::string &error) = 0;
+  /// Sets every byte of `bytes` at `dst` to `value` (poisoning outputs).
+  virtual bool fill(void *dst, unsigned char value, size_t bytes,
+                    std::string &error) = 0;
   /// Loads the binary in `dir` (kernel.so / kernel.cubin + kernel.json).
   virtual std::unique_ptr<LoadedKernel> load(const std::string &dir,
                                              const KernelInfo &info,

@@ -51,9 +51,15 @@ struct LookupResult {
   LookupStatus status = LookupStatus::Miss;
   std::string dir;    // the entry, on a hit
   std::string reason; // why it is damaged
+  /// On a hit, every file of the entry as verified against its manifest:
+  /// one consistent snapshot even if another process replaces the entry
+  /// right after.
+  std::map<std::string, std::string> files;
 };
 
-/// Looks `key` up; a damaged entry is removed so that it is rebuilt.
+/// Looks `key` up; a damaged entry is removed so that it is rebuilt. An
+/// entry that changes while it is read (another tuner replacing it) is read
+/// again before it is called damaged.
 LookupResult lookupEntry(const CacheSettings &settings, const std::string &key);
 
 /// Stores the files in `files` (name -> contents) as the entry `key`:

@@ -75,6 +75,9 @@ struct TuneResult {
   double tuningSeconds = 0;
   tlrt::DeviceFingerprint device;
   std::string bestDir; // directory with the best binary and its metadata
+  /// Wall time of each phase (probe, expand, compile, reference,
+  /// benchmark, store), in order.
+  std::vector<std::pair<std::string, double>> phases;
 };
 
 /// Runs the whole tuning; nullopt with `error` for what stops it (bad input,

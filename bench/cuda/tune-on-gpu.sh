@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# On a GPU node, from the relocatable bundle alone (carry .bundle/): tunes
+# the example at 4096^3 cold and warm, runs the planted faulting and hanging
+# candidates, times Triton's autotune over a same-size space, and measures
+# compile throughput. Logs go to $OUT.
+set -uo pipefail
+out=${OUT:-/tmp/tl-out}
+mkdir -p "$out" /tmp/b
+tar -xJf .bundle/tilemlir-bundle.tar.xz -C /tmp/b
+bin=/tmp/b/tilemlir/bin
+export CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}
+export TILELANG_CACHE_DIR=/tmp/tl-cache
+rm -rf "$TILELANG_CACHE_DIR"
+nvidia-smi -L
+ldd "$bin/tl-tune" | grep "not found" && echo "MISSING LIBRARIES"
+shape="--instantiate=M=4096,N=4096,K=4096"
+echo "== cold"
+( time "$bin/tl-tune" examples/matmul.mlir $shape --target=cuda ) > "$out/tune-cold.txt" 2>&1
+tail -12 "$out/tune-cold.txt"
+echo "== warm"
+( time "$bin/tl-tune" examples/matmul.mlir $shape --target=cuda ) > "$out/tune-warm.txt" 2>&1
+tail -5 "$out/tune-warm.txt"
+echo "== planted fault and hang"
+"$bin/tl-tune" test/Tuner/tl-tune.mlir --instantiate=N=4096 --target=cuda \
+  --timeout=10 --warmup=1 --rep=3 --no-cache > "$out/planted.txt" 2>&1
+cat "$out/planted.txt"
+echo "== triton"
+TRITON_CACHE_DIR=$(mktemp -d) python3 bench/cuda/triton_autotune.py 4096 > "$out/triton.txt" 2>&1
+cat "$out/triton.txt" | tail -3
+echo "== compile throughput"
+for j in 1 16; do
+  rm -rf /tmp/cj
+  "$bin/tl-compile" examples/matmul.mlir $shape -j "$j" -o /tmp/cj 2>/dev/null | tail -1
+done

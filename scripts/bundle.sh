@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Packs tl-opt, tl-tune, tl-compile, ld.lld and their non-glibc shared
+# libraries into one relocatable archive (rpath $ORIGIN/../lib) that runs on
+# a GPU node with only the NVIDIA driver and CUDA's ptxas.
+#
+#   scripts/bundle.sh [OUT.tar.xz]      (default: build/tilemlir-bundle.tar.xz)
+#
+# Compressing libLLVM takes minutes on 2 cores; the compressed libraries are
+# cached in build/bundle-cache/ and reused while the library is unchanged.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${TL_BUILD_DIR:-$root/build}
+out=${1:-$build/tilemlir-bundle.tar.xz}
+"$root/scripts/build.sh" tl-opt tl-tune tl-compile >/dev/null
+stage=$build/bundle/tilemlir
+rm -rf "$stage" && mkdir -p "$stage/bin" "$stage/lib"
+cp "$build/bin/tl-opt" "$build/bin/tl-tune" "$build/bin/tl-compile" "$stage/bin/"
+lld=$(readlink -f /usr/lib/llvm-22/bin/lld)
+cp "$lld" "$stage/bin/lld" && ln -sf lld "$stage/bin/ld.lld"
+# Every shared library the tools need, except the C runtime the node has.
+for exe in "$stage"/bin/tl-* "$stage/bin/lld"; do
+  ldd "$exe" | awk '/=> \//{print $3}'
+done | sort -u | while read -r lib; do
+  case "$(basename "$lib")" in
+    libc.so*|libm.so*|libdl.so*|libpthread.so*|librt.so*|ld-linux*|libgcc_s.so*|libstdc++.so*) ;;
+    *) cp -L "$lib" "$stage/lib/" ;;
+  esac
+done
+for f in "$stage"/bin/tl-* "$stage/bin/lld"; do
+  strip --strip-unneeded "$f"
+  patchelf --set-rpath '$ORIGIN/../lib' "$f"
+done
+for f in "$stage"/lib/*.so*; do
+  patchelf --set-rpath '$ORIGIN' "$f"
+done
+cat > "$stage/README" <<'TXT'
+TileMLIR bundle: bin/tl-tune, bin/tl-opt, bin/tl-compile (rpath ../lib).
+Needs the NVIDIA driver (libcuda.so.1) for --target cuda and CUDA's ptxas
+(CUDA_HOME, default /usr/local/cuda) to make CUBINs.
+TXT
+tar -C "$build/bundle" -cf - tilemlir | xz -T0 -6 > "$out"
+ls -la "$out"

@@ -1,0 +1,134 @@
+//===- RuntimeTest.cpp - Supply, .npy, comparison, dtypes, jobs -----------===//
+
+#include "tl/Runtime/Compare.h"
+#include "tl/Runtime/Supply.h"
+#include "tl/Tuner/Tuner.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <vector>
+
+using namespace tlrt;
+
+namespace {
+
+std::vector<double> generate(SupplyType type, DType dtype, uint64_t seed,
+                             size_t n = 1000) {
+  std::vector<unsigned char> buf(n * dtypeSize(dtype));
+  fillBuffer(buf.data(), dtype, n, type, seed);
+  std::vector<double> out(n);
+  for (size_t i = 0; i < n; ++i)
+    out[i] = loadElement(buf.data(), dtype, i);
+  return out;
+}
+
+TEST(Supply, SeededAndReproducible) {
+  EXPECT_EQ(generate(SupplyType::Randn, DType::F32, 7),
+            generate(SupplyType::Randn, DType::F32, 7));
+  EXPECT_NE(generate(SupplyType::Randn, DType::F32, 7),
+            generate(SupplyType::Randn, DType::F32, 8));
+}
+
+TEST(Supply, Semantics) {
+  for (double v : generate(SupplyType::Zero, DType::F16, 1))
+    EXPECT_EQ(v, 0.0);
+  for (double v : generate(SupplyType::One, DType::BF16, 1))
+    EXPECT_EQ(v, 1.0);
+  for (double v : generate(SupplyType::Integer, DType::F32, 1)) {
+    EXPECT_EQ(v, std::round(v));
+    EXPECT_LE(std::fabs(v), 2.0);
+  }
+  for (double v : generate(SupplyType::Uniform, DType::F32, 1))
+    EXPECT_LE(std::fabs(v), 1.0);
+  // Auto: integers for integer dtypes, uniform floats otherwise.
+  for (double v : generate(SupplyType::Auto, DType::I32, 1))
+    EXPECT_EQ(v, std::round(v));
+  auto uniform = generate(SupplyType::Auto, DType::F32, 3);
+  EXPECT_TRUE(std::any_of(uniform.begin(), uniform.end(),
+                          [](double v) { return v != std::round(v); }));
+  // Randn: mean near 0 and standard deviation near 1 over 100000 draws.
+  auto n = generate(SupplyType::Randn, DType::F64, 5, 100000);
+  double mean = 0, sq = 0;
+  for (double v : n)
+    mean += v;
+  mean /= n.size();
+  for (double v : n)
+    sq += (v - mean) * (v - mean);
+  EXPECT_NEAR(mean, 0.0, 0.02);
+  EXPECT_NEAR(std::sqrt(sq / n.size()), 1.0, 0.02);
+  EXPECT_FALSE(parseSupplyType("gaussian"));
+  EXPECT_EQ(parseSupplyType("Randn"), SupplyType::Randn);
+}
+
+TEST(DTypes, HalfAndBfloatRoundTrip) {
+  unsigned char buf[8];
+  for (double v : {0.0, 1.0, -2.5, 65504.0, 6.1035156e-05, 1.0 / 3})
+    for (DType d : {DType::F16, DType::BF16}) {
+      storeElement(buf, d, 0, v);
+      double back = loadElement(buf, d, 0);
+      EXPECT_NEAR(back, v, std::fabs(v) * (d == DType::F16 ? 1e-3 : 8e-3))
+          << dtypeName(d) << " " << v;
+    }
+  storeElement(buf, DType::F16, 0, 1e6);
+  EXPECT_TRUE(std::isinf(loadElement(buf, DType::F16, 0)));
+  storeElement(buf, DType::I8, 0, 300);
+  EXPECT_EQ(loadElement(buf, DType::I8, 0), 127);
+}
+
+TEST(Compare, GuideTolerances) {
+  std::vector<float> got = {1.0f, 2.0f, 3.0f, 100.0f};
+  std::vector<double> want = {1.0, 2.005, 3.5, 100.9};
+  CompareResult r = compare(got.data(), DType::F32, want.data(), 4);
+  // |2 - 2.005| <= 0.01 + 0.02; |3 - 3.5| > 0.01 + 0.035; |100 - 100.9| <=
+  // 0.01 + 1.009.
+  EXPECT_EQ(r.mismatched, 1u);
+  EXPECT_EQ(r.firstMismatch, 2);
+  EXPECT_FALSE(r.passed) << "25% mismatched exceeds 1%";
+  Tolerance loose{1e-2, 1e-2, 0.5};
+  EXPECT_TRUE(compare(got.data(), DType::F32, want.data(), 4, loose).passed);
+  std::vector<float> nan = {NAN};
+  std::vector<double> one = {1.0}, nanRef = {NAN};
+  EXPECT_FALSE(compare(nan.data(), DType::F32, one.data(), 1).passed);
+  EXPECT_TRUE(compare(nan.data(), DType::F32, nanRef.data(), 1).passed);
+}
+
+TEST(Npy, RoundTripAndErrors) {
+  llvm::SmallString<128> path;
+  llvm::sys::fs::createTemporaryFile("tl", "npy", path);
+  NpyArray a;
+  a.dtype = DType::F32;
+  a.shape = {2, 3};
+  a.data.resize(6 * 4);
+  fillBuffer(a.data.data(), a.dtype, 6, SupplyType::Randn, 1);
+  std::string error;
+  ASSERT_TRUE(writeNpy(std::string(path), a, error)) << error;
+  NpyArray b;
+  ASSERT_TRUE(readNpy(std::string(path), b, error)) << error;
+  EXPECT_EQ(b.dtype, DType::F32);
+  EXPECT_EQ(b.shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(b.data, a.data);
+  EXPECT_FALSE(readNpy("/nonexistent.npy", b, error));
+  EXPECT_NE(error.find("/nonexistent.npy"), std::string::npos);
+  llvm::sys::fs::remove(path);
+}
+
+TEST(Jobs, GuideEnvironmentVariables) {
+  unsetenv("TILELANG_AUTO_TUNING_CPU_COUNTS");
+  unsetenv("TILELANG_AUTO_TUNING_MAX_CPU_COUNT");
+  unsetenv("TILELANG_AUTO_TUNING_CPU_UTILITIES");
+  EXPECT_EQ(mlir::tl::compileJobs(3), 3u) << "--jobs wins";
+  setenv("TILELANG_AUTO_TUNING_CPU_COUNTS", "5", 1);
+  EXPECT_EQ(mlir::tl::compileJobs(0), 5u);
+  setenv("TILELANG_AUTO_TUNING_MAX_CPU_COUNT", "2", 1);
+  EXPECT_EQ(mlir::tl::compileJobs(0), 2u);
+  unsetenv("TILELANG_AUTO_TUNING_CPU_COUNTS");
+  unsetenv("TILELANG_AUTO_TUNING_MAX_CPU_COUNT");
+  setenv("TILELANG_AUTO_TUNING_CPU_UTILITIES", "0.01", 1);
+  EXPECT_EQ(mlir::tl::compileJobs(0), 1u) << "at least one";
+  unsetenv("TILELANG_AUTO_TUNING_CPU_UTILITIES");
+}
+
+} // namespace

@@ -130,6 +130,20 @@ LogicalResult mlir::tl::linkSharedObject(StringRef objectPath, StringRef soPath,
   return success();
 }
 
+void mlir::tl::preloadPipelineDialects(MLIRContext *ctx) {
+  DialectRegistry registry;
+  PassManager host(ctx, ModuleOp::getOperationName());
+  buildLowerToHostPipeline(host, LowerToHostOptions());
+  host.getDependentDialects(registry);
+  PassManager cuda(ctx, ModuleOp::getOperationName());
+  LowerToNVVMOptions nvvm;
+  nvvm.format = "none";
+  buildLowerToNVVMPipeline(cuda, nvvm);
+  cuda.getDependentDialects(registry);
+  ctx->appendDialectRegistry(registry);
+  ctx->loadAllAvailableDialects();
+}
+
 LogicalResult mlir::tl::compileHostKernel(ModuleOp module, StringRef dir,
                                           const HostCompileOptions &options,
                                           std::string &error) {

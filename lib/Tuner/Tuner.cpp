@@ -731,6 +731,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     llvm::sys::fs::createUniqueDirectory("tl-tune", work);
   }
 
+  preloadPipelineDialects(&ctx);
   // The host reference (the template with its default parameters) builds
   // on its own thread while the candidates compile.
   std::string refDir = (work + "/reference").str();
@@ -743,6 +744,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     // Its own context: nothing it loads or uniques races with the compile.
     MLIRContext refCtx(registry, MLIRContext::Threading::DISABLED);
     refCtx.loadAllAvailableDialects();
+    preloadPipelineDialects(&refCtx);
     CapturedDiagnostics refDiagnostics(&refCtx);
     llvm::SourceMgr refSourceMgr;
     OwningOpRef<ModuleOp> refModule =

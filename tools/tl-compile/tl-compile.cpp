@@ -107,6 +107,7 @@ int main(int argc, char **argv) {
     return 1;
 
   SmallVector<ModuleOp> configs(module->getBody()->getOps<ModuleOp>());
+  tl::preloadPipelineDialects(&ctx);
   tl::CudaCompileOptions cudaOptions;
   cudaOptions.chip = chip;
   cudaOptions.indexBitwidth = indexBitwidth;

@@ -28,6 +28,12 @@ LogicalResult compileHostKernel(ModuleOp module, StringRef dir,
                                 const HostCompileOptions &options,
                                 std::string &error);
 
+/// Loads every dialect the host and CUDA pipelines depend on into `ctx`.
+/// Call before compiling configs in parallel on one context: a pass
+/// manager loads missing dependent dialects when it runs, and loading
+/// dialects concurrently is not allowed.
+void preloadPipelineDialects(MLIRContext *ctx);
+
 /// Translates an LLVM-dialect module to an object file for the host CPU.
 FailureOr<std::string> emitHostObject(Operation *llvmModule, unsigned optLevel,
                                       std::string &error);

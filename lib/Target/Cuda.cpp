@@ -17,18 +17,6 @@
 using namespace mlir;
 using namespace mlir::tl;
 
-static LogicalResult writeFile(StringRef path, StringRef contents,
-                               std::string &error) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec);
-  if (ec) {
-    error = "cannot write " + path.str() + ": " + ec.message();
-    return failure();
-  }
-  os << contents;
-  return success();
-}
-
 /// Runs `pm` on `op`, turning error diagnostics into `error`.
 static LogicalResult runCapturing(PassManager &pm, Operation *op,
                                   std::string &error) {

@@ -184,22 +184,12 @@ LogicalResult mlir::tl::compileHostKernel(ModuleOp module, StringRef dir,
   llvm::sys::path::append(objectPath, "kernel.o");
   llvm::sys::path::append(soPath, "kernel.so");
   llvm::sys::path::append(jsonPath, "kernel.json");
-  auto writeFile = [&](StringRef path, StringRef contents) -> LogicalResult {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec);
-    if (ec) {
-      error = "cannot write " + path.str() + ": " + ec.message();
-      return failure();
-    }
-    os << contents;
-    return success();
-  };
-  if (failed(writeFile(objectPath, *object)) ||
+  if (failed(writeFile(objectPath, *object, error)) ||
       failed(linkSharedObject(objectPath, soPath, options, error)))
     return failure();
   llvm::sys::fs::remove(objectPath);
   std::string json;
   llvm::raw_string_ostream os(json);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(*metadata)));
-  return writeFile(jsonPath, json);
+  return writeFile(jsonPath, json, error);
 }

@@ -8,6 +8,24 @@
 using namespace mlir;
 using namespace mlir::tl;
 
+LogicalResult mlir::tl::writeFile(StringRef path, StringRef contents,
+                                  std::string &error) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec) {
+    error = "cannot write " + path.str() + ": " + ec.message();
+    return failure();
+  }
+  os << contents;
+  os.close();
+  if (os.has_error()) {
+    error = "writing " + path.str() + " failed";
+    os.clear_error();
+    return failure();
+  }
+  return success();
+}
+
 std::string mlir::tl::dtypeName(Type type) {
   std::string s;
   llvm::raw_string_ostream os(s);

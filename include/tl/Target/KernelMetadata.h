@@ -22,6 +22,9 @@ FailureOr<llvm::json::Object> describeKernel(FuncOp kernel, StringRef target,
                                              StringRef symbol,
                                              std::string &error);
 
+/// Writes `contents` to `path`; fails with a message naming the file.
+LogicalResult writeFile(StringRef path, StringRef contents, std::string &error);
+
 /// The dtype name of an element type: f16, bf16, f32, f64, i8, i32, ...
 std::string dtypeName(Type type);
 

@@ -22,6 +22,7 @@
 
 #include "tl/Conversion/Passes.h"
 
+#include "tl/Conversion/LoweringUtils.h"
 #include "tl/Dialect/TL/IR/TLOps.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -89,19 +90,6 @@ bool isKnownMultiple(Value v, int64_t m) {
   if (auto op = v.getDefiningOp<arith::AddIOp>())
     return isKnownMultiple(op.getLhs(), m) && isKnownMultiple(op.getRhs(), m);
   return false;
-}
-
-Value convertTo(OpBuilder &b, Location l, Value v, Type to) {
-  Type from = v.getType();
-  if (from == to)
-    return v;
-  if (isa<FloatType>(from) && isa<FloatType>(to))
-    return from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth()
-               ? arith::ExtFOp::create(b, l, to, v).getResult()
-               : arith::TruncFOp::create(b, l, to, v).getResult();
-  return from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth()
-             ? arith::ExtSIOp::create(b, l, to, v).getResult()
-             : arith::TruncIOp::create(b, l, to, v).getResult();
 }
 
 Value zeroOf(OpBuilder &b, Location l, Type t) {
@@ -780,7 +768,7 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
   };
   auto storeDst = [&](OpBuilder &bb, Value v, ValueRange coords,
                       std::optional<int64_t> slot) {
-    v = convertTo(bb, l, v, dstElem);
+    v = convertElementType(bb, l, v, dstElem);
     if (fragments.count(dst))
       return slotStore(bb, l, v, fragments[dst], *slot);
     if (!dstIndexed)
@@ -959,8 +947,8 @@ LogicalResult KernelLowering::lowerGemm(GemmOp op, OpBuilder &b) {
                                         : operandAt(fb, a, ij[0], kk);
           Value bv = op.getTransposeB() ? operandAt(fb, bm, ij[1], kk)
                                         : operandAt(fb, bm, kk, ij[1]);
-          av = convertTo(fb, fl, av, accType);
-          bv = convertTo(fb, fl, bv, accType);
+          av = convertElementType(fb, fl, av, accType);
+          bv = convertElementType(fb, fl, bv, accType);
           Value r = isa<FloatType>(accType)
                         ? math::FmaOp::create(fb, fl, av, bv, iter[0]).getResult()
                         : arith::AddIOp::create(
@@ -1002,40 +990,12 @@ LogicalResult KernelLowering::lowerReduce(ReduceOp op, OpBuilder &b) {
       return memref::LoadOp::create(bb, l, readable, coords);
     return loadShared(bb, l, src, coords);
   };
-  bool isFloat = isa<FloatType>(elem);
   ReduceKind kind = op.getKind();
-  auto identity = [&](OpBuilder &bb) -> Value {
-    if (kind == ReduceKind::Max || kind == ReduceKind::Min) {
-      bool neg = kind == ReduceKind::Max;
-      if (auto ft = dyn_cast<FloatType>(elem))
-        return arith::ConstantOp::create(
-            bb, l, bb.getFloatAttr(ft, APFloat::getInf(ft.getFloatSemantics(),
-                                                       neg)));
-      unsigned w = elem.getIntOrFloatBitWidth();
-      return arith::ConstantOp::create(
-          bb, l, bb.getIntegerAttr(elem, neg ? APInt::getSignedMinValue(w)
-                                             : APInt::getSignedMaxValue(w)));
-    }
-    return zeroOf(bb, l, elem);
+  auto identity = [&](OpBuilder &bb) {
+    return buildReduceIdentity(bb, l, kind, elem);
   };
-  auto combine = [&](OpBuilder &bb, Value acc, Value v) -> Value {
-    if (kind == ReduceKind::AbsSum || kind == ReduceKind::AbsMax)
-      v = isFloat ? math::AbsFOp::create(bb, l, v).getResult()
-                  : math::AbsIOp::create(bb, l, v).getResult();
-    switch (kind) {
-    case ReduceKind::Sum:
-    case ReduceKind::AbsSum:
-      return isFloat ? arith::AddFOp::create(bb, l, acc, v).getResult()
-                     : arith::AddIOp::create(bb, l, acc, v).getResult();
-    case ReduceKind::Max:
-    case ReduceKind::AbsMax:
-      return isFloat ? arith::MaximumFOp::create(bb, l, acc, v).getResult()
-                     : arith::MaxSIOp::create(bb, l, acc, v).getResult();
-    case ReduceKind::Min:
-      return isFloat ? arith::MinimumFOp::create(bb, l, acc, v).getResult()
-                     : arith::MinSIOp::create(bb, l, acc, v).getResult();
-    }
-    llvm_unreachable("reduce kind");
+  auto combine = [&](OpBuilder &bb, Value acc, Value v) {
+    return buildReduceCombine(bb, l, kind, acc, v);
   };
   auto reduceAt = [&](OpBuilder &bb, ValueRange outCoords, Value init) {
     auto loop = scf::ForOp::create(
@@ -1213,13 +1173,6 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
 // The pass
 //===----------------------------------------------------------------------===//
 
-MemRefType stripSpace(MemRefType type) {
-  if (!isa_and_present<MemorySpaceAttr>(type.getMemorySpace()))
-    return type;
-  return MemRefType::get(type.getShape(), type.getElementType(),
-                         type.getLayout());
-}
-
 struct ConvertTLToGPUPass
     : public tl::impl::ConvertTLToGPUBase<ConvertTLToGPUPass> {
   using Base::Base;
@@ -1266,7 +1219,7 @@ struct ConvertTLToGPUPass
     b.setInsertionPointToStart(gpuModule.getBody());
     SmallVector<Type> argTypes;
     for (Type t : kernel.getArgumentTypes())
-      argTypes.push_back(isa<MemRefType>(t) ? stripSpace(cast<MemRefType>(t))
+      argTypes.push_back(isa<MemRefType>(t) ? stripTLMemorySpace(cast<MemRefType>(t))
                                             : t);
     auto func = gpu::GPUFuncOp::create(b, kernel.getLoc(), kernel.getSymName(),
                                        b.getFunctionType(argTypes, {}));

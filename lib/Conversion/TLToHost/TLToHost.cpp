@@ -8,6 +8,7 @@
 
 #include "tl/Conversion/Passes.h"
 
+#include "tl/Conversion/LoweringUtils.h"
 #include "tl/Dialect/TL/IR/TLOps.h"
 
 #include "mlir/Dialect/SCF/Utils/Utils.h"
@@ -25,26 +26,6 @@ using namespace mlir::tl;
 //===----------------------------------------------------------------------===//
 // Helpers
 //===----------------------------------------------------------------------===//
-
-/// Converts `value` (scalar or vector) to the element type `to`: float
-/// extension/truncation, integer extension/truncation, or nothing.
-static Value convertElement(OpBuilder &b, Location loc, Value value,
-                            Type to) {
-  Type from = getElementTypeOrSelf(value.getType());
-  if (from == to)
-    return value;
-  Type target = to;
-  if (auto vec = dyn_cast<VectorType>(value.getType()))
-    target = VectorType::get(vec.getShape(), to);
-  if (isa<FloatType>(from) && isa<FloatType>(to)) {
-    if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
-      return arith::ExtFOp::create(b, loc, target, value);
-    return arith::TruncFOp::create(b, loc, target, value);
-  }
-  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
-    return arith::ExtSIOp::create(b, loc, target, value);
-  return arith::TruncIOp::create(b, loc, target, value);
-}
 
 static Value constantIndex(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
@@ -116,7 +97,7 @@ struct LowerCopy : OpRewritePattern<CopyOp> {
                      [&](OpBuilder &b, Location l, ValueRange ivs) {
                        Value v = memref::LoadOp::create(b, l, src, ivs);
                        memref::StoreOp::create(
-                           b, l, convertElement(b, l, v, dstElem), dst, ivs);
+                           b, l, convertElementType(b, l, v, dstElem), dst, ivs);
                      });
       rewriter.eraseOp(op);
       return success();
@@ -145,11 +126,11 @@ struct LowerCopy : OpRewritePattern<CopyOp> {
                         ValueRange idx) {
       if (srcIndexed) {
         Value v = memref::LoadOp::create(b, l, src, idx);
-        memref::StoreOp::create(b, l, convertElement(b, l, v, dstElem), dst,
+        memref::StoreOp::create(b, l, convertElementType(b, l, v, dstElem), dst,
                                 ivs);
       } else {
         Value v = memref::LoadOp::create(b, l, src, ivs);
-        memref::StoreOp::create(b, l, convertElement(b, l, v, dstElem), dst,
+        memref::StoreOp::create(b, l, convertElementType(b, l, v, dstElem), dst,
                                 idx);
       }
     };
@@ -193,7 +174,7 @@ struct LowerCopy : OpRewritePattern<CopyOp> {
               OpBuilder eb = read.getElseBodyBuilder();
               scf::YieldOp::create(eb, l, ValueRange{zeroOf(eb, l, srcElem)});
               memref::StoreOp::create(
-                  b, l, convertElement(b, l, read.getResult(0), dstElem), dst,
+                  b, l, convertElementType(b, l, read.getResult(0), dstElem), dst,
                   ivs);
             } else {
               auto write = scf::IfOp::create(b, l, inBounds);
@@ -269,14 +250,14 @@ private:
           b, l, constantIndex(b, l, 0), constantIndex(b, l, k),
           constantIndex(b, l, 1), ValueRange{init},
           [&](OpBuilder &fb, Location fl, Value kk, ValueRange iter) {
-            Value av = convertElement(fb, fl, loadA(fb, fl, op, ij[0], kk),
+            Value av = convertElementType(fb, fl, loadA(fb, fl, op, ij[0], kk),
                                       accType);
             Value bv = op.getTransposeB()
                            ? memref::LoadOp::create(fb, fl, op.getB(),
                                                     ValueRange{ij[1], kk})
                            : memref::LoadOp::create(fb, fl, op.getB(),
                                                     ValueRange{kk, ij[1]});
-            bv = convertElement(fb, fl, bv, accType);
+            bv = convertElementType(fb, fl, bv, accType);
             scf::YieldOp::create(fb, fl, mulAdd(fb, fl, av, bv, iter[0]));
           });
       memref::StoreOp::create(b, l, loop.getResult(0), c, ij);
@@ -324,7 +305,7 @@ private:
         for (int64_t v = 0; v < nr; ++v) {
           Value cv = vector::LoadOp::create(b, l, cVec, c,
                                             ValueRange{row(b, r), col(b, v)});
-          inits.push_back(convertElement(b, l, cv, acc));
+          inits.push_back(convertElementType(b, l, cv, acc));
         }
       auto loop = scf::ForOp::create(
           b, l, constantIndex(b, l, 0), constantIndex(b, l, k),
@@ -334,11 +315,11 @@ private:
             for (int64_t v = 0; v < nr; ++v) {
               Value bv = vector::LoadOp::create(fb, fl, bVec, op.getB(),
                                                 ValueRange{kk, col(fb, v)});
-              bs.push_back(convertElement(fb, fl, bv, acc));
+              bs.push_back(convertElementType(fb, fl, bv, acc));
             }
             SmallVector<Value> next;
             for (int64_t r = 0; r < mr; ++r) {
-              Value av = convertElement(fb, fl, loadA(fb, fl, op, row(fb, r), kk),
+              Value av = convertElementType(fb, fl, loadA(fb, fl, op, row(fb, r), kk),
                                         acc);
               Value splat = vector::BroadcastOp::create(fb, fl, accVec, av);
               for (int64_t v = 0; v < nr; ++v)
@@ -350,7 +331,7 @@ private:
       for (int64_t r = 0; r < mr; ++r)
         for (int64_t v = 0; v < nr; ++v)
           vector::StoreOp::create(
-              b, l, convertElement(b, l, loop.getResult(r * nr + v), cElem), c,
+              b, l, convertElementType(b, l, loop.getResult(r * nr + v), cElem), c,
               ValueRange{row(b, r), col(b, v)});
     });
   }
@@ -380,14 +361,14 @@ private:
                                               ValueRange{ij[1], kk});
             scf::YieldOp::create(
                 fb, fl,
-                mulAdd(fb, fl, convertElement(fb, fl, av, acc),
-                       convertElement(fb, fl, bv, acc), iter[0]));
+                mulAdd(fb, fl, convertElementType(fb, fl, av, acc),
+                       convertElementType(fb, fl, bv, acc), iter[0]));
           });
       Value sum = vector::ReductionOp::create(b, l, vector::CombiningKind::ADD,
                                               loop.getResult(0));
-      Value old = convertElement(b, l, memref::LoadOp::create(b, l, c, ij), acc);
+      Value old = convertElementType(b, l, memref::LoadOp::create(b, l, c, ij), acc);
       Value total = arith::AddFOp::create(b, l, old, sum);
-      memref::StoreOp::create(b, l, convertElement(b, l, total, cElem), c, ij);
+      memref::StoreOp::create(b, l, convertElementType(b, l, total, cElem), c, ij);
     });
   }
 
@@ -431,50 +412,6 @@ struct LowerFill : OpRewritePattern<FillOp> {
 struct LowerReduce : OpRewritePattern<ReduceOp> {
   using OpRewritePattern::OpRewritePattern;
 
-  /// The identity of `kind` for element type `type`.
-  static Value identity(OpBuilder &b, Location l, ReduceKind kind, Type type) {
-    if (auto ft = dyn_cast<FloatType>(type)) {
-      if (kind == ReduceKind::Max)
-        return arith::ConstantOp::create(
-            b, l, b.getFloatAttr(ft, APFloat::getInf(ft.getFloatSemantics(),
-                                                     /*Negative=*/true)));
-      if (kind == ReduceKind::Min)
-        return arith::ConstantOp::create(
-            b, l, b.getFloatAttr(ft, APFloat::getInf(ft.getFloatSemantics())));
-      return zeroOf(b, l, type);
-    }
-    unsigned width = type.getIntOrFloatBitWidth();
-    if (kind == ReduceKind::Max)
-      return arith::ConstantOp::create(
-          b, l, b.getIntegerAttr(type, APInt::getSignedMinValue(width)));
-    if (kind == ReduceKind::Min)
-      return arith::ConstantOp::create(
-          b, l, b.getIntegerAttr(type, APInt::getSignedMaxValue(width)));
-    return zeroOf(b, l, type);
-  }
-
-  static Value combine(OpBuilder &b, Location l, ReduceKind kind, Value acc,
-                       Value v) {
-    bool isFloat = isa<FloatType>(v.getType());
-    if (kind == ReduceKind::AbsSum || kind == ReduceKind::AbsMax)
-      v = isFloat ? math::AbsFOp::create(b, l, v).getResult()
-                  : math::AbsIOp::create(b, l, v).getResult();
-    switch (kind) {
-    case ReduceKind::Sum:
-    case ReduceKind::AbsSum:
-      return isFloat ? arith::AddFOp::create(b, l, acc, v).getResult()
-                     : arith::AddIOp::create(b, l, acc, v).getResult();
-    case ReduceKind::Max:
-    case ReduceKind::AbsMax:
-      return isFloat ? arith::MaximumFOp::create(b, l, acc, v).getResult()
-                     : arith::MaxSIOp::create(b, l, acc, v).getResult();
-    case ReduceKind::Min:
-      return isFloat ? arith::MinimumFOp::create(b, l, acc, v).getResult()
-                     : arith::MinSIOp::create(b, l, acc, v).getResult();
-    }
-    llvm_unreachable("unknown reduce kind");
-  }
-
   LogicalResult matchAndRewrite(ReduceOp op,
                                 PatternRewriter &rewriter) const override {
     if (failed(requireStatic(rewriter, op, {op.getSource(), op.getDest()})))
@@ -488,7 +425,7 @@ struct LowerReduce : OpRewritePattern<ReduceOp> {
       Value init = op.getAccumulate()
                        ? memref::LoadOp::create(b, l, op.getDest(), outIvs)
                              .getResult()
-                       : identity(b, l, kind, elem);
+                       : buildReduceIdentity(b, l, kind, elem);
       auto loop = scf::ForOp::create(
           b, l, constantIndex(b, l, 0),
           constantIndex(b, l, srcType.getDimSize(dim)), constantIndex(b, l, 1),
@@ -497,7 +434,7 @@ struct LowerReduce : OpRewritePattern<ReduceOp> {
             SmallVector<Value> srcIdx(outIvs.begin(), outIvs.end());
             srcIdx.insert(srcIdx.begin() + dim, r);
             Value v = memref::LoadOp::create(fb, fl, op.getSource(), srcIdx);
-            scf::YieldOp::create(fb, fl, combine(fb, fl, kind, iter[0], v));
+            scf::YieldOp::create(fb, fl, buildReduceCombine(fb, fl, kind, iter[0], v));
           });
       memref::StoreOp::create(b, l, loop.getResult(0), op.getDest(), outIvs);
     };
@@ -573,14 +510,6 @@ struct LowerCeilDiv : OpRewritePattern<CeilDivOp> {
 // Phase 2: functions, launches, tiles
 //===----------------------------------------------------------------------===//
 
-/// `type` without a tl memory space.
-static MemRefType stripSpace(MemRefType type) {
-  if (!isa_and_present<MemorySpaceAttr>(type.getMemorySpace()))
-    return type;
-  return MemRefType::get(type.getShape(), type.getElementType(),
-                         type.getLayout());
-}
-
 struct LowerFunc : OpRewritePattern<FuncOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -595,7 +524,7 @@ struct LowerFunc : OpRewritePattern<FuncOp> {
 
     SmallVector<Type> argTypes;
     for (Type t : op.getArgumentTypes())
-      argTypes.push_back(isa<MemRefType>(t) ? stripSpace(cast<MemRefType>(t))
+      argTypes.push_back(isa<MemRefType>(t) ? stripTLMemorySpace(cast<MemRefType>(t))
                                             : t);
     argTypes.push_back(rewriter.getIndexType());
     argTypes.push_back(rewriter.getIndexType());
@@ -664,7 +593,7 @@ struct LowerAlloc : OpRewritePattern<AllocOpTy> {
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointToStart(&func.getBody().front());
     auto alloc = memref::AllocOp::create(rewriter, op.getLoc(),
-                                         stripSpace(type), ValueRange{},
+                                         stripTLMemorySpace(type), ValueRange{},
                                          rewriter.getI64IntegerAttr(64));
     func.walk([&](func::ReturnOp ret) {
       rewriter.setInsertionPoint(ret);

@@ -612,9 +612,14 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   std::string diagnostics;
   ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &diag) {
     if (diag.getSeverity() == DiagnosticSeverity::Error) {
+      // file:line:col: error: message, as compilers say it.
       std::string loc;
       llvm::raw_string_ostream os(loc);
-      os << diag.getLocation();
+      if (auto file = dyn_cast<FileLineColLoc>(diag.getLocation()))
+        os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+           << file.getColumn();
+      else
+        os << options.input;
       diagnostics += loc + ": error: " + diag.str() + "\n";
     }
     return success();

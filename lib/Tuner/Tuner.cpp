@@ -68,33 +68,55 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/// Runs `fn` in a child process and returns what it wrote to its pipe, or
-/// nullopt if it failed. Keeps CUDA out of the parent (a process that
-/// initialized CUDA cannot fork workers that use it).
-std::optional<std::string> inChild(const std::function<std::string()> &fn) {
+/// A child process computing something; its result comes back through a
+/// pipe. Keeps CUDA out of the parent (a process that initialized CUDA
+/// cannot fork workers that use it) and crashes out of the tuner.
+struct ChildTask {
+  pid_t pid = -1;
+  int fd = -1;
+};
+
+ChildTask startChild(const std::function<std::string()> &fn) {
   int fds[2];
   if (pipe(fds) != 0)
-    return std::nullopt;
+    return {};
   pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
     std::string out = fn();
-    (void)!write(fds[1], out.data(), out.size());
+    size_t written = 0;
+    while (written < out.size()) {
+      ssize_t n = write(fds[1], out.data() + written, out.size() - written);
+      if (n <= 0)
+        break;
+      written += n;
+    }
     close(fds[1]);
     _exit(0);
   }
   close(fds[1]);
+  return {pid, fds[0]};
+}
+
+/// What the child wrote, or nullopt if it failed.
+std::optional<std::string> finishChild(ChildTask task) {
+  if (task.pid <= 0)
+    return std::nullopt;
   std::string out;
-  char buf[4096];
+  char buf[1 << 16];
   ssize_t n;
-  while ((n = read(fds[0], buf, sizeof(buf))) > 0)
+  while ((n = read(task.fd, buf, sizeof(buf))) > 0)
     out.append(buf, n);
-  close(fds[0]);
+  close(task.fd);
   int status = 0;
-  waitpid(pid, &status, 0);
+  waitpid(task.pid, &status, 0);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     return std::nullopt;
   return out;
+}
+
+std::optional<std::string> inChild(const std::function<std::string()> &fn) {
+  return finishChild(startChild(fn));
 }
 
 std::string fingerprintJson(const tlrt::DeviceFingerprint &f) {
@@ -302,7 +324,7 @@ public:
 
   /// Loads candidate `dir`, runs it once on fresh inputs, checks it, times
   /// it. One JSON line.
-  std::string runCandidate(const std::string &dir, bool check) {
+  std::string runCandidate(const std::string &dir, bool check, bool time) {
     llvm::json::Object out;
     std::string error;
     tlrt::KernelInfo info;
@@ -335,7 +357,8 @@ public:
       }
     }
     std::vector<double> samples;
-    if (!kernel->time(argv.data(), options.warmup, options.rep, samples, error))
+    if (time &&
+        !kernel->time(argv.data(), options.warmup, options.rep, samples, error))
       return fail(error);
     out["status"] = "ok";
     out["samples_ms"] = llvm::json::Array(samples);
@@ -405,10 +428,12 @@ public:
   ~Worker() { stop(); }
 
   /// Sends `dir`; returns the JSON line, or a status of crashed / timeout.
-  llvm::json::Object run(const std::string &dir, bool check) {
+  llvm::json::Object run(const std::string &dir, bool check, bool time = true) {
     if (pid <= 0 && !start())
-      return llvm::json::Object{{"status", "error"}, {"message", "cannot start a worker"}};
-    std::string command = (check ? "C " : "T ") + dir + "\n";
+      return llvm::json::Object{{"status", "error"},
+                                {"message", "cannot start a worker"}};
+    std::string command =
+        std::string(check && time ? "C " : time ? "T " : "V ") + dir + "\n";
     if (write(toChild, command.data(), command.size()) !=
         static_cast<ssize_t>(command.size()))
       return died();
@@ -474,7 +499,8 @@ private:
                         return s;
                       }() +
                       "}\n"
-                : state.runCandidate(cmd.substr(2), cmd[0] == 'C');
+                : state.runCandidate(cmd.substr(2), cmd[0] != 'T',
+                                     cmd[0] != 'V');
         (void)!write(up[1], reply.data(), reply.size());
       }
       _exit(0);
@@ -891,6 +917,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     ++inputNumber;
   }
 
+  std::optional<ChildTask> refTask;
   // The reference outputs: .npy files, or the host build of the template
   // with its default parameters.
   if (!options.skipCheck) {
@@ -919,8 +946,9 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
                 "; give --ref files or --skip-check";
         return std::nullopt;
       }
-      // Run the reference in a child: a crash there is reported, not fatal.
-      std::optional<std::string> out = inChild([&] {
+      // Run the reference in a child, on the CPU, while the GPU (or the
+      // worker) times the candidates; a crash there is reported, not fatal.
+      refTask = startChild([&] {
         std::string e;
         tlrt::KernelInfo info;
         auto device = tlrt::createHostDevice(0);
@@ -950,13 +978,19 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
           }
         return blob;
       });
+    }
+  }
+
+  // The reference, then every timed candidate's outputs against it.
+  auto collectReference = [&]() -> bool {
+    std::optional<std::string> out = finishChild(*refTask);
       size_t expected = 0;
       for (size_t o : workload.outputs)
         expected += args[o].numElements() * sizeof(double);
       if (!out || out->size() != expected) {
         error = "the host reference failed to run; give --ref files or "
                 "--skip-check";
-        return std::nullopt;
+        return false;
       }
       size_t offset = 0;
       for (size_t o : workload.outputs) {
@@ -966,12 +1000,11 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
         offset += values.size() * sizeof(double);
         workload.reference.push_back(std::move(values));
       }
-      progress("reference", 1, 1);
-    }
-  }
-
-  endPhase("reference");
-  // Benchmark every compiled candidate in the worker.
+    return true;
+  };
+  // Benchmark every compiled candidate in the worker (checking at once
+  // when the reference is already known).
+  bool deferCheck = refTask.has_value();
   {
     Worker worker(workload, options, cuda);
     size_t done = 0;
@@ -980,7 +1013,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
       progress("benchmark", done++, configs.size());
       if (!r.status.empty())
         continue;
-      llvm::json::Object reply = worker.run(dirs[i], !options.skipCheck);
+      llvm::json::Object reply =
+          worker.run(dirs[i], !options.skipCheck && !deferCheck);
       r.status = reply.getString("status").value_or("error").str();
       r.message = reply.getString("message").value_or("").str();
       r.check.count = reply.getInteger("count").value_or(0);
@@ -1000,8 +1034,31 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     }
     progress("benchmark", configs.size(), configs.size());
   }
-
   endPhase("benchmark");
+  if (deferCheck) {
+    if (!collectReference())
+      return std::nullopt;
+    endPhase("reference");
+    Worker checker(workload, options, cuda);
+    for (size_t i = 0; i < configs.size(); ++i) {
+      CandidateRecord &r = result.candidates[i];
+      progress("validate", i, configs.size());
+      if (r.status != "ok")
+        continue;
+      llvm::json::Object reply = checker.run(dirs[i], true, false);
+      r.check.count = reply.getInteger("count").value_or(0);
+      r.check.mismatched = reply.getInteger("mismatched").value_or(0);
+      r.check.maxAbsError = reply.getNumber("max_abs_error").value_or(0);
+      r.check.maxRelError = reply.getNumber("max_rel_error").value_or(0);
+      std::string status = reply.getString("status").value_or("error").str();
+      if (status != "ok") {
+        r.status = status;
+        r.message = reply.getString("message").value_or("").str();
+      }
+    }
+    progress("validate", configs.size(), configs.size());
+    endPhase("validate");
+  }
   for (size_t i = 0; i < result.candidates.size(); ++i) {
     const CandidateRecord &r = result.candidates[i];
     if (r.status == "ok" &&

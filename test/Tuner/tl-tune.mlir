@@ -1,5 +1,6 @@
-// tl-tune on the host target: a planted faulting config and a planted
-// hanging config each fail alone while the rest are tuned; a second run
+// tl-tune on the host target: a planted faulting config, a planted hanging
+// config and a planted wrong answer each fail alone while the rest are
+// tuned; a second run
 // answers from the disk cache; changing a profile option misses; the cache
 // can be turned off; --json reports the same.
 //
@@ -19,6 +20,8 @@
 // FIRST-DAG: the worker died with signal Segmentation fault
 // FIRST-DAG: {"block":256,"mode":2} timeout
 // FIRST-DAG: ran past --timeout 3
+// FIRST-DAG: {"block":512,"mode":3} check_failed
+// FIRST-DAG: output 1: {{[0-9]+}} of 4096 elements off
 // FIRST: best: {"block":{{256|512}},"mode":0}
 // FIRST: cached: {{.*}}/cache/autotuner/{{[0-9a-f]+}}
 // FIRST-NOT: from the disk cache
@@ -52,26 +55,32 @@
 // FILES-DAG: candidates.jsonl
 // FILES-DAG: manifest.json
 
-// y = 2 * x, with a mode that plants a fault (a store far outside y) or a
+// y = 2 * x, with a mode that plants a wrong answer (3 * x), a fault (a
+// store far outside y) or a
 // hang (a pipelined loop of 2^31 - 1 iterations). Both offsets fit the
 // 32-bit indices of GPU kernels.
 tl.func @scale(%X: memref<?xf32> {tl.shape = ["N"]}, %Y: memref<?xf32> {tl.shape = ["N"]})
     attributes {params = [#tl.param<"N" : index>,
                           #tl.param<"block" : index = 256 in [256, 512]>,
-                          #tl.param<"mode" : index = 0 in [0, 1, 2]>],
+                          #tl.param<"mode" : index = 0 in [0, 1, 2, 3]>],
                 configs = #tl.configs<[{block = 256, mode = 0}, {block = 512, mode = 0},
-                                       {block = 256, mode = 1}, {block = 256, mode = 2}]>} {
+                                       {block = 256, mode = 1}, {block = 256, mode = 2},
+                                       {block = 512, mode = 3}]>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
   %far = arith.constant 2000000000 : index
   %forever = arith.constant 2147483647 : index
-  %two = arith.constant 2.0 : f32
+  %c3 = arith.constant 3 : index
+  %two_f = arith.constant 2.0 : f32
+  %three_f = arith.constant 3.0 : f32
   %n = tl.param "N" : index
   %b = tl.param "block" : index
   %mode = tl.param "mode" : index
   %is_fault = arith.cmpi eq, %mode, %c1 : index
   %is_hang = arith.cmpi eq, %mode, %c2 : index
+  %is_wrong = arith.cmpi eq, %mode, %c3 : index
+  %two = arith.select %is_wrong, %three_f, %two_f : f32
   %offset = arith.select %is_fault, %far, %c0 : index
   %trips = arith.select %is_hang, %forever, %c1 : index
   %g = tl.ceildiv %n, %b : index

@@ -101,20 +101,9 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
   if (failed(cubin))
     return failure();
 
-  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
-    error = "cannot create " + dir.str() + ": " + ec.message();
-    return failure();
-  }
-  SmallString<256> cubinPath(dir), ptxPath(dir), jsonPath(dir);
-  llvm::sys::path::append(cubinPath, "kernel.cubin");
-  llvm::sys::path::append(ptxPath, "kernel.ptx");
-  llvm::sys::path::append(jsonPath, "kernel.json");
-  std::string json;
-  llvm::raw_string_ostream os(json);
-  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(*metadata)));
-  if (failed(writeFile(cubinPath, *cubin, error)) ||
-      failed(writeFile(ptxPath, *ptx, error)) ||
-      failed(writeFile(jsonPath, json, error)))
+  if (failed(writeKernelMetadata(dir, std::move(*metadata), error)) ||
+      failed(writeFile((dir + "/kernel.cubin").str(), *cubin, error)) ||
+      failed(writeFile((dir + "/kernel.ptx").str(), *ptx, error)))
     return failure();
   return success();
 }

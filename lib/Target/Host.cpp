@@ -176,20 +176,13 @@ LogicalResult mlir::tl::compileHostKernel(ModuleOp module, StringRef dir,
   if (failed(object))
     return failure();
 
-  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
-    error = "cannot create " + dir.str() + ": " + ec.message();
+  if (failed(writeKernelMetadata(dir, std::move(*metadata), error)))
     return failure();
-  }
-  SmallString<256> objectPath(dir), soPath(dir), jsonPath(dir);
-  llvm::sys::path::append(objectPath, "kernel.o");
-  llvm::sys::path::append(soPath, "kernel.so");
-  llvm::sys::path::append(jsonPath, "kernel.json");
+  std::string objectPath = (dir + "/kernel.o").str();
   if (failed(writeFile(objectPath, *object, error)) ||
-      failed(linkSharedObject(objectPath, soPath, options, error)))
+      failed(linkSharedObject(objectPath, (dir + "/kernel.so").str(), options,
+                              error)))
     return failure();
   llvm::sys::fs::remove(objectPath);
-  std::string json;
-  llvm::raw_string_ostream os(json);
-  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(*metadata)));
-  return writeFile(jsonPath, json, error);
+  return success();
 }

@@ -4,6 +4,8 @@
 #include "tl/Dialect/TL/Transforms/ResourceModel.h"
 
 #include "mlir/IR/Matchers.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::tl;
@@ -24,6 +26,19 @@ LogicalResult mlir::tl::writeFile(StringRef path, StringRef contents,
     return failure();
   }
   return success();
+}
+
+LogicalResult mlir::tl::writeKernelMetadata(StringRef dir,
+                                            llvm::json::Object metadata,
+                                            std::string &error) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    error = "cannot create " + dir.str() + ": " + ec.message();
+    return failure();
+  }
+  std::string json;
+  llvm::raw_string_ostream os(json);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(metadata)));
+  return writeFile((dir + "/kernel.json").str(), json, error);
 }
 
 std::string mlir::tl::dtypeName(Type type) {

@@ -22,6 +22,10 @@ FailureOr<llvm::json::Object> describeKernel(FuncOp kernel, StringRef target,
                                              StringRef symbol,
                                              std::string &error);
 
+/// Creates `dir` and writes `metadata` to `dir/kernel.json`.
+LogicalResult writeKernelMetadata(StringRef dir, llvm::json::Object metadata,
+                                  std::string &error);
+
 /// Writes `contents` to `path`; fails with a message naming the file.
 LogicalResult writeFile(StringRef path, StringRef contents, std::string &error);
 

@@ -43,9 +43,9 @@ static double medianSeconds(const std::function<void()> &fn, int warmup,
   for (int i = 0; i < reps; ++i) {
     auto start = std::chrono::steady_clock::now();
     fn();
-    samples.push_back(std::chrono::duration<double>(
-                          std::chrono::steady_clock::now() - start)
-                          .count());
+    samples.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
   }
   std::sort(samples.begin(), samples.end());
   return samples[samples.size() / 2];
@@ -53,8 +53,9 @@ static double medianSeconds(const std::function<void()> &fn, int warmup,
 
 int main(int argc, char **argv) {
   int size = argc > 1 ? std::atoi(argv[1]) : 1024;
-  unsigned threads = argc > 2 ? std::atoi(argv[2])
-                              : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = argc > 2
+                         ? std::atoi(argv[2])
+                         : std::max(1u, std::thread::hardware_concurrency());
   int reps = argc > 3 ? std::atoi(argv[3]) : 5;
   int warmup = 2;
 
@@ -101,7 +102,8 @@ int main(int argc, char **argv) {
       std::fprintf(stderr, "%s\n", error.c_str());
       return 1;
     }
-    auto kernel = tlrt::HostKernel::load((out + "/kernel.so").str(), info, error);
+    auto kernel =
+        tlrt::HostKernel::load((out + "/kernel.so").str(), info, error);
     if (!kernel) {
       std::fprintf(stderr, "%s\n", error.c_str());
       return 1;
@@ -128,8 +130,8 @@ int main(int argc, char **argv) {
   double best = 1e30;
   size_t bestIndex = 0;
   for (size_t i = 0; i < kernels.size(); ++i) {
-    double t = medianSeconds([&] { kernels[i]->launch(args, threads); },
-                             warmup, reps);
+    double t =
+        medianSeconds([&] { kernels[i]->launch(args, threads); }, warmup, reps);
     std::printf("%-62s %10.2f %9.1f\n", kernels[i]->info().name.c_str(),
                 t * 1e3, flops / t * 1e-9);
     if (t < best) {
@@ -141,9 +143,9 @@ int main(int argc, char **argv) {
   openblas_set_num_threads(static_cast<int>(threads));
   double blas = medianSeconds(
       [&] {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, size, size,
-                    size, 1.0f, a.data(), size, b.data(), size, 0.0f,
-                    ref.data(), size);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, size, size, size,
+                    1.0f, a.data(), size, b.data(), size, 0.0f, ref.data(),
+                    size);
       },
       warmup, reps);
 
@@ -163,8 +165,7 @@ int main(int argc, char **argv) {
   std::printf("%-24s %10.2f %9.1f %7.1f%%\n", "OpenBLAS cblas_sgemm",
               blas * 1e3, flops / blas * 1e-9, 100.0);
   std::printf("best: %s\ncheck against OpenBLAS: %s\n",
-              kernels[bestIndex]->info().name.c_str(),
-              check.summary().c_str());
+              kernels[bestIndex]->info().name.c_str(), check.summary().c_str());
   llvm::sys::fs::remove_directories(dir);
   return check.passed ? 0 : 1;
 }

@@ -2,11 +2,11 @@
 
 #include "tl/Runtime/Compare.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <thread>
 #include <vector>
-#include <algorithm>
 
 using namespace tlrt;
 

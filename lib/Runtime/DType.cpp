@@ -13,11 +13,16 @@ std::optional<DType> tlrt::parseDType(const std::string &name) {
   static const struct {
     const char *name;
     DType dtype;
-  } table[] = {{"f16", DType::F16},   {"bf16", DType::BF16},
-               {"f32", DType::F32},   {"f64", DType::F64},
-               {"i8", DType::I8},     {"i16", DType::I16},
-               {"i32", DType::I32},   {"i64", DType::I64},
-               {"f8E4M3FN", DType::F8E4M3FN}, {"f8E5M2", DType::F8E5M2}};
+  } table[] = {{"f16", DType::F16},
+               {"bf16", DType::BF16},
+               {"f32", DType::F32},
+               {"f64", DType::F64},
+               {"i8", DType::I8},
+               {"i16", DType::I16},
+               {"i32", DType::I32},
+               {"i64", DType::I64},
+               {"f8E4M3FN", DType::F8E4M3FN},
+               {"f8E5M2", DType::F8E5M2}};
   for (const auto &entry : table)
     if (name == entry.name)
       return entry.dtype;
@@ -26,16 +31,26 @@ std::optional<DType> tlrt::parseDType(const std::string &name) {
 
 const char *tlrt::dtypeName(DType dtype) {
   switch (dtype) {
-  case DType::F16: return "f16";
-  case DType::BF16: return "bf16";
-  case DType::F32: return "f32";
-  case DType::F64: return "f64";
-  case DType::I8: return "i8";
-  case DType::I16: return "i16";
-  case DType::I32: return "i32";
-  case DType::I64: return "i64";
-  case DType::F8E4M3FN: return "f8E4M3FN";
-  case DType::F8E5M2: return "f8E5M2";
+  case DType::F16:
+    return "f16";
+  case DType::BF16:
+    return "bf16";
+  case DType::F32:
+    return "f32";
+  case DType::F64:
+    return "f64";
+  case DType::I8:
+    return "i8";
+  case DType::I16:
+    return "i16";
+  case DType::I32:
+    return "i32";
+  case DType::I64:
+    return "i64";
+  case DType::F8E4M3FN:
+    return "f8E4M3FN";
+  case DType::F8E5M2:
+    return "f8E5M2";
   }
   return "?";
 }
@@ -139,8 +154,7 @@ static uint16_t floatToBf16(float f) {
   return static_cast<uint16_t>((bits + rounding) >> 16);
 }
 
-template <typename T>
-static T saturate(double v) {
+template <typename T> static T saturate(double v) {
   if (std::isnan(v))
     return 0;
   double lo = static_cast<double>(std::numeric_limits<T>::min());

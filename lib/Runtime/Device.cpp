@@ -166,9 +166,9 @@ struct CudaApi {
   CUresult (*cuModuleUnload)(CUmodule);
   CUresult (*cuModuleGetFunction)(CUfunction *, CUmodule, const char *);
   CUresult (*cuFuncSetAttribute)(CUfunction, int, int);
-  CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned,
-                             unsigned, unsigned, unsigned, unsigned, CUstream,
-                             void **, void **);
+  CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
+                             unsigned, unsigned, unsigned, CUstream, void **,
+                             void **);
   CUresult (*cuCtxSynchronize)();
   CUresult (*cuEventCreate)(CUevent *, unsigned);
   CUresult (*cuEventRecord)(CUevent, CUstream);
@@ -181,7 +181,8 @@ struct CudaApi {
     lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
     if (!lib) {
       error = "no CUDA driver: libcuda.so.1 cannot be loaded (" +
-              std::string(dlerror()) + "); install the NVIDIA driver or use "
+              std::string(dlerror()) +
+              "); install the NVIDIA driver or use "
               "--target host";
       return false;
     }
@@ -316,8 +317,8 @@ public:
   }
   bool copyToDevice(void *dst, const void *src, size_t bytes,
                     std::string &error) override {
-    if (CUresult r = api().cuMemcpyHtoD(reinterpret_cast<CUdeviceptr>(dst),
-                                        src, bytes)) {
+    if (CUresult r = api().cuMemcpyHtoD(reinterpret_cast<CUdeviceptr>(dst), src,
+                                        bytes)) {
       error = "copy to device: " + api().describe(r);
       return false;
     }
@@ -325,8 +326,8 @@ public:
   }
   bool copyToHost(void *dst, const void *src, size_t bytes,
                   std::string &error) override {
-    if (CUresult r = api().cuMemcpyDtoH(
-            dst, reinterpret_cast<CUdeviceptr>(src), bytes)) {
+    if (CUresult r = api().cuMemcpyDtoH(dst, reinterpret_cast<CUdeviceptr>(src),
+                                        bytes)) {
       error = "copy to host: " + api().describe(r);
       return false;
     }
@@ -334,9 +335,9 @@ public:
   }
   bool copyOnDevice(void *dst, const void *src, size_t bytes,
                     std::string &error) override {
-    if (CUresult r = api().cuMemcpyDtoD(reinterpret_cast<CUdeviceptr>(dst),
-                                        reinterpret_cast<CUdeviceptr>(src),
-                                        bytes)) {
+    if (CUresult r =
+            api().cuMemcpyDtoD(reinterpret_cast<CUdeviceptr>(dst),
+                               reinterpret_cast<CUdeviceptr>(src), bytes)) {
       error = "device copy: " + api().describe(r);
       return false;
     }
@@ -344,8 +345,8 @@ public:
   }
   bool fill(void *dst, unsigned char value, size_t bytes,
             std::string &error) override {
-    if (CUresult r = api().cuMemsetD8(reinterpret_cast<CUdeviceptr>(dst),
-                                      value, bytes)) {
+    if (CUresult r = api().cuMemsetD8(reinterpret_cast<CUdeviceptr>(dst), value,
+                                      bytes)) {
       error = "device memset: " + api().describe(r);
       return false;
     }
@@ -370,14 +371,14 @@ public:
     }
     if (CUresult r =
             a.cuModuleGetFunction(&func, module, info.symbol.c_str())) {
-      error = "kernel '" + info.symbol + "' not in " + dir + ": " +
-              a.describe(r);
+      error =
+          "kernel '" + info.symbol + "' not in " + dir + ": " + a.describe(r);
       a.cuModuleUnload(module);
       return nullptr;
     }
-    if (CUresult r = a.cuFuncSetAttribute(
-            func, kFuncMaxDynamicShared,
-            static_cast<int>(info.sharedMemoryBytes))) {
+    if (CUresult r =
+            a.cuFuncSetAttribute(func, kFuncMaxDynamicShared,
+                                 static_cast<int>(info.sharedMemoryBytes))) {
       error = "kernel needs " + std::to_string(info.sharedMemoryBytes) +
               " bytes of shared memory: " + a.describe(r);
       a.cuModuleUnload(module);
@@ -431,8 +432,8 @@ bool CudaLoaded::time(void **args, int warmup, int reps,
   }
   bool ok = true;
   for (int i = 0; i < reps && ok; ++i) {
-    a.cuMemsetD8Async(device.flush, static_cast<unsigned char>(i), device.flushBytes,
-                      nullptr);
+    a.cuMemsetD8Async(device.flush, static_cast<unsigned char>(i),
+                      device.flushBytes, nullptr);
     a.cuEventRecord(starts[i], nullptr);
     ok = launch(args, error);
     a.cuEventRecord(ends[i], nullptr);

@@ -28,7 +28,7 @@ int64_t KernelInfo::numBlocks() const {
 }
 
 bool tlrt::parseKernelInfo(const std::string &text, KernelInfo &info,
-                             std::string &error) {
+                           std::string &error) {
   try {
     json j = json::parse(text);
     info.name = j.at("name").get<std::string>();
@@ -68,7 +68,7 @@ bool tlrt::parseKernelInfo(const std::string &text, KernelInfo &info,
 }
 
 bool tlrt::loadKernelInfo(const std::string &path, KernelInfo &info,
-                            std::string &error) {
+                          std::string &error) {
   std::ifstream in(path);
   if (!in) {
     error = "cannot read " + path;

@@ -13,10 +13,11 @@ std::optional<SupplyType> tlrt::parseSupplyType(const std::string &name) {
   static const struct {
     const char *name;
     SupplyType type;
-  } table[] = {{"auto", SupplyType::Auto},       {"integer", SupplyType::Integer},
-               {"uniform", SupplyType::Uniform}, {"normal", SupplyType::Normal},
-               {"randn", SupplyType::Randn},     {"zero", SupplyType::Zero},
-               {"one", SupplyType::One}};
+  } table[] = {
+      {"auto", SupplyType::Auto},       {"integer", SupplyType::Integer},
+      {"uniform", SupplyType::Uniform}, {"normal", SupplyType::Normal},
+      {"randn", SupplyType::Randn},     {"zero", SupplyType::Zero},
+      {"one", SupplyType::One}};
   std::string lower;
   for (char c : name)
     lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -28,13 +29,20 @@ std::optional<SupplyType> tlrt::parseSupplyType(const std::string &name) {
 
 const char *tlrt::supplyTypeName(SupplyType type) {
   switch (type) {
-  case SupplyType::Auto: return "auto";
-  case SupplyType::Integer: return "integer";
-  case SupplyType::Uniform: return "uniform";
-  case SupplyType::Normal: return "normal";
-  case SupplyType::Randn: return "randn";
-  case SupplyType::Zero: return "zero";
-  case SupplyType::One: return "one";
+  case SupplyType::Auto:
+    return "auto";
+  case SupplyType::Integer:
+    return "integer";
+  case SupplyType::Uniform:
+    return "uniform";
+  case SupplyType::Normal:
+    return "normal";
+  case SupplyType::Randn:
+    return "randn";
+  case SupplyType::Zero:
+    return "zero";
+  case SupplyType::One:
+    return "one";
   }
   return "?";
 }
@@ -50,13 +58,24 @@ void tlrt::fillBuffer(void *data, DType dtype, size_t count, SupplyType type,
   for (size_t i = 0; i < count; ++i) {
     double v = 0;
     switch (type) {
-    case SupplyType::Integer: v = ints(rng); break;
-    case SupplyType::Uniform: v = uniform(rng); break;
+    case SupplyType::Integer:
+      v = ints(rng);
+      break;
+    case SupplyType::Uniform:
+      v = uniform(rng);
+      break;
     case SupplyType::Normal:
-    case SupplyType::Randn: v = normal(rng); break;
-    case SupplyType::Zero: v = 0; break;
-    case SupplyType::One: v = 1; break;
-    case SupplyType::Auto: break;
+    case SupplyType::Randn:
+      v = normal(rng);
+      break;
+    case SupplyType::Zero:
+      v = 0;
+      break;
+    case SupplyType::One:
+      v = 1;
+      break;
+    case SupplyType::Auto:
+      break;
     }
     storeElement(data, dtype, i, v);
   }
@@ -71,14 +90,22 @@ size_t NpyArray::numElements() const {
 
 static const char *npyDescr(DType dtype) {
   switch (dtype) {
-  case DType::F16: return "<f2";
-  case DType::F32: return "<f4";
-  case DType::F64: return "<f8";
-  case DType::I8: return "|i1";
-  case DType::I16: return "<i2";
-  case DType::I32: return "<i4";
-  case DType::I64: return "<i8";
-  default: return nullptr;
+  case DType::F16:
+    return "<f2";
+  case DType::F32:
+    return "<f4";
+  case DType::F64:
+    return "<f8";
+  case DType::I8:
+    return "|i1";
+  case DType::I16:
+    return "<i2";
+  case DType::I32:
+    return "<i4";
+  case DType::I64:
+    return "<i8";
+  default:
+    return nullptr;
   }
 }
 

@@ -117,14 +117,13 @@ LogicalResult mlir::tl::linkSharedObject(StringRef objectPath, StringRef soPath,
     return failure();
   }
   SmallVector<StringRef> args{linker, "-shared", "--no-undefined-version",
-                              "-o", soPath, objectPath};
+                              "-o",   soPath,    objectPath};
   std::string message;
-  int rc = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0,
-                                     &message);
+  int rc =
+      llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0, &message);
   if (rc != 0) {
-    error = "linking " + soPath.str() + " with " + linker +
-            " failed: " + (message.empty() ? "exit " + std::to_string(rc)
-                                           : message);
+    error = "linking " + soPath.str() + " with " + linker + " failed: " +
+            (message.empty() ? "exit " + std::to_string(rc) : message);
     return failure();
   }
   return success();
@@ -172,7 +171,8 @@ LogicalResult mlir::tl::compileHostKernel(ModuleOp module, StringRef dir,
     error = "lowering to the host failed: " + diagnostics.str();
     return failure();
   }
-  FailureOr<std::string> object = emitHostObject(module, options.optLevel, error);
+  FailureOr<std::string> object =
+      emitHostObject(module, options.optLevel, error);
   if (failed(object))
     return failure();
 

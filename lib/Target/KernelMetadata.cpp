@@ -51,9 +51,10 @@ std::string mlir::tl::dtypeName(Type type) {
   return s;
 }
 
-FailureOr<llvm::json::Object>
-mlir::tl::describeKernel(FuncOp kernel, StringRef target, StringRef symbol,
-                         std::string &error) {
+FailureOr<llvm::json::Object> mlir::tl::describeKernel(FuncOp kernel,
+                                                       StringRef target,
+                                                       StringRef symbol,
+                                                       std::string &error) {
   if (!kernel.getParamDecls().empty()) {
     error = "'" + kernel.getSymName().str() +
             "' is a template; specialize it (tl-expand-configs) first";
@@ -103,14 +104,13 @@ mlir::tl::describeKernel(FuncOp kernel, StringRef target, StringRef symbol,
   int64_t blocks = 1;
   for (int64_t g : res.grid)
     blocks *= g;
-  return llvm::json::Object{
-      {"name", kernel.getSymName()},
-      {"symbol", symbol},
-      {"target", target},
-      {"args", std::move(args)},
-      {"grid", llvm::json::Array(res.grid)},
-      {"threads", res.threads},
-      {"shared_memory_bytes", res.sharedBytes},
-      {"config", std::move(config)},
-      {"gemm_flops", flopsPerBlock * blocks}};
+  return llvm::json::Object{{"name", kernel.getSymName()},
+                            {"symbol", symbol},
+                            {"target", target},
+                            {"args", std::move(args)},
+                            {"grid", llvm::json::Array(res.grid)},
+                            {"threads", res.threads},
+                            {"shared_memory_bytes", res.sharedBytes},
+                            {"config", std::move(config)},
+                            {"gemm_flops", flopsPerBlock * blocks}};
 }

@@ -2,17 +2,17 @@
 
 #include "tl/Tuner/Cache.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
-#include "llvm/ADT/StringExtras.h"
 
 #include <cerrno>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -170,7 +170,8 @@ mlir::tl::storeEntry(const CacheSettings &settings, const std::string &key,
     std::error_code ec;
     llvm::raw_fd_ostream os((stage + "/" + name).str(), ec);
     if (ec) {
-      error = "cannot write " + (stage + "/" + name).str() + ": " + ec.message();
+      error =
+          "cannot write " + (stage + "/" + name).str() + ": " + ec.message();
       llvm::sys::fs::remove_directories(stage);
       return std::nullopt;
     }
@@ -187,9 +188,9 @@ mlir::tl::storeEntry(const CacheSettings &settings, const std::string &key,
   {
     std::error_code ec;
     llvm::raw_fd_ostream os((stage + "/manifest.json").str(), ec);
-    os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
-                                     {"key", key},
-                                     {"files", std::move(digests)}}));
+    os << llvm::formatv("{0:2}",
+                        llvm::json::Value(llvm::json::Object{
+                            {"key", key}, {"files", std::move(digests)}}));
   }
   // Publish. A directory that exists already (another tuner won the race)
   // makes rename fail: keep theirs if it is sound.
@@ -210,8 +211,8 @@ mlir::tl::storeEntry(const CacheSettings &settings, const std::string &key,
     if (std::rename(stage.c_str(), finalDir.c_str()) == 0)
       return finalDir;
     llvm::sys::fs::remove_directories(stage);
-    error = "cannot publish cache entry " + finalDir + ": " +
-            std::strerror(err);
+    error =
+        "cannot publish cache entry " + finalDir + ": " + std::strerror(err);
     return std::nullopt;
   }
   return finalDir;

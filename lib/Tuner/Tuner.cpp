@@ -33,10 +33,10 @@
 #include <csignal>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <map>
 #include <mutex>
 #include <poll.h>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -169,7 +169,8 @@ std::string nvidiaIdentity() {
     return "";
   std::error_code ec;
   std::vector<std::string> gpus;
-  for (llvm::sys::fs::directory_iterator it("/proc/driver/nvidia/gpus", ec), end;
+  for (llvm::sys::fs::directory_iterator it("/proc/driver/nvidia/gpus", ec),
+       end;
        it != end && !ec; it.increment(ec))
     gpus.push_back(it->path());
   if (gpus.empty())
@@ -210,9 +211,8 @@ std::string ptxasVersion(const std::string &toolkit) {
     return "missing";
   llvm::SmallString<128> outPath;
   llvm::sys::fs::createTemporaryFile("ptxas-version", "txt", outPath);
-  std::optional<llvm::StringRef> redirects[] = {std::nullopt,
-                                                llvm::StringRef(outPath),
-                                                std::nullopt};
+  std::optional<llvm::StringRef> redirects[] = {
+      std::nullopt, llvm::StringRef(outPath), std::nullopt};
   llvm::sys::ExecuteAndWait(ptxas, {ptxas, "--version"}, std::nullopt,
                             redirects);
   std::string version = readFile(std::string(outPath)).value_or("");
@@ -385,10 +385,10 @@ private:
         continue;
       bool output = std::find(work.outputs.begin(), work.outputs.end(), i) !=
                     work.outputs.end();
-      if (output ? !device->fill(pointers[i], 0xFF, work.hostArgs[i].size(),
-                                 error)
-                 : !device->copyOnDevice(pointers[i], pristineOf[i],
-                                         work.hostArgs[i].size(), error))
+      if (output
+              ? !device->fill(pointers[i], 0xFF, work.hostArgs[i].size(), error)
+              : !device->copyOnDevice(pointers[i], pristineOf[i],
+                                      work.hostArgs[i].size(), error))
         return false;
     }
     return true;
@@ -432,18 +432,20 @@ public:
     if (pid <= 0 && !start())
       return llvm::json::Object{{"status", "error"},
                                 {"message", "cannot start a worker"}};
-    std::string command =
-        std::string(check && time ? "C " : time ? "T " : "V ") + dir + "\n";
+    std::string command = std::string(check && time ? "C "
+                                      : time        ? "T "
+                                                    : "V ") +
+                          dir + "\n";
     if (write(toChild, command.data(), command.size()) !=
         static_cast<ssize_t>(command.size()))
       return died();
     std::string line;
-    auto deadline = Clock::now() + std::chrono::duration<double>(
-                                       options.timeoutSeconds);
+    auto deadline =
+        Clock::now() + std::chrono::duration<double>(options.timeoutSeconds);
     char c;
     while (true) {
-      double left = std::chrono::duration<double>(deadline - Clock::now())
-                        .count();
+      double left =
+          std::chrono::duration<double>(deadline - Clock::now()).count();
       if (left <= 0) {
         stop();
         return llvm::json::Object{
@@ -490,17 +492,16 @@ private:
         if (!cmd.empty() && cmd.back() == '\n')
           cmd.pop_back();
         std::string reply =
-            !setup.empty()
-                ? "{\"status\":\"error\",\"message\":" +
-                      [&] {
-                        std::string s;
-                        llvm::raw_string_ostream os(s);
-                        os << llvm::json::Value(setup);
-                        return s;
-                      }() +
-                      "}\n"
-                : state.runCandidate(cmd.substr(2), cmd[0] != 'T',
-                                     cmd[0] != 'V');
+            !setup.empty() ? "{\"status\":\"error\",\"message\":" +
+                                 [&] {
+                                   std::string s;
+                                   llvm::raw_string_ostream os(s);
+                                   os << llvm::json::Value(setup);
+                                   return s;
+                                 }() +
+                                 "}\n"
+                           : state.runCandidate(cmd.substr(2), cmd[0] != 'T',
+                                                cmd[0] != 'V');
         (void)!write(up[1], reply.data(), reply.size());
       }
       _exit(0);
@@ -632,7 +633,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   registerAllDialects(registry);
   registerAllPasses();
   MLIRContext ctx(registry, MLIRContext::Threading::DISABLED);
-  llvm::DefaultThreadPool pool(llvm::hardware_concurrency(compileJobs(options.jobs)));
+  llvm::DefaultThreadPool pool(
+      llvm::hardware_concurrency(compileJobs(options.jobs)));
   ctx.setThreadPool(pool);
   ctx.loadAllAvailableDialects();
   std::string diagnostics;
@@ -712,9 +714,9 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   for (int o : options.outIdx)
     profile += " out=" + std::to_string(o);
   key.add("profile", profile);
-  key.add("toolchain", std::string("LLVM ") + LLVM_VERSION_STRING +
-                           (cuda ? " ptxas " + ptxasVersion(findCudaToolkit(""))
-                                 : ""));
+  key.add("toolchain",
+          std::string("LLVM ") + LLVM_VERSION_STRING +
+              (cuda ? " ptxas " + ptxasVersion(findCudaToolkit("")) : ""));
   key.add("device", fingerprintJson(result.device));
   std::string keyHex = key.hex();
 
@@ -744,16 +746,14 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
       if (const llvm::json::Object *o = record.getAsObject())
         hit.candidates.push_back(parseRecord(*o));
     }
-    std::string best = lookup.files.count("best.txt")
-                           ? lookup.files["best.txt"]
-                           : std::string("-1");
+    std::string best = lookup.files.count("best.txt") ? lookup.files["best.txt"]
+                                                      : std::string("-1");
     hit.best = std::atoi(best.c_str());
     return finish(hit);
   }
   if (lookup.status == LookupStatus::Damaged)
-    llvm::errs() << "tl-tune: cache entry " << keyHex
-                 << " was damaged (" << lookup.reason
-                 << "); it was removed and is rebuilt\n";
+    llvm::errs() << "tl-tune: cache entry " << keyHex << " was damaged ("
+                 << lookup.reason << "); it was removed and is rebuilt\n";
 
   // Work directory for this run's binaries.
   llvm::SmallString<128> work;
@@ -797,9 +797,9 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
         succeeded(refPm.run(*refModule)))
       refConfigs.assign(refModule->getBody()->getOps<ModuleOp>().begin(),
                         refModule->getBody()->getOps<ModuleOp>().end());
-    refBuilt = refConfigs.size() == 1 &&
-               succeeded(compileHostKernel(refConfigs.front(), refDir, {},
-                                           refError));
+    refBuilt =
+        refConfigs.size() == 1 &&
+        succeeded(compileHostKernel(refConfigs.front(), refDir, {}, refError));
     if (!refBuilt && refError.empty())
       refError = refDiagnostics.str();
   });
@@ -838,7 +838,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     auto t0 = Clock::now();
     std::string err;
     LogicalResult ok =
-        cuda ? compileCudaKernel(config, dirs[i], CudaCompileOptions{options.chip}, err)
+        cuda ? compileCudaKernel(config, dirs[i],
+                                 CudaCompileOptions{options.chip}, err)
              : compileHostKernel(config, dirs[i], {}, err);
     r.compileSeconds = secondsSince(t0);
     if (failed(ok)) {
@@ -875,10 +876,12 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   const auto &args = workload.signature.args;
   for (int o : options.outIdx) {
     int idx = o < 0 ? static_cast<int>(args.size()) + o : o;
-    if (idx < 0 || idx >= static_cast<int>(args.size()) || !args[idx].isTensor) {
-      error = "--out-idx " + std::to_string(o) + " does not name a tensor "
-              "argument (the kernel has " + std::to_string(args.size()) +
-              " arguments)";
+    if (idx < 0 || idx >= static_cast<int>(args.size()) ||
+        !args[idx].isTensor) {
+      error = "--out-idx " + std::to_string(o) +
+              " does not name a tensor "
+              "argument (the kernel has " +
+              std::to_string(args.size()) + " arguments)";
       return std::nullopt;
     }
     workload.outputs.push_back(idx);
@@ -904,8 +907,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
         return std::nullopt;
       if (array.dtype != args[i].dtype || array.shape != args[i].shape) {
         error = path + " holds " + tlrt::dtypeName(array.dtype) +
-                " of another shape than argument " + std::to_string(i) +
-                " (" + tlrt::dtypeName(args[i].dtype) + ")";
+                " of another shape than argument " + std::to_string(i) + " (" +
+                tlrt::dtypeName(args[i].dtype) + ")";
         return std::nullopt;
       }
       workload.hostArgs[i] = array.data;
@@ -973,7 +976,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
         std::string blob;
         for (size_t o : workload.outputs)
           for (int64_t e2 = 0; e2 < info.args[o].numElements(); ++e2) {
-            double v = tlrt::loadElement(bufs[o].data(), info.args[o].dtype, e2);
+            double v =
+                tlrt::loadElement(bufs[o].data(), info.args[o].dtype, e2);
             blob.append(reinterpret_cast<const char *>(&v), sizeof(double));
           }
         return blob;
@@ -984,22 +988,22 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   // The reference, then every timed candidate's outputs against it.
   auto collectReference = [&]() -> bool {
     std::optional<std::string> out = finishChild(*refTask);
-      size_t expected = 0;
-      for (size_t o : workload.outputs)
-        expected += args[o].numElements() * sizeof(double);
-      if (!out || out->size() != expected) {
-        error = "the host reference failed to run; give --ref files or "
-                "--skip-check";
-        return false;
-      }
-      size_t offset = 0;
-      for (size_t o : workload.outputs) {
-        std::vector<double> values(args[o].numElements());
-        std::memcpy(values.data(), out->data() + offset,
-                    values.size() * sizeof(double));
-        offset += values.size() * sizeof(double);
-        workload.reference.push_back(std::move(values));
-      }
+    size_t expected = 0;
+    for (size_t o : workload.outputs)
+      expected += args[o].numElements() * sizeof(double);
+    if (!out || out->size() != expected) {
+      error = "the host reference failed to run; give --ref files or "
+              "--skip-check";
+      return false;
+    }
+    size_t offset = 0;
+    for (size_t o : workload.outputs) {
+      std::vector<double> values(args[o].numElements());
+      std::memcpy(values.data(), out->data() + offset,
+                  values.size() * sizeof(double));
+      offset += values.size() * sizeof(double);
+      workload.reference.push_back(std::move(values));
+    }
     return true;
   };
   // Benchmark every compiled candidate in the worker (checking at once
@@ -1062,7 +1066,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   for (size_t i = 0; i < result.candidates.size(); ++i) {
     const CandidateRecord &r = result.candidates[i];
     if (r.status == "ok" &&
-        (result.best < 0 || r.medianMs < result.candidates[result.best].medianMs))
+        (result.best < 0 ||
+         r.medianMs < result.candidates[result.best].medianMs))
       result.best = static_cast<int>(i);
   }
   writeLog(result);
@@ -1079,13 +1084,13 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   {
     std::string s;
     llvm::raw_string_ostream os(s);
-    os << llvm::json::Value(llvm::json::Object{
-        {"latency_ms", best.medianMs},
-        {"samples_ms", llvm::json::Array(best.samples)}});
+    os << llvm::json::Value(
+        llvm::json::Object{{"latency_ms", best.medianMs},
+                           {"samples_ms", llvm::json::Array(best.samples)}});
     files["latency.json"] = s;
   }
-  for (const char *name : {"kernel.so", "kernel.cubin", "kernel.ptx",
-                           "kernel.json"})
+  for (const char *name :
+       {"kernel.so", "kernel.cubin", "kernel.ptx", "kernel.json"})
     if (std::optional<std::string> c = readFile(bestDir + "/" + name))
       files[name] = *c;
   files["kernel.mlir"] = irs[result.best];
@@ -1157,7 +1162,8 @@ bool mlir::tl::runSaved(const std::string &dir, const TuneOptions &options,
       tlrt::fillBuffer(host.data(), info.args[i].dtype,
                        info.args[i].numElements(), options.supply, i);
       ptrs[i] = device->allocate(host.size(), e);
-      if (!ptrs[i] || !device->copyToDevice(ptrs[i], host.data(), host.size(), e))
+      if (!ptrs[i] ||
+          !device->copyToDevice(ptrs[i], host.data(), host.size(), e))
         return "error:" + e;
       argv[i] = &ptrs[i];
     }

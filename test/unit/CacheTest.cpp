@@ -48,9 +48,8 @@ TEST_F(CacheTest, MissThenHit) {
 TEST_F(CacheTest, EveryKeyPartChangesTheKey) {
   auto keyWith = [](const std::string &part, const std::string &value) {
     CacheKey key;
-    for (const char *name :
-         {"tool", "template", "configs", "compile", "profile", "toolchain",
-          "device"})
+    for (const char *name : {"tool", "template", "configs", "compile",
+                             "profile", "toolchain", "device"})
       key.add(name, name == part ? value : "base");
     return key.hex();
   };
@@ -101,8 +100,9 @@ TEST_F(CacheTest, ConcurrentWritersNeverExposeAHalfWrittenEntry) {
     if (pid == 0) {
       std::string error;
       for (int i = 0; i < 40; ++i) {
-        if (!storeEntry(settings, "shared", {{"kernel.so", contents},
-                                              {"latency.json", contents.substr(0, 10)}},
+        if (!storeEntry(settings, "shared",
+                        {{"kernel.so", contents},
+                         {"latency.json", contents.substr(0, 10)}},
                         error))
           _exit(1);
         // Make room for the other writer to publish again (but leave the
@@ -140,7 +140,8 @@ TEST_F(CacheTest, ConcurrentWritersNeverExposeAHalfWrittenEntry) {
   EXPECT_TRUE(WIFEXITED(statusB) && WEXITSTATUS(statusB) == 0);
   EXPECT_EQ(lookupEntry(settings, "shared").status == LookupStatus::Damaged,
             false);
-  EXPECT_GT(hits, 0) << "the reader never saw an entry: the test checked nothing";
+  EXPECT_GT(hits, 0)
+      << "the reader never saw an entry: the test checked nothing";
 }
 
 TEST_F(CacheTest, EnvironmentSwitches) {

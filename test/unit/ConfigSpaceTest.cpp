@@ -2,9 +2,9 @@
 
 #include "tl/Dialect/TL/IR/TLOps.h"
 
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Parser/Parser.h"
 #include "gtest/gtest.h"
 
@@ -22,8 +22,8 @@ protected:
                           IndexType::get(&ctx), std::nullopt, {});
   }
 
-  std::vector<std::vector<int64_t>>
-  values(ArrayRef<DictionaryAttr> configs, ArrayRef<StringRef> keys) {
+  std::vector<std::vector<int64_t>> values(ArrayRef<DictionaryAttr> configs,
+                                           ArrayRef<StringRef> keys) {
     std::vector<std::vector<int64_t>> out;
     for (DictionaryAttr config : configs) {
       std::vector<int64_t> row;
@@ -40,8 +40,8 @@ protected:
 TEST_F(ConfigSpaceTest, ProductFollowsDeclarationOrder) {
   // Keys sort as a < b in the dictionary, but `b` is declared first, so `b`
   // varies slowest.
-  auto space = cast<ProductSpaceAttr>(parseAttribute(
-      "#tl.product<{a = [1, 2, 3], b = [10, 20]}>", &ctx));
+  auto space = cast<ProductSpaceAttr>(
+      parseAttribute("#tl.product<{a = [1, 2, 3], b = [10, 20]}>", &ctx));
   ASSERT_TRUE(space);
   EXPECT_EQ(space.size(), 6);
   SmallVector<DictionaryAttr> configs;
@@ -52,8 +52,8 @@ TEST_F(ConfigSpaceTest, ProductFollowsDeclarationOrder) {
 }
 
 TEST_F(ConfigSpaceTest, ExplicitListKeepsItsOrder) {
-  auto space = cast<ConfigListAttr>(parseAttribute(
-      "#tl.configs<[{a = 3}, {a = 1}, {a = 2}]>", &ctx));
+  auto space = cast<ConfigListAttr>(
+      parseAttribute("#tl.configs<[{a = 3}, {a = 1}, {a = 2}]>", &ctx));
   ASSERT_TRUE(space);
   SmallVector<DictionaryAttr> configs;
   space.enumerate({param("a")}, configs);
@@ -71,8 +71,8 @@ TEST_F(ConfigSpaceTest, EmptyProductHasNoConfigs) {
 }
 
 TEST_F(ConfigSpaceTest, ParamAllows) {
-  auto p = cast<ParamAttr>(
-      parseAttribute("#tl.param<\"block_M\" : index = 128 in [64, 128]>", &ctx));
+  auto p = cast<ParamAttr>(parseAttribute(
+      "#tl.param<\"block_M\" : index = 128 in [64, 128]>", &ctx));
   ASSERT_TRUE(p);
   EXPECT_EQ(p.getDefaultValue(), 128);
   EXPECT_TRUE(p.allows(64));

@@ -41,8 +41,8 @@ TEST(ConstraintExpr, Arithmetic) {
 }
 
 TEST(ConstraintExpr, ComparisonAndLogic) {
-  llvm::StringMap<int64_t> vars{{"block_M", 128}, {"block_K", 64},
-                                {"threads", 96}};
+  llvm::StringMap<int64_t> vars{
+      {"block_M", 128}, {"block_K", 64}, {"threads", 96}};
   EXPECT_EQ(eval("block_M * block_K <= 8192", vars), 1);
   EXPECT_EQ(eval("block_M * block_K < 8192", vars), 0);
   EXPECT_EQ(eval("threads % 32 == 0", vars), 1);

@@ -131,8 +131,8 @@ protected:
       const ArgInfo &arg = info.args[i];
       if (!arg.isTensor) {
         b.data[i].resize(8);
-        double v = nextScalar < scalarValues.size() ? scalarValues[nextScalar++]
-                                                    : 1.0;
+        double v =
+            nextScalar < scalarValues.size() ? scalarValues[nextScalar++] : 1.0;
         storeElement(b.data[i].data(), arg.dtype, 0, v);
         b.args[i] = b.data[i].data();
         continue;
@@ -231,17 +231,19 @@ TEST_P(ExampleGemm, EveryConfigMatchesDouble) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    HostNumerics, ExampleGemm,
-    ::testing::Values(GemmCase{"f16", 256, 256, 256}, GemmCase{"f16", 100, 72, 40},
-                      GemmCase{"f32", 256, 256, 256}, GemmCase{"f32", 100, 72, 40},
-                      GemmCase{"bf16", 256, 256, 256},
-                      GemmCase{"bf16", 100, 72, 40}),
-    [](const auto &info) {
-      return std::string(info.param.dtype) + "_" +
-             std::to_string(info.param.m) + "x" + std::to_string(info.param.n) +
-             "x" + std::to_string(info.param.k);
-    });
+INSTANTIATE_TEST_SUITE_P(HostNumerics, ExampleGemm,
+                         ::testing::Values(GemmCase{"f16", 256, 256, 256},
+                                           GemmCase{"f16", 100, 72, 40},
+                                           GemmCase{"f32", 256, 256, 256},
+                                           GemmCase{"f32", 100, 72, 40},
+                                           GemmCase{"bf16", 256, 256, 256},
+                                           GemmCase{"bf16", 100, 72, 40}),
+                         [](const auto &info) {
+                           return std::string(info.param.dtype) + "_" +
+                                  std::to_string(info.param.m) + "x" +
+                                  std::to_string(info.param.n) + "x" +
+                                  std::to_string(info.param.k);
+                         });
 
 //===----------------------------------------------------------------------===//
 // One op at a time
@@ -277,11 +279,11 @@ TEST_F(HostNumerics, CopyEdges) {
   std::vector<double> padded(128 * 96), same(100 * 72);
   for (int i = 0; i < 128; ++i)
     for (int j = 0; j < 96; ++j)
-      padded[i * 96 + j] = (i < 100 && j < 72) ? b.at(0, i * 72 + j, info) : 0.0;
+      padded[i * 96 + j] =
+          (i < 100 && j < 72) ? b.at(0, i * 72 + j, info) : 0.0;
   for (int e = 0; e < 100 * 72; ++e)
     same[e] = b.at(0, e, info);
-  expectClose(b, 1, info, padded, "reads past the end are zeros",
-              {0, 0, 0});
+  expectClose(b, 1, info, padded, "reads past the end are zeros", {0, 0, 0});
   expectClose(b, 2, info, same, "edge tiles copy exactly", {0, 0, 0});
   for (int e = 0; e < 256; ++e)
     ASSERT_EQ(b.at(2, 100 * 72 + e, info), 123.0) << "wrote past the end";
@@ -343,34 +345,50 @@ TEST_F(HostNumerics, GemmForms) {
     if (f.ta || f.tb)
       attrs = std::string("{") + (f.ta ? "transpose_a" : "") +
               (f.ta && f.tb ? ", " : "") + (f.tb ? "transpose_b" : "") + "}";
-    std::string source =
-        "tl.func @gemm(%A: memref<" + at + ">, %B: memref<" + bt +
-        ">, %C: memref<" + ct + ">) {\n"
-        "  %c0 = arith.constant 0 : index\n"
-        "  %c1 = arith.constant 1 : index\n"
-        "  %c128 = arith.constant 128 : index\n"
-        "  tl.kernel (%bx) in (%c1) threads %c128 {\n"
-        "    %a = tl.alloc_shared() : memref<" + at + ", #tl.memory<shared>>\n"
-        "    %b = tl.alloc_shared() : memref<" + bt + ", #tl.memory<shared>>\n"
-        "    %c = tl.alloc_fragment() : memref<" + ct + ", #tl.memory<fragment>>\n"
-        "    tl.copy %A[%c0, %c0] to %a : memref<" + at + ">, memref<" + at + ", #tl.memory<shared>>\n"
-        "    tl.copy %B[%c0, %c0] to %b : memref<" + bt + ">, memref<" + bt + ", #tl.memory<shared>>\n"
-        "    tl.clear %c : memref<" + ct + ", #tl.memory<fragment>>\n"
-        "    tl.gemm %a, %b, %c " + attrs + " : memref<" + at +
-        ", #tl.memory<shared>>, memref<" + bt + ", #tl.memory<shared>>, memref<" +
-        ct + ", #tl.memory<fragment>>\n"
-        "    tl.copy %c to %C[%c0, %c0] : memref<" + ct + ", #tl.memory<fragment>>, memref<" + ct + ">\n"
-        "  }\n"
-        "  tl.return\n"
-        "}\n";
+    std::string source = "tl.func @gemm(%A: memref<" + at + ">, %B: memref<" +
+                         bt + ">, %C: memref<" + ct +
+                         ">) {\n"
+                         "  %c0 = arith.constant 0 : index\n"
+                         "  %c1 = arith.constant 1 : index\n"
+                         "  %c128 = arith.constant 128 : index\n"
+                         "  tl.kernel (%bx) in (%c1) threads %c128 {\n"
+                         "    %a = tl.alloc_shared() : memref<" +
+                         at +
+                         ", #tl.memory<shared>>\n"
+                         "    %b = tl.alloc_shared() : memref<" +
+                         bt +
+                         ", #tl.memory<shared>>\n"
+                         "    %c = tl.alloc_fragment() : memref<" +
+                         ct +
+                         ", #tl.memory<fragment>>\n"
+                         "    tl.copy %A[%c0, %c0] to %a : memref<" +
+                         at + ">, memref<" + at +
+                         ", #tl.memory<shared>>\n"
+                         "    tl.copy %B[%c0, %c0] to %b : memref<" +
+                         bt + ">, memref<" + bt +
+                         ", #tl.memory<shared>>\n"
+                         "    tl.clear %c : memref<" +
+                         ct +
+                         ", #tl.memory<fragment>>\n"
+                         "    tl.gemm %a, %b, %c " +
+                         attrs + " : memref<" + at +
+                         ", #tl.memory<shared>>, memref<" + bt +
+                         ", #tl.memory<shared>>, memref<" + ct +
+                         ", #tl.memory<fragment>>\n"
+                         "    tl.copy %c to %C[%c0, %c0] : memref<" +
+                         ct + ", #tl.memory<fragment>>, memref<" + ct +
+                         ">\n"
+                         "  }\n"
+                         "  tl.return\n"
+                         "}\n";
     auto kernel = compileOne(source);
     ASSERT_TRUE(kernel) << source;
     const KernelInfo &info = kernel->info();
     Buffers b = makeBuffers(info, 3);
     kernel->launch(b.args.data(), 1);
     expectClose(b, 2, info, gemmReference(b, info, f.ta, f.tb),
-                std::string(f.ab) + " -> " + f.acc + " " + m + "x" + n + "x" + k +
-                    (f.ta ? " A^T" : "") + (f.tb ? " B^T" : ""));
+                std::string(f.ab) + " -> " + f.acc + " " + m + "x" + n + "x" +
+                    k + (f.ta ? " A^T" : "") + (f.tb ? " B^T" : ""));
   }
 }
 
@@ -406,8 +424,9 @@ TEST_F(HostNumerics, GemmClearAccumAndPipelinedBounds) {
       tl.return
     })mlir";
   std::string text = replaceAll(source, "%c0f", "%z");
-  text = replaceAll(text, "%c64 = arith.constant 64 : index",
-                    "%c64 = arith.constant 64 : index\n      %z = arith.constant 7.0 : f32");
+  text = replaceAll(
+      text, "%c64 = arith.constant 64 : index",
+      "%c64 = arith.constant 64 : index\n      %z = arith.constant 7.0 : f32");
   auto kernel = compileOne(text);
   ASSERT_TRUE(kernel);
   const KernelInfo &info = kernel->info();
@@ -471,15 +490,24 @@ TEST_F(HostNumerics, ReduceKinds) {
             "  %c1 = arith.constant 1 : index\n"
             "  %c32 = arith.constant 32 : index\n"
             "  tl.kernel (%bx) in (%c1) threads %c32 {\n"
-            "    %x = tl.alloc_fragment() : memref<48x24xf32, #tl.memory<fragment>>\n"
-            "    %y = tl.alloc_fragment() : memref<" + o + "xf32, #tl.memory<fragment>>\n"
-            "    tl.copy %X[%c0, %c0] to %x : memref<48x24xf32>, memref<48x24xf32, #tl.memory<fragment>>\n"
-            "    tl.copy %Y[%c0] to %y : memref<" + o + "xf32>, memref<" + o + "xf32, #tl.memory<fragment>>\n"
-            "    tl.reduce " + kind + " %x, %y dim " + std::to_string(dim) +
+            "    %x = tl.alloc_fragment() : memref<48x24xf32, "
+            "#tl.memory<fragment>>\n"
+            "    %y = tl.alloc_fragment() : memref<" +
+            o +
+            "xf32, #tl.memory<fragment>>\n"
+            "    tl.copy %X[%c0, %c0] to %x : memref<48x24xf32>, "
+            "memref<48x24xf32, #tl.memory<fragment>>\n"
+            "    tl.copy %Y[%c0] to %y : memref<" +
+            o + "xf32>, memref<" + o +
+            "xf32, #tl.memory<fragment>>\n"
+            "    tl.reduce " +
+            kind + " %x, %y dim " + std::to_string(dim) +
             (accumulate ? " {accumulate}" : "") +
             " : memref<48x24xf32, #tl.memory<fragment>>, memref<" + o +
             "xf32, #tl.memory<fragment>>\n"
-            "    tl.copy %y to %Y[%c0] : memref<" + o + "xf32, #tl.memory<fragment>>, memref<" + o + "xf32>\n"
+            "    tl.copy %y to %Y[%c0] : memref<" +
+            o + "xf32, #tl.memory<fragment>>, memref<" + o +
+            "xf32>\n"
             "  }\n"
             "  tl.return\n"
             "}\n";

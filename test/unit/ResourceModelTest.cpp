@@ -1,7 +1,7 @@
 //===- ResourceModelTest.cpp - Resource numbers on hand-computed cases ----===//
 
-#include "tl/Dialect/TL/IR/TLOps.h"
 #include "tl/Dialect/TL/Transforms/ResourceModel.h"
+#include "tl/Dialect/TL/IR/TLOps.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -156,8 +156,8 @@ TEST_F(ResourceModelTest, Fp8NeedsAda) {
 }
 
 TEST(ChipTable, KnownChips) {
-  for (StringRef name : {"sm_80", "sm_86", "sm_89", "sm_90", "sm_90a",
-                         "gfx90a", "gfx942", "host"})
+  for (StringRef name : {"sm_80", "sm_86", "sm_89", "sm_90", "sm_90a", "gfx90a",
+                         "gfx942", "host"})
     EXPECT_TRUE(lookupChip(name)) << name.str();
   EXPECT_FALSE(lookupChip("sm_75"));
   EXPECT_EQ(lookupChip("sm_90a")->maxSharedBytesPerBlock, 227 * 1024);

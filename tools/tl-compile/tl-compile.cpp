@@ -44,20 +44,20 @@ static cl::opt<std::string> target("target", cl::desc("cuda or host"),
                                    cl::init("cuda"));
 static cl::opt<std::string> chip("chip", cl::desc("NVIDIA chip for cuda"),
                                  cl::init("sm_90a"));
-static cl::opt<std::string> instantiate(
-    "instantiate", cl::desc("Values of the non-tuned parameters, NAME=V,..."),
-    cl::init(""));
-static cl::opt<std::string> configsFile("configs-file",
-                                        cl::desc("JSON list of configs"),
-                                        cl::init(""));
-static cl::opt<std::string> constraint("constraint",
-                                       cl::desc("Constraint expression"),
-                                       cl::init(""));
+static cl::opt<std::string>
+    instantiate("instantiate",
+                cl::desc("Values of the non-tuned parameters, NAME=V,..."),
+                cl::init(""));
+static cl::opt<std::string>
+    configsFile("configs-file", cl::desc("JSON list of configs"), cl::init(""));
+static cl::opt<std::string>
+    constraint("constraint", cl::desc("Constraint expression"), cl::init(""));
 static cl::opt<std::string> funcName("func", cl::desc("Template to compile"),
                                      cl::init(""));
-static cl::opt<unsigned> indexBitwidth(
-    "index-bitwidth", cl::desc("cuda: index width (0: 32 when tensors allow)"),
-    cl::init(0));
+static cl::opt<unsigned>
+    indexBitwidth("index-bitwidth",
+                  cl::desc("cuda: index width (0: 32 when tensors allow)"),
+                  cl::init(0));
 static cl::opt<unsigned> jobs("j", cl::desc("Parallel compile jobs (0: all)"),
                               cl::init(0));
 
@@ -65,8 +65,8 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "TileMLIR: compile every config\n");
   if (target != "cuda" && target != "host") {
-    llvm::errs() << "tl-compile: --target must be cuda or host, not '"
-                 << target << "'\n";
+    llvm::errs() << "tl-compile: --target must be cuda or host, not '" << target
+                 << "'\n";
     return 2;
   }
 
@@ -130,15 +130,15 @@ int main(int argc, char **argv) {
         target == "cuda"
             ? tl::compileCudaKernel(config, dir, cudaOptions, r.error)
             : tl::compileHostKernel(config, dir, {}, r.error);
-    r.seconds = std::chrono::duration<double>(
-                    std::chrono::steady_clock::now() - t0)
-                    .count();
+    r.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
     (void)ok;
     return success(); // a config's failure is reported, not fatal
   });
-  double total = std::chrono::duration<double>(
-                     std::chrono::steady_clock::now() - start)
-                     .count();
+  double total =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
 
   llvm::json::Array index;
   int failures = 0;
@@ -161,9 +161,11 @@ int main(int argc, char **argv) {
     llvm::errs() << "tl-compile: cannot write " << indexPath << "\n";
     return 1;
   }
-  os << llvm::formatv("{0:2}\n", llvm::json::Value(llvm::json::Object{
-                                     {"target", target == "cuda" ? chip.getValue() : std::string("host")},
-                                     {"kernels", std::move(index)}}));
+  os << llvm::formatv(
+      "{0:2}\n",
+      llvm::json::Value(llvm::json::Object{
+          {"target", target == "cuda" ? chip.getValue() : std::string("host")},
+          {"kernels", std::move(index)}}));
   llvm::outs() << llvm::formatv(
       "tl-compile: {0} of {1} configs compiled for {2} in {3:F2} s ({4} "
       "jobs) -> {5}\n",

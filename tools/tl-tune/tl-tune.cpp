@@ -26,9 +26,10 @@ namespace cl = llvm::cl;
 static cl::OptionCategory category("tl-tune options");
 static cl::opt<std::string> input(cl::Positional, cl::desc("<kernel.mlir>"),
                                   cl::cat(category));
-static cl::opt<std::string> instantiate(
-    "instantiate", cl::desc("Values of the non-tuned parameters: M=1024,N=..."),
-    cl::cat(category));
+static cl::opt<std::string>
+    instantiate("instantiate",
+                cl::desc("Values of the non-tuned parameters: M=1024,N=..."),
+                cl::cat(category));
 static cl::opt<std::string> configs("configs",
                                     cl::desc("JSON file with the configs"),
                                     cl::cat(category));
@@ -49,15 +50,14 @@ static cl::opt<int> rep("rep", cl::desc("Timed runs"), cl::init(100),
 static cl::opt<double> timeout("timeout",
                                cl::desc("Seconds a candidate may run"),
                                cl::init(60), cl::cat(category));
-static cl::opt<std::string> supply(
-    "supply-type",
-    cl::desc("auto|integer|uniform|normal|randn|zero|one"), cl::init("auto"),
-    cl::cat(category));
+static cl::opt<std::string>
+    supply("supply-type",
+           cl::desc("auto|integer|uniform|normal|randn|zero|one"),
+           cl::init("auto"), cl::cat(category));
 static cl::opt<unsigned> seed("seed", cl::desc("Input generator seed"),
                               cl::init(0), cl::cat(category));
-static cl::list<std::string> inputs("input",
-                                    cl::desc(".npy file per input tensor"),
-                                    cl::cat(category));
+static cl::list<std::string>
+    inputs("input", cl::desc(".npy file per input tensor"), cl::cat(category));
 static cl::list<std::string> refs("ref", cl::desc(".npy file per output"),
                                   cl::cat(category));
 static cl::list<int> outIdx("out-idx", cl::desc("Output arguments (-1: last)"),
@@ -73,9 +73,8 @@ static cl::opt<std::string> cacheDir("cache-dir",
                                      cl::cat(category));
 static cl::opt<bool> noCache("no-cache", cl::desc("Do not use the disk cache"),
                              cl::cat(category));
-static cl::opt<std::string> output("output",
-                                   cl::desc("Save the best result here"),
-                                   cl::cat(category));
+static cl::opt<std::string>
+    output("output", cl::desc("Save the best result here"), cl::cat(category));
 static cl::opt<std::string> load("load",
                                  cl::desc("Run a result saved with --output"),
                                  cl::cat(category));
@@ -125,7 +124,8 @@ int main(int argc, char **argv) {
   }
   options.supply = *supplyType;
   if (warmup < 0 || rep < 1 || timeout <= 0) {
-    llvm::errs() << "tl-tune: --warmup must be >= 0, --rep >= 1, --timeout > 0\n";
+    llvm::errs()
+        << "tl-tune: --warmup must be >= 0, --rep >= 1, --timeout > 0\n";
     return 2;
   }
 
@@ -173,7 +173,8 @@ int main(int argc, char **argv) {
                            {"tflops", c.tflops}};
       if (!c.message.empty())
         o["message"] = c.message;
-      llvm::Expected<llvm::json::Value> config = llvm::json::parse(c.configJson);
+      llvm::Expected<llvm::json::Value> config =
+          llvm::json::parse(c.configJson);
       if (config)
         o["config"] = std::move(*config);
       else

@@ -21,8 +21,8 @@ Value buildReduceIdentity(OpBuilder &b, Location loc, ReduceKind kind,
                           Type type);
 
 /// `acc` combined with `value` by `kind` (taking |value| for the abs kinds).
-Value buildReduceCombine(OpBuilder &b, Location loc, ReduceKind kind,
-                         Value acc, Value value);
+Value buildReduceCombine(OpBuilder &b, Location loc, ReduceKind kind, Value acc,
+                         Value value);
 
 /// `type` without a `#tl.memory` space: what a lowering gives to buffers
 /// once tl's memory spaces have been mapped.

@@ -1,4 +1,5 @@
-//===- Compare.h - Output validation under the guide's tolerances -*- C++ -*-===//
+//===- Compare.h - Output validation under the guide's tolerances -*- C++
+//-*-===//
 //
 // Part of the runtime: no MLIR or LLVM inside.
 //

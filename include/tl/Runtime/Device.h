@@ -24,7 +24,7 @@ struct DeviceFingerprint {
   std::string kind; // host, cuda
   std::string name;
   std::string computeCapability; // "9.0"; CPU features digest on the host
-  int multiprocessors = 0;        // SMs, or hardware threads on the host
+  int multiprocessors = 0;       // SMs, or hardware threads on the host
   long long l2Bytes = 0;
   std::string driverVersion;
 
@@ -61,9 +61,8 @@ public:
   virtual bool fill(void *dst, unsigned char value, size_t bytes,
                     std::string &error) = 0;
   /// Loads the binary in `dir` (kernel.so / kernel.cubin + kernel.json).
-  virtual std::unique_ptr<LoadedKernel> load(const std::string &dir,
-                                             const KernelInfo &info,
-                                             std::string &error) = 0;
+  virtual std::unique_ptr<LoadedKernel>
+  load(const std::string &dir, const KernelInfo &info, std::string &error) = 0;
 };
 
 /// The host CPU (kernels from the host target), using `threads` threads.

@@ -1,4 +1,5 @@
-//===- KernelMetadata.h - What a runtime needs to launch a kernel -*- C++ -*-===//
+//===- KernelMetadata.h - What a runtime needs to launch a kernel -*- C++
+//-*-===//
 //
 // The JSON description written beside every binary: kernel symbol, argument
 // order with dtypes and shapes, grid and block sizes, shared memory, config.

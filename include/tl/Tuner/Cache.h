@@ -21,13 +21,14 @@ namespace mlir::tl {
 
 /// The directories and switches the guide's environment variables set.
 struct CacheSettings {
-  std::string cacheDir; // $TILELANG_CACHE_DIR, default ~/.tilelang/cache
-  std::string tmpDir;   // $TILELANG_TMP_DIR, default <cacheDir>/tmp
-  bool disableAll = false;       // TILELANG_DISABLE_CACHE
+  std::string cacheDir;    // $TILELANG_CACHE_DIR, default ~/.tilelang/cache
+  std::string tmpDir;      // $TILELANG_TMP_DIR, default <cacheDir>/tmp
+  bool disableAll = false; // TILELANG_DISABLE_CACHE
   bool disableAutotuner = false; // TILELANG_AUTO_TUNING_DISABLE_CACHE
 
   /// From the environment; `cacheDirOverride` (a --cache-dir) wins.
-  static CacheSettings fromEnvironment(const std::string &cacheDirOverride = "");
+  static CacheSettings
+  fromEnvironment(const std::string &cacheDirOverride = "");
   bool diskEnabled() const { return !disableAll && !disableAutotuner; }
   std::string autotunerDir() const { return cacheDir + "/autotuner"; }
 };
@@ -67,8 +68,7 @@ LookupResult lookupEntry(const CacheSettings &settings, const std::string &key);
 /// theirs. Returns the entry directory, or nullopt with `error`.
 std::optional<std::string>
 storeEntry(const CacheSettings &settings, const std::string &key,
-           const std::map<std::string, std::string> &files,
-           std::string &error);
+           const std::map<std::string, std::string> &files, std::string &error);
 
 /// SHA-256 of `data`, hex.
 std::string sha256Hex(const std::string &data);

@@ -141,8 +141,7 @@ std::optional<MmaLayout> tensorCoreLayout(GemmOp gemm, int64_t warps) {
   auto c = cast<MemRefType>(gemm.getC().getType());
   Type ab = a.getElementType();
   if (!(ab.isF16() || ab.isBF16()) || !c.getElementType().isF32() ||
-      gemm.getTransposeA() ||
-      getMemorySpace(a) != MemorySpace::Shared ||
+      gemm.getTransposeA() || getMemorySpace(a) != MemorySpace::Shared ||
       getMemorySpace(bT) != MemorySpace::Shared)
     return std::nullopt;
   int64_t m = c.getDimSize(0), n = c.getDimSize(1), k = a.getDimSize(1);
@@ -218,8 +217,7 @@ private:
   Value slotLoad(OpBuilder &b, Location l, Fragment &f, int64_t slot) {
     return memref::LoadOp::create(b, l, f.regs, ValueRange{cIdx(b, l, slot)});
   }
-  void slotStore(OpBuilder &b, Location l, Value v, Fragment &f,
-                 int64_t slot) {
+  void slotStore(OpBuilder &b, Location l, Value v, Fragment &f, int64_t slot) {
     memref::StoreOp::create(b, l, v, f.regs, ValueRange{cIdx(b, l, slot)});
   }
 
@@ -230,10 +228,10 @@ private:
   IRMapping &map;
   int64_t threads;
   Value tid, lane, warp;
-  llvm::DenseMap<Value, SharedTile> shared;   // keyed by the tl alloc value
-  llvm::DenseMap<Value, Fragment> fragments;  // keyed by the tl alloc value
+  llvm::DenseMap<Value, SharedTile> shared;  // keyed by the tl alloc value
+  llvm::DenseMap<Value, Fragment> fragments; // keyed by the tl alloc value
   SmallVector<Value> allocOrder; // tiles in program order (deterministic IR)
-  llvm::DenseMap<Value, Value> currentStage;  // shared tile -> stage index
+  llvm::DenseMap<Value, Value> currentStage;       // shared tile -> stage index
   llvm::DenseMap<ReduceOp, int64_t> reduceScratch; // byte offsets
   int64_t sharedTotal = 0;
   Value smemBase;
@@ -304,7 +302,8 @@ LogicalResult KernelLowering::analyze() {
       if (auto loop = copy->getParentOfType<PipelinedOp>())
         if (loop->getParentOfType<KernelOp>() == launch &&
             copy->getParentOp() == loop)
-          t.stages = std::max(t.stages, constantOf(loop.getNumStages()).value_or(1));
+          t.stages =
+              std::max(t.stages, constantOf(loop.getNumStages()).value_or(1));
     }
     unsigned bits = t.logical.getElementTypeBitWidth();
     if (t.logical.getRank() == 2 && bits == 16) {
@@ -476,9 +475,9 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
 
   // Storage.
   if (sharedTotal) {
-    auto bytesType = MemRefType::get({ShapedType::kDynamic},
-                                     b.getIntegerType(8), AffineMap(),
-                                     workgroupSpace(b.getContext()));
+    auto bytesType =
+        MemRefType::get({ShapedType::kDynamic}, b.getIntegerType(8),
+                        AffineMap(), workgroupSpace(b.getContext()));
     smemBase = gpu::DynamicSharedMemoryOp::create(b, l, bytesType);
   }
   for (Value value : allocOrder) {
@@ -491,8 +490,8 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
     llvm::append_range(shape, t.logical.getShape());
     auto type = MemRefType::get(shape, t.logical.getElementType(), AffineMap(),
                                 workgroupSpace(b.getContext()));
-    t.view = memref::ViewOp::create(b, l, type, smemBase,
-                                    cIdx(b, l, t.offset), ValueRange{});
+    t.view = memref::ViewOp::create(b, l, type, smemBase, cIdx(b, l, t.offset),
+                                    ValueRange{});
   }
   for (Value value : allocOrder)
     if (fragments.count(value))
@@ -639,7 +638,8 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
     SmallVector<Value> idx;
     inBounds = Value();
     for (int64_t d = 0; d < indexedType.getRank(); ++d) {
-      Value i = d < lead ? offsets[d] : add(bb, l, offsets[d], coords[d - lead]);
+      Value i =
+          d < lead ? offsets[d] : add(bb, l, offsets[d], coords[d - lead]);
       idx.push_back(i);
       if (getMemorySpace(indexedType) == MemorySpace::Global)
         inBounds = andV(bb, l, inBounds,
@@ -686,9 +686,9 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
             // Rows (and leading dims) past the end read nothing.
             Value rowsOk;
             for (int64_t d = 0; d + 1 < indexedType.getRank(); ++d)
-              rowsOk = andV(bb, l, rowsOk,
-                            ult(bb, l, gidx[d],
-                                cIdx(bb, l, indexedType.getDimSize(d))));
+              rowsOk = andV(
+                  bb, l, rowsOk,
+                  ult(bb, l, gidx[d], cIdx(bb, l, indexedType.getDimSize(d))));
             Value ok = andV(bb, l, rowsOk, predicate);
             if (ok)
               valid = arith::SelectOp::create(bb, l, ok, valid, cIdx(bb, l, 0));
@@ -719,13 +719,11 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
     // range): the common case, without per-chunk edge arithmetic.
     Value fits = predicate;
     for (int64_t d = 0; d < indexedType.getRank(); ++d) {
-      int64_t extent =
-          d < lead ? 1 : dstType.getDimSize(d - lead);
+      int64_t extent = d < lead ? 1 : dstType.getDimSize(d - lead);
       fits = andV(b, l, fits,
-                  arith::CmpIOp::create(
-                      b, l, arith::CmpIPredicate::ule,
-                      add(b, l, offsets[d], extent),
-                      cIdx(b, l, indexedType.getDimSize(d))));
+                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule,
+                                        add(b, l, offsets[d], extent),
+                                        cIdx(b, l, indexedType.getDimSize(d))));
     }
     auto split = scf::IfOp::create(b, l, fits, /*withElseRegion=*/true);
     {
@@ -760,8 +758,8 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
     Value global = map.lookupOrDefault(src);
     auto read = scf::IfOp::create(bb, l, TypeRange{srcElem}, inBounds, true);
     OpBuilder tb = read.getThenBodyBuilder();
-    scf::YieldOp::create(tb, l,
-                         ValueRange{memref::LoadOp::create(tb, l, global, idx)});
+    scf::YieldOp::create(
+        tb, l, ValueRange{memref::LoadOp::create(tb, l, global, idx)});
     OpBuilder eb = read.getElseBodyBuilder();
     scf::YieldOp::create(eb, l, ValueRange{zeroOf(eb, l, srcElem)});
     return read.getResult(0);
@@ -843,11 +841,12 @@ LogicalResult KernelLowering::lowerGemm(GemmOp op, OpBuilder &b) {
     Value laneHi = mul(b, l, arith::DivUIOp::create(b, l, lane, cIdx(b, l, 16)),
                        cIdx(b, l, 8));
     Value lane8 = arith::RemUIOp::create(b, l, lane, cIdx(b, l, 8));
-    Value laneK = mul(b, l,
-                      arith::RemUIOp::create(
-                          b, l, arith::DivUIOp::create(b, l, lane, cIdx(b, l, 8)),
-                          cIdx(b, l, 2)),
-                      cIdx(b, l, 8));
+    Value laneK =
+        mul(b, l,
+            arith::RemUIOp::create(
+                b, l, arith::DivUIOp::create(b, l, lane, cIdx(b, l, 8)),
+                cIdx(b, l, 2)),
+            cIdx(b, l, 8));
     // A 2-element b16 vector as the operand nvvm.mma.sync wants.
     auto operand = [&](OpBuilder &bb, Value v2) -> Value {
       if (!bf16)
@@ -856,10 +855,11 @@ LogicalResult KernelLowering::lowerGemm(GemmOp op, OpBuilder &b) {
           bb, l, VectorType::get({1}, bb.getI32Type()), v2);
       return vector::ExtractOp::create(bb, l, asI32, ArrayRef<int64_t>{0});
     };
-    auto mmaType = NVVM::MMATypesAttr::get(
-        ctx, bf16 ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16);
+    auto mmaType = NVVM::MMATypesAttr::get(ctx, bf16 ? NVVM::MMATypes::bf16
+                                                     : NVVM::MMATypes::f16);
     auto f32 = b.getF32Type();
-    auto resultType = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
+    auto resultType =
+        LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
     for (int64_t kk = 0; kk < k; kk += 16) {
       SmallVector<SmallVector<Value>> aFrags, bFrags;
       for (int64_t mi = 0; mi < m.tilesM(); ++mi) {
@@ -888,8 +888,8 @@ LogicalResult KernelLowering::lowerGemm(GemmOp op, OpBuilder &b) {
           if (count == 2)
             row = add(b, l, row, laneHi);
           idx = sharedIndices(b, l, bm, ValueRange{row, add(b, l, laneK, kk)});
-          v = nvgpu::LdMatrixOp::create(b, l, type, shared[bm].view, idx,
-                                        false, 2 * count);
+          v = nvgpu::LdMatrixOp::create(b, l, type, shared[bm].view, idx, false,
+                                        2 * count);
         } else { // B is K x N: rows are k, transposed load
           Value col = count == 2 ? add(b, l, n0, laneHi) : n0;
           idx = sharedIndices(b, l, bm, ValueRange{add(b, l, lane16, kk), col});
@@ -899,8 +899,9 @@ LogicalResult KernelLowering::lowerGemm(GemmOp op, OpBuilder &b) {
         for (int64_t t = 0; t < count; ++t) {
           SmallVector<Value> regs;
           for (int64_t r = 0; r < 2; ++r)
-            regs.push_back(operand(b, vector::ExtractOp::create(
-                                          b, l, v, ArrayRef<int64_t>{2 * t + r})));
+            regs.push_back(
+                operand(b, vector::ExtractOp::create(
+                               b, l, v, ArrayRef<int64_t>{2 * t + r})));
           bFrags.push_back(regs);
         }
         ni += count;
@@ -949,12 +950,12 @@ LogicalResult KernelLowering::lowerGemm(GemmOp op, OpBuilder &b) {
                                         : operandAt(fb, bm, kk, ij[1]);
           av = convertElementType(fb, fl, av, accType);
           bv = convertElementType(fb, fl, bv, accType);
-          Value r = isa<FloatType>(accType)
-                        ? math::FmaOp::create(fb, fl, av, bv, iter[0]).getResult()
-                        : arith::AddIOp::create(
-                              fb, fl, arith::MulIOp::create(fb, fl, av, bv),
-                              iter[0])
-                              .getResult();
+          Value r =
+              isa<FloatType>(accType)
+                  ? math::FmaOp::create(fb, fl, av, bv, iter[0]).getResult()
+                  : arith::AddIOp::create(
+                        fb, fl, arith::MulIOp::create(fb, fl, av, bv), iter[0])
+                        .getResult();
           scf::YieldOp::create(fb, fl, r);
         });
     slotStore(bb, l, loop.getResult(0), acc, slot);
@@ -975,13 +976,13 @@ LogicalResult KernelLowering::lowerReduce(ReduceOp op, OpBuilder &b) {
   if (fragments.count(src)) {
     auto type = MemRefType::get(srcShape, elem, AffineMap(),
                                 workgroupSpace(b.getContext()));
-    readable = memref::ViewOp::create(b, l, type, smemBase,
-                                      cIdx(b, l, reduceScratch[op]),
-                                      ValueRange{});
+    readable = memref::ViewOp::create(
+        b, l, type, smemBase, cIdx(b, l, reduceScratch[op]), ValueRange{});
     barrier(b, l);
     Fragment &f = fragments[src];
     forEachOwned(b, l, f, [&](OpBuilder &bb, int64_t slot, ValueRange coords) {
-      memref::StoreOp::create(bb, l, slotLoad(bb, l, f, slot), readable, coords);
+      memref::StoreOp::create(bb, l, slotLoad(bb, l, f, slot), readable,
+                              coords);
     });
     barrier(b, l);
   }
@@ -1219,13 +1220,13 @@ struct ConvertTLToGPUPass
     b.setInsertionPointToStart(gpuModule.getBody());
     SmallVector<Type> argTypes;
     for (Type t : kernel.getArgumentTypes())
-      argTypes.push_back(isa<MemRefType>(t) ? stripTLMemorySpace(cast<MemRefType>(t))
-                                            : t);
+      argTypes.push_back(
+          isa<MemRefType>(t) ? stripTLMemorySpace(cast<MemRefType>(t)) : t);
     auto func = gpu::GPUFuncOp::create(b, kernel.getLoc(), kernel.getSymName(),
                                        b.getFunctionType(argTypes, {}));
     func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
-    func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
-        {static_cast<int32_t>(*threads), 1, 1}));
+    func.setKnownBlockSizeAttr(
+        b.getDenseI32ArrayAttr({static_cast<int32_t>(*threads), 1, 1}));
     func->setAttr("tl.grid", b.getDenseI64ArrayAttr(grid));
 
     IRMapping map;

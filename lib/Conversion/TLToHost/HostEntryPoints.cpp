@@ -32,8 +32,9 @@ struct HostEntryPointsPass
       unsigned numArgs = type.getNumParams();
       if (numArgs < 2 || type.getParamType(numArgs - 1) != i64 ||
           type.getParamType(numArgs - 2) != i64) {
-        f.emitError() << "a tl entry must end with the (begin, end) block range "
-                         "as i64; was it lowered with tl-convert-to-host?";
+        f.emitError()
+            << "a tl entry must end with the (begin, end) block range "
+               "as i64; was it lowered with tl-convert-to-host?";
         return signalPassFailure();
       }
       b.setInsertionPointAfter(f);
@@ -45,8 +46,9 @@ struct HostEntryPointsPass
       b.setInsertionPointToStart(entry);
       SmallVector<Value> callArgs;
       for (unsigned i = 0; i + 2 < numArgs; ++i) {
-        Value slot = LLVM::GEPOp::create(b, loc, ptr, ptr, entry->getArgument(0),
-                                         ArrayRef<LLVM::GEPArg>{int32_t(i)});
+        Value slot =
+            LLVM::GEPOp::create(b, loc, ptr, ptr, entry->getArgument(0),
+                                ArrayRef<LLVM::GEPArg>{int32_t(i)});
         Value valuePtr = LLVM::LoadOp::create(b, loc, ptr, slot);
         callArgs.push_back(
             LLVM::LoadOp::create(b, loc, type.getParamType(i), valuePtr));

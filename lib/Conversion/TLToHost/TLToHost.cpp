@@ -37,9 +37,9 @@ static Value zeroOf(OpBuilder &b, Location loc, Type type) {
 
 /// Builds a loop nest over `[0, shape)` and calls `body` with the induction
 /// variables.
-static void buildTileLoops(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                           function_ref<void(OpBuilder &, Location, ValueRange)>
-                               body) {
+static void
+buildTileLoops(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+               function_ref<void(OpBuilder &, Location, ValueRange)> body) {
   SmallVector<Value> lbs, ubs, steps;
   for (int64_t dim : shape) {
     lbs.push_back(constantIndex(b, loc, 0));
@@ -93,12 +93,12 @@ struct LowerCopy : OpRewritePattern<CopyOp> {
     bool srcIndexed = !op.getSourceOffsets().empty();
     bool dstIndexed = !op.getDestOffsets().empty();
     if (!srcIndexed && !dstIndexed) {
-      buildTileLoops(rewriter, loc, shape,
-                     [&](OpBuilder &b, Location l, ValueRange ivs) {
-                       Value v = memref::LoadOp::create(b, l, src, ivs);
-                       memref::StoreOp::create(
-                           b, l, convertElementType(b, l, v, dstElem), dst, ivs);
-                     });
+      buildTileLoops(
+          rewriter, loc, shape, [&](OpBuilder &b, Location l, ValueRange ivs) {
+            Value v = memref::LoadOp::create(b, l, src, ivs);
+            memref::StoreOp::create(b, l, convertElementType(b, l, v, dstElem),
+                                    dst, ivs);
+          });
       rewriter.eraseOp(op);
       return success();
     }
@@ -116,10 +116,10 @@ struct LowerCopy : OpRewritePattern<CopyOp> {
     auto indexedIndices = [&](OpBuilder &b, Location l, ValueRange ivs) {
       SmallVector<Value> idx;
       for (int64_t d = 0; d < rank; ++d)
-        idx.push_back(d < lead ? offsets[d]
-                               : arith::AddIOp::create(b, l, offsets[d],
-                                                       ivs[d - lead])
-                                     .getResult());
+        idx.push_back(
+            d < lead ? offsets[d]
+                     : arith::AddIOp::create(b, l, offsets[d], ivs[d - lead])
+                           .getResult());
       return idx;
     };
     auto transfer = [&](OpBuilder &b, Location l, ValueRange ivs,
@@ -138,11 +138,11 @@ struct LowerCopy : OpRewritePattern<CopyOp> {
     // Fast path: the whole tile lies inside the tensor.
     SmallVector<Value> fits;
     for (int64_t d = 0; d < rank; ++d) {
-      Value extent = constantIndex(rewriter, loc, d < lead ? 1 : shape[d - lead]);
+      Value extent =
+          constantIndex(rewriter, loc, d < lead ? 1 : shape[d - lead]);
       Value end = arith::AddIOp::create(rewriter, loc, offsets[d], extent);
-      fits.push_back(arith::CmpIOp::create(rewriter, loc,
-                                           arith::CmpIPredicate::ule, end,
-                                           dims[d]));
+      fits.push_back(arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::ule, end, dims[d]));
     }
     auto ifOp = scf::IfOp::create(rewriter, loc, andAll(rewriter, loc, fits),
                                   /*withElseRegion=*/true);
@@ -174,8 +174,8 @@ struct LowerCopy : OpRewritePattern<CopyOp> {
               OpBuilder eb = read.getElseBodyBuilder();
               scf::YieldOp::create(eb, l, ValueRange{zeroOf(eb, l, srcElem)});
               memref::StoreOp::create(
-                  b, l, convertElementType(b, l, read.getResult(0), dstElem), dst,
-                  ivs);
+                  b, l, convertElementType(b, l, read.getResult(0), dstElem),
+                  dst, ivs);
             } else {
               auto write = scf::IfOp::create(b, l, inBounds);
               OpBuilder tb = write.getThenBodyBuilder();
@@ -202,13 +202,14 @@ struct LowerGemm : OpRewritePattern<GemmOp> {
     auto cType = cast<MemRefType>(c.getType());
     Type accType = cType.getElementType();
     int64_t m = cType.getDimSize(0), n = cType.getDimSize(1);
-    int64_t k = cast<MemRefType>(a.getType()).getDimSize(op.getTransposeA() ? 0 : 1);
+    int64_t k =
+        cast<MemRefType>(a.getType()).getDimSize(op.getTransposeA() ? 0 : 1);
 
     if (op.getClearAccum())
       buildTileLoops(rewriter, loc, {m, n},
                      [&](OpBuilder &bb, Location l, ValueRange ivs) {
-                       memref::StoreOp::create(bb, l, zeroOf(bb, l, accType),
-                                               c, ivs);
+                       memref::StoreOp::create(bb, l, zeroOf(bb, l, accType), c,
+                                               ivs);
                      });
 
     bool isFloat = isa<FloatType>(accType);
@@ -243,25 +244,25 @@ private:
                    int64_t m, int64_t n, int64_t k) const {
     Value c = op.getC();
     Type accType = cast<MemRefType>(c.getType()).getElementType();
-    buildTileLoops(rewriter, loc, {m, n},
-                   [&](OpBuilder &b, Location l, ValueRange ij) {
-      Value init = memref::LoadOp::create(b, l, c, ij);
-      auto loop = scf::ForOp::create(
-          b, l, constantIndex(b, l, 0), constantIndex(b, l, k),
-          constantIndex(b, l, 1), ValueRange{init},
-          [&](OpBuilder &fb, Location fl, Value kk, ValueRange iter) {
-            Value av = convertElementType(fb, fl, loadA(fb, fl, op, ij[0], kk),
-                                      accType);
-            Value bv = op.getTransposeB()
-                           ? memref::LoadOp::create(fb, fl, op.getB(),
-                                                    ValueRange{ij[1], kk})
-                           : memref::LoadOp::create(fb, fl, op.getB(),
-                                                    ValueRange{kk, ij[1]});
-            bv = convertElementType(fb, fl, bv, accType);
-            scf::YieldOp::create(fb, fl, mulAdd(fb, fl, av, bv, iter[0]));
-          });
-      memref::StoreOp::create(b, l, loop.getResult(0), c, ij);
-    });
+    buildTileLoops(
+        rewriter, loc, {m, n}, [&](OpBuilder &b, Location l, ValueRange ij) {
+          Value init = memref::LoadOp::create(b, l, c, ij);
+          auto loop = scf::ForOp::create(
+              b, l, constantIndex(b, l, 0), constantIndex(b, l, k),
+              constantIndex(b, l, 1), ValueRange{init},
+              [&](OpBuilder &fb, Location fl, Value kk, ValueRange iter) {
+                Value av = convertElementType(
+                    fb, fl, loadA(fb, fl, op, ij[0], kk), accType);
+                Value bv = op.getTransposeB()
+                               ? memref::LoadOp::create(fb, fl, op.getB(),
+                                                        ValueRange{ij[1], kk})
+                               : memref::LoadOp::create(fb, fl, op.getB(),
+                                                        ValueRange{kk, ij[1]});
+                bv = convertElementType(fb, fl, bv, accType);
+                scf::YieldOp::create(fb, fl, mulAdd(fb, fl, av, bv, iter[0]));
+              });
+          memref::StoreOp::create(b, l, loop.getResult(0), c, ij);
+        });
   }
 
   /// Register-blocked: MR rows x NR vectors of accumulators live across the
@@ -271,7 +272,8 @@ private:
                     int64_t m, int64_t n, int64_t k) const {
     Value c = op.getC();
     Type cElem = cast<MemRefType>(c.getType()).getElementType();
-    Type acc = cElem.getIntOrFloatBitWidth() < 32 ? rewriter.getF32Type() : cElem;
+    Type acc =
+        cElem.getIntOrFloatBitWidth() < 32 ? rewriter.getF32Type() : cElem;
     int64_t vl = vectorWidth;
     int64_t mr = m % 4 == 0 ? 4 : (m % 2 == 0 ? 2 : 1);
     int64_t nr = n % (2 * vl) == 0 ? 2 : 1;
@@ -286,54 +288,56 @@ private:
                            constantIndex(rewriter, loc, n)};
     SmallVector<Value> steps{constantIndex(rewriter, loc, mr),
                              constantIndex(rewriter, loc, nr * vl)};
-    scf::buildLoopNest(rewriter, loc, lbs, ubs, steps,
-                       [&](OpBuilder &b, Location l, ValueRange ij) {
-      auto row = [&](OpBuilder &bb, int64_t r) -> Value {
-        return r == 0 ? ij[0]
-                      : arith::AddIOp::create(bb, l, ij[0],
-                                              constantIndex(bb, l, r))
-                            .getResult();
-      };
-      auto col = [&](OpBuilder &bb, int64_t v) -> Value {
-        return v == 0 ? ij[1]
-                      : arith::AddIOp::create(bb, l, ij[1],
-                                              constantIndex(bb, l, v * vl))
-                            .getResult();
-      };
-      SmallVector<Value> inits;
-      for (int64_t r = 0; r < mr; ++r)
-        for (int64_t v = 0; v < nr; ++v) {
-          Value cv = vector::LoadOp::create(b, l, cVec, c,
-                                            ValueRange{row(b, r), col(b, v)});
-          inits.push_back(convertElementType(b, l, cv, acc));
-        }
-      auto loop = scf::ForOp::create(
-          b, l, constantIndex(b, l, 0), constantIndex(b, l, k),
-          constantIndex(b, l, 1), inits,
-          [&](OpBuilder &fb, Location fl, Value kk, ValueRange iter) {
-            SmallVector<Value> bs;
+    scf::buildLoopNest(
+        rewriter, loc, lbs, ubs, steps,
+        [&](OpBuilder &b, Location l, ValueRange ij) {
+          auto row = [&](OpBuilder &bb, int64_t r) -> Value {
+            return r == 0 ? ij[0]
+                          : arith::AddIOp::create(bb, l, ij[0],
+                                                  constantIndex(bb, l, r))
+                                .getResult();
+          };
+          auto col = [&](OpBuilder &bb, int64_t v) -> Value {
+            return v == 0 ? ij[1]
+                          : arith::AddIOp::create(bb, l, ij[1],
+                                                  constantIndex(bb, l, v * vl))
+                                .getResult();
+          };
+          SmallVector<Value> inits;
+          for (int64_t r = 0; r < mr; ++r)
             for (int64_t v = 0; v < nr; ++v) {
-              Value bv = vector::LoadOp::create(fb, fl, bVec, op.getB(),
-                                                ValueRange{kk, col(fb, v)});
-              bs.push_back(convertElementType(fb, fl, bv, acc));
+              Value cv = vector::LoadOp::create(
+                  b, l, cVec, c, ValueRange{row(b, r), col(b, v)});
+              inits.push_back(convertElementType(b, l, cv, acc));
             }
-            SmallVector<Value> next;
-            for (int64_t r = 0; r < mr; ++r) {
-              Value av = convertElementType(fb, fl, loadA(fb, fl, op, row(fb, r), kk),
-                                        acc);
-              Value splat = vector::BroadcastOp::create(fb, fl, accVec, av);
-              for (int64_t v = 0; v < nr; ++v)
-                next.push_back(
-                    mulAdd(fb, fl, splat, bs[v], iter[r * nr + v]));
-            }
-            scf::YieldOp::create(fb, fl, next);
-          });
-      for (int64_t r = 0; r < mr; ++r)
-        for (int64_t v = 0; v < nr; ++v)
-          vector::StoreOp::create(
-              b, l, convertElementType(b, l, loop.getResult(r * nr + v), cElem), c,
-              ValueRange{row(b, r), col(b, v)});
-    });
+          auto loop = scf::ForOp::create(
+              b, l, constantIndex(b, l, 0), constantIndex(b, l, k),
+              constantIndex(b, l, 1), inits,
+              [&](OpBuilder &fb, Location fl, Value kk, ValueRange iter) {
+                SmallVector<Value> bs;
+                for (int64_t v = 0; v < nr; ++v) {
+                  Value bv = vector::LoadOp::create(fb, fl, bVec, op.getB(),
+                                                    ValueRange{kk, col(fb, v)});
+                  bs.push_back(convertElementType(fb, fl, bv, acc));
+                }
+                SmallVector<Value> next;
+                for (int64_t r = 0; r < mr; ++r) {
+                  Value av = convertElementType(
+                      fb, fl, loadA(fb, fl, op, row(fb, r), kk), acc);
+                  Value splat = vector::BroadcastOp::create(fb, fl, accVec, av);
+                  for (int64_t v = 0; v < nr; ++v)
+                    next.push_back(
+                        mulAdd(fb, fl, splat, bs[v], iter[r * nr + v]));
+                }
+                scf::YieldOp::create(fb, fl, next);
+              });
+          for (int64_t r = 0; r < mr; ++r)
+            for (int64_t v = 0; v < nr; ++v)
+              vector::StoreOp::create(
+                  b, l,
+                  convertElementType(b, l, loop.getResult(r * nr + v), cElem),
+                  c, ValueRange{row(b, r), col(b, v)});
+        });
   }
 
   /// B transposed (N x K): A's row and B's row are both contiguous in k, so
@@ -342,34 +346,37 @@ private:
                 int64_t n, int64_t k) const {
     Value c = op.getC();
     Type cElem = cast<MemRefType>(c.getType()).getElementType();
-    Type acc = cElem.getIntOrFloatBitWidth() < 32 ? rewriter.getF32Type() : cElem;
+    Type acc =
+        cElem.getIntOrFloatBitWidth() < 32 ? rewriter.getF32Type() : cElem;
     int64_t vl = vectorWidth;
     auto accVec = VectorType::get({vl}, acc);
     Type abElem = cast<MemRefType>(op.getA().getType()).getElementType();
     auto abVec = VectorType::get({vl}, abElem);
-    buildTileLoops(rewriter, loc, {m, n},
-                   [&](OpBuilder &b, Location l, ValueRange ij) {
-      Value zero = arith::ConstantOp::create(
-          b, l, accVec, DenseElementsAttr::get(accVec, b.getZeroAttr(acc)));
-      auto loop = scf::ForOp::create(
-          b, l, constantIndex(b, l, 0), constantIndex(b, l, k),
-          constantIndex(b, l, vl), ValueRange{zero},
-          [&](OpBuilder &fb, Location fl, Value kk, ValueRange iter) {
-            Value av = vector::LoadOp::create(fb, fl, abVec, op.getA(),
-                                              ValueRange{ij[0], kk});
-            Value bv = vector::LoadOp::create(fb, fl, abVec, op.getB(),
-                                              ValueRange{ij[1], kk});
-            scf::YieldOp::create(
-                fb, fl,
-                mulAdd(fb, fl, convertElementType(fb, fl, av, acc),
-                       convertElementType(fb, fl, bv, acc), iter[0]));
-          });
-      Value sum = vector::ReductionOp::create(b, l, vector::CombiningKind::ADD,
-                                              loop.getResult(0));
-      Value old = convertElementType(b, l, memref::LoadOp::create(b, l, c, ij), acc);
-      Value total = arith::AddFOp::create(b, l, old, sum);
-      memref::StoreOp::create(b, l, convertElementType(b, l, total, cElem), c, ij);
-    });
+    buildTileLoops(
+        rewriter, loc, {m, n}, [&](OpBuilder &b, Location l, ValueRange ij) {
+          Value zero = arith::ConstantOp::create(
+              b, l, accVec, DenseElementsAttr::get(accVec, b.getZeroAttr(acc)));
+          auto loop = scf::ForOp::create(
+              b, l, constantIndex(b, l, 0), constantIndex(b, l, k),
+              constantIndex(b, l, vl), ValueRange{zero},
+              [&](OpBuilder &fb, Location fl, Value kk, ValueRange iter) {
+                Value av = vector::LoadOp::create(fb, fl, abVec, op.getA(),
+                                                  ValueRange{ij[0], kk});
+                Value bv = vector::LoadOp::create(fb, fl, abVec, op.getB(),
+                                                  ValueRange{ij[1], kk});
+                scf::YieldOp::create(
+                    fb, fl,
+                    mulAdd(fb, fl, convertElementType(fb, fl, av, acc),
+                           convertElementType(fb, fl, bv, acc), iter[0]));
+              });
+          Value sum = vector::ReductionOp::create(
+              b, l, vector::CombiningKind::ADD, loop.getResult(0));
+          Value old = convertElementType(
+              b, l, memref::LoadOp::create(b, l, c, ij), acc);
+          Value total = arith::AddFOp::create(b, l, old, sum);
+          memref::StoreOp::create(b, l, convertElementType(b, l, total, cElem),
+                                  c, ij);
+        });
   }
 
   unsigned vectorWidth;
@@ -422,10 +429,10 @@ struct LowerReduce : OpRewritePattern<ReduceOp> {
     int64_t dim = op.getDim();
     ReduceKind kind = op.getKind();
     auto body = [&](OpBuilder &b, Location l, ValueRange outIvs) {
-      Value init = op.getAccumulate()
-                       ? memref::LoadOp::create(b, l, op.getDest(), outIvs)
-                             .getResult()
-                       : buildReduceIdentity(b, l, kind, elem);
+      Value init =
+          op.getAccumulate()
+              ? memref::LoadOp::create(b, l, op.getDest(), outIvs).getResult()
+              : buildReduceIdentity(b, l, kind, elem);
       auto loop = scf::ForOp::create(
           b, l, constantIndex(b, l, 0),
           constantIndex(b, l, srcType.getDimSize(dim)), constantIndex(b, l, 1),
@@ -434,7 +441,8 @@ struct LowerReduce : OpRewritePattern<ReduceOp> {
             SmallVector<Value> srcIdx(outIvs.begin(), outIvs.end());
             srcIdx.insert(srcIdx.begin() + dim, r);
             Value v = memref::LoadOp::create(fb, fl, op.getSource(), srcIdx);
-            scf::YieldOp::create(fb, fl, buildReduceCombine(fb, fl, kind, iter[0], v));
+            scf::YieldOp::create(fb, fl,
+                                 buildReduceCombine(fb, fl, kind, iter[0], v));
           });
       memref::StoreOp::create(b, l, loop.getResult(0), op.getDest(), outIvs);
     };
@@ -524,8 +532,8 @@ struct LowerFunc : OpRewritePattern<FuncOp> {
 
     SmallVector<Type> argTypes;
     for (Type t : op.getArgumentTypes())
-      argTypes.push_back(isa<MemRefType>(t) ? stripTLMemorySpace(cast<MemRefType>(t))
-                                            : t);
+      argTypes.push_back(
+          isa<MemRefType>(t) ? stripTLMemorySpace(cast<MemRefType>(t)) : t);
     argTypes.push_back(rewriter.getIndexType());
     argTypes.push_back(rewriter.getIndexType());
     auto func = func::FuncOp::create(rewriter, loc, op.getSymName(),
@@ -578,8 +586,7 @@ struct LowerFunc : OpRewritePattern<FuncOp> {
 
 /// Tiles become buffers allocated once at the function's entry and freed at
 /// its return; every block the call runs reuses them.
-template <typename AllocOpTy>
-struct LowerAlloc : OpRewritePattern<AllocOpTy> {
+template <typename AllocOpTy> struct LowerAlloc : OpRewritePattern<AllocOpTy> {
   using OpRewritePattern<AllocOpTy>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(AllocOpTy op,
@@ -592,9 +599,9 @@ struct LowerAlloc : OpRewritePattern<AllocOpTy> {
       return rewriter.notifyMatchFailure(op, "tile shape is not static");
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointToStart(&func.getBody().front());
-    auto alloc = memref::AllocOp::create(rewriter, op.getLoc(),
-                                         stripTLMemorySpace(type), ValueRange{},
-                                         rewriter.getI64IntegerAttr(64));
+    auto alloc =
+        memref::AllocOp::create(rewriter, op.getLoc(), stripTLMemorySpace(type),
+                                ValueRange{}, rewriter.getI64IntegerAttr(64));
     func.walk([&](func::ReturnOp ret) {
       rewriter.setInsertionPoint(ret);
       memref::DeallocOp::create(rewriter, op.getLoc(), alloc);
@@ -650,8 +657,9 @@ struct ConvertTLToHostPass
       return signalPassFailure();
 
     RewritePatternSet funcs(ctx);
-    funcs.add<LowerFunc, LowerAlloc<AllocSharedOp>,
-              LowerAlloc<AllocFragmentOp>>(ctx);
+    funcs
+        .add<LowerFunc, LowerAlloc<AllocSharedOp>, LowerAlloc<AllocFragmentOp>>(
+            ctx);
     if (failed(applyPatternsGreedily(module, std::move(funcs), config)))
       return signalPassFailure();
 

@@ -24,14 +24,15 @@ Value mlir::tl::convertElementType(OpBuilder &b, Location loc, Value value,
                : arith::TruncIOp::create(b, loc, target, value).getResult();
 }
 
-Value mlir::tl::buildReduceIdentity(OpBuilder &b, Location loc,
-                                    ReduceKind kind, Type type) {
+Value mlir::tl::buildReduceIdentity(OpBuilder &b, Location loc, ReduceKind kind,
+                                    Type type) {
   if (kind == ReduceKind::Max || kind == ReduceKind::Min) {
     bool negative = kind == ReduceKind::Max;
     if (auto ft = dyn_cast<FloatType>(type))
       return arith::ConstantOp::create(
           b, loc,
-          b.getFloatAttr(ft, APFloat::getInf(ft.getFloatSemantics(), negative)));
+          b.getFloatAttr(ft,
+                         APFloat::getInf(ft.getFloatSemantics(), negative)));
     unsigned width = type.getIntOrFloatBitWidth();
     return arith::ConstantOp::create(
         b, loc,

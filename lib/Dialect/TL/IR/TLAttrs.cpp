@@ -92,9 +92,8 @@ LogicalResult ParamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!name || name.getValue().empty())
     return emitError() << "a tl parameter needs a non-empty name";
   if (!type.isSignlessIntOrIndex())
-    return emitError() << "parameter '" << name.getValue()
-                       << "' has type " << type
-                       << "; parameters are signless integers or index";
+    return emitError() << "parameter '" << name.getValue() << "' has type "
+                       << type << "; parameters are signless integers or index";
   llvm::SmallDenseSet<int64_t> seen;
   for (int64_t value : allowedValues)
     if (!seen.insert(value).second)
@@ -154,8 +153,9 @@ void ProductSpaceAttr::walkEntries(
       fn(entry.getName(), value);
 }
 
-void ProductSpaceAttr::enumerate(ArrayRef<ParamAttr> params,
-                                 SmallVectorImpl<DictionaryAttr> &configs) const {
+void ProductSpaceAttr::enumerate(
+    ArrayRef<ParamAttr> params,
+    SmallVectorImpl<DictionaryAttr> &configs) const {
   if (getValues().empty())
     return;
   // Axes in the template's declaration order; keys that are not declared
@@ -175,8 +175,7 @@ void ProductSpaceAttr::enumerate(ArrayRef<ParamAttr> params,
   while (true) {
     SmallVector<NamedAttribute> entries;
     for (auto [axis, i] : llvm::zip(axes, index))
-      entries.emplace_back(axis.getName(),
-                           cast<ArrayAttr>(axis.getValue())[i]);
+      entries.emplace_back(axis.getName(), cast<ArrayAttr>(axis.getValue())[i]);
     configs.push_back(DictionaryAttr::get(ctx, entries));
     // Odometer: the last axis varies fastest.
     int pos = static_cast<int>(axes.size()) - 1;

@@ -34,8 +34,7 @@ static StringRef stringifySpace(std::optional<MemorySpace> space) {
 /// Checks that `value` is a buffer in one of `allowed` memory spaces; `role`
 /// names it in the diagnostic.
 static LogicalResult verifySpace(Operation *op, Value value, StringRef role,
-                                 ArrayRef<MemorySpace> allowed,
-                                 StringRef fix) {
+                                 ArrayRef<MemorySpace> allowed, StringRef fix) {
   auto type = cast<MemRefType>(value.getType());
   std::optional<MemorySpace> space = getMemorySpace(type);
   if (space && llvm::is_contained(allowed, *space))
@@ -214,8 +213,8 @@ LogicalResult FuncOp::verify() {
       if (auto name = dyn_cast<StringAttr>(entry)) {
         if (!lookupParam(name.getValue()))
           return emitOpError()
-                 << "argument " << i << " dimension " << dim
-                 << " is sized by '" << name.getValue()
+                 << "argument " << i << " dimension " << dim << " is sized by '"
+                 << name.getValue()
                  << "', which is not a declared parameter (declared: "
                  << paramNameList(params) << ")";
         if (!ShapedType::isDynamic(size))
@@ -225,10 +224,10 @@ LogicalResult FuncOp::verify() {
                                << "; write '?' in the type";
       } else if (auto value = dyn_cast<IntegerAttr>(entry)) {
         if (size != value.getInt())
-          return emitOpError() << "argument " << i << " dimension " << dim
-                               << ": '" << getShapeAttrName() << "' says "
-                               << value.getInt() << " but the type says "
-                               << shapeString(memref.getShape());
+          return emitOpError()
+                 << "argument " << i << " dimension " << dim << ": '"
+                 << getShapeAttrName() << "' says " << value.getInt()
+                 << " but the type says " << shapeString(memref.getShape());
       } else {
         return emitOpError() << "argument " << i << ": '" << getShapeAttrName()
                              << "' entries are parameter names or integers";
@@ -290,8 +289,8 @@ LogicalResult ParamOp::verify() {
     return emitOpError() << "parameter '" << getName()
                          << "' is used but not declared; declared parameters: "
                          << paramNameList(func.getParamDecls())
-                         << "; add #tl.param<\"" << getName() << "\" : "
-                         << typeString(getType())
+                         << "; add #tl.param<\"" << getName()
+                         << "\" : " << typeString(getType())
                          << "> to the template's params";
   if (param.getType() != getType())
     return emitOpError() << "reads parameter '" << getName() << "' as "
@@ -328,8 +327,8 @@ OpFoldResult CeilDivOp::fold(FoldAdaptor adaptor) {
 // KernelOp
 //===----------------------------------------------------------------------===//
 
-void KernelOp::build(OpBuilder &builder, OperationState &state,
-                     ValueRange grid, Value threads) {
+void KernelOp::build(OpBuilder &builder, OperationState &state, ValueRange grid,
+                     Value threads) {
   state.addOperands(grid);
   state.addOperands(threads);
   Region *body = state.addRegion();
@@ -504,21 +503,19 @@ LogicalResult PipelinedOp::verify() {
 // Alloc ops
 //===----------------------------------------------------------------------===//
 
-template <typename AllocOpTy>
-static LogicalResult verifyAlloc(AllocOpTy op) {
+template <typename AllocOpTy> static LogicalResult verifyAlloc(AllocOpTy op) {
   MemRefType type = op.getBuffer().getType();
   std::optional<MemorySpace> space = getMemorySpace(type);
   MemorySpace expected = AllocOpTy::getMemorySpace();
   if (space != expected)
-    return op.emitOpError()
-           << "allocates in " << stringifySpace(space)
-           << " memory; its result type needs #tl.memory<"
-           << stringifyMemorySpace(expected) << ">";
+    return op.emitOpError() << "allocates in " << stringifySpace(space)
+                            << " memory; its result type needs #tl.memory<"
+                            << stringifyMemorySpace(expected) << ">";
   if (static_cast<int64_t>(op.getDynamicSizes().size()) !=
       type.getNumDynamicDims())
-    return op.emitOpError() << "has " << op.getDynamicSizes().size()
-                            << " size operands for " << type.getNumDynamicDims()
-                            << " dynamic dimensions of " << type;
+    return op.emitOpError()
+           << "has " << op.getDynamicSizes().size() << " size operands for "
+           << type.getNumDynamicDims() << " dynamic dimensions of " << type;
   if (!type.getLayout().isIdentity())
     return op.emitOpError() << "allocates with a layout; tiles are allocated "
                                "with the identity layout";
@@ -573,7 +570,8 @@ struct FoldConstantAllocSizes : OpRewritePattern<AllocOpTy> {
       return failure();
     auto newType = MemRefType::get(shape, type.getElementType(),
                                    type.getLayout(), type.getMemorySpace());
-    auto newOp = AllocOpTy::create(rewriter, op.getLoc(), newType, dynamicSizes);
+    auto newOp =
+        AllocOpTy::create(rewriter, op.getLoc(), newType, dynamicSizes);
     newOp->setAttrs(op->getAttrs());
     rewriter.replaceOpWithNewOp<memref::CastOp>(op, type, newOp);
     return success();
@@ -627,10 +625,9 @@ LogicalResult CopyOp::verify() {
   bool dstIndexed = !getDestOffsets().empty();
   if (!srcIndexed && !dstIndexed) {
     if (srcType.getRank() != dstType.getRank() ||
-        !llvm::all_of(llvm::zip(srcType.getShape(), dstType.getShape()),
-                      [](auto p) {
-                        return dimsAgree(std::get<0>(p), std::get<1>(p));
-                      }))
+        !llvm::all_of(
+            llvm::zip(srcType.getShape(), dstType.getShape()),
+            [](auto p) { return dimsAgree(std::get<0>(p), std::get<1>(p)); }))
       return emitOpError() << "copies a " << shapeString(srcType.getShape())
                            << " tile into a " << shapeString(dstType.getShape())
                            << " tile; whole-tile copies need equal shapes";
@@ -682,9 +679,11 @@ LogicalResult GemmOp::verify() {
   auto cType = cast<MemRefType>(getC().getType());
   StringRef stage = "copy it into a tl.alloc_shared tile first";
   if (failed(verifySpace(*this, getA(), "operand A",
-                         {MemorySpace::Shared, MemorySpace::Fragment}, stage)) ||
+                         {MemorySpace::Shared, MemorySpace::Fragment},
+                         stage)) ||
       failed(verifySpace(*this, getB(), "operand B",
-                         {MemorySpace::Shared, MemorySpace::Fragment}, stage)) ||
+                         {MemorySpace::Shared, MemorySpace::Fragment},
+                         stage)) ||
       failed(verifySpace(*this, getC(), "accumulator C",
                          {MemorySpace::Fragment},
                          "allocate it with tl.alloc_fragment")))
@@ -775,8 +774,8 @@ LogicalResult ReduceOp::verify() {
     return emitOpError() << "reduces dimension " << dim << " of a rank-"
                          << srcType.getRank() << " tile";
   if (srcType.getElementType() != dstType.getElementType())
-    return emitOpError() << "reduces " << srcType.getElementType()
-                         << " into " << dstType.getElementType()
+    return emitOpError() << "reduces " << srcType.getElementType() << " into "
+                         << dstType.getElementType()
                          << "; element types must match";
   SmallVector<int64_t> expected(srcType.getShape());
   expected.erase(expected.begin() + dim);

@@ -35,9 +35,9 @@ private:
   size_t pos = 0;
 
   bool fail(const std::string &message) {
-    error = llvm::formatv("constraint '{0}' column {1}: {2}", s, pos + 1,
-                          message)
-                .str();
+    error =
+        llvm::formatv("constraint '{0}' column {1}: {2}", s, pos + 1, message)
+            .str();
     return false;
   }
 
@@ -54,7 +54,7 @@ private:
   /// Operators by level, loosest first.
   static ArrayRef<StringRef> levelOps(int level) {
     static const SmallVector<SmallVector<StringRef>> levels = {
-        {"||"}, {"&&"}, {"==", "!="}, {"<=", ">=", "<", ">"},
+        {"||"},     {"&&"},         {"==", "!="}, {"<=", ">=", "<", ">"},
         {"+", "-"}, {"*", "/", "%"}};
     return levels[level];
   }
@@ -131,8 +131,9 @@ private:
     }
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       size_t start = pos;
-      while (pos < s.size() &&
-             (std::isalnum(static_cast<unsigned char>(s[pos])) || s[pos] == '_'))
+      while (
+          pos < s.size() &&
+          (std::isalnum(static_cast<unsigned char>(s[pos])) || s[pos] == '_'))
         ++pos;
       ConstraintExpr::Node node{ConstraintExpr::Node::Ident, ""};
       node.name = s.slice(start, pos).str();
@@ -155,9 +156,9 @@ std::unique_ptr<ConstraintExpr> ConstraintExpr::parse(StringRef text,
   return expr;
 }
 
-std::optional<int64_t> ConstraintExpr::evaluate(
-    function_ref<std::optional<int64_t>(StringRef)> lookup,
-    std::string &error) const {
+std::optional<int64_t>
+ConstraintExpr::evaluate(function_ref<std::optional<int64_t>(StringRef)> lookup,
+                         std::string &error) const {
   std::function<std::optional<int64_t>(int)> eval =
       [&](int index) -> std::optional<int64_t> {
     const Node &node = nodes[index];
@@ -196,16 +197,26 @@ std::optional<int64_t> ConstraintExpr::evaluate(
       }
       if (op == "||" || op == "&&")
         return static_cast<int64_t>(*r != 0);
-      if (op == "==") return static_cast<int64_t>(*l == *r);
-      if (op == "!=") return static_cast<int64_t>(*l != *r);
-      if (op == "<") return static_cast<int64_t>(*l < *r);
-      if (op == "<=") return static_cast<int64_t>(*l <= *r);
-      if (op == ">") return static_cast<int64_t>(*l > *r);
-      if (op == ">=") return static_cast<int64_t>(*l >= *r);
-      if (op == "+") return *l + *r;
-      if (op == "-") return *l - *r;
-      if (op == "*") return *l * *r;
-      if (op == "/") return *l / *r;
+      if (op == "==")
+        return static_cast<int64_t>(*l == *r);
+      if (op == "!=")
+        return static_cast<int64_t>(*l != *r);
+      if (op == "<")
+        return static_cast<int64_t>(*l < *r);
+      if (op == "<=")
+        return static_cast<int64_t>(*l <= *r);
+      if (op == ">")
+        return static_cast<int64_t>(*l > *r);
+      if (op == ">=")
+        return static_cast<int64_t>(*l >= *r);
+      if (op == "+")
+        return *l + *r;
+      if (op == "-")
+        return *l - *r;
+      if (op == "*")
+        return *l * *r;
+      if (op == "/")
+        return *l / *r;
       return *l % *r;
     }
     }

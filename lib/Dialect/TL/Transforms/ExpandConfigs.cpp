@@ -15,11 +15,11 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Threading.h"
+#include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
-#include "mlir/Support/FileUtilities.h"
 
 namespace mlir::tl {
 #define GEN_PASS_DEF_TLEXPANDCONFIGS
@@ -46,9 +46,8 @@ struct ConfigOutcome {
 };
 
 /// Parses `NAME=VALUE,NAME=VALUE`.
-static FailureOr<DictionaryAttr> parseAssignments(MLIRContext *ctx,
-                                                  StringRef text,
-                                                  std::string &error) {
+static FailureOr<DictionaryAttr>
+parseAssignments(MLIRContext *ctx, StringRef text, std::string &error) {
   NamedAttrList entries;
   SmallVector<StringRef> items;
   text.split(items, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
@@ -76,8 +75,7 @@ readConfigsFile(MLIRContext *ctx, StringRef path, std::string &error) {
     error = "configs-file '" + path.str() + "': " + message;
     return failure();
   }
-  llvm::Expected<llvm::json::Value> json =
-      llvm::json::parse(file->getBuffer());
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(file->getBuffer());
   if (!json) {
     error = "configs-file '" + path.str() +
             "' is not valid JSON: " + llvm::toString(json.takeError());
@@ -108,7 +106,8 @@ readConfigsFile(MLIRContext *ctx, StringRef path, std::string &error) {
                     .str();
         return failure();
       }
-      entries.set(key.str(), IntegerAttr::get(IntegerType::get(ctx, 64), *number));
+      entries.set(key.str(),
+                  IntegerAttr::get(IntegerType::get(ctx, 64), *number));
     }
     configs.push_back(entries.getDictionary(ctx));
   }
@@ -116,19 +115,19 @@ readConfigsFile(MLIRContext *ctx, StringRef path, std::string &error) {
 }
 
 static llvm::json::Object resourcesJson(const KernelResources &res) {
-  return llvm::json::Object{
-      {"shared_memory_bytes", res.sharedBytes},
-      {"threads", res.threads},
-      {"registers_per_thread", res.registersPerThread},
-      {"fragment_bytes", res.fragmentBytes},
-      {"grid", llvm::json::Array(res.grid)}};
+  return llvm::json::Object{{"shared_memory_bytes", res.sharedBytes},
+                            {"threads", res.threads},
+                            {"registers_per_thread", res.registersPerThread},
+                            {"fragment_bytes", res.fragmentBytes},
+                            {"grid", llvm::json::Array(res.grid)}};
 }
 
 static DictionaryAttr resourcesAttr(MLIRContext *ctx,
                                     const KernelResources &res) {
   Builder b(ctx);
   return b.getDictionaryAttr(
-      {b.getNamedAttr("shared_memory_bytes", b.getI64IntegerAttr(res.sharedBytes)),
+      {b.getNamedAttr("shared_memory_bytes",
+                      b.getI64IntegerAttr(res.sharedBytes)),
        b.getNamedAttr("threads", b.getI64IntegerAttr(res.threads)),
        b.getNamedAttr("registers_per_thread",
                       b.getI64IntegerAttr(res.registersPerThread))});
@@ -200,7 +199,8 @@ void ExpandConfigsPass::runOnOperation() {
 
   SmallVector<FuncOp> templates;
   module.walk([&](FuncOp func) {
-    if (func.getParamsAttr() && (funcName.empty() || func.getSymName() == funcName))
+    if (func.getParamsAttr() &&
+        (funcName.empty() || func.getSymName() == funcName))
       templates.push_back(func);
   });
   if (!funcName.empty() && templates.empty()) {
@@ -228,20 +228,21 @@ void ExpandConfigsPass::runOnOperation() {
       return signalPassFailure();
     }
     out->os() << llvm::formatv(
-        "{0:2}\n", llvm::json::Value(llvm::json::Object{
-                       {"target", std::string(chip->name)},
-                       {"templates", std::move(report)}}));
+        "{0:2}\n", llvm::json::Value(
+                       llvm::json::Object{{"target", std::string(chip->name)},
+                                          {"templates", std::move(report)}}));
     out->keep();
   }
   if (failedAny)
     signalPassFailure();
 }
 
-LogicalResult ExpandConfigsPass::expand(
-    FuncOp tmpl, const ChipInfo &chip, DictionaryAttr instantiationOption,
-    const SmallVector<DictionaryAttr> *fileConfigs,
-    ArrayRef<const ConstraintExpr *> optionConstraints,
-    llvm::json::Array &report) {
+LogicalResult
+ExpandConfigsPass::expand(FuncOp tmpl, const ChipInfo &chip,
+                          DictionaryAttr instantiationOption,
+                          const SmallVector<DictionaryAttr> *fileConfigs,
+                          ArrayRef<const ConstraintExpr *> optionConstraints,
+                          llvm::json::Array &report) {
   MLIRContext *ctx = &getContext();
   SmallVector<ParamAttr> params = tmpl.getParamDecls();
 
@@ -293,9 +294,8 @@ LogicalResult ExpandConfigsPass::expand(
         diag << "constraint '" << expr->getText() << "' reads '" << name
              << "', which is not a parameter of '" << tmpl.getSymName()
              << "'; its parameters are ";
-        llvm::interleaveComma(params, diag, [&](ParamAttr p) {
-          diag << p.getName().getValue();
-        });
+        llvm::interleaveComma(
+            params, diag, [&](ParamAttr p) { diag << p.getName().getValue(); });
         return diag;
       }
 
@@ -338,8 +338,9 @@ LogicalResult ExpandConfigsPass::expand(
           error);
       if (!result || *result == 0) {
         out.rule = "constraint";
-        out.message = result ? "breaks constraint '" + expr->getText().str() + "'"
-                             : error;
+        out.message = result
+                          ? "breaks constraint '" + expr->getText().str() + "'"
+                          : error;
         break;
       }
     }
@@ -408,9 +409,9 @@ LogicalResult ExpandConfigsPass::expand(
       item["reason"] = out.message;
       if (droppedByRule[out.rule]++ == 0)
         ruleOrder.push_back(out.rule);
-      emitRemark(tmpl.getLoc()) << "config " << i << " "
-                        << formatConfig(tmpl, out.config)
-                        << " dropped: " << out.message;
+      emitRemark(tmpl.getLoc())
+          << "config " << i << " " << formatConfig(tmpl, out.config)
+          << " dropped: " << out.message;
     } else {
       ++kept;
     }
@@ -429,25 +430,26 @@ LogicalResult ExpandConfigsPass::expand(
       "expanded '{0}' for {1}: {2} configs, {3} kept, {4} dropped{5}",
       tmpl.getSymName(), chip.name, space.size(), kept, dropped,
       counts.empty() ? "" : " (" + counts + ")");
-  report.push_back(llvm::json::Object{
-      {"template", tmpl.getSymName()},
-      {"space", static_cast<int64_t>(space.size())},
-      {"kept", kept},
-      {"dropped", dropped},
-      {"dropped_by_rule", [&] {
-         llvm::json::Object byRule;
-         for (StringRef rule : ruleOrder)
-           byRule[rule] = droppedByRule[rule];
-         return byRule;
-       }()},
-      {"configs", std::move(configsJson)}});
+  report.push_back(
+      llvm::json::Object{{"template", tmpl.getSymName()},
+                         {"space", static_cast<int64_t>(space.size())},
+                         {"kept", kept},
+                         {"dropped", dropped},
+                         {"dropped_by_rule",
+                          [&] {
+                            llvm::json::Object byRule;
+                            for (StringRef rule : ruleOrder)
+                              byRule[rule] = droppedByRule[rule];
+                            return byRule;
+                          }()},
+                         {"configs", std::move(configsJson)}});
 
   if (kept == 0)
-    return tmpl.emitError() << "every config of '" << tmpl.getSymName()
-                            << "' was dropped for " << chip.name << " ("
-                            << counts
-                            << "); see the remarks above for each config, "
-                               "widen the space or pick another target";
+    return tmpl.emitError()
+           << "every config of '" << tmpl.getSymName() << "' was dropped for "
+           << chip.name << " (" << counts
+           << "); see the remarks above for each config, "
+              "widen the space or pick another target";
   emitRemark(tmpl.getLoc()) << summary;
 
   // One module per kept config, in space order, where the template was.

@@ -74,14 +74,14 @@ KernelResources mlir::tl::computeResources(KernelOp launch) {
     res.grid.push_back(constantOr(g, 0));
   launch.walk([&](Operation *op) {
     if (auto alloc = dyn_cast<AllocSharedOp>(op))
-      res.sharedBytes += byteSize(alloc.getBuffer().getType()) *
-                         stagesOf(alloc.getBuffer());
+      res.sharedBytes +=
+          byteSize(alloc.getBuffer().getType()) * stagesOf(alloc.getBuffer());
     else if (auto alloc = dyn_cast<AllocFragmentOp>(op))
       res.fragmentBytes += byteSize(alloc.getBuffer().getType());
   });
   int64_t threads = std::max<int64_t>(res.threads, 1);
-  res.registersPerThread =
-      llvm::divideCeil(res.fragmentBytes, 4 * threads) + kBaseRegistersPerThread;
+  res.registersPerThread = llvm::divideCeil(res.fragmentBytes, 4 * threads) +
+                           kBaseRegistersPerThread;
   return res;
 }
 
@@ -191,10 +191,11 @@ SmallVector<Violation> mlir::tl::checkLimits(FuncOp kernel,
                                  formatBytes(chip.maxSharedBytesPerBlock))
                        .str()});
   if (res.threads > chip.maxThreadsPerBlock)
-    out.push_back({"threads",
-                   llvm::formatv("launches {0} threads per block; {1} allows {2}",
-                                 res.threads, chipName, chip.maxThreadsPerBlock)
-                       .str()});
+    out.push_back(
+        {"threads",
+         llvm::formatv("launches {0} threads per block; {1} allows {2}",
+                       res.threads, chipName, chip.maxThreadsPerBlock)
+             .str()});
   if (chip.warpSize > 1 && res.threads % chip.warpSize != 0)
     out.push_back(
         {"warp_multiple",

@@ -61,9 +61,8 @@ mlir::tl::resolveParamValues(FuncOp tmpl, DictionaryAttr config,
         continue;
       os << what << " names unknown parameter '" << entry.getName().getValue()
          << "'; the template's parameters are ";
-      llvm::interleaveComma(tmpl.getParamDecls(), os, [&](ParamAttr p) {
-        os << p.getName().getValue();
-      });
+      llvm::interleaveComma(tmpl.getParamDecls(), os,
+                            [&](ParamAttr p) { os << p.getName().getValue(); });
       return failure();
     }
     return success();
@@ -152,11 +151,9 @@ static std::string findNonStatic(FuncOp kernel) {
   return why;
 }
 
-FailureOr<FuncOp>
-mlir::tl::specializeTemplate(FuncOp tmpl, const ParamValues &values,
-                             StringRef name,
-                             const FrozenRewritePatternSet &patterns,
-                             std::string &error) {
+FailureOr<FuncOp> mlir::tl::specializeTemplate(
+    FuncOp tmpl, const ParamValues &values, StringRef name,
+    const FrozenRewritePatternSet &patterns, std::string &error) {
   MLIRContext *ctx = tmpl.getContext();
   auto kernel = cast<FuncOp>(tmpl->clone());
   kernel.setSymName(name);
@@ -172,9 +169,9 @@ mlir::tl::specializeTemplate(FuncOp tmpl, const ParamValues &values,
   for (ParamOp op : params) {
     rewriter.setInsertionPoint(op);
     int64_t value = values.lookup(op.getNameAttr());
-    rewriter.replaceOp(op, arith::ConstantOp::create(
-                               rewriter, op.getLoc(),
-                               IntegerAttr::get(op.getType(), value)));
+    rewriter.replaceOp(
+        op, arith::ConstantOp::create(rewriter, op.getLoc(),
+                                      IntegerAttr::get(op.getType(), value)));
   }
 
   // Global tensors sized by parameters get static types; a cast back to the
@@ -183,7 +180,8 @@ mlir::tl::specializeTemplate(FuncOp tmpl, const ParamValues &values,
   SmallVector<Type> argTypes(kernel.getArgumentTypes());
   rewriter.setInsertionPointToStart(&entry);
   for (unsigned i = 0, e = kernel.getNumArguments(); i < e; ++i) {
-    auto shape = kernel.getArgAttrOfType<ArrayAttr>(i, FuncOp::getShapeAttrName());
+    auto shape =
+        kernel.getArgAttrOfType<ArrayAttr>(i, FuncOp::getShapeAttrName());
     if (!shape)
       continue;
     auto type = cast<MemRefType>(argTypes[i]);

@@ -28,7 +28,8 @@ tl.func @gemm(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
         {block_M = 256, block_N = 256, block_K = 16, num_stages = 1, threads = 256},
         {block_M = 512, block_N = 256, block_K = 16, num_stages = 1, threads = 256},
         {block_M = 64, block_N = 64, block_K = 8, num_stages = 2, threads = 128},
-        {block_M = 16, block_N = 16, block_K = 16, num_stages = 2, threads = 256}
+        {block_M = 16, block_N = 16, block_K = 16, num_stages = 2, threads = 256},
+        {block_M = 64, block_N = 64, block_K = 32, num_stages = 1, threads = 48}
       ]>} {
   %c0 = arith.constant 0 : index
   %M = tl.param "M" : index
@@ -67,7 +68,8 @@ tl.func @gemm(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
 // SM86: remark: config 5 {{.*}} dropped: needs about 544 registers per thread
 // SM86: remark: config 6 {{.*}} dropped: has a 64x64x8 gemm tile (MxNxK); sm_86 tensor cores for f16 need multiples of 16x8x16
 // SM86: remark: config 7 {{.*}} dropped: has a 16x16 gemm tile of 1x2 instruction tiles that 8 warps cannot share evenly
-// SM86: remark: expanded 'gemm' for sm_86: 8 configs, 1 kept, 7 dropped (shared_memory: 1, threads: 1, warp_tiling: 2, registers: 2, mma_shape: 1)
+// SM86: remark: config 8 {{.*}} dropped: launches 48 threads per block, not a multiple of the 32-thread warp of sm_86
+// SM86: remark: expanded 'gemm' for sm_86: 9 configs, 1 kept, 8 dropped (shared_memory: 1, threads: 1, warp_tiling: 2, registers: 2, mma_shape: 1, warp_multiple: 1)
 
 // GFX90A: remark: config 1 {{.*}} dropped: needs 128 KiB of shared memory; gfx90a allows 64 KiB
 // GFX90A: remark: config 2 {{.*}} dropped: launches 2048 threads per block; gfx90a allows 1024
@@ -76,11 +78,12 @@ tl.func @gemm(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
 // GFX90A: remark: config 5 {{.*}} dropped: needs about 544 registers per thread (512 KiB of fragments over 256 threads, plus 32); gfx90a allows 512
 // GFX90A: remark: config 6 {{.*}} dropped: has a 64x64x8 gemm tile (MxNxK); gfx90a tensor cores for f16 need multiples of 16x16x16
 // GFX90A: remark: config 7 {{.*}} dropped: has a 16x16 gemm tile of 1x1 instruction tiles that 4 warps cannot share evenly
-// GFX90A: remark: expanded 'gemm' for gfx90a: 8 configs, 2 kept, 6 dropped (shared_memory: 1, threads: 1, warp_multiple: 1, registers: 1, mma_shape: 1, warp_tiling: 1)
+// GFX90A: remark: config 8 {{.*}} dropped: launches 48 threads per block, not a multiple of the 64-thread wavefront of gfx90a
+// GFX90A: remark: expanded 'gemm' for gfx90a: 9 configs, 2 kept, 7 dropped (shared_memory: 1, threads: 1, warp_multiple: 2, registers: 1, mma_shape: 1, warp_tiling: 1)
 
 // 128 KiB fits sm_90a's 227 KiB.
 // SM90A-NOT: remark: config 1
-// SM90A: remark: expanded 'gemm' for sm_90a: 8 configs, 2 kept, 6 dropped
+// SM90A: remark: expanded 'gemm' for sm_90a: 9 configs, 2 kept, 7 dropped
 
 // REPORT: "target": "gfx942"
 // REPORT: "index": 1

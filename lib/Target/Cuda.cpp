@@ -88,10 +88,19 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
     return failure();
   }
   // The actual dynamic shared memory, from the lowering.
-  module.walk([&](gpu::GPUFuncOp f) {
-    if (auto bytes = f->getAttrOfType<IntegerAttr>("tl.shared_memory_bytes"))
+  // (The kernel is an llvm.func by now; the attribute travels with it.)
+  bool found = false;
+  module.walk([&](Operation *op) {
+    if (auto bytes = op->getAttrOfType<IntegerAttr>("tl.shared_memory_bytes")) {
       (*metadata)["shared_memory_bytes"] = bytes.getInt();
+      found = true;
+    }
   });
+  if (!found) {
+    error = "the lowered kernel lost its tl.shared_memory_bytes; cannot tell "
+            "the runtime how much shared memory to give it";
+    return failure();
+  }
 
   OwningOpRef<ModuleOp> forPtx = module.clone();
   FailureOr<std::string> ptx = serialize(*forPtx, "isa", options, error);

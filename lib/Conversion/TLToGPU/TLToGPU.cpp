@@ -104,6 +104,10 @@ Attribute workgroupSpace(MLIRContext *ctx) {
 // Storage of tiles
 //===----------------------------------------------------------------------===//
 
+/// The largest fragment replicated in every thread (its elements are
+/// registers or local memory of each thread).
+constexpr int64_t kMaxReplicated = 256;
+
 /// A shared tile: a view of dynamic shared memory, [stages x] shape.
 struct SharedTile {
   MemRefType logical;
@@ -128,6 +132,10 @@ struct MmaLayout {
 struct Fragment {
   MemRefType logical;
   bool isMma = false;
+  /// Every thread holds every element: for small 1-D fragments read at a
+  /// row index inside a tl.parallel over another fragment (softmax's row
+  /// max / sum). Written only where every thread computes every element.
+  bool replicated = false;
   MmaLayout mma;
   int64_t slots = 0;
   Value regs; // memref<slots x T>, private
@@ -164,6 +172,37 @@ std::optional<MmaLayout> tensorCoreLayout(GemmOp gemm, int64_t warps) {
     }
   }
   return best;
+}
+
+/// The fragment whose layout tl.parallel `op` iterates: the first one its
+/// body accesses at exactly the induction variables with the loop's shape.
+Value iterationFragment(ParallelOp op,
+                               const llvm::DenseMap<Value, Fragment> &frags) {
+  SmallVector<int64_t> extents;
+  for (Value e : op.getExtents()) {
+    std::optional<int64_t> c = constantOf(e);
+    if (!c)
+      return {};
+    extents.push_back(*c);
+  }
+  Value found;
+  op.getBody().walk([&](Operation *inner) {
+    Value m;
+    ValueRange idx;
+    if (auto ld = dyn_cast<memref::LoadOp>(inner)) {
+      m = ld.getMemRef();
+      idx = ld.getIndices();
+    } else if (auto st = dyn_cast<memref::StoreOp>(inner)) {
+      m = st.getMemRef();
+      idx = st.getIndices();
+    }
+    auto it = m ? frags.find(m) : frags.end();
+    if (!found && it != frags.end() &&
+        llvm::equal(idx, op.getInductionVars()) &&
+        it->second.logical.getShape() == ArrayRef<int64_t>(extents))
+      found = m;
+  });
+  return found;
 }
 
 //===----------------------------------------------------------------------===//
@@ -280,9 +319,34 @@ LogicalResult KernelLowering::analyze() {
   });
   if (!ok)
     return failure();
-  for (auto &[value, f] : fragments)
+  // 1-D fragments read inside a tl.parallel that iterates another
+  // fragment are replicated in every thread.
+  launch.walk([&](ParallelOp par) {
+    Value iter = iterationFragment(par, fragments);
+    par.getBody().walk([&](memref::LoadOp ld) {
+      Value m = ld.getMemRef();
+      if (m != iter && fragments.count(m) && !fragments[m].isMma &&
+          fragments[m].logical.getRank() == 1)
+        fragments[m].replicated = true;
+    });
+  });
+  for (auto &[value, f] : fragments) {
+    if (f.replicated && f.logical.getNumElements() > kMaxReplicated) {
+      ok = false;
+      launch.emitError() << "reads a fragment of "
+                         << f.logical.getNumElements()
+                         << " elements at another tl.parallel's row index; "
+                            "the CUDA lowering replicates such fragments in "
+                            "every thread, up to "
+                         << kMaxReplicated << " elements";
+    }
     f.slots = f.isMma ? f.mma.tilesM() * f.mma.tilesN() * 4
-                      : llvm::divideCeil(f.logical.getNumElements(), threads);
+              : f.replicated
+                  ? f.logical.getNumElements()
+                  : llvm::divideCeil(f.logical.getNumElements(), threads);
+  }
+  if (!ok)
+    return failure();
 
   // Shared tiles: stages from the pipelined loops that prefetch into them.
   int64_t offset = 0;
@@ -409,6 +473,11 @@ void KernelLowering::forEachOwned(
             Value col = add(b, l, col0, ni * 8 + j);
             fn(b, slot, ValueRange{row, col});
           }
+    return;
+  }
+  if (f.replicated) {
+    for (int64_t e = 0; e < f.logical.getNumElements(); ++e)
+      fn(b, e, ValueRange{cIdx(b, l, e)});
     return;
   }
   int64_t n = f.logical.getNumElements();
@@ -564,6 +633,10 @@ LogicalResult KernelLowering::lowerOp(Operation *op, OpBuilder &b) {
       Value v;
       if (shared.count(m)) {
         v = loadShared(b, l, m, idx);
+      } else if (fragments[m].replicated &&
+                 !(parallel && parallel->layout == &fragments[m])) {
+        // Every thread holds every element: read at the index.
+        v = memref::LoadOp::create(b, l, fragments[m].regs, idx);
       } else {
         if (!parallel || parallel->layout != &fragments[m] ||
             idx != parallel->ivs)
@@ -1042,22 +1115,8 @@ LogicalResult KernelLowering::lowerParallel(ParallelOp op, OpBuilder &b) {
   }
   // Iterate the layout of the first fragment the body accesses at exactly
   // the induction variables.
-  Fragment *layout = nullptr;
-  op.getBody().walk([&](Operation *inner) {
-    Value m;
-    ValueRange idx;
-    if (auto ld = dyn_cast<memref::LoadOp>(inner)) {
-      m = ld.getMemRef();
-      idx = ld.getIndices();
-    } else if (auto st = dyn_cast<memref::StoreOp>(inner)) {
-      m = st.getMemRef();
-      idx = st.getIndices();
-    }
-    if (!layout && m && fragments.count(m) &&
-        llvm::equal(idx, op.getInductionVars()) &&
-        fragments[m].logical.getShape() == ArrayRef<int64_t>(extents))
-      layout = &fragments[m];
-  });
+  Value iter = iterationFragment(op, fragments);
+  Fragment *layout = iter ? &fragments[iter] : nullptr;
   bool writesShared = false;
   op.getBody().walk([&](memref::StoreOp st) {
     writesShared |= shared.count(st.getMemRef()) != 0;

@@ -14,7 +14,7 @@ tl.func @none() {
 
 // -----
 
-tl.func @broadcast(%X: memref<32x32xf32>) {
+tl.func @broadcast_write(%X: memref<32x32xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c32 = arith.constant 32 : index
@@ -22,11 +22,35 @@ tl.func @broadcast(%X: memref<32x32xf32>) {
     %f = tl.alloc_fragment() : memref<32x32xf32, #tl.memory<fragment>>
     %m = tl.alloc_fragment() : memref<32xf32, #tl.memory<fragment>>
     tl.parallel (%i, %j) in (%c32, %c32) {
-      // expected-error @below {{reads a fragment at indices other than the enclosing tl.parallel's; the CUDA lowering supports owner-local access only}}
-      %v = memref.load %m[%i] : memref<32xf32, #tl.memory<fragment>>
-      memref.store %v, %f[%i, %j] : memref<32x32xf32, #tl.memory<fragment>>
+      %v = memref.load %f[%i, %j] : memref<32x32xf32, #tl.memory<fragment>>
+      %w = memref.load %m[%i] : memref<32xf32, #tl.memory<fragment>>
+      // expected-error @below {{writes a fragment at indices other than the enclosing tl.parallel's; the CUDA lowering supports owner-local access only}}
+      memref.store %v, %m[%i] : memref<32xf32, #tl.memory<fragment>>
     }
     tl.copy %f to %X[%c0, %c0] : memref<32x32xf32, #tl.memory<fragment>>, memref<32x32xf32>
+  }
+  tl.return
+}
+
+// -----
+
+tl.func @too_big(%X: memref<512x2xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c512 = arith.constant 512 : index
+  %c64 = arith.constant 64 : index
+  // expected-error @below {{reads a fragment of 512 elements at another tl.parallel's row index; the CUDA lowering replicates such fragments in every thread, up to 256 elements}}
+  tl.kernel (%bx) in (%c1) threads %c64 {
+    %f = tl.alloc_fragment() : memref<512x2xf32, #tl.memory<fragment>>
+    %m = tl.alloc_fragment() : memref<512xf32, #tl.memory<fragment>>
+    tl.parallel (%i, %j) in (%c512, %c2) {
+      %v = memref.load %f[%i, %j] : memref<512x2xf32, #tl.memory<fragment>>
+      %w = memref.load %m[%i] : memref<512xf32, #tl.memory<fragment>>
+      %s = arith.addf %v, %w : f32
+      memref.store %s, %f[%i, %j] : memref<512x2xf32, #tl.memory<fragment>>
+    }
+    tl.copy %f to %X[%c0, %c0] : memref<512x2xf32, #tl.memory<fragment>>, memref<512x2xf32>
   }
   tl.return
 }

@@ -128,3 +128,42 @@ tl.func @simt(%A: memref<32x32xf32>, %M: memref<32xf32>) {
   }
   tl.return
 }
+
+// -----
+
+// A row softmax of a tensor-core product: the row max and sum are 1-D
+// fragments read at the row index of a tl.parallel over the accumulator, so
+// every thread holds all of them (replicated); the reductions compute every
+// element in every thread from a shared scratch tile.
+// CHECK-LABEL: gpu.func @softmax
+// CHECK: %[[S:.*]] = memref.alloca() : memref<32xf32>
+// CHECK: %[[M:.*]] = memref.alloca() : memref<64xf32>
+// CHECK: nvvm.mma.sync
+// CHECK: arith.maximumf
+// CHECK: memref.load %[[M]][%{{.*}}] : memref<64xf32>
+// CHECK: math.exp
+tl.func @softmax(%A: memref<64x64xf16>, %B: memref<64x64xf16>, %O: memref<64x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx) in (%c1) threads %c128 {
+    %a = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %b = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %s = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    %m = tl.alloc_fragment() : memref<64xf32, #tl.memory<fragment>>
+    tl.copy %A[%c0, %c0] to %a : memref<64x64xf16>, memref<64x64xf16, #tl.memory<shared>>
+    tl.copy %B[%c0, %c0] to %b : memref<64x64xf16>, memref<64x64xf16, #tl.memory<shared>>
+    tl.gemm %a, %b, %s {clear_accum} : memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    tl.reduce max %s, %m dim 1 : memref<64x64xf32, #tl.memory<fragment>>, memref<64xf32, #tl.memory<fragment>>
+    tl.parallel (%i, %j) in (%c64, %c64) {
+      %v = memref.load %s[%i, %j] : memref<64x64xf32, #tl.memory<fragment>>
+      %mx = memref.load %m[%i] : memref<64xf32, #tl.memory<fragment>>
+      %d = arith.subf %v, %mx : f32
+      %e = math.exp %d : f32
+      memref.store %e, %s[%i, %j] : memref<64x64xf32, #tl.memory<fragment>>
+    }
+    tl.copy %s to %O[%c0, %c0] : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf32>
+  }
+  tl.return
+}

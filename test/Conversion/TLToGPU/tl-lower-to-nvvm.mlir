@@ -19,3 +19,11 @@
 // RUN: %if ptxas %{ ls %t.sm80/*/kernel.cubin | count 32 %}
 // SM90A: tl-compile: 32 of 32 configs compiled for sm_90a
 // SM80: tl-compile: 32 of 32 configs compiled for sm_80
+
+// kernel.json gives the runtime the lowering's dynamic shared memory, which
+// includes the reductions' scratch tiles (64x64 f16 A and B tiles + two 64x64
+// f32 scratch tiles = 48 KiB for block_M = 64), not the resource model's
+// tiles-only estimate.
+// RUN: %if ptxas %{ tl-compile %examples/softmax_gemm.mlir --instantiate=M=1000 --constraint='block_M == 64 && threads == 128' -o %t.softmax 2>/dev/null %}
+// RUN: %if ptxas %{ FileCheck %s --check-prefix=SMEM < %t.softmax/softmax_gemm_block_M64_threads128/kernel.json %}
+// SMEM: "shared_memory_bytes": 49152

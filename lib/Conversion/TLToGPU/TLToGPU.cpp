@@ -898,7 +898,6 @@ LogicalResult KernelLowering::lowerGemm(GemmOp op, OpBuilder &b) {
       slotStore(bb, l, zeroOf(bb, l, accType), acc, slot);
     });
   auto aType = cast<MemRefType>(a.getType());
-  auto bType = cast<MemRefType>(bm.getType());
   int64_t k = aType.getDimSize(op.getTransposeA() ? 0 : 1);
 
   if (acc.isMma) {
@@ -1004,10 +1003,8 @@ LogicalResult KernelLowering::lowerGemm(GemmOp op, OpBuilder &b) {
   }
 
   // SIMT: every owned element of C is a dot product over k.
-  auto operandAt = [&](OpBuilder &bb, Value tile, Value r, Value col) -> Value {
-    if (shared.count(tile))
-      return loadShared(bb, l, tile, ValueRange{r, col});
-    return Value();
+  auto operandAt = [&](OpBuilder &bb, Value tile, Value r, Value col) {
+    return loadShared(bb, l, tile, ValueRange{r, col});
   };
   if (!shared.count(a) || !shared.count(bm))
     return op.emitError() << "has an operand in fragment memory; the CUDA "
@@ -1033,7 +1030,6 @@ LogicalResult KernelLowering::lowerGemm(GemmOp op, OpBuilder &b) {
         });
     slotStore(bb, l, loop.getResult(0), acc, slot);
   });
-  (void)bType;
   return success();
 }
 

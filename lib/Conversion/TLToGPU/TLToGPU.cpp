@@ -177,7 +177,7 @@ std::optional<MmaLayout> tensorCoreLayout(GemmOp gemm, int64_t warps) {
 /// The fragment whose layout tl.parallel `op` iterates: the first one its
 /// body accesses at exactly the induction variables with the loop's shape.
 Value iterationFragment(ParallelOp op,
-                               const llvm::DenseMap<Value, Fragment> &frags) {
+                        const llvm::DenseMap<Value, Fragment> &frags) {
   SmallVector<int64_t> extents;
   for (Value e : op.getExtents()) {
     std::optional<int64_t> c = constantOf(e);
@@ -333,8 +333,7 @@ LogicalResult KernelLowering::analyze() {
   for (auto &[value, f] : fragments) {
     if (f.replicated && f.logical.getNumElements() > kMaxReplicated) {
       ok = false;
-      launch.emitError() << "reads a fragment of "
-                         << f.logical.getNumElements()
+      launch.emitError() << "reads a fragment of " << f.logical.getNumElements()
                          << " elements at another tl.parallel's row index; "
                             "the CUDA lowering replicates such fragments in "
                             "every thread, up to "

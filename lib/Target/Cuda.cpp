@@ -53,17 +53,12 @@ static FailureOr<std::string> serialize(ModuleOp module, StringRef format,
 LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
                                           const CudaCompileOptions &options,
                                           std::string &error) {
-  SmallVector<FuncOp> kernels(module.getOps<FuncOp>());
-  if (kernels.size() != 1) {
-    error = llvm::formatv("expected one specialized tl.func in the module, "
-                          "found {0}",
-                          kernels.size())
-                .str();
+  FailureOr<FuncOp> kernel = getSingleKernel(module, error);
+  if (failed(kernel))
     return failure();
-  }
-  std::string name = kernels.front().getSymName().str();
+  std::string name = kernel->getSymName().str();
   FailureOr<llvm::json::Object> metadata =
-      describeKernel(kernels.front(), options.chip, name, error);
+      describeKernel(*kernel, options.chip, name, error);
   if (failed(metadata))
     return failure();
 
@@ -76,7 +71,7 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
   unsigned bits = options.indexBitwidth;
   if (!bits) {
     bits = 32;
-    for (Type t : kernels.front().getArgumentTypes())
+    for (Type t : kernel->getArgumentTypes())
       if (auto m = dyn_cast<MemRefType>(t))
         if (m.getNumElements() >= (int64_t(1) << 31))
           bits = 64;

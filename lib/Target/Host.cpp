@@ -146,18 +146,12 @@ void mlir::tl::preloadPipelineDialects(MLIRContext *ctx) {
 LogicalResult mlir::tl::compileHostKernel(ModuleOp module, StringRef dir,
                                           const HostCompileOptions &options,
                                           std::string &error) {
-  SmallVector<FuncOp> kernels;
-  module.walk([&](FuncOp f) { kernels.push_back(f); });
-  if (kernels.size() != 1) {
-    error = llvm::formatv("expected one specialized tl.func in the module, "
-                          "found {0}",
-                          kernels.size())
-                .str();
+  FailureOr<FuncOp> kernel = getSingleKernel(module, error);
+  if (failed(kernel))
     return failure();
-  }
-  std::string symbol = kernels.front().getSymName().str() + "_packed";
+  std::string symbol = kernel->getSymName().str() + "_packed";
   FailureOr<llvm::json::Object> metadata =
-      describeKernel(kernels.front(), "host", symbol, error);
+      describeKernel(*kernel, "host", symbol, error);
   if (failed(metadata))
     return failure();
 

@@ -28,6 +28,18 @@ LogicalResult mlir::tl::writeFile(StringRef path, StringRef contents,
   return success();
 }
 
+FailureOr<FuncOp> mlir::tl::getSingleKernel(ModuleOp module,
+                                            std::string &error) {
+  SmallVector<FuncOp> kernels(module.getOps<FuncOp>());
+  if (kernels.size() == 1)
+    return kernels.front();
+  error = llvm::formatv("expected one specialized tl.func in the module, "
+                        "found {0}",
+                        kernels.size())
+              .str();
+  return failure();
+}
+
 LogicalResult mlir::tl::writeKernelMetadata(StringRef dir,
                                             llvm::json::Object metadata,
                                             std::string &error) {

@@ -365,6 +365,16 @@ public:
     return line(out);
   }
 
+  /// An error reply (also for a worker whose device could not be set up).
+  std::string fail(const std::string &message) {
+    llvm::json::Object o{{"status", "error"}, {"message", message}};
+    // A failed launch can leave a GPU context unusable (an illegal address
+    // poisons it): start the next candidate in a fresh worker.
+    if (cuda)
+      o["restart"] = true;
+    return line(o);
+  }
+
 private:
   bool sameSignature(const tlrt::KernelInfo &info) {
     if (info.args.size() != work.signature.args.size())
@@ -400,14 +410,6 @@ private:
     os << llvm::json::Value(llvm::json::Object(o)) << "\n";
     return s;
   }
-  std::string fail(const std::string &message) {
-    llvm::json::Object o{{"status", "error"}, {"message", message}};
-    // A failed launch can leave a GPU context unusable (an illegal address
-    // poisons it): start the next candidate in a fresh worker.
-    if (cuda)
-      o["restart"] = true;
-    return line(o);
-  }
 
   const Workload &work;
   const TuneOptions &options;
@@ -427,7 +429,8 @@ public:
       : work(w), options(o), cuda(cuda) {}
   ~Worker() { stop(); }
 
-  /// Sends `dir`; returns the JSON line, or a status of crashed / timeout.
+  /// Sends `dir` to be checked against the reference and/or timed; returns
+  /// the worker's JSON reply, or a status of crashed / timeout.
   llvm::json::Object run(const std::string &dir, bool check, bool time = true) {
     if (pid <= 0 && !start())
       return llvm::json::Object{{"status", "error"},
@@ -492,14 +495,7 @@ private:
         if (!cmd.empty() && cmd.back() == '\n')
           cmd.pop_back();
         std::string reply =
-            !setup.empty() ? "{\"status\":\"error\",\"message\":" +
-                                 [&] {
-                                   std::string s;
-                                   llvm::raw_string_ostream os(s);
-                                   os << llvm::json::Value(setup);
-                                   return s;
-                                 }() +
-                                 "}\n"
+            !setup.empty() ? state.fail(setup)
                            : state.runCandidate(cmd.substr(2), cmd[0] != 'T',
                                                 cmd[0] != 'V');
         (void)!write(up[1], reply.data(), reply.size());

@@ -16,6 +16,10 @@
 
 namespace mlir::tl {
 
+/// The one specialized tl.func a config module holds (what tl-expand-configs
+/// produces); fails with a message otherwise.
+FailureOr<FuncOp> getSingleKernel(ModuleOp module, std::string &error);
+
 /// Describes specialized kernel `kernel` (static shapes, one tl.kernel) for
 /// `target` (a chip name). `symbol` is the entry the binary exports. Fails
 /// with a message when the kernel is not specialized.

@@ -1201,6 +1201,11 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     Value k = loop.getInductionVar();
     NVVM::CpAsyncWaitGroupOp::create(b, l, stages - 2);
     barrier(b, l);
+    // Refill the stage computed on in the previous iteration (every thread
+    // is past it) before computing, so the loads have S - 1 iterations of
+    // compute to land in.
+    if (failed(issue(b, add(b, l, k, stages - 1))))
+      return failure();
     Value stage = arith::RemUIOp::create(
         b, l, arith::SubIOp::create(b, l, k, lb), cIdx(b, l, stages));
     for (CopyOp copy : producers)
@@ -1215,9 +1220,6 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     }
     for (CopyOp copy : producers)
       currentStage.erase(copy.getDest());
-    // Refill the stage computed on in the previous iteration.
-    if (failed(issue(b, add(b, l, k, stages - 1))))
-      return failure();
   }
   NVVM::CpAsyncWaitGroupOp::create(b, l, 0);
   barrier(b, l);

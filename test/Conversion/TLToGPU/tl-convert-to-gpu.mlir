@@ -3,8 +3,9 @@
 // The pipelined GEMM: shared tiles are double-buffered views of dynamic
 // shared memory; the prologue prefetches one stage with cp.async (a fast
 // path for interior tiles, a zero-filling checked path at the edges); the
-// loop waits for its stage, computes with ldmatrix + mma.sync and refills
-// the stage it used last iteration; the accumulator lives in a per-thread
+// loop waits for its stage, refills the stage it used last iteration (so
+// the loads fly while it computes), then computes with ldmatrix + mma.sync;
+// the accumulator lives in a per-thread
 // array in the mma layout and is written out with bounds checks.
 
 // CHECK-LABEL: gpu.module @gemm_kernels
@@ -29,11 +30,12 @@
 // CHECK: scf.for
 // CHECK:   nvvm.cp.async.wait.group 0
 // CHECK:   gpu.barrier
+// CHECK:   nvgpu.device_async_copy %[[A]]
+// CHECK:   nvvm.cp.async.commit.group
+// CHECK-NOT: gpu.barrier
 // CHECK:   nvgpu.ldmatrix %[[VA]][{{.*}}] {numTiles = 4 : i32, transpose = false}
 // CHECK:   nvgpu.ldmatrix %[[VB]][{{.*}}] {numTiles = 4 : i32, transpose = true}
 // CHECK:   nvvm.mma.sync {{.*}} {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (vector<2xf16>, vector<2xf16>, f32) -> !llvm.struct<(f32, f32, f32, f32)>
-// CHECK:   nvgpu.device_async_copy %[[A]]
-// CHECK:   nvvm.cp.async.commit.group
 // Drain, then the epilogue with bounds checks and f32 -> f16.
 // CHECK: nvvm.cp.async.wait.group 0
 // CHECK: gpu.barrier

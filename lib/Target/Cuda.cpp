@@ -6,6 +6,7 @@
 #include "tl/Dialect/TL/IR/TLOps.h"
 #include "tl/Target/CapturedDiagnostics.h"
 #include "tl/Target/KernelMetadata.h"
+#include "tl/Target/Tool.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
@@ -27,26 +28,21 @@ static LogicalResult runCapturing(PassManager &pm, Operation *op,
   return failure();
 }
 
-/// Serializes the gpu.module of `module` in `format` and returns the bytes.
-static FailureOr<std::string> serialize(ModuleOp module, StringRef format,
-                                        const CudaCompileOptions &options,
-                                        std::string &error) {
+/// The PTX of the gpu.module of `module` (the NVPTX backend's output).
+static FailureOr<std::string> emitPtx(ModuleOp module,
+                                      const CudaCompileOptions &options,
+                                      std::string &error) {
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = format.str();
+  binary.compilationTarget = "isa";
   binary.toolkitPath = findCudaToolkit(options.toolkit);
   pm.addPass(createGpuModuleToBinaryPass(binary));
-  if (failed(runCapturing(pm, module, error))) {
-    std::string ptxas = binary.toolkitPath + "/bin/ptxas";
-    if (format == "bin" && !llvm::sys::fs::can_execute(ptxas))
-      error = "ptxas not found at " + ptxas +
-              ": install the CUDA toolkit or set CUDA_HOME (" + error + ")";
+  if (failed(runCapturing(pm, module, error)))
     return failure();
-  }
   for (auto binaryOp : module.getOps<gpu::BinaryOp>())
     for (Attribute object : binaryOp.getObjects())
       return cast<gpu::ObjectAttr>(object).getObject().getValue().str();
-  error = "serialization produced no object";
+  error = "serialization produced no PTX";
   return failure();
 }
 
@@ -97,17 +93,31 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
     return failure();
   }
 
-  OwningOpRef<ModuleOp> forPtx = module.clone();
-  FailureOr<std::string> ptx = serialize(*forPtx, "isa", options, error);
+  if (failed(checkDeadline(options.deadline, "the lowering to NVVM", error)))
+    return failure();
+  FailureOr<std::string> ptx = emitPtx(module, options, error);
   if (failed(ptx))
     return failure();
-  FailureOr<std::string> cubin = serialize(module, "bin", options, error);
-  if (failed(cubin))
+  // ptxas runs here rather than inside gpu-module-to-binary: the NVPTX
+  // backend runs once for both files, and ptxas stops at the deadline.
+  std::string ptxPath = (dir + "/kernel.ptx").str();
+  std::string cubinPath = (dir + "/kernel.cubin").str();
+  std::string ptxas = findCudaToolkit(options.toolkit) + "/bin/ptxas";
+  if (!llvm::sys::fs::can_execute(ptxas)) {
+    error = "ptxas not found at " + ptxas +
+            ": install the CUDA toolkit or set CUDA_HOME";
     return failure();
-
-  if (failed(writeKernelMetadata(dir, std::move(*metadata), error)) ||
-      failed(writeFile((dir + "/kernel.cubin").str(), *cubin, error)) ||
-      failed(writeFile((dir + "/kernel.ptx").str(), *ptx, error)))
+  }
+  std::string arch = "-arch=" + options.chip;
+  std::string opt = "-O" + std::to_string(options.optLevel);
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    error = "cannot create " + dir.str() + ": " + ec.message();
     return failure();
-  return success();
+  }
+  // kernel.json last: a directory with it holds a complete kernel.
+  if (failed(writeFile(ptxPath, *ptx, error)) ||
+      failed(runTool({ptxas, arch, opt, ptxPath, "-o", cubinPath},
+                     options.deadline, error)))
+    return failure();
+  return writeKernelMetadata(dir, std::move(*metadata), error);
 }

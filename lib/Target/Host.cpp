@@ -116,14 +116,10 @@ LogicalResult mlir::tl::linkSharedObject(StringRef objectPath, StringRef soPath,
             "/usr/lib/llvm-22/bin); install lld-22 or pass its path";
     return failure();
   }
-  SmallVector<StringRef> args{linker, "-shared", "--no-undefined-version",
-                              "-o",   soPath,    objectPath};
-  std::string message;
-  int rc =
-      llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0, &message);
-  if (rc != 0) {
-    error = "linking " + soPath.str() + " with " + linker + " failed: " +
-            (message.empty() ? "exit " + std::to_string(rc) : message);
+  if (failed(runTool({linker, "-shared", "--no-undefined-version", "-o", soPath,
+                       objectPath},
+                      options.deadline, error))) {
+    error = "linking " + soPath.str() + ": " + error;
     return failure();
   }
   return success();
@@ -165,18 +161,24 @@ LogicalResult mlir::tl::compileHostKernel(ModuleOp module, StringRef dir,
     error = "lowering to the host failed: " + diagnostics.str();
     return failure();
   }
+  if (failed(checkDeadline(options.deadline, "the lowering to the host",
+                           error)))
+    return failure();
   FailureOr<std::string> object =
       emitHostObject(module, options.optLevel, error);
   if (failed(object))
     return failure();
 
-  if (failed(writeKernelMetadata(dir, std::move(*metadata), error)))
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    error = "cannot create " + dir.str() + ": " + ec.message();
     return failure();
+  }
   std::string objectPath = (dir + "/kernel.o").str();
   if (failed(writeFile(objectPath, *object, error)) ||
       failed(linkSharedObject(objectPath, (dir + "/kernel.so").str(), options,
                               error)))
     return failure();
   llvm::sys::fs::remove(objectPath);
-  return success();
+  // kernel.json last: a directory with it holds a complete kernel.
+  return writeKernelMetadata(dir, std::move(*metadata), error);
 }

@@ -20,6 +20,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -29,6 +30,9 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -278,20 +282,47 @@ CandidateRecord parseRecord(const llvm::json::Object &o) {
 //===----------------------------------------------------------------------===//
 
 /// The data every candidate sees: host copies of the inputs (identical
-/// across candidates and worker restarts) and the reference outputs.
+/// across candidates and worker restarts) and the reference outputs, given
+/// (--ref files) or in `referenceFile` once the host reference has run.
 struct Workload {
   tlrt::KernelInfo signature;
   std::vector<std::vector<unsigned char>> hostArgs; // per tensor arg
   std::vector<double> scalarValues;                 // per arg (scalars)
   std::vector<size_t> outputs;                      // argument indices
   std::vector<std::vector<double>> reference;       // per output
+  std::string referenceFile; // the outputs as doubles, one after the other
+};
+
+/// How a worker runs one candidate: checked against the reference or not,
+/// and timed by counts or, when a budget is set, by time budgets (Triton's
+/// do_bench: the counts follow from an estimate of five runs).
+struct RunRequest {
+  bool check = false;
+  int warmup = 0, rep = 0; // rep 0 and no budget: not timed
+  double warmupMs = 0, repMs = 0;
+
+  bool timed() const { return rep > 0 || repMs > 0; }
+  std::string encode(const std::string &dir) const {
+    return llvm::formatv("{0} {1} {2} {3} {4} {5}\n", check ? 1 : 0, warmup,
+                         rep, warmupMs, repMs, dir)
+        .str();
+  }
+  static RunRequest decode(const std::string &line, std::string &dir) {
+    RunRequest r;
+    int check = 0, consumed = 0;
+    if (sscanf(line.c_str(), "%d %d %d %lf %lf %n", &check, &r.warmup, &r.rep,
+               &r.warmupMs, &r.repMs, &consumed) >= 5)
+      dir = line.substr(consumed);
+    r.check = check != 0;
+    return r;
+  }
 };
 
 /// What a worker does for one command; runs in the child.
 class WorkerState {
 public:
   WorkerState(const Workload &w, const TuneOptions &o, bool cuda)
-      : work(w), options(o), cuda(cuda) {}
+      : work(w), options(o), cuda(cuda), reference(w.reference) {}
 
   std::string setUp() {
     std::string error;
@@ -324,7 +355,7 @@ public:
 
   /// Loads candidate `dir`, runs it once on fresh inputs, checks it, times
   /// it. One JSON line.
-  std::string runCandidate(const std::string &dir, bool check, bool time) {
+  std::string runCandidate(const std::string &dir, const RunRequest &req) {
     llvm::json::Object out;
     std::string error;
     tlrt::KernelInfo info;
@@ -335,7 +366,9 @@ public:
     auto kernel = device->load(dir, info, error);
     if (!kernel || !upload(error) || !kernel->run(argv.data(), error))
       return fail(error);
-    if (check) {
+    if (req.check) {
+      if (!loadReference(error))
+        return fail(error);
       for (size_t o = 0; o < work.outputs.size(); ++o) {
         size_t arg = work.outputs[o];
         const tlrt::ArgInfo &a = work.signature.args[arg];
@@ -343,8 +376,8 @@ public:
         if (!device->copyToHost(host.data(), pointers[arg], host.size(), error))
           return fail(error);
         tlrt::CompareResult r =
-            tlrt::compare(host.data(), a.dtype, work.reference[o].data(),
-                          work.reference[o].size(), options.tolerance);
+            tlrt::compare(host.data(), a.dtype, reference[o].data(),
+                          reference[o].size(), options.tolerance);
         out["mismatched"] = static_cast<int64_t>(r.mismatched);
         out["count"] = static_cast<int64_t>(r.count);
         out["max_abs_error"] = r.maxAbsError;
@@ -356,12 +389,21 @@ public:
         }
       }
     }
-    std::vector<double> samples;
-    if (time &&
-        !kernel->time(argv.data(), options.warmup, options.rep, samples, error))
-      return fail(error);
+    if (req.timed()) {
+      int warmup = req.warmup, rep = req.rep;
+      std::vector<double> samples;
+      if (req.warmupMs > 0 || req.repMs > 0) {
+        if (!kernel->time(argv.data(), 0, 5, samples, error))
+          return fail(error);
+        double estimate = std::max(median(samples), 1e-4);
+        warmup = std::max(1, static_cast<int>(req.warmupMs / estimate));
+        rep = std::max(1, static_cast<int>(req.repMs / estimate));
+      }
+      if (!kernel->time(argv.data(), warmup, rep, samples, error))
+        return fail(error);
+      out["samples_ms"] = llvm::json::Array(samples);
+    }
     out["status"] = "ok";
-    out["samples_ms"] = llvm::json::Array(samples);
     return line(out);
   }
 
@@ -383,6 +425,26 @@ private:
       if (info.args[i].dtype != work.signature.args[i].dtype ||
           info.args[i].shape != work.signature.args[i].shape)
         return false;
+    return true;
+  }
+
+  /// The reference outputs, read from the host reference's file the first
+  /// time a check needs them.
+  bool loadReference(std::string &error) {
+    if (!reference.empty())
+      return true;
+    std::ifstream in(work.referenceFile, std::ios::binary);
+    for (size_t o : work.outputs) {
+      std::vector<double> values(work.signature.args[o].numElements());
+      in.read(reinterpret_cast<char *>(values.data()),
+              values.size() * sizeof(double));
+      reference.push_back(std::move(values));
+    }
+    if (!in) {
+      reference.clear();
+      error = "cannot read the reference outputs from " + work.referenceFile;
+      return false;
+    }
     return true;
   }
 
@@ -414,6 +476,7 @@ private:
   const Workload &work;
   const TuneOptions &options;
   bool cuda;
+  std::vector<std::vector<double>> reference;
   std::unique_ptr<tlrt::Device> device;
   std::vector<void *> pointers, pristine;
   std::map<size_t, void *> pristineOf;
@@ -429,16 +492,13 @@ public:
       : work(w), options(o), cuda(cuda) {}
   ~Worker() { stop(); }
 
-  /// Sends `dir` to be checked against the reference and/or timed; returns
-  /// the worker's JSON reply, or a status of crashed / timeout.
-  llvm::json::Object run(const std::string &dir, bool check, bool time = true) {
+  /// Sends `dir` to be run as `req` says; returns the worker's JSON reply,
+  /// or a status of crashed / timeout.
+  llvm::json::Object run(const std::string &dir, const RunRequest &req) {
     if (pid <= 0 && !start())
       return llvm::json::Object{{"status", "error"},
                                 {"message", "cannot start a worker"}};
-    std::string command = std::string(check && time ? "C "
-                                      : time        ? "T "
-                                                    : "V ") +
-                          dir + "\n";
+    std::string command = req.encode(dir);
     if (write(toChild, command.data(), command.size()) !=
         static_cast<ssize_t>(command.size()))
       return died();
@@ -491,13 +551,12 @@ private:
       FILE *in = fdopen(down[0], "r");
       char buf[4096];
       while (fgets(buf, sizeof(buf), in)) {
-        std::string cmd(buf);
+        std::string cmd(buf), dir;
         if (!cmd.empty() && cmd.back() == '\n')
           cmd.pop_back();
+        RunRequest req = RunRequest::decode(cmd, dir);
         std::string reply =
-            !setup.empty() ? state.fail(setup)
-                           : state.runCandidate(cmd.substr(2), cmd[0] != 'T',
-                                                cmd[0] != 'V');
+            !setup.empty() ? state.fail(setup) : state.runCandidate(dir, req);
         (void)!write(up[1], reply.data(), reply.size());
       }
       _exit(0);
@@ -545,6 +604,133 @@ private:
   int toChild = -1, fromChild = -1;
 };
 
+//===----------------------------------------------------------------------===//
+// Compilation
+//===----------------------------------------------------------------------===//
+
+/// The compile side of a tuning run: the context, its thread pool, the
+/// expanded module, and every config's outcome, handed to the tuner as each
+/// finishes so that benchmarking can start while the rest compile.
+///
+/// A config that runs past the compile timeout is reported as such and no
+/// longer waited for. Its external tools (ptxas, ld.lld) are killed at the
+/// deadline, but a thread inside LLVM cannot be stopped: when one is still
+/// running at the end, the tuner leaks this session (the thread keeps using
+/// it) instead of destroying it.
+class CompileSession {
+public:
+  /// What a compile task produced; written by the task only.
+  struct Outcome {
+    bool ok = false;
+    std::string message;
+    double seconds = 0;
+  };
+  /// A finished config, or one reported as timed out.
+  struct Event {
+    size_t index;
+    bool timedOut;
+  };
+
+  CompileSession(const DialectRegistry &registry, unsigned jobs)
+      : pool(llvm::hardware_concurrency(jobs)),
+        ctx(registry, MLIRContext::Threading::DISABLED) {
+    ctx.setThreadPool(pool);
+    ctx.loadAllAvailableDialects();
+  }
+  ~CompileSession() {
+    if (driver.joinable())
+      driver.join();
+  }
+
+  /// Compiles configs [0, n) with `compile` on the thread pool, from a
+  /// driver thread.
+  void start(size_t n, std::function<Outcome(size_t)> compile) {
+    outcomes.resize(n);
+    startedAt.resize(n);
+    state.assign(n, kPending);
+    driver = std::thread([this, n, compile = std::move(compile)] {
+      (void)failableParallelForEachN(&ctx, 0, n, [&](size_t i) {
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          state[i] = kRunning;
+          startedAt[i] = Clock::now();
+        }
+        Outcome outcome = compile(i);
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          outcomes[i] = std::move(outcome);
+          if (state[i] == kRunning)
+            finished.push_back(i);
+          state[i] = state[i] == kAbandoned ? kDoneLate : kDone;
+        }
+        wake.notify_all();
+        return success();
+      });
+    });
+  }
+
+  /// The next finished config, or one compiling for longer than
+  /// `timeoutSeconds` (plus a second for its tool to be killed); nullopt
+  /// once every config has been handed out.
+  std::optional<Event> next(double timeoutSeconds) {
+    std::unique_lock<std::mutex> lock(mutex);
+    while (handed < state.size()) {
+      if (!finished.empty()) {
+        size_t i = finished.front();
+        finished.pop_front();
+        ++handed;
+        return Event{i, false};
+      }
+      for (size_t i = 0; i < state.size(); ++i)
+        if (state[i] == kRunning &&
+            secondsSince(startedAt[i]) > timeoutSeconds + 1) {
+          state[i] = kAbandoned;
+          ++handed;
+          return Event{i, true};
+        }
+      wake.wait_for(lock, std::chrono::milliseconds(100));
+    }
+    return std::nullopt;
+  }
+
+  /// The outcome of config `i` once `next` handed it out as finished.
+  Outcome outcome(size_t i) {
+    std::lock_guard<std::mutex> lock(mutex);
+    return outcomes[i];
+  }
+
+  /// Configs abandoned at the timeout whose compile has not ended yet.
+  size_t stillRunning() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return std::count(state.begin(), state.end(), kAbandoned);
+  }
+
+  /// Leaves the session to the compiles still running (see the class
+  /// comment); returns whether it did.
+  static bool leakIfRunning(std::unique_ptr<CompileSession> &session) {
+    if (!session || !session->stillRunning())
+      return false;
+    session->driver.detach();
+    (void)session.release(); // intentionally leaked: a compile thread uses it
+    return true;
+  }
+
+  llvm::DefaultThreadPool pool;
+  MLIRContext ctx; // after the pool: destroyed before it
+  std::string diagnostics;
+
+private:
+  enum State : char { kPending, kRunning, kDone, kAbandoned, kDoneLate };
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::vector<Outcome> outcomes;
+  std::vector<Clock::time_point> startedAt;
+  std::vector<State> state;
+  std::deque<size_t> finished;
+  size_t handed = 0;
+  std::thread driver;
+};
+
 /// In-process cache: key -> result.
 std::mutex memoryMutex;
 std::map<std::string, TuneResult> &memoryCache() {
@@ -580,6 +766,152 @@ unsigned mlir::tl::compileJobs(unsigned requested) {
 //===----------------------------------------------------------------------===//
 // tune()
 //===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Builds the inputs every candidate sees from the signature of the first
+/// compiled kernel (`kernelJson`), and the --ref outputs if given.
+bool buildWorkload(const TuneOptions &options, const std::string &kernelJson,
+                   Workload &workload, std::string &error) {
+  if (!tlrt::loadKernelInfo(kernelJson, workload.signature, error))
+    return false;
+  const auto &args = workload.signature.args;
+  for (int o : options.outIdx) {
+    int idx = o < 0 ? static_cast<int>(args.size()) + o : o;
+    if (idx < 0 || idx >= static_cast<int>(args.size()) ||
+        !args[idx].isTensor) {
+      error = "--out-idx " + std::to_string(o) +
+              " does not name a tensor "
+              "argument (the kernel has " +
+              std::to_string(args.size()) + " arguments)";
+      return false;
+    }
+    workload.outputs.push_back(idx);
+  }
+  workload.hostArgs.resize(args.size());
+  workload.scalarValues.assign(args.size(), 1.0);
+  size_t inputNumber = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (!args[i].isTensor)
+      continue;
+    workload.hostArgs[i].resize(args[i].byteSize());
+    bool isOutput = std::find(workload.outputs.begin(), workload.outputs.end(),
+                              i) != workload.outputs.end();
+    if (isOutput) {
+      tlrt::fillBuffer(workload.hostArgs[i].data(), args[i].dtype,
+                       args[i].numElements(), tlrt::SupplyType::Zero, 0);
+      continue;
+    }
+    if (inputNumber < options.inputFiles.size()) {
+      tlrt::NpyArray array;
+      const std::string &path = options.inputFiles[inputNumber];
+      if (!tlrt::readNpy(path, array, error))
+        return false;
+      if (array.dtype != args[i].dtype || array.shape != args[i].shape) {
+        error = path + " holds " + tlrt::dtypeName(array.dtype) +
+                " of another shape than argument " + std::to_string(i) + " (" +
+                tlrt::dtypeName(args[i].dtype) + ")";
+        return false;
+      }
+      workload.hostArgs[i] = array.data;
+    } else {
+      tlrt::fillBuffer(workload.hostArgs[i].data(), args[i].dtype,
+                       args[i].numElements(), options.supply,
+                       options.seed * 1000003 + i);
+    }
+    ++inputNumber;
+  }
+  if (options.skipCheck || options.refFiles.empty())
+    return true;
+  if (options.refFiles.size() != workload.outputs.size()) {
+    error = "give one --ref file per output (" +
+            std::to_string(workload.outputs.size()) + ")";
+    return false;
+  }
+  for (size_t o = 0; o < workload.outputs.size(); ++o) {
+    tlrt::NpyArray array;
+    if (!tlrt::readNpy(options.refFiles[o], array, error))
+      return false;
+    std::vector<double> values(array.numElements());
+    for (size_t e = 0; e < values.size(); ++e)
+      values[e] = tlrt::loadElement(array.data.data(), array.dtype, e);
+    workload.reference.push_back(std::move(values));
+  }
+  return true;
+}
+
+/// Runs the host reference build in `refDir` on the workload's inputs in a
+/// child process (on the CPU, while the GPU times candidates) that writes
+/// the outputs as doubles to `path`; returns the child's pid.
+pid_t startReference(const std::string &refDir, const Workload &workload,
+                     const std::string &path) {
+  pid_t pid = fork();
+  if (pid != 0)
+    return pid;
+  std::string e;
+  tlrt::KernelInfo info;
+  auto device = tlrt::createHostDevice(0);
+  if (!tlrt::loadKernelInfo(refDir + "/kernel.json", info, e))
+    _exit(1);
+  auto kernel = device->load(refDir, info, e);
+  if (!kernel)
+    _exit(1);
+  std::vector<std::vector<unsigned char>> bufs = workload.hostArgs;
+  std::vector<void *> ptrs(bufs.size()), argv(bufs.size());
+  std::vector<uint64_t> scalars(bufs.size());
+  for (size_t i = 0; i < bufs.size(); ++i) {
+    if (!info.args[i].isTensor) {
+      tlrt::storeElement(&scalars[i], info.args[i].dtype, 0, 1.0);
+      argv[i] = &scalars[i];
+    } else {
+      ptrs[i] = bufs[i].data();
+      argv[i] = &ptrs[i];
+    }
+  }
+  if (!kernel->run(argv.data(), e))
+    _exit(1);
+  std::string part = path + ".part";
+  {
+    std::ofstream out(part, std::ios::binary);
+    for (size_t o : workload.outputs)
+      for (int64_t i = 0; i < info.args[o].numElements(); ++i) {
+        double v = tlrt::loadElement(bufs[o].data(), info.args[o].dtype, i);
+        out.write(reinterpret_cast<const char *>(&v), sizeof(double));
+      }
+    if (!out)
+      _exit(1);
+  }
+  _exit(std::rename(part.c_str(), path.c_str()) == 0 ? 0 : 1);
+}
+
+/// Folds a worker's reply for a run of `req` into `r`.
+void applyReply(CandidateRecord &r, const llvm::json::Object &reply,
+                const RunRequest &req, double gemmFlops) {
+  std::string status = reply.getString("status").value_or("error").str();
+  if (status != "ok") {
+    r.status = status;
+    r.message = reply.getString("message").value_or("").str();
+  } else if (r.status.empty()) {
+    r.status = "ok";
+  }
+  if (req.check) {
+    r.check.count = reply.getInteger("count").value_or(0);
+    r.check.mismatched = reply.getInteger("mismatched").value_or(0);
+    r.check.maxAbsError = reply.getNumber("max_abs_error").value_or(0);
+    r.check.maxRelError = reply.getNumber("max_rel_error").value_or(0);
+  }
+  if (const llvm::json::Array *s = reply.getArray("samples_ms")) {
+    r.samples.clear();
+    for (const llvm::json::Value &v : *s)
+      r.samples.push_back(v.getAsNumber().value_or(0));
+    r.medianMs = median(r.samples);
+    r.tflops = gemmFlops > 0 && r.medianMs > 0
+                   ? gemmFlops / (r.medianMs * 1e-3) / 1e12
+                   : 0;
+  }
+}
+
+} // namespace
 
 std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
                                          std::string &error) {
@@ -628,13 +960,16 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllPasses();
-  MLIRContext ctx(registry, MLIRContext::Threading::DISABLED);
-  llvm::DefaultThreadPool pool(
-      llvm::hardware_concurrency(compileJobs(options.jobs)));
-  ctx.setThreadPool(pool);
-  ctx.loadAllAvailableDialects();
-  std::string diagnostics;
-  ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &diag) {
+  // On the heap: see CompileSession.
+  auto session = std::make_unique<CompileSession>(registry,
+                                                  compileJobs(options.jobs));
+  struct LeakGuard {
+    std::unique_ptr<CompileSession> &session;
+    ~LeakGuard() { CompileSession::leakIfRunning(session); }
+  } leakGuard{session};
+  MLIRContext &ctx = session->ctx;
+  std::string &diagnostics = session->diagnostics;
+  ScopedDiagnosticHandler handler(&ctx, [&diagnostics, &options](Diagnostic &diag) {
     if (diag.getSeverity() == DiagnosticSeverity::Error) {
       // file:line:col: error: message, as compilers say it.
       std::string loc;
@@ -695,14 +1030,17 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
        << config->getAttr("tl.config") << "\n";
   }
   key.add("configs", configList);
-  key.add("compile", "target=" + result.target + " expand=" + expand);
+  key.add("compile", "target=" + result.target + " expand=" + expand +
+                         " timeout=" +
+                         std::to_string(options.compileTimeoutSeconds));
   std::string profile = llvm::formatv(
       "warmup={0} rep={1} supply={2} seed={3} rtol={4} atol={5} ratio={6} "
-      "skip={7} threads={8}",
+      "skip={7} threads={8} prune={9} warmup_ms={10} rep_ms={11}",
       options.warmup, options.rep, tlrt::supplyTypeName(options.supply),
       options.seed, options.tolerance.rtol, options.tolerance.atol,
       options.tolerance.maxMismatchedRatio, options.skipCheck,
-      options.hostThreads);
+      options.hostThreads, options.pruneRatio, options.warmupMs,
+      options.repMs);
   for (const std::string &f : options.inputFiles)
     profile += " input=" + sha256Hex(readFile(f).value_or(f));
   for (const std::string &f : options.refFiles)
@@ -765,7 +1103,12 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   std::string refError;
   bool refBuilt = false;
   bool wantReference = !options.skipCheck && options.refFiles.empty();
+  std::atomic<bool> refThreadDone{false};
   std::thread refThread([&] {
+    struct Done {
+      std::atomic<bool> &flag;
+      ~Done() { flag = true; }
+    } done{refThreadDone};
     if (!wantReference)
       return;
     // Its own context: nothing it loads or uniques races with the compile.
@@ -807,258 +1150,232 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     }
   } joinGuard{refThread};
 
-  // Compile every config in parallel on the MLIR thread pool.
-  result.candidates.resize(configs.size());
-  std::vector<std::string> dirs(configs.size()), irs(configs.size());
-  std::atomic<size_t> compiled{0};
-  progress("compile", 0, configs.size());
-  (void)failableParallelForEachN(&ctx, 0, configs.size(), [&](size_t i) {
-    ModuleOp config = configs[i];
+  // Every config's name, config and IR, recorded before the compiles start
+  // (printing while other threads compile would race with them).
+  size_t n = configs.size();
+  result.candidates.resize(n);
+  std::vector<std::string> dirs(n), irs(n);
+  for (size_t i = 0; i < n; ++i) {
     CandidateRecord &r = result.candidates[i];
     r.index = static_cast<int>(i);
-    r.name = config.getSymName().value_or("kernel").str();
-    {
-      llvm::raw_string_ostream os(r.configJson);
-      llvm::json::Object c;
-      if (auto dict = config->getAttrOfType<DictionaryAttr>("tl.config"))
-        for (NamedAttribute e : dict)
-          if (auto v = dyn_cast<IntegerAttr>(e.getValue()))
-            c[e.getName().getValue()] = v.getInt();
-      os << llvm::json::Value(std::move(c));
-      llvm::raw_string_ostream ir(irs[i]);
-      // Local scope: printing must not walk the parent module, which other
-      // threads are compiling.
-      config.print(ir, OpPrintingFlags().useLocalScope());
-    }
+    r.name = configs[i].getSymName().value_or("kernel").str();
+    llvm::raw_string_ostream os(r.configJson);
+    llvm::json::Object c;
+    if (auto dict = configs[i]->getAttrOfType<DictionaryAttr>("tl.config"))
+      for (NamedAttribute e : dict)
+        if (auto v = dyn_cast<IntegerAttr>(e.getValue()))
+          c[e.getName().getValue()] = v.getInt();
+    os << llvm::json::Value(std::move(c));
+    llvm::raw_string_ostream ir(irs[i]);
+    configs[i].print(ir, OpPrintingFlags().useLocalScope());
     dirs[i] = (work + "/" + std::to_string(i)).str();
+  }
+
+  // Compile on the MLIR thread pool; the task captures nothing of this
+  // frame, since an abandoned one may outlive it.
+  double compileTimeout = options.compileTimeoutSeconds;
+  std::string chip = options.chip;
+  session->start(n, [configs = std::vector<ModuleOp>(configs.begin(),
+                                                     configs.end()),
+                     dirs, cuda, chip, compileTimeout](size_t i) {
     auto t0 = Clock::now();
-    std::string err;
-    LogicalResult ok =
-        cuda ? compileCudaKernel(config, dirs[i],
-                                 CudaCompileOptions{options.chip}, err)
-             : compileHostKernel(config, dirs[i], {}, err);
-    r.compileSeconds = secondsSince(t0);
-    if (failed(ok)) {
-      r.status = "compile_error";
-      r.message = err;
+    Deadline deadline =
+        compileTimeout > 0
+            ? t0 + std::chrono::duration_cast<Clock::duration>(
+                       std::chrono::duration<double>(compileTimeout))
+            : kNoDeadline;
+    CompileSession::Outcome outcome;
+    LogicalResult ok = failure();
+    if (cuda) {
+      CudaCompileOptions cudaOptions;
+      cudaOptions.chip = chip;
+      cudaOptions.deadline = deadline;
+      ok = compileCudaKernel(configs[i], dirs[i], cudaOptions,
+                             outcome.message);
+    } else {
+      HostCompileOptions hostOptions;
+      hostOptions.deadline = deadline;
+      ok = compileHostKernel(configs[i], dirs[i], hostOptions,
+                             outcome.message);
     }
-    progress("compile", ++compiled, configs.size());
-    return success();
+    outcome.ok = succeeded(ok);
+    outcome.seconds = secondsSince(t0);
+    return outcome;
   });
 
-  endPhase("compile");
-  // The workload, from the first compiled candidate's signature.
+  // Candidates are screened (a few runs each) as they compile on a GPU;
+  // on the host, compiling would disturb the timings, so screening waits.
+  // Those within --prune-ratio of the best screened median get the full
+  // warm-up and repetitions; the others keep their screening figures as
+  // "pruned". A check rides along with the first run that finds the
+  // reference ready; the rest are checked at the end.
+  const int kScreenWarmup = 2, kScreenRuns = 10;
+  RunRequest full{false, options.warmup, options.rep, options.warmupMs,
+                  options.repMs};
+  bool prune = options.pruneRatio >= 1 &&
+               (options.repMs > 0 || options.rep > 2 * kScreenRuns);
+  RunRequest screen = prune ? RunRequest{false, kScreenWarmup, kScreenRuns}
+                            : full;
+  bool overlap = cuda;
   Workload workload;
-  int first = -1;
-  for (size_t i = 0; i < configs.size(); ++i)
-    if (result.candidates[i].status.empty()) {
-      first = static_cast<int>(i);
-      break;
-    }
-  auto writeLog = [&](const TuneResult &r) {
-    std::ofstream log(options.logFile, std::ios::app);
-    for (const CandidateRecord &c : r.candidates)
-      log << recordJson(c) << "\n";
-  };
-  if (first < 0) {
-    error = "every config failed to compile; first error: " +
-            result.candidates.front().message;
-    writeLog(result);
-    return std::nullopt;
-  }
-  if (!tlrt::loadKernelInfo(dirs[first] + "/kernel.json", workload.signature,
-                            error))
-    return std::nullopt;
-  const auto &args = workload.signature.args;
-  for (int o : options.outIdx) {
-    int idx = o < 0 ? static_cast<int>(args.size()) + o : o;
-    if (idx < 0 || idx >= static_cast<int>(args.size()) ||
-        !args[idx].isTensor) {
-      error = "--out-idx " + std::to_string(o) +
-              " does not name a tensor "
-              "argument (the kernel has " +
-              std::to_string(args.size()) + " arguments)";
-      return std::nullopt;
-    }
-    workload.outputs.push_back(idx);
-  }
-  workload.hostArgs.resize(args.size());
-  workload.scalarValues.assign(args.size(), 1.0);
-  size_t inputNumber = 0;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (!args[i].isTensor)
-      continue;
-    workload.hostArgs[i].resize(args[i].byteSize());
-    bool isOutput = std::find(workload.outputs.begin(), workload.outputs.end(),
-                              i) != workload.outputs.end();
-    if (isOutput) {
-      tlrt::fillBuffer(workload.hostArgs[i].data(), args[i].dtype,
-                       args[i].numElements(), tlrt::SupplyType::Zero, 0);
-      continue;
-    }
-    if (inputNumber < options.inputFiles.size()) {
-      tlrt::NpyArray array;
-      const std::string &path = options.inputFiles[inputNumber];
-      if (!tlrt::readNpy(path, array, error))
-        return std::nullopt;
-      if (array.dtype != args[i].dtype || array.shape != args[i].shape) {
-        error = path + " holds " + tlrt::dtypeName(array.dtype) +
-                " of another shape than argument " + std::to_string(i) + " (" +
-                tlrt::dtypeName(args[i].dtype) + ")";
-        return std::nullopt;
-      }
-      workload.hostArgs[i] = array.data;
-    } else {
-      tlrt::fillBuffer(workload.hostArgs[i].data(), args[i].dtype,
-                       args[i].numElements(), options.supply,
-                       options.seed * 1000003 + i);
-    }
-    ++inputNumber;
-  }
-
-  std::optional<ChildTask> refTask;
-  // The reference outputs: .npy files, or the host build of the template
-  // with its default parameters.
-  if (!options.skipCheck) {
-    if (!options.refFiles.empty()) {
-      if (options.refFiles.size() != workload.outputs.size()) {
-        error = "give one --ref file per output (" +
-                std::to_string(workload.outputs.size()) + ")";
-        return std::nullopt;
-      }
-      for (size_t o = 0; o < workload.outputs.size(); ++o) {
-        tlrt::NpyArray array;
-        if (!tlrt::readNpy(options.refFiles[o], array, error))
-          return std::nullopt;
-        std::vector<double> values(array.numElements());
-        for (size_t e = 0; e < values.size(); ++e)
-          values[e] = tlrt::loadElement(array.data.data(), array.dtype, e);
-        workload.reference.push_back(std::move(values));
-      }
-    } else {
-      progress("reference", 0, 1);
+  workload.referenceFile = (work + "/reference.bin").str();
+  std::unique_ptr<Worker> worker;
+  std::vector<double> flops(n, 0);
+  std::vector<char> checked(n, 0);
+  std::vector<size_t> runnable; // compiled, in the order they finished
+  enum class Ref { Given, Building, Running, Ready } ref =
+      !wantReference ? Ref::Given : Ref::Building;
+  pid_t refPid = -1;
+  // Moves the host reference along (compiled -> running -> ready); false
+  // with `error` when it cannot be had.
+  auto advanceReference = [&](bool wait) {
+    if (ref == Ref::Building) {
+      if (!wait && !refThreadDone)
+        return true;
       refThread.join();
       if (!refBuilt) {
         error = "cannot build the host reference (the template with its "
                 "default parameters): " +
                 (refError.empty() ? diagnostics : refError) +
                 "; give --ref files or --skip-check";
-        return std::nullopt;
+        return false;
       }
-      // Run the reference in a child, on the CPU, while the GPU (or the
-      // worker) times the candidates; a crash there is reported, not fatal.
-      refTask = startChild([&] {
-        std::string e;
-        tlrt::KernelInfo info;
-        auto device = tlrt::createHostDevice(0);
-        if (!tlrt::loadKernelInfo(refDir + "/kernel.json", info, e))
-          return std::string();
-        auto kernel = device->load(refDir, info, e);
-        if (!kernel)
-          return std::string();
-        std::vector<std::vector<unsigned char>> bufs = workload.hostArgs;
-        std::vector<void *> ptrs(bufs.size()), argv(bufs.size());
-        std::vector<uint64_t> scalars(bufs.size());
-        for (size_t i = 0; i < bufs.size(); ++i) {
-          if (!info.args[i].isTensor) {
-            tlrt::storeElement(&scalars[i], info.args[i].dtype, 0, 1.0);
-            argv[i] = &scalars[i];
-          } else {
-            ptrs[i] = bufs[i].data();
-            argv[i] = &ptrs[i];
-          }
-        }
-        kernel->run(argv.data(), e);
-        std::string blob;
-        for (size_t o : workload.outputs)
-          for (int64_t e2 = 0; e2 < info.args[o].numElements(); ++e2) {
-            double v =
-                tlrt::loadElement(bufs[o].data(), info.args[o].dtype, e2);
-            blob.append(reinterpret_cast<const char *>(&v), sizeof(double));
-          }
-        return blob;
-      });
+      refPid = startReference(refDir, workload, workload.referenceFile);
+      ref = Ref::Running;
     }
-  }
-
-  // The reference, then every timed candidate's outputs against it.
-  auto collectReference = [&]() -> bool {
-    std::optional<std::string> out = finishChild(*refTask);
-    size_t expected = 0;
-    for (size_t o : workload.outputs)
-      expected += args[o].numElements() * sizeof(double);
-    if (!out || out->size() != expected) {
-      error = "the host reference failed to run; give --ref files or "
-              "--skip-check";
-      return false;
-    }
-    size_t offset = 0;
-    for (size_t o : workload.outputs) {
-      std::vector<double> values(args[o].numElements());
-      std::memcpy(values.data(), out->data() + offset,
-                  values.size() * sizeof(double));
-      offset += values.size() * sizeof(double);
-      workload.reference.push_back(std::move(values));
+    if (ref == Ref::Running) {
+      int status = 0;
+      pid_t done = waitpid(refPid, &status, wait ? 0 : WNOHANG);
+      if (done == 0)
+        return true;
+      if (done < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        error = "the host reference failed to run; give --ref files or "
+                "--skip-check";
+        return false;
+      }
+      ref = Ref::Ready;
     }
     return true;
   };
-  // Benchmark every compiled candidate in the worker (checking at once
-  // when the reference is already known).
-  bool deferCheck = refTask.has_value();
-  {
-    Worker worker(workload, options, cuda);
-    size_t done = 0;
-    for (size_t i = 0; i < configs.size(); ++i) {
-      CandidateRecord &r = result.candidates[i];
-      progress("benchmark", done++, configs.size());
-      if (!r.status.empty())
-        continue;
-      llvm::json::Object reply =
-          worker.run(dirs[i], !options.skipCheck && !deferCheck);
-      r.status = reply.getString("status").value_or("error").str();
-      r.message = reply.getString("message").value_or("").str();
-      r.check.count = reply.getInteger("count").value_or(0);
-      r.check.mismatched = reply.getInteger("mismatched").value_or(0);
-      r.check.maxAbsError = reply.getNumber("max_abs_error").value_or(0);
-      r.check.maxRelError = reply.getNumber("max_rel_error").value_or(0);
-      if (const llvm::json::Array *s = reply.getArray("samples_ms"))
-        for (const llvm::json::Value &v : *s)
-          r.samples.push_back(v.getAsNumber().value_or(0));
-      r.medianMs = median(r.samples);
-      if (workload.signature.gemmFlops && r.medianMs > 0) {
-        tlrt::KernelInfo info;
-        std::string e;
-        if (tlrt::loadKernelInfo(dirs[i] + "/kernel.json", info, e))
-          r.tflops = info.gemmFlops / (r.medianMs * 1e-3) / 1e12;
+  struct ReapGuard {
+    pid_t &pid;
+    ~ReapGuard() {
+      if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
       }
     }
-    progress("benchmark", configs.size(), configs.size());
-  }
-  endPhase("benchmark");
-  if (deferCheck) {
-    if (!collectReference())
+  } reapGuard{refPid};
+  auto measure = [&](size_t i, RunRequest req) {
+    req.check = !options.skipCheck && !checked[i] &&
+                (ref == Ref::Given || ref == Ref::Ready);
+    llvm::json::Object reply = worker->run(dirs[i], req);
+    applyReply(result.candidates[i], reply, req, flops[i]);
+    checked[i] |= req.check;
+  };
+
+  size_t compiledCount = 0;
+  progress("compile", 0, n);
+  while (std::optional<CompileSession::Event> event =
+             session->next(compileTimeout > 0 ? compileTimeout : 1e300)) {
+    size_t i = event->index;
+    CandidateRecord &r = result.candidates[i];
+    progress("compile", ++compiledCount, n);
+    if (event->timedOut) {
+      r.status = "compile_timeout";
+      r.compileSeconds = compileTimeout;
+      r.message = llvm::formatv("still compiling after --compile-timeout {0} "
+                                "s; abandoned",
+                                llvm::format("%g", compileTimeout));
+      continue;
+    }
+    CompileSession::Outcome outcome = session->outcome(i);
+    r.compileSeconds = outcome.seconds;
+    if (!outcome.ok) {
+      bool late = compileTimeout > 0 && outcome.seconds >= compileTimeout;
+      r.status = late ? "compile_timeout" : "compile_error";
+      r.message = outcome.message;
+      continue;
+    }
+    tlrt::KernelInfo info;
+    std::string e;
+    if (tlrt::loadKernelInfo(dirs[i] + "/kernel.json", info, e))
+      flops[i] = info.gemmFlops;
+    if (!worker) {
+      if (!buildWorkload(options, dirs[i] + "/kernel.json", workload, error))
+        return std::nullopt;
+      worker = std::make_unique<Worker>(workload, options, cuda);
+    }
+    runnable.push_back(i);
+    if (!advanceReference(false))
       return std::nullopt;
-    endPhase("reference");
-    Worker checker(workload, options, cuda);
-    for (size_t i = 0; i < configs.size(); ++i) {
+    if (overlap)
+      measure(i, screen);
+  }
+  endPhase("compile");
+  auto writeLog = [&](const TuneResult &r) {
+    std::ofstream log(options.logFile, std::ios::app);
+    for (const CandidateRecord &c : r.candidates)
+      log << recordJson(c) << "\n";
+  };
+  if (!worker) {
+    error = "every config failed to compile; first error: " +
+            result.candidates.front().message;
+    writeLog(result);
+    return std::nullopt;
+  }
+
+  size_t measured = 0;
+  if (!overlap)
+    for (size_t i : runnable) {
+      progress("benchmark", measured++, runnable.size());
+      if (!advanceReference(false))
+        return std::nullopt;
+      measure(i, screen);
+    }
+  if (prune) {
+    double best = 0;
+    for (size_t i : runnable)
+      if (result.candidates[i].status == "ok" &&
+          (best == 0 || result.candidates[i].medianMs < best))
+        best = result.candidates[i].medianMs;
+    for (size_t i : runnable) {
       CandidateRecord &r = result.candidates[i];
-      progress("validate", i, configs.size());
       if (r.status != "ok")
         continue;
-      llvm::json::Object reply = checker.run(dirs[i], true, false);
-      r.check.count = reply.getInteger("count").value_or(0);
-      r.check.mismatched = reply.getInteger("mismatched").value_or(0);
-      r.check.maxAbsError = reply.getNumber("max_abs_error").value_or(0);
-      r.check.maxRelError = reply.getNumber("max_rel_error").value_or(0);
-      std::string status = reply.getString("status").value_or("error").str();
-      if (status != "ok") {
-        r.status = status;
-        r.message = reply.getString("message").value_or("").str();
+      if (r.medianMs > options.pruneRatio * best) {
+        r.status = "pruned";
+        r.message = llvm::formatv(
+            "median {0:F4} ms over {1} screening runs, more than "
+            "--prune-ratio {2} x the best's {3:F4} ms",
+            r.medianMs, r.samples.size(),
+            llvm::format("%g", options.pruneRatio), best);
+        continue;
       }
+      progress("benchmark", measured++, runnable.size());
+      if (!advanceReference(false))
+        return std::nullopt;
+      measure(i, full);
     }
-    progress("validate", configs.size(), configs.size());
+  }
+  progress("benchmark", runnable.size(), runnable.size());
+  endPhase("benchmark");
+
+  // Candidates timed before the reference was ready are checked now.
+  if (!options.skipCheck) {
+    if (!advanceReference(true))
+      return std::nullopt;
+    size_t done = 0;
+    for (size_t i : runnable) {
+      progress("validate", done++, runnable.size());
+      CandidateRecord &r = result.candidates[i];
+      if (!checked[i] && (r.status == "ok" || r.status == "pruned"))
+        measure(i, RunRequest{});
+    }
+    progress("validate", runnable.size(), runnable.size());
     endPhase("validate");
   }
+  worker.reset();
   for (size_t i = 0; i < result.candidates.size(); ++i) {
     const CandidateRecord &r = result.candidates[i];
     if (r.status == "ok" &&
@@ -1066,6 +1383,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
          r.medianMs < result.candidates[result.best].medianMs))
       result.best = static_cast<int>(i);
   }
+  result.abandonedCompiles = session->stillRunning();
   writeLog(result);
   if (result.best < 0) {
     result.bestDir.clear();
@@ -1130,6 +1448,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   }
   return finish(result);
 }
+
 
 bool mlir::tl::runSaved(const std::string &dir, const TuneOptions &options,
                         std::string &report, std::string &error) {

@@ -18,6 +18,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdlib>
 #include <unistd.h>
 
 using namespace mlir;
@@ -47,9 +48,27 @@ static cl::opt<int> warmup("warmup", cl::desc("Warm-up runs"), cl::init(25),
                            cl::cat(category));
 static cl::opt<int> rep("rep", cl::desc("Timed runs"), cl::init(100),
                         cl::cat(category));
+static cl::opt<double> warmupMs("warmup-ms",
+                                cl::desc("Warm-up budget in ms (replaces "
+                                         "--warmup when set, as do_bench)"),
+                                cl::init(0), cl::cat(category));
+static cl::opt<double> repMs("rep-ms",
+                             cl::desc("Timing budget in ms (replaces --rep "
+                                      "when set, as do_bench)"),
+                             cl::init(0), cl::cat(category));
+static cl::opt<double>
+    pruneRatio("prune-ratio",
+               cl::desc("Give the full warm-up and repetitions only to "
+                        "candidates whose median over 10 screening runs is "
+                        "within this factor of the best's (0: to all)"),
+               cl::init(1.25), cl::cat(category));
 static cl::opt<double> timeout("timeout",
                                cl::desc("Seconds a candidate may run"),
                                cl::init(60), cl::cat(category));
+static cl::opt<double>
+    compileTimeout("compile-timeout",
+                   cl::desc("Seconds a config may compile (0: no limit)"),
+                   cl::init(120), cl::cat(category));
 static cl::opt<std::string>
     supply("supply-type",
            cl::desc("auto|integer|uniform|normal|randn|zero|one"),
@@ -62,10 +81,15 @@ static cl::list<std::string> refs("ref", cl::desc(".npy file per output"),
                                   cl::cat(category));
 static cl::list<int> outIdx("out-idx", cl::desc("Output arguments (-1: last)"),
                             cl::cat(category));
-static cl::opt<double> relTol("rtol", cl::init(1e-2), cl::cat(category));
-static cl::opt<double> absTol("atol", cl::init(1e-2), cl::cat(category));
-static cl::opt<double> maxMismatched("max-mismatched-ratio", cl::init(0.01),
-                                     cl::cat(category));
+static cl::opt<double> relTol("rtol", cl::desc("Relative tolerance"),
+                              cl::init(1e-2), cl::cat(category));
+static cl::opt<double> absTol("atol", cl::desc("Absolute tolerance"),
+                              cl::init(1e-2), cl::cat(category));
+static cl::opt<double>
+    maxMismatched("max-mismatched-ratio",
+                  cl::desc("Fraction of elements allowed outside the "
+                           "tolerances"),
+                  cl::init(0.01), cl::cat(category));
 static cl::opt<bool> skipCheck("skip-check", cl::desc("Skip validation"),
                                cl::cat(category));
 static cl::opt<std::string> cacheDir("cache-dir",
@@ -86,6 +110,18 @@ static cl::opt<unsigned> threads("host-threads",
 static cl::opt<bool> json("json", cl::desc("Print the result as JSON"),
                           cl::cat(category));
 
+/// 0 when a candidate passed. A compile abandoned at --compile-timeout
+/// still runs on a thread that cannot be stopped: exit without waiting.
+static int exitCode(const tl::TuneResult &result) {
+  int code = result.best >= 0 ? 0 : 1;
+  if (result.abandonedCompiles) {
+    llvm::outs().flush();
+    llvm::errs().flush();
+    std::_Exit(code);
+  }
+  return code;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
@@ -102,7 +138,11 @@ int main(int argc, char **argv) {
   options.chip = chip;
   options.warmup = warmup;
   options.rep = rep;
+  options.warmupMs = warmupMs;
+  options.repMs = repMs;
+  options.pruneRatio = pruneRatio;
   options.timeoutSeconds = timeout;
+  options.compileTimeoutSeconds = compileTimeout;
   options.seed = seed;
   options.inputFiles.assign(inputs.begin(), inputs.end());
   options.refFiles.assign(refs.begin(), refs.end());
@@ -123,9 +163,11 @@ int main(int argc, char **argv) {
     return 2;
   }
   options.supply = *supplyType;
-  if (warmup < 0 || rep < 1 || timeout <= 0) {
-    llvm::errs()
-        << "tl-tune: --warmup must be >= 0, --rep >= 1, --timeout > 0\n";
+  if (warmup < 0 || rep < 1 || warmupMs < 0 || repMs < 0 || timeout <= 0 ||
+      compileTimeout < 0 || pruneRatio < 0) {
+    llvm::errs() << "tl-tune: --warmup must be >= 0, --rep >= 1, "
+                    "--warmup-ms, --rep-ms, --compile-timeout and "
+                    "--prune-ratio >= 0, --timeout > 0\n";
     return 2;
   }
 
@@ -189,18 +231,20 @@ int main(int argc, char **argv) {
                          {"best", result->best},
                          {"candidates", std::move(candidates)}};
     llvm::outs() << llvm::formatv("{0:2}\n", llvm::json::Value(std::move(o)));
-    return result->best >= 0 ? 0 : 1;
+    return exitCode(*result);
   }
 
   // The table: best first, then the rest by latency, failures last.
   std::vector<const tl::CandidateRecord *> rows;
   for (const tl::CandidateRecord &c : result->candidates)
     rows.push_back(&c);
-  std::stable_sort(rows.begin(), rows.end(), [](auto *a, auto *b) {
-    bool okA = a->status == "ok", okB = b->status == "ok";
-    if (okA != okB)
-      return okA;
-    return okA && a->medianMs < b->medianMs;
+  auto order = [](const tl::CandidateRecord *c) {
+    return c->status == "ok" ? 0 : c->status == "pruned" ? 1 : 2;
+  };
+  std::stable_sort(rows.begin(), rows.end(), [&](auto *a, auto *b) {
+    if (order(a) != order(b))
+      return order(a) < order(b);
+    return order(a) < 2 && a->medianMs < b->medianMs;
   });
   llvm::outs() << "tl-tune: " << input << " on " << result->device.name << " ("
                << result->target << ")"
@@ -214,10 +258,10 @@ int main(int argc, char **argv) {
         "%4s  %-58s %-12s %12s %9s\n",
         c->status == "ok" ? std::to_string(++rank).c_str() : "-",
         config.c_str(), c->status.c_str(),
-        c->status == "ok" ? llvm::formatv("{0:F4}", c->medianMs).str().c_str()
-                          : "",
+        order(c) < 2 ? llvm::formatv("{0:F4}", c->medianMs).str().c_str()
+                     : "",
         c->tflops > 0 ? llvm::formatv("{0:F2}", c->tflops).str().c_str() : "");
-    if (c->status != "ok" && !c->message.empty())
+    if (order(c) == 2 && !c->message.empty())
       llvm::outs() << "        " << c->message.substr(0, 200) << "\n";
   }
   if (result->best >= 0) {
@@ -238,5 +282,5 @@ int main(int argc, char **argv) {
     llvm::outs() << ")";
   }
   llvm::outs() << "\n";
-  return result->best >= 0 ? 0 : 1;
+  return exitCode(*result);
 }

@@ -5,6 +5,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
+#include "tl/Target/Tool.h"
 
 #include <string>
 
@@ -19,6 +20,8 @@ struct CudaCompileOptions {
   unsigned indexBitwidth = 0;
   /// CUDA toolkit holding bin/ptxas; empty: $CUDA_HOME, then /usr/local/cuda.
   std::string toolkit;
+  /// ptxas is stopped, and the compile fails, at this point in time.
+  Deadline deadline = kNoDeadline;
 };
 
 /// Lowers `module` (one specialized kernel: a builtin.module holding one

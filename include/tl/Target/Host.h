@@ -5,6 +5,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
+#include "tl/Target/Tool.h"
 
 #include <string>
 
@@ -18,6 +19,8 @@ struct HostCompileOptions {
   /// The linker; empty: ld.lld beside the running tool, then on PATH, then
   /// LLVM 22's.
   std::string linker;
+  /// The linker is stopped, and the compile fails, at this point in time.
+  Deadline deadline = kNoDeadline;
 };
 
 /// Lowers `module` (one specialized kernel: a builtin.module holding one

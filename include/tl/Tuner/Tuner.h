@@ -30,9 +30,18 @@ struct TuneOptions {
   std::string target = "auto"; // auto | cuda | hip | host
   std::string chip = "sm_90a";
   unsigned jobs = 0; // 0: from the TILELANG_AUTO_TUNING_CPU_* variables
+  /// Seconds one config may compile; ptxas or the linker is killed then,
+  /// and the config reported as compile_timeout (0: no limit).
+  double compileTimeoutSeconds = 120;
   // Profiling (the guide's warmup=25, rep=100, timeout=60).
   int warmup = 25;
   int rep = 100;
+  /// Time budgets in ms instead of the counts, when > 0 (Triton's do_bench).
+  double warmupMs = 0, repMs = 0;
+  /// Every candidate is first screened with a few runs; only those within
+  /// this factor of the best screened median get the full warm-up and
+  /// repetitions (< 1: no screening, every candidate gets them).
+  double pruneRatio = 1.25;
   double timeoutSeconds = 60;
   unsigned hostThreads = 0;
   tlrt::SupplyType supply = tlrt::SupplyType::Auto;
@@ -56,7 +65,9 @@ struct CandidateRecord {
   int index = 0;
   std::string name;
   std::string configJson;
-  /// ok, compile_error, check_failed, crashed, timeout, error
+  /// ok, pruned (valid, slower than --prune-ratio allows; screening figures
+  /// only), compile_error, compile_timeout, check_failed, crashed, timeout,
+  /// error
   std::string status;
   std::string message;
   double compileSeconds = 0;
@@ -78,6 +89,9 @@ struct TuneResult {
   /// Wall time of each phase (probe, expand, compile, reference,
   /// benchmark, store), in order.
   std::vector<std::pair<std::string, double>> phases;
+  /// Configs abandoned at the compile timeout and still compiling: their
+  /// threads cannot be stopped, so a tool should exit without waiting.
+  size_t abandonedCompiles = 0;
 };
 
 /// Runs the whole tuning; nullopt with `error` for what stops it (bad input,

@@ -1,0 +1,32 @@
+//===- Tool.h - External tools of a compile, under a deadline ---*- C++ -*-===//
+//
+// ptxas and ld.lld run as child processes; a compile that must end by a
+// deadline kills them there instead of waiting.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TL_TARGET_TOOL_H
+#define TL_TARGET_TOOL_H
+
+#include "mlir/Support/LLVM.h"
+
+#include <chrono>
+#include <string>
+
+namespace mlir::tl {
+
+using Deadline = std::chrono::steady_clock::time_point;
+constexpr Deadline kNoDeadline = Deadline::max();
+
+/// Fails with "`what` ran past the compile deadline" once `deadline` passed.
+LogicalResult checkDeadline(Deadline deadline, StringRef what,
+                            std::string &error);
+
+/// Runs `args` (args[0] is the program), killing it at `deadline`; on
+/// failure, `error` holds what it wrote to stderr.
+LogicalResult runTool(ArrayRef<StringRef> args, Deadline deadline,
+                      std::string &error);
+
+} // namespace mlir::tl
+
+#endif // TL_TARGET_TOOL_H

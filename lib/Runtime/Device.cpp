@@ -258,44 +258,54 @@ private:
   KernelInfo info;
 };
 
+/// Opens the driver and describes device `ordinal` (no context needed).
+static bool queryDevice(int ordinal, CUdevice &dev, DeviceFingerprint &fp,
+                        std::string &error) {
+  CudaApi &a = api();
+  if (!a.lib && !a.open(error))
+    return false;
+  CUresult r = a.cuInit(0);
+  int count = 0;
+  if (r == 0)
+    r = a.cuDeviceGetCount(&count);
+  if (r != 0 || count <= ordinal) {
+    error = r != 0 ? "CUDA driver: " + a.describe(r)
+                   : "no CUDA device " + std::to_string(ordinal) + " (" +
+                         std::to_string(count) + " found)";
+    return false;
+  }
+  a.cuDeviceGet(&dev, ordinal);
+  char name[256] = {0};
+  a.cuDeviceGetName(name, sizeof(name), dev);
+  int major = 0, minor = 0, sms = 0, l2 = 0, driver = 0;
+  a.cuDeviceGetAttribute(&major, kAttrCcMajor, dev);
+  a.cuDeviceGetAttribute(&minor, kAttrCcMinor, dev);
+  a.cuDeviceGetAttribute(&sms, kAttrMultiprocessors, dev);
+  a.cuDeviceGetAttribute(&l2, kAttrL2Size, dev);
+  a.cuDriverGetVersion(&driver);
+  fp.kind = "cuda";
+  fp.name = name;
+  fp.computeCapability = std::to_string(major) + "." + std::to_string(minor);
+  fp.multiprocessors = sms;
+  fp.l2Bytes = l2;
+  fp.driverVersion = std::to_string(driver);
+  return true;
+}
+
 class CudaDevice : public Device {
 public:
   bool init(int ordinal, std::string &error) {
+    if (!queryDevice(ordinal, dev, fp, error))
+      return false;
     CudaApi &a = api();
-    if (!a.lib && !a.open(error))
-      return false;
-    CUresult r = a.cuInit(0);
-    int count = 0;
-    if (r == 0)
-      r = a.cuDeviceGetCount(&count);
-    if (r != 0 || count <= ordinal) {
-      error = r != 0 ? "CUDA driver: " + a.describe(r)
-                     : "no CUDA device " + std::to_string(ordinal) + " (" +
-                           std::to_string(count) + " found)";
-      return false;
-    }
-    a.cuDeviceGet(&dev, ordinal);
+    CUresult r;
     if ((r = a.cuDevicePrimaryCtxRetain(&ctx, dev)) ||
         (r = a.cuCtxSetCurrent(ctx))) {
       error = "CUDA context: " + a.describe(r);
       return false;
     }
-    char name[256] = {0};
-    a.cuDeviceGetName(name, sizeof(name), dev);
-    int major = 0, minor = 0, sms = 0, l2 = 0, driver = 0;
-    a.cuDeviceGetAttribute(&major, kAttrCcMajor, dev);
-    a.cuDeviceGetAttribute(&minor, kAttrCcMinor, dev);
-    a.cuDeviceGetAttribute(&sms, kAttrMultiprocessors, dev);
-    a.cuDeviceGetAttribute(&l2, kAttrL2Size, dev);
-    a.cuDriverGetVersion(&driver);
-    fp.kind = "cuda";
-    fp.name = name;
-    fp.computeCapability = std::to_string(major) + "." + std::to_string(minor);
-    fp.multiprocessors = sms;
-    fp.l2Bytes = l2;
-    fp.driverVersion = std::to_string(driver);
     // A buffer twice the L2 size, cleared between timed runs.
-    flushBytes = std::max<size_t>(2 * static_cast<size_t>(l2), 1 << 20);
+    flushBytes = std::max<size_t>(2 * static_cast<size_t>(fp.l2Bytes), 1 << 20);
     if ((r = a.cuMemAlloc(&flush, flushBytes))) {
       error = "CUDA allocation of the L2 flush buffer: " + a.describe(r);
       return false;
@@ -461,6 +471,15 @@ std::unique_ptr<Device> tlrt::createCudaDevice(int ordinal,
   if (!device->init(ordinal, error))
     return nullptr;
   return device;
+}
+
+std::optional<DeviceFingerprint> tlrt::cudaFingerprint(int ordinal,
+                                                       std::string &error) {
+  CUdevice dev = 0;
+  DeviceFingerprint fp;
+  if (!queryDevice(ordinal, dev, fp, error))
+    return std::nullopt;
+  return fp;
 }
 
 bool tlrt::cudaAvailable() {

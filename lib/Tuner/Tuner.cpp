@@ -150,8 +150,8 @@ std::optional<tlrt::DeviceFingerprint> parseFingerprint(const std::string &s) {
 std::optional<tlrt::DeviceFingerprint> probeCuda(std::string &why) {
   std::optional<std::string> out = inChild([] {
     std::string error;
-    auto device = tlrt::createCudaDevice(0, error);
-    return device ? device->fingerprint().toJson() : "error:" + error;
+    std::optional<tlrt::DeviceFingerprint> f = tlrt::cudaFingerprint(0, error);
+    return f ? f->toJson() : "error:" + error;
   });
   if (!out) {
     why = "the CUDA probe crashed";
@@ -513,8 +513,9 @@ public:
         stop();
         return llvm::json::Object{
             {"status", "timeout"},
-            {"message", "ran past --timeout " +
-                            std::to_string(options.timeoutSeconds) + " s"}};
+            {"message", llvm::formatv("ran past --timeout {0} s",
+                                      llvm::format("%g", options.timeoutSeconds))
+                            .str()}};
       }
       pollfd p{fromChild, POLLIN, 0};
       int ready = poll(&p, 1, static_cast<int>(std::min(left, 1.0) * 1000) + 1);
@@ -841,13 +842,16 @@ bool buildWorkload(const TuneOptions &options, const std::string &kernelJson,
 }
 
 /// Runs the host reference build in `refDir` on the workload's inputs in a
-/// child process (on the CPU, while the GPU times candidates) that writes
+/// child process (on the CPU, at low priority, while the GPU times
+/// candidates) that writes
 /// the outputs as doubles to `path`; returns the child's pid.
 pid_t startReference(const std::string &refDir, const Workload &workload,
                      const std::string &path) {
   pid_t pid = fork();
   if (pid != 0)
     return pid;
+  // The compiles, which the GPU waits for, go first.
+  (void)!nice(19);
   std::string e;
   tlrt::KernelInfo info;
   auto device = tlrt::createHostDevice(0);
@@ -1326,6 +1330,9 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   }
 
   size_t measured = 0;
+  // On the host the reference must not share the CPU with the timings.
+  if (!overlap && !options.skipCheck && !advanceReference(true))
+    return std::nullopt;
   if (!overlap)
     for (size_t i : runnable) {
       progress("benchmark", measured++, runnable.size());

@@ -13,6 +13,7 @@
 #include "tl/Runtime/Kernel.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,11 @@ std::unique_ptr<Device> createHostDevice(unsigned threads = 0);
 /// CUDA device `ordinal` through libcuda (dlopen). Null with `error` saying
 /// why: no driver library, no device, or a driver error.
 std::unique_ptr<Device> createCudaDevice(int ordinal, std::string &error);
+
+/// The fingerprint of CUDA device `ordinal`, without creating a context
+/// (cheaper than createCudaDevice); nullopt with `error` as there.
+std::optional<DeviceFingerprint> cudaFingerprint(int ordinal,
+                                                 std::string &error);
 
 /// Whether a CUDA device can be opened (the driver loads and reports at
 /// least one device). Does not keep a context.

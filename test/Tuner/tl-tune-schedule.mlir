@@ -7,12 +7,12 @@
 // alone.
 //
 // RUN: rm -rf %t && mkdir -p %t/bin && cd %t
-// RUN: tl-tune %s --target=host --no-cache --instantiate=N=65536 --warmup=1 --rep=30 --prune-ratio=3 | FileCheck %s --check-prefix=PRUNE
+// RUN: tl-tune %s --target=host --no-cache --instantiate=N=65536 --warmup=1 --rep=30 --prune-ratio=20 | FileCheck %s --check-prefix=PRUNE
 // RUN: FileCheck %s --check-prefix=PRUNELOG < autotuner.log
 // RUN: rm autotuner.log
 // RUN: tl-tune %s --target=host --no-cache --instantiate=N=65536 --warmup=1 --rep=30 --prune-ratio=0 --constraint='mode == 1' | FileCheck %s --check-prefix=ALL
 // RUN: FileCheck %s --check-prefix=ALLLOG < autotuner.log
-// RUN: tl-tune %s --target=host --no-cache --instantiate=N=65536 --warmup-ms=2 --rep-ms=10 --constraint='mode == 0' | FileCheck %s --check-prefix=BUDGET
+// RUN: tl-tune %s --target=host --no-cache --instantiate=N=65536 --warmup-ms=2 --rep-ms=10 --prune-ratio=0 --constraint='mode == 0' | FileCheck %s --check-prefix=BUDGET
 //
 // A linker that never ends for config 1 (its output is .../1/kernel.so).
 // RUN: printf '#!/bin/sh\ncase "$*" in *"/1/kernel.so"*) exec sleep 60;; esac\nexec /usr/lib/llvm-22/bin/ld.lld "$@"\n' > %t/bin/ld.lld
@@ -29,12 +29,13 @@
 // The full count for the contenders, the screening runs for the pruned
 // one, which was checked all the same.
 // PRUNELOG-DAG: "mismatched":0,"samples_ms":{{\[([^],]+,){29}[^],]+\]}},"status":"ok"
-// PRUNELOG-DAG: "index":2,{{.*}}"message":"median {{[0-9.]+}} ms over 10 screening runs, more than --prune-ratio 3 x the best's {{[0-9.]+}} ms",{{.*}}"mismatched":0,"samples_ms":{{\[([^],]+,){9}[^],]+\]}},"status":"pruned"
+// PRUNELOG-DAG: "index":2,{{.*}}"message":"median {{[0-9.]+}} ms over 10 screening runs, more than --prune-ratio 20 x the best's {{[0-9.]+}} ms",{{.*}}"mismatched":0,"samples_ms":{{\[([^],]+,){9}[^],]+\]}},"status":"pruned"
 
 // ALL: {"block":256,"mode":1} ok
 // ALLLOG: "samples_ms":{{\[([^],]+,){29}[^],]+\]}},"status":"ok"
 
-// BUDGET: {"block":256,"mode":0} ok
+// BUDGET-DAG: {"block":256,"mode":0} ok
+// BUDGET-DAG: {"block":512,"mode":0} ok
 // BUDGET: best: {"block":{{256|512}},"mode":0}
 
 // TIMEOUT-DAG: {"block":256,"mode":0} ok
@@ -42,7 +43,7 @@
 // TIMEOUT-DAG: ld.lld ran past the compile deadline and was stopped
 // TIMEOUT: best: {"block":256,"mode":0}
 
-// y = 2 * x; mode 1 copies its input 1000 times over (slow, right), mode 2
+// y = 2 * x; mode 1 copies its input 20000 times over (slow, right), mode 2
 // too and computes 3 * x (slow, wrong).
 tl.func @scale(%X: memref<?xf32> {tl.shape = ["N"]}, %Y: memref<?xf32> {tl.shape = ["N"]})
     attributes {params = [#tl.param<"N" : index>,
@@ -53,7 +54,7 @@ tl.func @scale(%X: memref<?xf32> {tl.shape = ["N"]}, %Y: memref<?xf32> {tl.shape
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
-  %c1000 = arith.constant 1000 : index
+  %c20000 = arith.constant 20000 : index
   %two_f = arith.constant 2.0 : f32
   %three_f = arith.constant 3.0 : f32
   %n = tl.param "N" : index
@@ -62,7 +63,7 @@ tl.func @scale(%X: memref<?xf32> {tl.shape = ["N"]}, %Y: memref<?xf32> {tl.shape
   %is_wrong = arith.cmpi eq, %mode, %c2 : index
   %is_fast = arith.cmpi eq, %mode, %c0 : index
   %two = arith.select %is_wrong, %three_f, %two_f : f32
-  %trips = arith.select %is_fast, %c1, %c1000 : index
+  %trips = arith.select %is_fast, %c1, %c20000 : index
   %g = tl.ceildiv %n, %b : index
   tl.kernel (%bx) in (%g) threads %b {
     %f = tl.alloc_fragment(%b) : memref<?xf32, #tl.memory<fragment>>

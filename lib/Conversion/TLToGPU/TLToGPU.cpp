@@ -1171,16 +1171,14 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     return success();
   }
 
-  // Issues the producers of iteration `k` into stage (k - lb) % stages,
-  // reading nothing when k >= ub.
-  auto issue = [&](OpBuilder &bb, Value k) -> LogicalResult {
+  // Issues the producers of iteration `k` into `stage`, reading nothing
+  // when k >= ub.
+  auto issue = [&](OpBuilder &bb, Value k, Value stage) -> LogicalResult {
     map.map(iv, k);
     for (Operation &inner : body.without_terminator())
       if (!isa<TLDialect>(inner.getDialect()) && isMemoryEffectFree(&inner) &&
           inner.getNumRegions() == 0)
         bb.clone(inner, map);
-    Value stage = arith::RemUIOp::create(
-        bb, l, arith::SubIOp::create(bb, l, k, lb), cIdx(bb, l, stages));
     Value inRange = ult(bb, l, k, ub);
     for (CopyOp copy : producers)
       if (failed(lowerCopy(copy, bb, stage, inRange)))
@@ -1188,26 +1186,21 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     NVVM::CpAsyncCommitGroupOp::create(bb, l);
     return success();
   };
-
-  // Prologue: stages - 1 iterations in flight.
-  for (int64_t s = 0; s + 1 < stages; ++s)
-    if (failed(issue(b, add(b, l, lb, s))))
+  // Stage (k - lb) % stages, folded to a constant where it is one.
+  auto stageOf = [&](OpBuilder &bb, Value k, int64_t ahead) -> Value {
+    return arith::RemUIOp::create(
+        bb, l, arith::SubIOp::create(bb, l, add(bb, l, k, ahead), lb),
+        cIdx(bb, l, stages));
+  };
+  // One iteration: wait for stage `stage`, refill the stage computed on in
+  // the previous iteration (every thread is past it) so its loads fly while
+  // this one computes, then compute.
+  auto iteration = [&](OpBuilder &bb, Value k, Value stage,
+                       Value refill) -> LogicalResult {
+    NVVM::CpAsyncWaitGroupOp::create(bb, l, stages - 2);
+    barrier(bb, l);
+    if (failed(issue(bb, add(bb, l, k, stages - 1), refill)))
       return failure();
-
-  auto loop = scf::ForOp::create(b, l, lb, ub, cIdx(b, l, 1));
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(loop.getBody()->getTerminator());
-    Value k = loop.getInductionVar();
-    NVVM::CpAsyncWaitGroupOp::create(b, l, stages - 2);
-    barrier(b, l);
-    // Refill the stage computed on in the previous iteration (every thread
-    // is past it) before computing, so the loads have S - 1 iterations of
-    // compute to land in.
-    if (failed(issue(b, add(b, l, k, stages - 1))))
-      return failure();
-    Value stage = arith::RemUIOp::create(
-        b, l, arith::SubIOp::create(b, l, k, lb), cIdx(b, l, stages));
     for (CopyOp copy : producers)
       currentStage[copy.getDest()] = stage;
     map.map(iv, k);
@@ -1215,11 +1208,48 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
       if (auto copy = dyn_cast<CopyOp>(&inner))
         if (llvm::is_contained(producers, copy))
           continue;
-      if (failed(lowerOp(&inner, b)))
+      if (failed(lowerOp(&inner, bb)))
         return failure();
     }
     for (CopyOp copy : producers)
       currentStage.erase(copy.getDest());
+    return success();
+  };
+
+  // Prologue: stages - 1 iterations in flight.
+  for (int64_t s = 0; s + 1 < stages; ++s)
+    if (failed(issue(b, add(b, l, lb, s), cIdx(b, l, s))))
+      return failure();
+
+  // With static bounds the loop is unrolled by the stage count, so every
+  // stage index (and the shared-memory offsets from it) is a constant; the
+  // last trips % stages iterations follow unrolled too.
+  std::optional<int64_t> lbConst = constantOf(lb), ubConst = constantOf(ub);
+  if (lbConst && ubConst) {
+    int64_t trips = std::max<int64_t>(*ubConst - *lbConst, 0);
+    int64_t whole = trips / stages * stages;
+    if (whole > 0) {
+      auto loop = scf::ForOp::create(b, l, lb, cIdx(b, l, *lbConst + whole),
+                                     cIdx(b, l, stages));
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(loop.getBody()->getTerminator());
+      for (int64_t j = 0; j < stages; ++j)
+        if (failed(iteration(b, add(b, l, loop.getInductionVar(), j),
+                             cIdx(b, l, j),
+                             cIdx(b, l, (j + stages - 1) % stages))))
+          return failure();
+    }
+    for (int64_t j = 0; j < trips - whole; ++j)
+      if (failed(iteration(b, cIdx(b, l, *lbConst + whole + j), cIdx(b, l, j),
+                           cIdx(b, l, (j + stages - 1) % stages))))
+        return failure();
+  } else {
+    auto loop = scf::ForOp::create(b, l, lb, ub, cIdx(b, l, 1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+    Value k = loop.getInductionVar();
+    if (failed(iteration(b, k, stageOf(b, k, 0), stageOf(b, k, stages - 1))))
+      return failure();
   }
   NVVM::CpAsyncWaitGroupOp::create(b, l, 0);
   barrier(b, l);

@@ -871,9 +871,54 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
         (dstIndexed && fragments.count(dst)))
       return op.emitError() << "indexes a fragment; index the global or "
                                "shared side";
-    forEachOwned(b, l, f, [&](OpBuilder &bb, int64_t slot, ValueRange coords) {
-      storeDst(bb, loadSrc(bb, coords, slot), coords, slot);
-    });
+    auto elementwise = [&](OpBuilder &bb) {
+      forEachOwned(bb, l, f,
+                   [&](OpBuilder &eb, int64_t slot, ValueRange coords) {
+                     storeDst(eb, loadSrc(eb, coords, slot), coords, slot);
+                   });
+    };
+    // An mma accumulator written out to global memory: each thread owns
+    // pairs of neighbouring elements, stored as one vector when the whole
+    // tile is inside the tensor and the pairs are aligned; element by
+    // element with bounds checks otherwise.
+    bool pairs = f.isMma && src == owner && dstIndexed && !shared.count(dst) &&
+                 lead == 0 && indexedType.getRank() == 2 &&
+                 indexedType.getDimSize(1) % 2 == 0;
+    if (!pairs) {
+      elementwise(b);
+    } else {
+      Value even = arith::CmpIOp::create(
+          b, l, arith::CmpIPredicate::eq,
+          arith::AndIOp::create(b, l, offsets[1], cIdx(b, l, 1)),
+          cIdx(b, l, 0));
+      Value fits = even;
+      for (int64_t d = 0; d < 2; ++d)
+        fits = andV(b, l, fits,
+                    arith::CmpIOp::create(
+                        b, l, arith::CmpIPredicate::ule,
+                        add(b, l, offsets[d], tileShape[d]),
+                        cIdx(b, l, indexedType.getDimSize(d))));
+      auto split = scf::IfOp::create(b, l, fits, /*withElseRegion=*/true);
+      OpBuilder tb = split.getThenBodyBuilder();
+      auto pairType = VectorType::get({2}, dstElem);
+      int64_t align = 2 * dstType.getElementTypeBitWidth() / 8;
+      forEachOwned(tb, l, f, [&](OpBuilder &bb, int64_t slot, ValueRange c) {
+        if (slot % 2)
+          return; // stored with its even neighbour
+        Value lo = convertElementType(bb, l, slotLoad(bb, l, f, slot), dstElem);
+        Value hi =
+            convertElementType(bb, l, slotLoad(bb, l, f, slot + 1), dstElem);
+        Value v = vector::FromElementsOp::create(bb, l, pairType,
+                                                 ValueRange{lo, hi});
+        vector::StoreOp::create(
+            bb, l, v, map.lookupOrDefault(dst),
+            ValueRange{add(bb, l, offsets[0], c[0]),
+                       add(bb, l, offsets[1], c[1])},
+            /*nontemporal=*/false, llvm::MaybeAlign(align));
+      });
+      OpBuilder eb = split.getElseBodyBuilder();
+      elementwise(eb);
+    }
   } else {
     forEachCooperative(b, l, tileShape, [&](OpBuilder &bb, ValueRange coords) {
       storeDst(bb, loadSrc(bb, coords, std::nullopt), coords, std::nullopt);

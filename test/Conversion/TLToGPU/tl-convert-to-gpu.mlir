@@ -6,7 +6,8 @@
 // loop waits for its stage, refills the stage it used last iteration (so
 // the loads fly while it computes), then computes with ldmatrix + mma.sync;
 // the accumulator lives in a per-thread
-// array in the mma layout and is written out with bounds checks.
+// array in the mma layout and is written out in pairs (with bounds checks
+// at the edges).
 
 // CHECK-LABEL: gpu.module @gemm_kernels
 // CHECK: gpu.func @gemm(%[[A:.*]]: memref<100x64xf16>, %[[B:.*]]: memref<64x72xf16>, %[[C:.*]]: memref<100x72xf16>) kernel
@@ -36,13 +37,28 @@
 // CHECK:   nvgpu.ldmatrix %[[VA]][{{.*}}] {numTiles = 4 : i32, transpose = false}
 // CHECK:   nvgpu.ldmatrix %[[VB]][{{.*}}] {numTiles = 4 : i32, transpose = true}
 // CHECK:   nvvm.mma.sync {{.*}} {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (vector<2xf16>, vector<2xf16>, f32) -> !llvm.struct<(f32, f32, f32, f32)>
-// Drain, then the epilogue with bounds checks and f32 -> f16.
+// Static bounds: unrolled by the stage count (2 iterations per trip, each
+// stage a constant), so the second iteration follows in the same body.
+// CHECK:   nvvm.cp.async.wait.group 0
+// CHECK:   gpu.barrier
+// CHECK:   nvgpu.device_async_copy %[[A]]
+// CHECK:   nvgpu.ldmatrix %[[VA]]
+// CHECK:   nvvm.mma.sync
+// CHECK: }
+// Drain, then the epilogue: f32 -> f16 pairs stored as one vector for a
+// tile inside C, element by element with bounds checks at the edges.
 // CHECK: nvvm.cp.async.wait.group 0
 // CHECK: gpu.barrier
-// CHECK: memref.load %[[ACC]]
-// CHECK: arith.truncf %{{.*}} : f32 to f16
 // CHECK: scf.if
-// CHECK:   memref.store %{{.*}}, %[[C]]
+// CHECK:   memref.load %[[ACC]]
+// CHECK:   arith.truncf %{{.*}} : f32 to f16
+// CHECK:   vector.from_elements %{{.*}}, %{{.*}} : vector<2xf16>
+// CHECK:   vector.store %{{.*}}, %[[C]][%{{.*}}, %{{.*}}] {alignment = 4 : i64} : memref<100x72xf16>, vector<2xf16>
+// CHECK: } else {
+// CHECK:   memref.load %[[ACC]]
+// CHECK:   arith.truncf %{{.*}} : f32 to f16
+// CHECK:   scf.if
+// CHECK:     memref.store %{{.*}}, %[[C]]
 // CHECK: gpu.return
 // CHECK-NOT: tl.
 tl.func @gemm(%A: memref<100x64xf16>, %B: memref<64x72xf16>, %C: memref<100x72xf16>) {

@@ -4,6 +4,7 @@
 
 import os
 import shutil
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -17,6 +18,7 @@ config.test_exec_root = os.path.join(config.tl_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "Inputs", "unit"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%tl_src_root", config.tl_src_root))
 config.substitutions.append(("%examples", os.path.join(config.tl_src_root, "examples")))
 

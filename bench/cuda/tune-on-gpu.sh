@@ -20,6 +20,9 @@ tail -12 "$out/tune-cold.txt"
 echo "== warm"
 ( time "$bin/tl-tune" examples/matmul.mlir $shape --target=cuda ) > "$out/tune-warm.txt" 2>&1
 tail -5 "$out/tune-warm.txt"
+echo "== cold, --prune-ratio=1.25"
+( time "$bin/tl-tune" examples/matmul.mlir $shape --target=cuda --prune-ratio=1.25 --no-cache ) > "$out/tune-cold-1.25.txt" 2>&1
+tail -4 "$out/tune-cold-1.25.txt"
 echo "== cold, no pruning (every candidate gets warmup 25 + rep 100)"
 ( time "$bin/tl-tune" examples/matmul.mlir $shape --target=cuda --prune-ratio=0 --no-cache ) > "$out/tune-cold-full.txt" 2>&1
 tail -8 "$out/tune-cold-full.txt"

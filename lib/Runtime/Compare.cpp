@@ -12,11 +12,12 @@ using namespace tlrt;
 
 /// Compares elements [begin, end).
 static CompareResult compareRange(const void *got, DType dtype,
-                                  const double *want, size_t begin, size_t end,
+                                  const void *want, DType wantType,
+                                  size_t begin, size_t end,
                                   const Tolerance &tol) {
   CompareResult r;
   for (size_t i = begin; i < end; ++i) {
-    double g = loadElement(got, dtype, i), w = want[i];
+    double g = loadElement(got, dtype, i), w = loadElement(want, wantType, i);
     bool match;
     if (std::isnan(w) || std::isnan(g)) {
       match = std::isnan(w) && std::isnan(g);
@@ -43,6 +44,12 @@ static CompareResult compareRange(const void *got, DType dtype,
 
 CompareResult tlrt::compare(const void *got, DType dtype, const double *want,
                             size_t count, const Tolerance &tol) {
+  return compare(got, dtype, want, DType::F64, count, tol);
+}
+
+CompareResult tlrt::compare(const void *got, DType dtype, const void *want,
+                            DType wantType, size_t count,
+                            const Tolerance &tol) {
   // Large outputs are split over the hardware threads.
   unsigned threads = count < (1u << 20)
                          ? 1
@@ -54,7 +61,7 @@ CompareResult tlrt::compare(const void *got, DType dtype, const double *want,
     size_t begin = std::min(count, t * chunk);
     size_t end = std::min(count, begin + chunk);
     auto work = [&, t, begin, end] {
-      parts[t] = compareRange(got, dtype, want, begin, end, tol);
+      parts[t] = compareRange(got, dtype, want, wantType, begin, end, tol);
     };
     if (threads == 1)
       work();

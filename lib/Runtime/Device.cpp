@@ -157,6 +157,8 @@ struct CudaApi {
   CUresult (*cuCtxSetCurrent)(CUcontext);
   CUresult (*cuMemAlloc)(CUdeviceptr *, size_t);
   CUresult (*cuMemFree)(CUdeviceptr);
+  CUresult (*cuMemAllocHost)(void **, size_t);
+  CUresult (*cuMemFreeHost)(void *);
   CUresult (*cuMemcpyHtoD)(CUdeviceptr, const void *, size_t);
   CUresult (*cuMemcpyDtoH)(void *, CUdeviceptr, size_t);
   CUresult (*cuMemsetD8Async)(CUdeviceptr, unsigned char, size_t, CUstream);
@@ -205,6 +207,8 @@ struct CudaApi {
     sym(cuCtxSetCurrent, "cuCtxSetCurrent");
     sym(cuMemAlloc, "cuMemAlloc_v2");
     sym(cuMemFree, "cuMemFree_v2");
+    sym(cuMemAllocHost, "cuMemAllocHost_v2");
+    sym(cuMemFreeHost, "cuMemFreeHost");
     sym(cuMemcpyHtoD, "cuMemcpyHtoD_v2");
     sym(cuMemcpyDtoH, "cuMemcpyDtoH_v2");
     sym(cuMemsetD8Async, "cuMemsetD8Async");
@@ -325,6 +329,17 @@ public:
   void release(void *ptr) override {
     api().cuMemFree(reinterpret_cast<CUdeviceptr>(ptr));
   }
+  void *allocateHost(size_t bytes, std::string &error) override {
+    void *p = nullptr;
+    if (CUresult r = api().cuMemAllocHost(&p, std::max<size_t>(bytes, 1))) {
+      error = "cuMemAllocHost(" + std::to_string(bytes) +
+              "): " + api().describe(r);
+      return nullptr;
+    }
+    return p;
+  }
+  void releaseHost(void *ptr) override { api().cuMemFreeHost(ptr); }
+
   bool copyToDevice(void *dst, const void *src, size_t bytes,
                     std::string &error) override {
     if (CUresult r = api().cuMemcpyHtoD(reinterpret_cast<CUdeviceptr>(dst), src,

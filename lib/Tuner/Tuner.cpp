@@ -281,6 +281,12 @@ CandidateRecord parseRecord(const llvm::json::Object &o) {
 // Candidate execution in a worker process
 //===----------------------------------------------------------------------===//
 
+/// A reference output: its values in their own element type.
+struct Reference {
+  tlrt::DType dtype;
+  std::vector<unsigned char> data;
+};
+
 /// The data every candidate sees: host copies of the inputs (identical
 /// across candidates and worker restarts) and the reference outputs, given
 /// (--ref files) or in `referenceFile` once the host reference has run.
@@ -289,8 +295,8 @@ struct Workload {
   std::vector<std::vector<unsigned char>> hostArgs; // per tensor arg
   std::vector<double> scalarValues;                 // per arg (scalars)
   std::vector<size_t> outputs;                      // argument indices
-  std::vector<std::vector<double>> reference;       // per output
-  std::string referenceFile; // the outputs as doubles, one after the other
+  std::vector<Reference> reference;                 // per output
+  std::string referenceFile; // the outputs' bytes, one after the other
 };
 
 /// How a worker runs one candidate: checked against the reference or not,
@@ -372,12 +378,13 @@ public:
       for (size_t o = 0; o < work.outputs.size(); ++o) {
         size_t arg = work.outputs[o];
         const tlrt::ArgInfo &a = work.signature.args[arg];
-        std::vector<unsigned char> host(a.byteSize());
-        if (!device->copyToHost(host.data(), pointers[arg], host.size(), error))
+        void *host = hostOutput(o, a.byteSize(), error);
+        if (!host || !device->copyToHost(host, pointers[arg], a.byteSize(), error))
           return fail(error);
         tlrt::CompareResult r =
-            tlrt::compare(host.data(), a.dtype, reference[o].data(),
-                          reference[o].size(), options.tolerance);
+            tlrt::compare(host, a.dtype, reference[o].data.data(),
+                          reference[o].dtype, a.numElements(),
+                          options.tolerance);
         out["mismatched"] = static_cast<int64_t>(r.mismatched);
         out["count"] = static_cast<int64_t>(r.count);
         out["max_abs_error"] = r.maxAbsError;
@@ -428,6 +435,16 @@ private:
     return true;
   }
 
+  /// Host memory for output `o` (page-locked on GPUs, so that the copy back
+  /// runs at full speed), allocated once and reused by every candidate.
+  void *hostOutput(size_t o, size_t bytes, std::string &error) {
+    if (hostOutputs.size() <= o)
+      hostOutputs.resize(o + 1, nullptr);
+    if (!hostOutputs[o])
+      hostOutputs[o] = device->allocateHost(bytes, error);
+    return hostOutputs[o];
+  }
+
   /// The reference outputs, read from the host reference's file the first
   /// time a check needs them.
   bool loadReference(std::string &error) {
@@ -435,10 +452,10 @@ private:
       return true;
     std::ifstream in(work.referenceFile, std::ios::binary);
     for (size_t o : work.outputs) {
-      std::vector<double> values(work.signature.args[o].numElements());
-      in.read(reinterpret_cast<char *>(values.data()),
-              values.size() * sizeof(double));
-      reference.push_back(std::move(values));
+      const tlrt::ArgInfo &a = work.signature.args[o];
+      Reference r{a.dtype, std::vector<unsigned char>(a.byteSize())};
+      in.read(reinterpret_cast<char *>(r.data.data()), r.data.size());
+      reference.push_back(std::move(r));
     }
     if (!in) {
       reference.clear();
@@ -476,8 +493,9 @@ private:
   const Workload &work;
   const TuneOptions &options;
   bool cuda;
-  std::vector<std::vector<double>> reference;
+  std::vector<Reference> reference;
   std::unique_ptr<tlrt::Device> device;
+  std::vector<void *> hostOutputs; // per output; the process exit frees them
   std::vector<void *> pointers, pristine;
   std::map<size_t, void *> pristineOf;
   std::vector<uint64_t> scalarStorage;
@@ -638,7 +656,9 @@ public:
     ctx.setThreadPool(pool);
     ctx.loadAllAvailableDialects();
   }
+  /// Compiles not yet started are skipped; running ones are waited for.
   ~CompileSession() {
+    cancelled = true;
     if (driver.joinable())
       driver.join();
   }
@@ -656,7 +676,7 @@ public:
           state[i] = kRunning;
           startedAt[i] = Clock::now();
         }
-        Outcome outcome = compile(i);
+        Outcome outcome = cancelled ? Outcome{} : compile(i);
         {
           std::lock_guard<std::mutex> lock(mutex);
           outcomes[i] = std::move(outcome);
@@ -719,6 +739,8 @@ public:
   llvm::DefaultThreadPool pool;
   MLIRContext ctx; // after the pool: destroyed before it
   std::string diagnostics;
+  /// The template and its expanded configs, which the compiles work on.
+  OwningOpRef<ModuleOp> module;
 
 private:
   enum State : char { kPending, kRunning, kDone, kAbandoned, kDoneLate };
@@ -729,6 +751,7 @@ private:
   std::vector<State> state;
   std::deque<size_t> finished;
   size_t handed = 0;
+  std::atomic<bool> cancelled{false};
   std::thread driver;
 };
 
@@ -831,12 +854,18 @@ bool buildWorkload(const TuneOptions &options, const std::string &kernelJson,
   }
   for (size_t o = 0; o < workload.outputs.size(); ++o) {
     tlrt::NpyArray array;
-    if (!tlrt::readNpy(options.refFiles[o], array, error))
+    const std::string &path = options.refFiles[o];
+    if (!tlrt::readNpy(path, array, error))
       return false;
-    std::vector<double> values(array.numElements());
-    for (size_t e = 0; e < values.size(); ++e)
-      values[e] = tlrt::loadElement(array.data.data(), array.dtype, e);
-    workload.reference.push_back(std::move(values));
+    int64_t expected = args[workload.outputs[o]].numElements();
+    if (static_cast<int64_t>(array.numElements()) != expected) {
+      error = path + " holds " + std::to_string(array.numElements()) +
+              " elements; output argument " +
+              std::to_string(workload.outputs[o]) + " has " +
+              std::to_string(expected);
+      return false;
+    }
+    workload.reference.push_back(Reference{array.dtype, array.data});
   }
   return true;
 }
@@ -878,10 +907,8 @@ pid_t startReference(const std::string &refDir, const Workload &workload,
   {
     std::ofstream out(part, std::ios::binary);
     for (size_t o : workload.outputs)
-      for (int64_t i = 0; i < info.args[o].numElements(); ++i) {
-        double v = tlrt::loadElement(bufs[o].data(), info.args[o].dtype, i);
-        out.write(reinterpret_cast<const char *>(&v), sizeof(double));
-      }
+      out.write(reinterpret_cast<const char *>(bufs[o].data()),
+                bufs[o].size());
     if (!out)
       _exit(1);
   }
@@ -988,8 +1015,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     return success();
   });
   llvm::SourceMgr sourceMgr;
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(options.input, sourceMgr, &ctx);
+  OwningOpRef<ModuleOp> &module = session->module;
+  module = parseSourceFile<ModuleOp>(options.input, sourceMgr, &ctx);
   if (!module) {
     error = diagnostics.empty() ? "cannot parse " + options.input : diagnostics;
     return std::nullopt;
@@ -1258,6 +1285,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
         return false;
       }
       ref = Ref::Ready;
+      result.referenceSeconds = secondsSince(start);
     }
     return true;
   };

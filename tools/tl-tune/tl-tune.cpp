@@ -61,7 +61,7 @@ static cl::opt<double>
                cl::desc("Give the full warm-up and repetitions only to "
                         "candidates whose median over 10 screening runs is "
                         "within this factor of the best's (0: to all)"),
-               cl::init(1.25), cl::cat(category));
+               cl::init(1.1), cl::cat(category));
 static cl::opt<double> timeout("timeout",
                                cl::desc("Seconds a candidate may run"),
                                cl::init(60), cl::cat(category));
@@ -281,6 +281,9 @@ int main(int argc, char **argv) {
     });
     llvm::outs() << ")";
   }
+  if (result->referenceSeconds > 0)
+    llvm::outs() << llvm::formatv("; host reference ready after {0:F3} s",
+                                  result->referenceSeconds);
   llvm::outs() << "\n";
   return exitCode(*result);
 }

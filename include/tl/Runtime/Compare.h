@@ -44,6 +44,11 @@ struct CompareResult {
 CompareResult compare(const void *got, DType dtype, const double *want,
                       size_t count, const Tolerance &tol = {});
 
+/// The same with a reference of any element type (a host reference's
+/// outputs as the kernel wrote them, or an .npy file's values).
+CompareResult compare(const void *got, DType dtype, const void *want,
+                      DType wantType, size_t count, const Tolerance &tol = {});
+
 } // namespace tlrt
 
 #endif // TL_RUNTIME_COMPARE_H

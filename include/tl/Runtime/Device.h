@@ -12,6 +12,7 @@
 
 #include "tl/Runtime/Kernel.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,13 @@ public:
                             std::string &error) = 0;
   virtual bool copyToHost(void *dst, const void *src, size_t bytes,
                           std::string &error) = 0;
+  /// Host memory that copies to and from the device are fastest with
+  /// (page-locked on GPUs); null with `error` when none can be had.
+  virtual void *allocateHost(size_t bytes, std::string &error) {
+    (void)error;
+    return ::operator new(std::max<size_t>(bytes, 1));
+  }
+  virtual void releaseHost(void *ptr) { ::operator delete(ptr); }
   /// Device-to-device copy (restoring inputs between candidates).
   virtual bool copyOnDevice(void *dst, const void *src, size_t bytes,
                             std::string &error) = 0;

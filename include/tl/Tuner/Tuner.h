@@ -41,7 +41,7 @@ struct TuneOptions {
   /// Every candidate is first screened with a few runs; only those within
   /// this factor of the best screened median get the full warm-up and
   /// repetitions (< 1: no screening, every candidate gets them).
-  double pruneRatio = 1.25;
+  double pruneRatio = 1.1;
   double timeoutSeconds = 60;
   unsigned hostThreads = 0;
   tlrt::SupplyType supply = tlrt::SupplyType::Auto;
@@ -89,6 +89,9 @@ struct TuneResult {
   /// Wall time of each phase (probe, expand, compile, reference,
   /// benchmark, store), in order.
   std::vector<std::pair<std::string, double>> phases;
+  /// When the host reference's outputs were ready, from the start (0: not
+  /// run).
+  double referenceSeconds = 0;
   /// Configs abandoned at the compile timeout and still compiling: their
   /// threads cannot be stopped, so a tool should exit without waiting.
   size_t abandonedCompiles = 0;

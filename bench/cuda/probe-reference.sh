@@ -1,0 +1,9 @@
+set -u
+mkdir -p /tmp/b && tar -xJf .bundle/tilemlir-bundle.tar.xz -C /tmp/b
+bin=/tmp/b/tilemlir/bin
+export TILELANG_CACHE_DIR=/tmp/tl-cache
+shape="--instantiate=M=4096,N=4096,K=4096"
+for i in 1 2; do "$bin/tl-tune" examples/matmul.mlir $shape --target=cuda --no-cache 2>&1 | tail -2; done
+echo '[{"block_M":128,"block_N":128,"block_K":32,"num_stages":3,"threads":128}]' > /tmp/def.json
+"$bin/tl-tune" examples/matmul.mlir $shape --target=host --configs=/tmp/def.json --skip-check --warmup=0 --rep=2 --no-cache 2>&1 | tail -4
+nproc

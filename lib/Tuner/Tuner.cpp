@@ -372,31 +372,47 @@ public:
     auto kernel = device->load(dir, info, error);
     if (!kernel || !upload(error) || !kernel->run(argv.data(), error))
       return fail(error);
+    // The outputs are copied back, then compared while the GPU times the
+    // candidate (on the host, after: the CPU is what is being timed).
+    std::vector<tlrt::CompareResult> checks(req.check ? work.outputs.size()
+                                                      : 0);
+    auto compareAll = [&] {
+      for (size_t o = 0; o < checks.size(); ++o) {
+        const tlrt::ArgInfo &a = work.signature.args[work.outputs[o]];
+        checks[o] = tlrt::compare(hostOutputs[o], a.dtype,
+                                  reference[o].data.data(), reference[o].dtype,
+                                  a.numElements(), options.tolerance);
+      }
+    };
+    std::thread checker;
+    struct Join {
+      std::thread &t;
+      ~Join() {
+        if (t.joinable())
+          t.join();
+      }
+    } join{checker};
     if (req.check) {
       if (!loadReference(error))
         return fail(error);
       for (size_t o = 0; o < work.outputs.size(); ++o) {
         size_t arg = work.outputs[o];
-        const tlrt::ArgInfo &a = work.signature.args[arg];
-        void *host = hostOutput(o, a.byteSize(), error);
-        if (!host || !device->copyToHost(host, pointers[arg], a.byteSize(), error))
+        size_t bytes = work.signature.args[arg].byteSize();
+        void *host = hostOutput(o, bytes, error);
+        if (!host || !device->copyToHost(host, pointers[arg], bytes, error))
           return fail(error);
-        tlrt::CompareResult r =
-            tlrt::compare(host, a.dtype, reference[o].data.data(),
-                          reference[o].dtype, a.numElements(),
-                          options.tolerance);
-        out["mismatched"] = static_cast<int64_t>(r.mismatched);
-        out["count"] = static_cast<int64_t>(r.count);
-        out["max_abs_error"] = r.maxAbsError;
-        out["max_rel_error"] = r.maxRelError;
-        if (!r.passed) {
-          out["status"] = "check_failed";
-          out["message"] = "output " + std::to_string(arg) + ": " + r.summary();
-          return line(out);
-        }
       }
+      if (cuda)
+        checker = std::thread(compareAll);
+      else
+        compareAll();
     }
-    if (req.timed()) {
+    // (On a GPU the comparison is still running.)
+    bool knownWrong = !checker.joinable() &&
+                      llvm::any_of(checks, [](const tlrt::CompareResult &r) {
+                        return !r.passed;
+                      });
+    if (req.timed() && !knownWrong) {
       int warmup = req.warmup, rep = req.rep;
       std::vector<double> samples;
       if (req.warmupMs > 0 || req.repMs > 0) {
@@ -409,6 +425,22 @@ public:
       if (!kernel->time(argv.data(), warmup, rep, samples, error))
         return fail(error);
       out["samples_ms"] = llvm::json::Array(samples);
+    }
+    if (checker.joinable())
+      checker.join();
+    for (size_t o = 0; o < checks.size(); ++o) {
+      const tlrt::CompareResult &r = checks[o];
+      out["mismatched"] = static_cast<int64_t>(r.mismatched);
+      out["count"] = static_cast<int64_t>(r.count);
+      out["max_abs_error"] = r.maxAbsError;
+      out["max_rel_error"] = r.maxRelError;
+      if (!r.passed) {
+        out.erase("samples_ms");
+        out["status"] = "check_failed";
+        out["message"] =
+            "output " + std::to_string(work.outputs[o]) + ": " + r.summary();
+        return line(out);
+      }
     }
     out["status"] = "ok";
     return line(out);
@@ -692,8 +724,10 @@ public:
 
   /// The next finished config, or one compiling for longer than
   /// `timeoutSeconds` (plus a second for its tool to be killed); nullopt
-  /// once every config has been handed out.
-  std::optional<Event> next(double timeoutSeconds) {
+  /// once every config has been handed out. While there is none, `idle`
+  /// runs (without the lock); it returns whether it did some work.
+  std::optional<Event> next(double timeoutSeconds,
+                            const std::function<bool()> &idle) {
     std::unique_lock<std::mutex> lock(mutex);
     while (handed < state.size()) {
       if (!finished.empty()) {
@@ -709,7 +743,11 @@ public:
           ++handed;
           return Event{i, true};
         }
-      wake.wait_for(lock, std::chrono::milliseconds(100));
+      lock.unlock();
+      bool worked = idle();
+      lock.lock();
+      if (!worked && finished.empty())
+        wake.wait_for(lock, std::chrono::milliseconds(20));
     }
     return std::nullopt;
   }
@@ -871,16 +909,13 @@ bool buildWorkload(const TuneOptions &options, const std::string &kernelJson,
 }
 
 /// Runs the host reference build in `refDir` on the workload's inputs in a
-/// child process (on the CPU, at low priority, while the GPU times
-/// candidates) that writes
+/// child process (on the CPU, while the GPU times candidates) that writes
 /// the outputs as doubles to `path`; returns the child's pid.
 pid_t startReference(const std::string &refDir, const Workload &workload,
                      const std::string &path) {
   pid_t pid = fork();
   if (pid != 0)
     return pid;
-  // The compiles, which the GPU waits for, go first.
-  (void)!nice(19);
   std::string e;
   tlrt::KernelInfo info;
   auto device = tlrt::createHostDevice(0);
@@ -1254,6 +1289,14 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   std::vector<double> flops(n, 0);
   std::vector<char> checked(n, 0);
   std::vector<size_t> runnable; // compiled, in the order they finished
+  // The inputs, from the first kernel.json there is: the reference's or a
+  // candidate's (the same template, the same arguments).
+  bool haveWorkload = false;
+  auto ensureWorkload = [&](const std::string &kernelJson) {
+    haveWorkload =
+        haveWorkload || buildWorkload(options, kernelJson, workload, error);
+    return haveWorkload;
+  };
   enum class Ref { Given, Building, Running, Ready } ref =
       !wantReference ? Ref::Given : Ref::Building;
   pid_t refPid = -1;
@@ -1271,6 +1314,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
                 "; give --ref files or --skip-check";
         return false;
       }
+      if (!ensureWorkload(refDir + "/kernel.json"))
+        return false;
       refPid = startReference(refDir, workload, workload.referenceFile);
       ref = Ref::Running;
     }
@@ -1306,10 +1351,29 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     checked[i] |= req.check;
   };
 
+  // While waiting for compiles: start the reference as soon as it is
+  // built, and on a GPU check the candidates screened before it was ready.
+  bool idleFailed = false;
+  auto idle = [&]() -> bool {
+    if (idleFailed || !advanceReference(false)) {
+      idleFailed = true;
+      return false;
+    }
+    if (!overlap || !worker || ref != Ref::Ready)
+      return false;
+    for (size_t i : runnable)
+      if (!checked[i] && result.candidates[i].status == "ok") {
+        measure(i, RunRequest{});
+        return true;
+      }
+    return false;
+  };
   size_t compiledCount = 0;
   progress("compile", 0, n);
-  while (std::optional<CompileSession::Event> event =
-             session->next(compileTimeout > 0 ? compileTimeout : 1e300)) {
+  while (std::optional<CompileSession::Event> event = session->next(
+             compileTimeout > 0 ? compileTimeout : 1e300, idle)) {
+    if (idleFailed)
+      return std::nullopt;
     size_t i = event->index;
     CandidateRecord &r = result.candidates[i];
     progress("compile", ++compiledCount, n);
@@ -1334,7 +1398,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     if (tlrt::loadKernelInfo(dirs[i] + "/kernel.json", info, e))
       flops[i] = info.gemmFlops;
     if (!worker) {
-      if (!buildWorkload(options, dirs[i] + "/kernel.json", workload, error))
+      if (!ensureWorkload(dirs[i] + "/kernel.json"))
         return std::nullopt;
       worker = std::make_unique<Worker>(workload, options, cuda);
     }
@@ -1344,6 +1408,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     if (overlap)
       measure(i, screen);
   }
+  if (idleFailed)
+    return std::nullopt;
   endPhase("compile");
   auto writeLog = [&](const TuneResult &r) {
     std::ofstream log(options.logFile, std::ios::app);

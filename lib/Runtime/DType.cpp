@@ -164,7 +164,7 @@ template <typename T> static T saturate(double v) {
 
 /// All 65536 halves as floats: loading f16 outputs for validation is a table
 /// lookup (millions of elements per candidate).
-static const float *halfTable() {
+const float *tlrt::halfToFloatTable() {
   static const std::vector<float> table = [] {
     std::vector<float> t(65536);
     for (uint32_t h = 0; h < 65536; ++h)
@@ -177,7 +177,7 @@ static const float *halfTable() {
 double tlrt::loadElement(const void *data, DType dtype, size_t i) {
   switch (dtype) {
   case DType::F16:
-    return halfTable()[static_cast<const uint16_t *>(data)[i]];
+    return halfToFloatTable()[static_cast<const uint16_t *>(data)[i]];
   case DType::BF16:
     return bf16ToFloat(static_cast<const uint16_t *>(data)[i]);
   case DType::F32:

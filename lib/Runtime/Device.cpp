@@ -332,8 +332,8 @@ public:
   void *allocateHost(size_t bytes, std::string &error) override {
     void *p = nullptr;
     if (CUresult r = api().cuMemAllocHost(&p, std::max<size_t>(bytes, 1))) {
-      error = "cuMemAllocHost(" + std::to_string(bytes) +
-              "): " + api().describe(r);
+      error =
+          "cuMemAllocHost(" + std::to_string(bytes) + "): " + api().describe(r);
       return nullptr;
     }
     return p;

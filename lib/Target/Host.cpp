@@ -117,8 +117,8 @@ LogicalResult mlir::tl::linkSharedObject(StringRef objectPath, StringRef soPath,
     return failure();
   }
   if (failed(runTool({linker, "-shared", "--no-undefined-version", "-o", soPath,
-                       objectPath},
-                      options.deadline, error))) {
+                      objectPath},
+                     options.deadline, error))) {
     error = "linking " + soPath.str() + ": " + error;
     return failure();
   }
@@ -161,8 +161,8 @@ LogicalResult mlir::tl::compileHostKernel(ModuleOp module, StringRef dir,
     error = "lowering to the host failed: " + diagnostics.str();
     return failure();
   }
-  if (failed(checkDeadline(options.deadline, "the lowering to the host",
-                           error)))
+  if (failed(
+          checkDeadline(options.deadline, "the lowering to the host", error)))
     return failure();
   FailureOr<std::string> object =
       emitHostObject(module, options.optLevel, error);

@@ -31,11 +31,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
-#include <deque>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -563,9 +563,10 @@ public:
         stop();
         return llvm::json::Object{
             {"status", "timeout"},
-            {"message", llvm::formatv("ran past --timeout {0} s",
-                                      llvm::format("%g", options.timeoutSeconds))
-                            .str()}};
+            {"message",
+             llvm::formatv("ran past --timeout {0} s",
+                           llvm::format("%g", options.timeoutSeconds))
+                 .str()}};
       }
       pollfd p{fromChild, POLLIN, 0};
       int ready = poll(&p, 1, static_cast<int>(std::min(left, 1.0) * 1000) + 1);
@@ -942,8 +943,7 @@ pid_t startReference(const std::string &refDir, const Workload &workload,
   {
     std::ofstream out(part, std::ios::binary);
     for (size_t o : workload.outputs)
-      out.write(reinterpret_cast<const char *>(bufs[o].data()),
-                bufs[o].size());
+      out.write(reinterpret_cast<const char *>(bufs[o].data()), bufs[o].size());
     if (!out)
       _exit(1);
   }
@@ -1027,28 +1027,29 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   registerAllDialects(registry);
   registerAllPasses();
   // On the heap: see CompileSession.
-  auto session = std::make_unique<CompileSession>(registry,
-                                                  compileJobs(options.jobs));
+  auto session =
+      std::make_unique<CompileSession>(registry, compileJobs(options.jobs));
   struct LeakGuard {
     std::unique_ptr<CompileSession> &session;
     ~LeakGuard() { CompileSession::leakIfRunning(session); }
   } leakGuard{session};
   MLIRContext &ctx = session->ctx;
   std::string &diagnostics = session->diagnostics;
-  ScopedDiagnosticHandler handler(&ctx, [&diagnostics, &options](Diagnostic &diag) {
-    if (diag.getSeverity() == DiagnosticSeverity::Error) {
-      // file:line:col: error: message, as compilers say it.
-      std::string loc;
-      llvm::raw_string_ostream os(loc);
-      if (auto file = dyn_cast<FileLineColLoc>(diag.getLocation()))
-        os << file.getFilename().getValue() << ":" << file.getLine() << ":"
-           << file.getColumn();
-      else
-        os << options.input;
-      diagnostics += loc + ": error: " + diag.str() + "\n";
-    }
-    return success();
-  });
+  ScopedDiagnosticHandler handler(
+      &ctx, [&diagnostics, &options](Diagnostic &diag) {
+        if (diag.getSeverity() == DiagnosticSeverity::Error) {
+          // file:line:col: error: message, as compilers say it.
+          std::string loc;
+          llvm::raw_string_ostream os(loc);
+          if (auto file = dyn_cast<FileLineColLoc>(diag.getLocation()))
+            os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+               << file.getColumn();
+          else
+            os << options.input;
+          diagnostics += loc + ": error: " + diag.str() + "\n";
+        }
+        return success();
+      });
   llvm::SourceMgr sourceMgr;
   OwningOpRef<ModuleOp> &module = session->module;
   module = parseSourceFile<ModuleOp>(options.input, sourceMgr, &ctx);
@@ -1096,17 +1097,16 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
        << config->getAttr("tl.config") << "\n";
   }
   key.add("configs", configList);
-  key.add("compile", "target=" + result.target + " expand=" + expand +
-                         " timeout=" +
-                         std::to_string(options.compileTimeoutSeconds));
+  key.add("compile",
+          "target=" + result.target + " expand=" + expand +
+              " timeout=" + std::to_string(options.compileTimeoutSeconds));
   std::string profile = llvm::formatv(
       "warmup={0} rep={1} supply={2} seed={3} rtol={4} atol={5} ratio={6} "
       "skip={7} threads={8} prune={9} warmup_ms={10} rep_ms={11}",
       options.warmup, options.rep, tlrt::supplyTypeName(options.supply),
       options.seed, options.tolerance.rtol, options.tolerance.atol,
       options.tolerance.maxMismatchedRatio, options.skipCheck,
-      options.hostThreads, options.pruneRatio, options.warmupMs,
-      options.repMs);
+      options.hostThreads, options.pruneRatio, options.warmupMs, options.repMs);
   for (const std::string &f : options.inputFiles)
     profile += " input=" + sha256Hex(readFile(f).value_or(f));
   for (const std::string &f : options.refFiles)
@@ -1241,8 +1241,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   // frame, since an abandoned one may outlive it.
   double compileTimeout = options.compileTimeoutSeconds;
   std::string chip = options.chip;
-  session->start(n, [configs = std::vector<ModuleOp>(configs.begin(),
-                                                     configs.end()),
+  session->start(n, [configs =
+                         std::vector<ModuleOp>(configs.begin(), configs.end()),
                      dirs, cuda, chip, compileTimeout](size_t i) {
     auto t0 = Clock::now();
     Deadline deadline =
@@ -1256,13 +1256,11 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
       CudaCompileOptions cudaOptions;
       cudaOptions.chip = chip;
       cudaOptions.deadline = deadline;
-      ok = compileCudaKernel(configs[i], dirs[i], cudaOptions,
-                             outcome.message);
+      ok = compileCudaKernel(configs[i], dirs[i], cudaOptions, outcome.message);
     } else {
       HostCompileOptions hostOptions;
       hostOptions.deadline = deadline;
-      ok = compileHostKernel(configs[i], dirs[i], hostOptions,
-                             outcome.message);
+      ok = compileHostKernel(configs[i], dirs[i], hostOptions, outcome.message);
     }
     outcome.ok = succeeded(ok);
     outcome.seconds = secondsSince(t0);
@@ -1280,8 +1278,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
                   options.repMs};
   bool prune = options.pruneRatio >= 1 &&
                (options.repMs > 0 || options.rep > 2 * kScreenRuns);
-  RunRequest screen = prune ? RunRequest{false, kScreenWarmup, kScreenRuns}
-                            : full;
+  RunRequest screen =
+      prune ? RunRequest{false, kScreenWarmup, kScreenRuns} : full;
   bool overlap = cuda;
   Workload workload;
   workload.referenceFile = (work + "/reference.bin").str();
@@ -1297,8 +1295,12 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
         haveWorkload || buildWorkload(options, kernelJson, workload, error);
     return haveWorkload;
   };
-  enum class Ref { Given, Building, Running, Ready } ref =
-      !wantReference ? Ref::Given : Ref::Building;
+  enum class Ref {
+    Given,
+    Building,
+    Running,
+    Ready
+  } ref = !wantReference ? Ref::Given : Ref::Building;
   pid_t refPid = -1;
   // Moves the host reference along (compiled -> running -> ready); false
   // with `error` when it cannot be had.
@@ -1370,8 +1372,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   };
   size_t compiledCount = 0;
   progress("compile", 0, n);
-  while (std::optional<CompileSession::Event> event = session->next(
-             compileTimeout > 0 ? compileTimeout : 1e300, idle)) {
+  while (std::optional<CompileSession::Event> event =
+             session->next(compileTimeout > 0 ? compileTimeout : 1e300, idle)) {
     if (idleFailed)
       return std::nullopt;
     size_t i = event->index;
@@ -1446,11 +1448,11 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
         continue;
       if (r.medianMs > options.pruneRatio * best) {
         r.status = "pruned";
-        r.message = llvm::formatv(
-            "median {0:F4} ms over {1} screening runs, more than "
-            "--prune-ratio {2} x the best's {3:F4} ms",
-            r.medianMs, r.samples.size(),
-            llvm::format("%g", options.pruneRatio), best);
+        r.message =
+            llvm::formatv("median {0:F4} ms over {1} screening runs, more than "
+                          "--prune-ratio {2} x the best's {3:F4} ms",
+                          r.medianMs, r.samples.size(),
+                          llvm::format("%g", options.pruneRatio), best);
         continue;
       }
       progress("benchmark", measured++, runnable.size());
@@ -1549,7 +1551,6 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   }
   return finish(result);
 }
-
 
 bool mlir::tl::runSaved(const std::string &dir, const TuneOptions &options,
                         std::string &report, std::string &error) {

@@ -95,6 +95,42 @@ TEST(Compare, GuideTolerances) {
   EXPECT_TRUE(compare(nan.data(), DType::F32, nanRef.data(), 1).passed);
 }
 
+TEST(Compare, TypedReferences) {
+  // A reference in the output's own type (a host build's f16 outputs) and
+  // in bf16 / f32; large enough to be split over threads.
+  size_t n = (1u << 20) + 3;
+  std::vector<uint16_t> got(n), want(n);
+  for (size_t i = 0; i < n; ++i) {
+    storeElement(got.data(), DType::F16, i, 1.0 + (i % 7));
+    storeElement(want.data(), DType::F16, i, 1.0 + (i % 7));
+  }
+  EXPECT_TRUE(
+      compare(got.data(), DType::F16, want.data(), DType::F16, n).passed);
+  // 2 elements far off (one of them infinite), 1 slightly off: within.
+  storeElement(got.data(), DType::F16, 5, 40.0);
+  storeElement(got.data(), DType::F16, n - 1, 1e6);
+  storeElement(got.data(), DType::F16, 9,
+               loadElement(want.data(), DType::F16, 9) + 0.01);
+  CompareResult r = compare(got.data(), DType::F16, want.data(), DType::F16, n);
+  EXPECT_EQ(r.mismatched, 2u);
+  EXPECT_EQ(r.firstMismatch, 5);
+  EXPECT_TRUE(std::isinf(r.maxAbsError));
+  EXPECT_TRUE(r.passed) << "2 of a million is under 1%";
+  std::vector<float> wantF32(n);
+  for (size_t i = 0; i < n; ++i)
+    wantF32[i] = static_cast<float>(loadElement(want.data(), DType::F16, i));
+  CompareResult f =
+      compare(got.data(), DType::F16, wantF32.data(), DType::F32, n);
+  EXPECT_EQ(f.mismatched, 2u);
+  std::vector<uint16_t> wantBf16(n);
+  for (size_t i = 0; i < n; ++i)
+    storeElement(wantBf16.data(), DType::BF16, i,
+                 loadElement(want.data(), DType::F16, i));
+  EXPECT_EQ(compare(got.data(), DType::F16, wantBf16.data(), DType::BF16, n)
+                .mismatched,
+            2u);
+}
+
 TEST(Npy, RoundTripAndErrors) {
   llvm::SmallString<128> path;
   llvm::sys::fs::createTemporaryFile("tl", "npy", path);

@@ -258,8 +258,7 @@ int main(int argc, char **argv) {
         "%4s  %-58s %-12s %12s %9s\n",
         c->status == "ok" ? std::to_string(++rank).c_str() : "-",
         config.c_str(), c->status.c_str(),
-        order(c) < 2 ? llvm::formatv("{0:F4}", c->medianMs).str().c_str()
-                     : "",
+        order(c) < 2 ? llvm::formatv("{0:F4}", c->medianMs).str().c_str() : "",
         c->tflops > 0 ? llvm::formatv("{0:F2}", c->tflops).str().c_str() : "");
     if (order(c) == 2 && !c->message.empty())
       llvm::outs() << "        " << c->message.substr(0, 200) << "\n";

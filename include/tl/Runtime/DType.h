@@ -24,6 +24,9 @@ bool isFloat(DType dtype);
 
 /// Element `index` of `data` as a double.
 double loadElement(const void *data, DType dtype, size_t index);
+
+/// All 65536 halves as floats (what loadElement looks f16 values up in).
+const float *halfToFloatTable();
 /// Stores `value` (rounded to nearest even, saturating for integers) as
 /// element `index` of `data`.
 void storeElement(void *data, DType dtype, size_t index, double value);

@@ -893,11 +893,11 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
           cIdx(b, l, 0));
       Value fits = even;
       for (int64_t d = 0; d < 2; ++d)
-        fits = andV(b, l, fits,
-                    arith::CmpIOp::create(
-                        b, l, arith::CmpIPredicate::ule,
-                        add(b, l, offsets[d], tileShape[d]),
-                        cIdx(b, l, indexedType.getDimSize(d))));
+        fits =
+            andV(b, l, fits,
+                 arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule,
+                                       add(b, l, offsets[d], tileShape[d]),
+                                       cIdx(b, l, indexedType.getDimSize(d))));
       auto split = scf::IfOp::create(b, l, fits, /*withElseRegion=*/true);
       OpBuilder tb = split.getThenBodyBuilder();
       auto pairType = VectorType::get({2}, dstElem);
@@ -908,13 +908,12 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
         Value lo = convertElementType(bb, l, slotLoad(bb, l, f, slot), dstElem);
         Value hi =
             convertElementType(bb, l, slotLoad(bb, l, f, slot + 1), dstElem);
-        Value v = vector::FromElementsOp::create(bb, l, pairType,
-                                                 ValueRange{lo, hi});
-        vector::StoreOp::create(
-            bb, l, v, map.lookupOrDefault(dst),
-            ValueRange{add(bb, l, offsets[0], c[0]),
-                       add(bb, l, offsets[1], c[1])},
-            /*nontemporal=*/false, llvm::MaybeAlign(align));
+        Value v =
+            vector::FromElementsOp::create(bb, l, pairType, ValueRange{lo, hi});
+        vector::StoreOp::create(bb, l, v, map.lookupOrDefault(dst),
+                                ValueRange{add(bb, l, offsets[0], c[0]),
+                                           add(bb, l, offsets[1], c[1])},
+                                /*nontemporal=*/false, llvm::MaybeAlign(align));
       });
       OpBuilder eb = split.getElseBodyBuilder();
       elementwise(eb);

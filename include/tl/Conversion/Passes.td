@@ -81,11 +81,14 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
     - `tl.copy` global -> shared is `cp.async` of 16 bytes with a src-size
       that zero-fills past the tensor's end (when the rows are 16-byte
       aligned); other copies go element by element, reading zeros past the
-      end and writing nothing there.
+      end and writing nothing there; an mma accumulator is written to global
+      memory in aligned pairs when its tile lies inside the tensor.
     - `tl.pipelined` with `S > 1` stages issues the prefetching copies of
       `S - 1` iterations ahead (`cp.async.commit_group` /
       `wait_group S-2`); the stage a copy refills was computed on in the
-      previous iteration, behind the loop's barrier.
+      previous iteration, behind the loop's barrier, and it is refilled
+      before the iteration computes. With static bounds the loop is unrolled
+      by `S`, so stage offsets are constants.
     - `tl.gemm` with f16/bf16 operands in shared memory and an f32
       accumulator runs ldmatrix + mma.sync.m16n8k16 per warp (B row-major or
       transposed); other gemms run on SIMT FMAs, one owned C element per

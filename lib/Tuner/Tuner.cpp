@@ -309,9 +309,11 @@ struct RunRequest {
 
   bool timed() const { return rep > 0 || repMs > 0; }
   std::string encode(const std::string &dir) const {
-    return llvm::formatv("{0} {1} {2} {3} {4} {5}\n", check ? 1 : 0, warmup,
-                         rep, warmupMs, repMs, dir)
-        .str();
+    std::ostringstream os;
+    os.precision(17);
+    os << (check ? 1 : 0) << " " << warmup << " " << rep << " " << warmupMs
+       << " " << repMs << " " << dir << "\n";
+    return os.str();
   }
   static RunRequest decode(const std::string &line, std::string &dir) {
     RunRequest r;

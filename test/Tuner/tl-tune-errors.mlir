@@ -9,6 +9,7 @@
 // RUN: not tl-tune %s --instantiate=M=64,N=64,K=64 --target=host --no-cache --warmup=0 --rep=1 --input=%S/none.npy 2>&1 | FileCheck %s --check-prefix=NPY
 // RUN: not tl-tune --load %S/no-such-result 2>&1 | FileCheck %s --check-prefix=LOAD
 // RUN: not tl-tune 2>&1 | FileCheck %s --check-prefix=NOINPUT
+// RUN: not tl-tune %s --instantiate=M=64,N=64,K=64 --prune-ratio=0.5 2>&1 | FileCheck %s --check-prefix=PRUNE
 
 // MISSING: tl-tune: {{.*}}does-not-exist.mlir: error: could not open input file
 // NOVALUE: tl-tune: {{.*}}tl-tune-errors.mlir:{{[0-9]+}}:1: error: config 0 {block = 16}: parameter 'N' has no value: give it when instantiating (e.g. N=1024) or declare a default
@@ -19,6 +20,7 @@
 // NPY: tl-tune: cannot read {{.*}}none.npy
 // LOAD: tl-tune: --load {{.*}}no-such-result: cannot read {{.*}}kernel.json
 // NOINPUT: tl-tune: give a kernel file (tl-tune kernel.mlir ...) or --load DIR
+// PRUNE: tl-tune: --warmup must be >= 0, --rep >= 1, --warmup-ms, --rep-ms and --compile-timeout >= 0, --timeout > 0, --prune-ratio 0 (off) or >= 1
 
 tl.func @add(%A: memref<?x?xf32> {tl.shape = ["M", "K"]},
              %B: memref<?x?xf32> {tl.shape = ["K", "N"]},

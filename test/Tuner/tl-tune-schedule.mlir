@@ -4,20 +4,21 @@
 // figures) and still validated. --prune-ratio=0 gives every candidate the
 // full count; --warmup-ms / --rep-ms replace the counts by time budgets; a
 // config whose linker runs past --compile-timeout is stopped and fails
-// alone.
+// alone. Host kernels run on one thread here, so that another test
+// sharing the CPU slows every run alike instead of stalling a thread pool.
 //
 // RUN: rm -rf %t && mkdir -p %t/bin && cd %t
-// RUN: tl-tune %s --target=host --no-cache --instantiate=N=65536 --warmup=1 --rep=30 --prune-ratio=20 | FileCheck %s --check-prefix=PRUNE
+// RUN: tl-tune %s --target=host --host-threads=1 --no-cache --instantiate=N=65536 --warmup=1 --rep=30 --prune-ratio=20 | FileCheck %s --check-prefix=PRUNE
 // RUN: FileCheck %s --check-prefix=PRUNELOG < autotuner.log
 // RUN: rm autotuner.log
-// RUN: tl-tune %s --target=host --no-cache --instantiate=N=65536 --warmup=1 --rep=30 --prune-ratio=0 --constraint='mode == 1' | FileCheck %s --check-prefix=ALL
+// RUN: tl-tune %s --target=host --host-threads=1 --no-cache --instantiate=N=65536 --warmup=1 --rep=30 --prune-ratio=0 --constraint='mode == 1' | FileCheck %s --check-prefix=ALL
 // RUN: FileCheck %s --check-prefix=ALLLOG < autotuner.log
-// RUN: tl-tune %s --target=host --no-cache --instantiate=N=65536 --warmup-ms=2 --rep-ms=10 --prune-ratio=0 --constraint='mode == 0' | FileCheck %s --check-prefix=BUDGET
+// RUN: tl-tune %s --target=host --host-threads=1 --no-cache --instantiate=N=65536 --warmup-ms=2 --rep-ms=10 --prune-ratio=0 --constraint='mode == 0' | FileCheck %s --check-prefix=BUDGET
 //
 // A linker that never ends for config 1 (its output is .../1/kernel.so).
 // RUN: printf '#!/bin/sh\ncase "$*" in *"/1/kernel.so"*) exec sleep 60;; esac\nexec /usr/lib/llvm-22/bin/ld.lld "$@"\n' > %t/bin/ld.lld
 // RUN: chmod +x %t/bin/ld.lld
-// RUN: env PATH=%t/bin:%PATH% tl-tune %s --target=host --no-cache --instantiate=N=65536 --warmup=1 --rep=3 --compile-timeout=3 --constraint='mode == 0' | FileCheck %s --check-prefix=TIMEOUT
+// RUN: env PATH=%t/bin:%PATH% tl-tune %s --target=host --host-threads=1 --no-cache --instantiate=N=65536 --warmup=1 --rep=3 --compile-timeout=3 --constraint='mode == 0' | FileCheck %s --check-prefix=TIMEOUT
 
 // PRUNE-DAG: {"block":256,"mode":0} ok
 // PRUNE-DAG: {"block":512,"mode":0} ok

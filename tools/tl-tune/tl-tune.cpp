@@ -164,10 +164,10 @@ int main(int argc, char **argv) {
   }
   options.supply = *supplyType;
   if (warmup < 0 || rep < 1 || warmupMs < 0 || repMs < 0 || timeout <= 0 ||
-      compileTimeout < 0 || pruneRatio < 0) {
+      compileTimeout < 0 || (pruneRatio != 0 && pruneRatio < 1)) {
     llvm::errs() << "tl-tune: --warmup must be >= 0, --rep >= 1, "
-                    "--warmup-ms, --rep-ms, --compile-timeout and "
-                    "--prune-ratio >= 0, --timeout > 0\n";
+                    "--warmup-ms, --rep-ms and --compile-timeout >= 0, "
+                    "--timeout > 0, --prune-ratio 0 (off) or >= 1\n";
     return 2;
   }
 

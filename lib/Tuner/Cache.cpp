@@ -193,27 +193,28 @@ mlir::tl::storeEntry(const CacheSettings &settings, const std::string &key,
                             {"key", key}, {"files", std::move(digests)}}));
   }
   // Publish. A directory that exists already (another tuner won the race)
-  // makes rename fail: keep theirs if it is sound.
-  if (std::rename(stage.c_str(), finalDir.c_str()) != 0) {
-    int err = errno;
+  // makes rename fail: keep theirs if it is sound, else move it aside and
+  // try again (it may change under us while other tuners publish or
+  // remove it, hence a few attempts).
+  int err = 0;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    if (std::rename(stage.c_str(), finalDir.c_str()) == 0)
+      return finalDir;
+    err = errno;
     if (err == EXDEV && stageRoot != settings.autotunerDir()) {
       llvm::sys::fs::remove_directories(stage);
       CacheSettings local = settings;
       local.tmpDir = settings.autotunerDir();
       return storeEntry(local, key, files, error);
     }
-    if (verifyEntry(finalDir).empty()) {
+    if (llvm::sys::fs::exists(finalDir) && verifyEntry(finalDir).empty()) {
       llvm::sys::fs::remove_directories(stage);
       return finalDir;
     }
-    // A damaged entry in the way: move it aside and publish ours.
-    removeEntry(settings, finalDir);
-    if (std::rename(stage.c_str(), finalDir.c_str()) == 0)
-      return finalDir;
-    llvm::sys::fs::remove_directories(stage);
-    error =
-        "cannot publish cache entry " + finalDir + ": " + std::strerror(err);
-    return std::nullopt;
+    if (llvm::sys::fs::exists(finalDir))
+      removeEntry(settings, finalDir);
   }
-  return finalDir;
+  llvm::sys::fs::remove_directories(stage);
+  error = "cannot publish cache entry " + finalDir + ": " + std::strerror(err);
+  return std::nullopt;
 }

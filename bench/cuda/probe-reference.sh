@@ -1,3 +1,8 @@
+#!/usr/bin/env bash
+# On a GPU node, from the bundle (carry .bundle/): two cold tunings of the
+# example at 4096^3 (their last line says when the host reference was
+# ready), then the host reference alone (the template's defaults on the
+# host target, all cores) to time it.
 set -u
 mkdir -p /tmp/b && tar -xJf .bundle/tilemlir-bundle.tar.xz -C /tmp/b
 bin=/tmp/b/tilemlir/bin

@@ -883,6 +883,7 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
     // element with bounds checks otherwise.
     bool pairs = f.isMma && src == owner && dstIndexed && !shared.count(dst) &&
                  lead == 0 && indexedType.getRank() == 2 &&
+                 indexedType.hasStaticShape() &&
                  indexedType.getDimSize(1) % 2 == 0;
     if (!pairs) {
       elementwise(b);
@@ -1230,7 +1231,7 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     NVVM::CpAsyncCommitGroupOp::create(bb, l);
     return success();
   };
-  // Stage (k - lb) % stages, folded to a constant where it is one.
+  // Stage (k + ahead - lb) % stages, for a loop with dynamic bounds.
   auto stageOf = [&](OpBuilder &bb, Value k, int64_t ahead) -> Value {
     return arith::RemUIOp::create(
         bb, l, arith::SubIOp::create(bb, l, add(bb, l, k, ahead), lb),

@@ -28,12 +28,18 @@ def check(err, what):
         raise RuntimeError(f"{what} failed with CUDA error {err}")
 
 
+_flush_buffer = None
+
+
 def flushed_median(fn, warmup=25, reps=100):
     """Median of `reps` runs of `fn`, each timed with CUDA events after the
     L2 cache was flushed by zeroing 256 MiB (Triton's do_bench, tl-tune)."""
     import torch
 
-    cache = torch.empty(256 * 1024 * 1024, dtype=torch.int8, device="cuda")
+    global _flush_buffer
+    if _flush_buffer is None:
+        _flush_buffer = torch.empty(256 * 1024 * 1024, dtype=torch.int8, device="cuda")
+    cache = _flush_buffer
     for _ in range(warmup):
         fn()
     starts = [torch.cuda.Event(enable_timing=True) for _ in range(reps)]

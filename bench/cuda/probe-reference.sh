@@ -4,8 +4,7 @@
 # ready), then the host reference alone (the template's defaults on the
 # host target, all cores) to time it.
 set -u
-mkdir -p /tmp/b && tar -xJf .bundle/tilemlir-bundle.tar.xz -C /tmp/b
-bin=/tmp/b/tilemlir/bin
+source "$(dirname "$0")/bundle-env.sh"
 export TILELANG_CACHE_DIR=/tmp/tl-cache
 shape="--instantiate=M=4096,N=4096,K=4096"
 for i in 1 2; do "$bin/tl-tune" examples/matmul.mlir $shape --target=cuda --no-cache 2>&1 | tail -2; done

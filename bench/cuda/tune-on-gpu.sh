@@ -4,11 +4,7 @@
 # candidates, times Triton's autotune over a same-size space, and measures
 # compile throughput. Logs go to $OUT.
 set -uo pipefail
-out=${OUT:-/tmp/tl-out}
-mkdir -p "$out" /tmp/b
-tar -xJf .bundle/tilemlir-bundle.tar.xz -C /tmp/b
-bin=/tmp/b/tilemlir/bin
-export CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}
+source "$(dirname "$0")/bundle-env.sh"
 export TILELANG_CACHE_DIR=/tmp/tl-cache
 rm -rf "$TILELANG_CACHE_DIR"
 nvidia-smi -L

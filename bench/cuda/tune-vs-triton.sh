@@ -3,11 +3,7 @@
 # triton.autotune over the example's space at 4096^3, alternated PAIRS times
 # (default 2) in one run, since Triton's own time drifts between runs.
 set -uo pipefail
-out=${OUT:-/tmp/tl-out}
-mkdir -p "$out" /tmp/b
-tar -xJf .bundle/tilemlir-bundle.tar.xz -C /tmp/b
-bin=/tmp/b/tilemlir/bin
-export CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}
+source "$(dirname "$0")/bundle-env.sh"
 for i in $(seq 1 "${PAIRS:-2}"); do
   rm -rf /tmp/tl-cache
   echo "== pair $i: tl-tune cold"

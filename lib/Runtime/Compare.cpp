@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -55,6 +56,15 @@ static CompareResult withLoader(const void *data, DType dtype, Fn fn) {
     const float *table = halfToFloatTable();
     auto *p = static_cast<const uint16_t *>(data);
     return fn([=](size_t i) { return static_cast<double>(table[p[i]]); });
+  }
+  case DType::BF16: {
+    auto *p = static_cast<const uint16_t *>(data);
+    return fn([=](size_t i) {
+      uint32_t bits = static_cast<uint32_t>(p[i]) << 16;
+      float f;
+      std::memcpy(&f, &bits, sizeof(f));
+      return static_cast<double>(f);
+    });
   }
   case DType::F32: {
     auto *p = static_cast<const float *>(data);

@@ -331,6 +331,11 @@ class WorkerState {
 public:
   WorkerState(const Workload &w, const TuneOptions &o, bool cuda)
       : work(w), options(o), cuda(cuda), reference(w.reference) {}
+  ~WorkerState() {
+    for (void *p : hostOutputs)
+      if (p)
+        device->releaseHost(p);
+  }
 
   std::string setUp() {
     std::string error;
@@ -529,7 +534,7 @@ private:
   bool cuda;
   std::vector<Reference> reference;
   std::unique_ptr<tlrt::Device> device;
-  std::vector<void *> hostOutputs; // per output; the process exit frees them
+  std::vector<void *> hostOutputs; // per output, from device->allocateHost
   std::vector<void *> pointers, pristine;
   std::map<size_t, void *> pristineOf;
   std::vector<uint64_t> scalarStorage;
@@ -600,19 +605,21 @@ private:
     if (pid == 0) {
       close(down[1]);
       close(up[0]);
-      WorkerState state(work, options, cuda);
-      std::string setup = state.setUp();
-      FILE *in = fdopen(down[0], "r");
-      char buf[4096];
-      while (fgets(buf, sizeof(buf), in)) {
-        std::string cmd(buf), dir;
-        if (!cmd.empty() && cmd.back() == '\n')
-          cmd.pop_back();
-        RunRequest req = RunRequest::decode(cmd, dir);
-        std::string reply =
-            !setup.empty() ? state.fail(setup) : state.runCandidate(dir, req);
-        (void)!write(up[1], reply.data(), reply.size());
-      }
+      {
+        WorkerState state(work, options, cuda);
+        std::string setup = state.setUp();
+        FILE *in = fdopen(down[0], "r");
+        char buf[4096];
+        while (fgets(buf, sizeof(buf), in)) {
+          std::string cmd(buf), dir;
+          if (!cmd.empty() && cmd.back() == '\n')
+            cmd.pop_back();
+          RunRequest req = RunRequest::decode(cmd, dir);
+          std::string reply =
+              !setup.empty() ? state.fail(setup) : state.runCandidate(dir, req);
+          (void)!write(up[1], reply.data(), reply.size());
+        }
+      } // the state releases what it holds before the worker exits
       _exit(0);
     }
     close(down[0]);

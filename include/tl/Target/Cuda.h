@@ -25,10 +25,11 @@ struct CudaCompileOptions {
 };
 
 /// Lowers `module` (one specialized kernel: a builtin.module holding one
-/// tl.func) with tl-lower-to-nvvm and writes `<dir>/kernel.cubin` (through
-/// #nvvm.target serialization, which runs ptxas), `<dir>/kernel.ptx` and
-/// `<dir>/kernel.json`. `module` is lowered in place. Fails with a message
-/// (a missing ptxas is named as such).
+/// tl.func) with tl-lower-to-nvvm, writes `<dir>/kernel.ptx` (through
+/// #nvvm.target serialization), runs ptxas on it for `<dir>/kernel.cubin`
+/// (stopped at `deadline`), then writes `<dir>/kernel.json`. `module` is
+/// lowered in place. Fails with a message (a missing ptxas is named as
+/// such).
 LogicalResult compileCudaKernel(ModuleOp module, StringRef dir,
                                 const CudaCompileOptions &options,
                                 std::string &error);

@@ -15,7 +15,8 @@ for dtype in f16 bf16; do
   for shape in $shapes; do
     IFS=x read -r m n k <<< "$shape"
     dir=$out/${dtype}_${shape}
-    "$tl_compile" "$src" --target=cuda --chip=sm_90a \
+    # shellcheck disable=SC2086 # TL_COMPILE_FLAGS: extra flags, split
+    "$tl_compile" "$src" --target=cuda --chip=sm_90a ${TL_COMPILE_FLAGS:-} \
       --instantiate="M=$m,N=$n,K=$k" -o "$dir" 2>/dev/null | tail -1
     find "$dir" -name kernel.ptx -delete
   done

@@ -65,13 +65,21 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
   lower.optLevel = options.optLevel;
   lower.format = "none";
   unsigned bits = options.indexBitwidth;
-  if (!bits) {
-    bits = 32;
+  if (bits != 32 && bits != 64) {
+    error = "index bit width " + std::to_string(bits) +
+            " is not supported; use 64 (the default) or 32";
+    return failure();
+  }
+  if (bits == 32)
     for (Type t : kernel->getArgumentTypes())
       if (auto m = dyn_cast<MemRefType>(t))
-        if (m.getNumElements() >= (int64_t(1) << 31))
-          bits = 64;
-  }
+        if (!m.hasStaticShape() || m.getNumElements() >= (int64_t(1) << 31)) {
+          error = "32-bit indices cannot address a tensor of " +
+                  (m.hasStaticShape() ? std::to_string(m.getNumElements())
+                                      : std::string("unknown size")) +
+                  " elements; use --index-bitwidth=64";
+          return failure();
+        }
   lower.indexBitwidth = bits;
   buildLowerToNVVMPipeline(pm, lower);
   if (failed(runCapturing(pm, module, error))) {

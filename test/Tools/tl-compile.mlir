@@ -10,3 +10,11 @@
 // INDEX: "status": "ok"
 // INDEX: "target": "host"
 // BAD: tl-compile: --target must be cuda or host, not 'metal'
+
+// Kernels index with 64 bits unless told 32, which is refused for a tensor
+// it cannot address (2^32 elements here), per config, before any lowering.
+// RUN: not tl-compile %examples/matmul.mlir --target=cuda --index-bitwidth=48 -o %t.48 2>&1 | FileCheck %s --check-prefix=WIDTH
+// RUN: not tl-compile %examples/matmul.mlir --target=cuda --instantiate=M=65536,N=65536,K=64 --constraint='block_M == 128 && block_N == 128 && block_K == 32 && num_stages == 3 && threads == 128' --index-bitwidth=32 -o %t.32 2>&1 | FileCheck %s --check-prefix=BIG
+// WIDTH: tl-compile: --index-bitwidth must be 64 or 32, not 48
+// BIG: tl-compile: matmul_block_M128_block_N128_block_K32_num_stages3_threads128: 32-bit indices cannot address a tensor of 4294967296 elements; use --index-bitwidth=64
+// BIG: tl-compile: 0 of 1 configs compiled for sm_90a

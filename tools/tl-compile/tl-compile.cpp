@@ -56,8 +56,9 @@ static cl::opt<std::string> funcName("func", cl::desc("Template to compile"),
                                      cl::init(""));
 static cl::opt<unsigned>
     indexBitwidth("index-bitwidth",
-                  cl::desc("cuda: index width (0: 32 when tensors allow)"),
-                  cl::init(0));
+                  cl::desc("cuda: index width, 64 or 32 (tensors under "
+                           "2^31 elements)"),
+                  cl::init(64));
 static cl::opt<unsigned> jobs("j", cl::desc("Parallel compile jobs (0: all)"),
                               cl::init(0));
 
@@ -67,6 +68,11 @@ int main(int argc, char **argv) {
   if (target != "cuda" && target != "host") {
     llvm::errs() << "tl-compile: --target must be cuda or host, not '" << target
                  << "'\n";
+    return 2;
+  }
+  if (indexBitwidth != 32 && indexBitwidth != 64) {
+    llvm::errs() << "tl-compile: --index-bitwidth must be 64 or 32, not "
+                 << indexBitwidth << "\n";
     return 2;
   }
 

@@ -56,9 +56,9 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
       llvm::cl::init("bin")};
   PassOptions::Option<unsigned> indexBitwidth{
       *this, "index-bitwidth",
-      llvm::cl::desc("Bit width of index arithmetic in kernels (32 is "
-                     "faster; needs tensors of fewer than 2^31 elements)"),
-      llvm::cl::init(32)};
+      llvm::cl::desc("Bit width of index arithmetic in kernels (32 needs "
+                     "tensors of fewer than 2^31 elements)"),
+      llvm::cl::init(64)};
   PassOptions::Option<std::string> toolkit{
       *this, "toolkit",
       llvm::cl::desc("CUDA toolkit holding bin/ptxas (default: $CUDA_HOME, "

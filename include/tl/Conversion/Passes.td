@@ -67,7 +67,11 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
     Turns every specialized `tl.func` of the module into a `gpu.func` kernel
     in a `gpu.module` named `<kernel>_kernels`; the runtime launches it from
     the kernel metadata, so no host code is generated. One `tl.kernel` per
-    `tl.func`; threads form a 1-D block.
+    `tl.func`; threads form a 1-D block. The kernel's (constant) grid and
+    block are recorded as `known_grid_size` / `known_block_size`, so range
+    analysis knows the block and thread indices (`tl-lower-to-nvvm` runs
+    `int-range-optimizations`, which drops the edge handling of tiles that
+    always fit).
 
     - Shared tiles are views of dynamic shared memory (the total is recorded
       as `tl.shared_memory_bytes` on the kernel), multi-buffered `S` times
@@ -117,7 +121,7 @@ def TLKernelsToNVVM : Pass<"tl-kernels-to-nvvm", "::mlir::gpu::GPUModuleOp"> {
     arguments use the bare-pointer calling convention (static shapes).
   }];
   let options = [
-    Option<"indexBitwidth", "index-bitwidth", "unsigned", /*default=*/"32",
+    Option<"indexBitwidth", "index-bitwidth", "unsigned", /*default=*/"64",
            "Bit width of index arithmetic">
   ];
   let dependentDialects = ["::mlir::NVVM::NVVMDialect",

@@ -739,10 +739,23 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
       for (int64_t it = 0; it * threads < chunks; ++it) {
         Value idx = add(ob, l, tid, it * threads);
         auto body = [&](OpBuilder &bb) {
-          Value row =
-              arith::DivUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
-          Value chunk =
-              arith::RemUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
+          // When whole rows go round, iteration `it` is iteration 0 shifted
+          // by a constant number of rows: written so, the addresses of all
+          // iterations share one base and differ by immediates.
+          Value row, chunk, row0;
+          int64_t rowShift = 0;
+          if (threads % chunksPerRow == 0) {
+            rowShift = it * (threads / chunksPerRow);
+            row0 =
+                arith::DivUIOp::create(bb, l, tid, cIdx(bb, l, chunksPerRow));
+            row = add(bb, l, row0, rowShift);
+            chunk =
+                arith::RemUIOp::create(bb, l, tid, cIdx(bb, l, chunksPerRow));
+          } else {
+            row = arith::DivUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
+            chunk =
+                arith::RemUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
+          }
           Value col = mul(bb, l, chunk, cIdx(bb, l, ce));
           Value inBounds;
           SmallVector<Value> gidx =
@@ -770,8 +783,16 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
             for (Value &g : gidx)
               g = arith::SelectOp::create(bb, l, any, g, cIdx(bb, l, 0));
           }
-          SmallVector<Value> sidx =
-              sharedIndices(bb, l, dst, ValueRange{row, col});
+          // The swizzle repeats every 8 rows: a shift by a multiple of 8
+          // rows is a shift of the address.
+          SmallVector<Value> sidx;
+          if (row0 && rowShift % 8 == 0) {
+            sidx = sharedIndices(bb, l, dst, ValueRange{row0, col});
+            Value &r = sidx[sidx.size() - 2];
+            r = add(bb, l, r, rowShift);
+          } else {
+            sidx = sharedIndices(bb, l, dst, ValueRange{row, col});
+          }
           nvgpu::DeviceAsyncCopyOp::create(
               bb, l, nvgpu::DeviceAsyncTokenType::get(bb.getContext()), t.view,
               sidx, map.lookupOrDefault(src), gidx, bb.getIndexAttr(ce), valid,
@@ -1224,10 +1245,15 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
       if (!isa<TLDialect>(inner.getDialect()) && isMemoryEffectFree(&inner) &&
           inner.getNumRegions() == 0)
         bb.clone(inner, map);
-    Value inRange = ult(bb, l, k, ub);
-    for (CopyOp copy : producers)
-      if (failed(lowerCopy(copy, bb, stage, inRange)))
-        return failure();
+    // Past a static end nothing is read; the (empty) group is still
+    // committed so that the waits count the same.
+    std::optional<int64_t> kc = constantOf(k), ubc = constantOf(ub);
+    if (!kc || !ubc || *kc < *ubc) {
+      Value inRange = ult(bb, l, k, ub);
+      for (CopyOp copy : producers)
+        if (failed(lowerCopy(copy, bb, stage, inRange)))
+          return failure();
+    }
     NVVM::CpAsyncCommitGroupOp::create(bb, l);
     return success();
   };
@@ -1244,7 +1270,9 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
                        Value refill) -> LogicalResult {
     NVVM::CpAsyncWaitGroupOp::create(bb, l, stages - 2);
     barrier(bb, l);
-    if (failed(issue(bb, add(bb, l, k, stages - 1), refill)))
+    std::optional<int64_t> kc = constantOf(k);
+    Value next = kc ? cIdx(bb, l, *kc + stages - 1) : add(bb, l, k, stages - 1);
+    if (failed(issue(bb, next, refill)))
       return failure();
     for (CopyOp copy : producers)
       currentStage[copy.getDest()] = stage;
@@ -1359,6 +1387,17 @@ struct ConvertTLToGPUPass
     func.setKnownBlockSizeAttr(
         b.getDenseI32ArrayAttr({static_cast<int32_t>(*threads), 1, 1}));
     func->setAttr("tl.grid", b.getDenseI64ArrayAttr(grid));
+    // The grid is part of the specialization: block indices are known to
+    // be below it (integer range analysis folds the edge checks of tiles
+    // that always fit; the NVVM lowering adds range metadata).
+    if (grid.size() <= 3 && llvm::all_of(grid, [](int64_t g) {
+          return g > 0 && g <= std::numeric_limits<int32_t>::max();
+        })) {
+      SmallVector<int32_t, 3> known(3, 1);
+      for (auto [i, g] : llvm::enumerate(grid))
+        known[i] = static_cast<int32_t>(g);
+      func.setKnownGridSizeAttr(b.getDenseI32ArrayAttr(known));
+    }
 
     IRMapping map;
     Block &entry = func.getBody().front();

@@ -12,6 +12,7 @@
 // CHECK-LABEL: gpu.module @gemm_kernels
 // CHECK: gpu.func @gemm(%[[A:.*]]: memref<100x64xf16>, %[[B:.*]]: memref<64x72xf16>, %[[C:.*]]: memref<100x72xf16>) kernel
 // CHECK-SAME: known_block_size = array<i32: 128, 1, 1>
+// CHECK-SAME: known_grid_size = array<i32: 2, 2, 1>
 // CHECK-SAME: tl.grid = array<i64: 2, 2>
 // CHECK-SAME: tl.shared_memory_bytes = 16384
 // CHECK: gpu.thread_id x

@@ -13,6 +13,22 @@
 // CHECK-SAME: cp.async.wait_group
 // CHECK-NOT: .local
 
+// The block indices are known to be below the (specialized) grid, so where
+// every tile fits, integer range analysis removes the edge path: no
+// zero-filling cp.async (the form with a source size) is left. At M=1000
+// the last block row is partial and keeps it. Constant tile offsets fold
+// into addresses: one shared-memory base register serves every chunk.
+// RUN: tl-opt %examples/matmul.mlir --tl-expand-configs="instantiate=M=4096,N=4096,K=4096 constraint='block_M == 128 && block_N == 128 && block_K == 32 && num_stages == 3 && threads == 128'" -o %t.fits.mlir 2>/dev/null
+// RUN: tl-opt %t.fits.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s --check-prefix=FITS
+// FITS-NOT: ], 16, {{.*}};
+// FITS: cp.async.cg.shared.global [%rd[[S:[0-9]+]]], [%rd[[G:[0-9]+]]], 16;
+// FITS-SAME: cp.async.cg.shared.global [%rd[[S]]+2048], [%rd[[G]]+262144], 16;
+// FITS-SAME: mma.sync
+// FITS-NOT: ], 16, {{.*}};
+// RUN: tl-opt %examples/matmul.mlir --tl-expand-configs="instantiate=M=1000,N=4096,K=4096 constraint='block_M == 128 && block_N == 128 && block_K == 32 && num_stages == 3 && threads == 128'" -o %t.edge.mlir 2>/dev/null
+// RUN: tl-opt %t.edge.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s --check-prefix=EDGE
+// EDGE: cp.async.cg.shared.global [{{[^]]*}}], [{{[^]]*}}], 16, %r
+
 // RUN: %if ptxas %{ tl-compile %examples/matmul.mlir --instantiate=M=4096,N=4096,K=4096 --chip=sm_90a -o %t.sm90a 2>/dev/null | FileCheck %s --check-prefix=SM90A %}
 // RUN: %if ptxas %{ ls %t.sm90a/*/kernel.cubin | count 32 %}
 // RUN: %if ptxas %{ tl-compile %examples/matmul.mlir --instantiate=M=4096,N=4096,K=4096 --chip=sm_80 -o %t.sm80 2>/dev/null | FileCheck %s --check-prefix=SM80 %}

@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Same-run comparison of code variants of the example GEMM on a GPU.
+
+Every variant is a group directory of build-matmul-check.sh (one dtype, one
+shape), built from a different compiler or flags. The kernels named by
+--configs run interleaved: each round times every (variant, config) and
+cuBLAS back to back (--reps launches after a warm-up), so clock and thermal
+drift hit all of them alike; the table gives the median over --rounds.
+Each kernel's output is first checked against torch.matmul in float64.
+--flush times single launches after an L2 flush instead (median of --reps).
+
+  python3 ab_matmul.py OUT LABEL=DIR [LABEL=DIR ...] \
+      [--configs SUBSTR,...] [--rounds 7] [--reps 30] [--flush] [--mma-peak CUBIN]
+
+--mma-peak also times mma_peak.cu (mma.sync from registers, no memory) at
+1, 2 and 3 blocks of 4 warps per SM: the tensor-core ceiling of mma.sync.
+"""
+import argparse
+import ctypes
+import json
+import os
+import statistics
+
+import torch
+
+CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8
+libcuda = ctypes.CDLL("libcuda.so.1")
+
+
+def check(err, what):
+    if err != 0:
+        raise RuntimeError(f"{what} failed with CUDA error {err}")
+
+
+def load(cubin, symbol, smem=0):
+    module = ctypes.c_void_p()
+    check(libcuda.cuModuleLoadData(ctypes.byref(module), open(cubin, "rb").read()),
+          "cuModuleLoadData")
+    func = ctypes.c_void_p()
+    check(libcuda.cuModuleGetFunction(ctypes.byref(func), module, symbol.encode()),
+          "cuModuleGetFunction")
+    if smem:
+        check(libcuda.cuFuncSetAttribute(func, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                         ctypes.c_int(smem)), "cuFuncSetAttribute")
+    return func
+
+
+def timed(fn, reps):
+    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    for _ in range(3):
+        fn()
+    start.record()
+    for _ in range(reps):
+        fn()
+    end.record()
+    torch.cuda.synchronize()
+    return start.elapsed_time(end) / reps
+
+
+_flush = None
+
+
+def timed_flushed(fn, reps):
+    """Median of `reps` single launches, each after zeroing 256 MiB (the L2
+    flushed, as Triton's do_bench and tl-tune time)."""
+    global _flush
+    if _flush is None:
+        _flush = torch.empty(256 * 1024 * 1024, dtype=torch.int8, device="cuda")
+    fn()
+    starts = [torch.cuda.Event(enable_timing=True) for _ in range(reps)]
+    ends = [torch.cuda.Event(enable_timing=True) for _ in range(reps)]
+    for i in range(reps):
+        _flush.zero_()
+        starts[i].record()
+        fn()
+        ends[i].record()
+    torch.cuda.synchronize()
+    return statistics.median(s.elapsed_time(e) for s, e in zip(starts, ends))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("out")
+    p.add_argument("variants", nargs="+", help="LABEL=GROUP_DIR")
+    p.add_argument("--configs", default="", help="comma-separated substrings of kernel names")
+    p.add_argument("--rounds", type=int, default=7)
+    p.add_argument("--reps", type=int, default=30)
+    p.add_argument("--flush", action="store_true",
+                   help="time single launches after an L2 flush (median) instead")
+    p.add_argument("--mma-peak", default="")
+    args = p.parse_args()
+    stream = ctypes.c_void_p(torch.cuda.current_stream().cuda_stream)
+    torch.manual_seed(0)
+
+    variants = [v.split("=", 1) for v in args.variants]
+    dtype_name, shape = os.path.basename(variants[0][1]).split("_")
+    dtype_name = dtype_name.split("-")[-1]
+    m, n, k = map(int, shape.split("x"))
+    dtype = {"f16": torch.float16, "bf16": torch.bfloat16}[dtype_name]
+    a = torch.randn(m, k, device="cuda", dtype=dtype)
+    b = torch.randn(k, n, device="cuda", dtype=dtype)
+    ref = a.double() @ b.double()
+    c = torch.empty(m, n, device="cuda", dtype=dtype)
+    flop = 2.0 * m * n * k
+    wanted = [s for s in args.configs.split(",") if s]
+
+    kernels = []  # (label, name, launch)
+    log = open(os.path.join(args.out, "ab.log"), "w")
+    for label, gdir in variants:
+        index = json.load(open(os.path.join(gdir, "index.json")))
+        for entry in index["kernels"]:
+            name = entry["name"]
+            if wanted and not any(w in name for w in wanted):
+                continue
+            kdir = os.path.join(gdir, entry["dir"])
+            meta = json.load(open(os.path.join(kdir, "kernel.json")))
+            smem = meta["shared_memory_bytes"]
+            func = load(os.path.join(kdir, "kernel.cubin"), meta["symbol"], smem)
+            grid = meta["grid"] + [1] * (3 - len(meta["grid"]))
+            ptrs = [ctypes.c_void_p(t.data_ptr()) for t in (a, b, c)]
+            params = (ctypes.c_void_p * 3)(*[ctypes.addressof(q) for q in ptrs])
+
+            def launch(func=func, grid=grid, meta=meta, smem=smem, params=params, ptrs=ptrs):
+                check(libcuda.cuLaunchKernel(func, grid[0], grid[1], grid[2], meta["threads"],
+                                             1, 1, smem, stream, params, None), "cuLaunchKernel")
+
+            c.zero_()
+            launch()
+            torch.cuda.synchronize()
+            bad = ((c.double() - ref).abs() > 1e-2 + 1e-2 * ref.abs()).sum().item()
+            log.write(f"{label} {name}: {bad} mismatched\n")
+            if bad > 0.01 * m * n:
+                raise SystemExit(f"{label} {name}: {bad} mismatched elements")
+            kernels.append((label, name, launch))
+
+    timer = timed_flushed if args.flush else timed
+    times = {(lab, name): [] for lab, name, _ in kernels}
+    blas = []
+    for r in range(args.rounds):
+        blas.append(timer(lambda: torch.matmul(a, b), args.reps))
+        for lab, name, launch in kernels:
+            times[(lab, name)].append(timer(launch, args.reps))
+        blas.append(timer(lambda: torch.matmul(a, b), args.reps))
+    blas_ms = statistics.median(blas)
+    rows = []
+    for (lab, name), ts in times.items():
+        ms = statistics.median(ts)
+        rows.append({"variant": lab, "kernel": name, "ms": ms, "tflops": flop / ms / 1e9,
+                     "of_cublas": blas_ms / ms, "all_ms": ts})
+    rows.append({"variant": "cuBLAS", "kernel": "torch.matmul", "ms": blas_ms,
+                 "tflops": flop / blas_ms / 1e9, "of_cublas": 1.0, "all_ms": blas})
+
+    peak = []
+    if args.mma_peak:
+        func = load(args.mma_peak, "mma_peak")
+        sms = torch.cuda.get_device_properties(0).multi_processor_count
+        out = torch.empty(3 * sms * 128, device="cuda", dtype=torch.float32)
+        iters = 4096
+        for per_sm in (1, 2, 3):
+            blocks = per_sm * sms
+            optr = ctypes.c_void_p(out.data_ptr())
+            it = ctypes.c_int(iters)
+            params = (ctypes.c_void_p * 2)(ctypes.addressof(optr), ctypes.addressof(it))
+            ms = timed(lambda: check(libcuda.cuLaunchKernel(func, blocks, 1, 1, 128, 1, 1, 0,
+                                                            stream, params, None), "launch"), 5)
+            tf = blocks * 4 * iters * 32 * 2 * 16 * 8 * 16 / ms / 1e9
+            peak.append({"blocks_per_sm": per_sm, "warps_per_scheduler": per_sm,
+                         "ms": ms, "tflops": tf})
+
+    with open(os.path.join(args.out, "ab.jsonl"), "w") as f:
+        for r in rows + peak:
+            f.write(json.dumps(r) + "\n")
+    how = "single launches after an L2 flush" if args.flush else "launches back to back"
+    print(f"{dtype_name} {m}x{n}x{k}, median of {args.rounds} rounds x {args.reps} {how}")
+    for r in sorted(rows, key=lambda r: r["ms"]):
+        print(f"  {r['variant']:<10} {r['kernel']:<62} {r['ms']:.4f} ms {r['tflops']:6.1f} TF"
+              f" {100 * r['of_cublas']:5.1f}%  spread {min(r['all_ms']):.4f}-{max(r['all_ms']):.4f}")
+    for q in peak:
+        print(f"  mma.sync peak, {q['warps_per_scheduler']} warp(s)/scheduler: {q['tflops']:6.1f} TF"
+              f" ({100 * q['tflops'] * blas_ms / (flop / 1e9):5.1f}% of cuBLAS here)")
+
+
+if __name__ == "__main__":
+    main()

@@ -20,16 +20,14 @@ import ctypes
 import json
 import os
 import statistics
+import sys
 
 import torch
 
-CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_matmul import CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, check, flushed_median  # noqa: E402
+
 libcuda = ctypes.CDLL("libcuda.so.1")
-
-
-def check(err, what):
-    if err != 0:
-        raise RuntimeError(f"{what} failed with CUDA error {err}")
 
 
 def load(cubin, symbol, smem=0):
@@ -55,27 +53,6 @@ def timed(fn, reps):
     end.record()
     torch.cuda.synchronize()
     return start.elapsed_time(end) / reps
-
-
-_flush = None
-
-
-def timed_flushed(fn, reps):
-    """Median of `reps` single launches, each after zeroing 256 MiB (the L2
-    flushed, as Triton's do_bench and tl-tune time)."""
-    global _flush
-    if _flush is None:
-        _flush = torch.empty(256 * 1024 * 1024, dtype=torch.int8, device="cuda")
-    fn()
-    starts = [torch.cuda.Event(enable_timing=True) for _ in range(reps)]
-    ends = [torch.cuda.Event(enable_timing=True) for _ in range(reps)]
-    for i in range(reps):
-        _flush.zero_()
-        starts[i].record()
-        fn()
-        ends[i].record()
-    torch.cuda.synchronize()
-    return statistics.median(s.elapsed_time(e) for s, e in zip(starts, ends))
 
 
 def main():
@@ -133,7 +110,9 @@ def main():
                 raise SystemExit(f"{label} {name}: {bad} mismatched elements")
             kernels.append((label, name, launch))
 
-    timer = timed_flushed if args.flush else timed
+    # Flushed: single launches after zeroing 256 MiB, median (tl-tune's and
+    # Triton's do_bench's protocol, with one warm-up launch).
+    timer = (lambda fn, reps: flushed_median(fn, warmup=1, reps=reps)) if args.flush else timed
     times = {(lab, name): [] for lab, name, _ in kernels}
     blas = []
     for r in range(args.rounds):

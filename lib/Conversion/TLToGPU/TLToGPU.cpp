@@ -57,7 +57,11 @@ Value add(OpBuilder &b, Location l, Value x, Value y) {
 Value mul(OpBuilder &b, Location l, Value x, Value y) {
   return arith::MulIOp::create(b, l, x, y);
 }
+/// x + y, a constant when x is one (static trip counts stay visible).
 Value add(OpBuilder &b, Location l, Value x, int64_t y) {
+  APInt c;
+  if (matchPattern(x, m_ConstantInt(&c)))
+    return cIdx(b, l, c.getSExtValue() + y);
   return y == 0 ? x : add(b, l, x, cIdx(b, l, y));
 }
 Value ult(OpBuilder &b, Location l, Value x, Value y) {
@@ -1270,9 +1274,7 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
                        Value refill) -> LogicalResult {
     NVVM::CpAsyncWaitGroupOp::create(bb, l, stages - 2);
     barrier(bb, l);
-    std::optional<int64_t> kc = constantOf(k);
-    Value next = kc ? cIdx(bb, l, *kc + stages - 1) : add(bb, l, k, stages - 1);
-    if (failed(issue(bb, next, refill)))
+    if (failed(issue(bb, add(bb, l, k, stages - 1), refill)))
       return failure();
     for (CopyOp copy : producers)
       currentStage[copy.getDest()] = stage;

@@ -52,14 +52,37 @@ bool tlrt::parseKernelInfo(const std::string &text, KernelInfo &info,
         return false;
       }
       arg.dtype = *parsed;
-      if (arg.isTensor)
+      if (arg.isTensor) {
         arg.shape = a.at("shape").get<std::vector<int64_t>>();
+        // The element count and byte size must be representable.
+        int64_t bytes = static_cast<int64_t>(dtypeSize(arg.dtype));
+        for (int64_t d : arg.shape)
+          if (d < 0 || __builtin_mul_overflow(bytes, d, &bytes)) {
+            error = "kernel metadata: argument " +
+                    std::to_string(info.args.size()) +
+                    " has a negative or too large shape";
+            return false;
+          }
+      }
       info.args.push_back(std::move(arg));
     }
     if (info.grid.empty() || info.grid.size() > 3) {
       error = "kernel metadata: grid must have 1 to 3 dimensions";
       return false;
     }
+    int64_t blocks = 1;
+    for (int64_t g : info.grid)
+      if (g < 1 || __builtin_mul_overflow(blocks, g, &blocks)) {
+        error = "kernel metadata: every grid dimension must be at least 1 "
+                "and the block count fit in 64 bits";
+        return false;
+      }
+    if (info.threads < 1 || info.sharedMemoryBytes < 0) {
+      error = "kernel metadata: threads must be at least 1 and "
+              "shared_memory_bytes not negative";
+      return false;
+    }
+    info.cpu = j.value("cpu", std::string());
     return true;
   } catch (const json::exception &e) {
     error = std::string("kernel metadata: ") + e.what();
@@ -83,9 +106,30 @@ bool tlrt::loadKernelInfo(const std::string &path, KernelInfo &info,
   return true;
 }
 
+/// True when this CPU runs code of the x86-64 level `cpu` (empty: the
+/// baseline).
+static bool cpuSupports(const std::string &cpu) {
+  __builtin_cpu_init();
+  if (cpu.empty() || cpu == "x86-64")
+    return true;
+  if (cpu == "x86-64-v2")
+    return __builtin_cpu_supports("x86-64-v2");
+  if (cpu == "x86-64-v3")
+    return __builtin_cpu_supports("x86-64-v3");
+  if (cpu == "x86-64-v4")
+    return __builtin_cpu_supports("x86-64-v4");
+  return false;
+}
+
 std::unique_ptr<HostKernel> HostKernel::load(const std::string &soPath,
                                              KernelInfo info,
                                              std::string &error) {
+  if (!cpuSupports(info.cpu)) {
+    error = soPath + " was compiled for " + info.cpu +
+            ", which this CPU does not support; compile it again here (or "
+            "for an older level with TILEMLIR_HOST_CPU=x86-64)";
+    return nullptr;
+  }
   void *handle = dlopen(soPath.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     error = "cannot load " + soPath + ": " + dlerror();

@@ -2,6 +2,7 @@
 
 #include "tl/Runtime/Supply.h"
 
+#include <cctype>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -109,47 +110,193 @@ static const char *npyDescr(DType dtype) {
   }
 }
 
-bool tlrt::readNpy(const std::string &path, NpyArray &array,
-                   std::string &error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot read " + path;
+namespace {
+/// A strict reader of the header dictionary numpy writes:
+/// {'descr': '<f4', 'fortran_order': False, 'shape': (64, 64), }
+class NpyHeaderParser {
+public:
+  explicit NpyHeaderParser(const std::string &text) : s(text) {}
+
+  /// Fills descr, fortran and shape; false with `error` (no file name).
+  bool parse(std::string &descr, bool &fortran, std::vector<int64_t> &shape,
+             std::string &error) {
+    bool haveDescr = false, haveOrder = false, haveShape = false;
+    if (!expect('{', error))
+      return false;
+    while (true) {
+      space();
+      if (peek() == '}')
+        break;
+      std::string key;
+      if (!string(key, error) || !expect(':', error))
+        return false;
+      space();
+      if (key == "descr") {
+        if (!string(descr, error))
+          return false;
+        haveDescr = true;
+      } else if (key == "fortran_order") {
+        if (!boolean(fortran, error))
+          return false;
+        haveOrder = true;
+      } else if (key == "shape") {
+        if (!tuple(shape, error))
+          return false;
+        haveShape = true;
+      } else {
+        error = "unexpected key '" + key + "' in the header";
+        return false;
+      }
+      space();
+      if (peek() == ',') {
+        ++pos;
+        continue;
+      }
+      if (peek() != '}') {
+        error = "expected ',' or '}' in the header at byte " +
+                std::to_string(pos);
+        return false;
+      }
+    }
+    ++pos;
+    space();
+    if (pos != s.size()) {
+      error = "unexpected text after the header dictionary";
+      return false;
+    }
+    if (!haveDescr || !haveOrder || !haveShape) {
+      error = "the header lacks 'descr', 'fortran_order' or 'shape'";
+      return false;
+    }
+    return true;
+  }
+
+private:
+  const std::string &s;
+  size_t pos = 0;
+
+  char peek() const { return pos < s.size() ? s[pos] : '\0'; }
+  void space() {
+    while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\n' ||
+                              s[pos] == '\t' || s[pos] == '\r'))
+      ++pos;
+  }
+  bool expect(char c, std::string &error) {
+    space();
+    if (peek() != c) {
+      error = std::string("expected '") + c + "' in the header at byte " +
+              std::to_string(pos);
+      return false;
+    }
+    ++pos;
+    return true;
+  }
+  bool string(std::string &out, std::string &error) {
+    space();
+    char quote = peek();
+    if (quote != '\'' && quote != '"') {
+      error = "expected a quoted string in the header at byte " +
+              std::to_string(pos);
+      return false;
+    }
+    size_t close = s.find(quote, pos + 1);
+    if (close == std::string::npos) {
+      error = "unterminated string in the header";
+      return false;
+    }
+    out = s.substr(pos + 1, close - pos - 1);
+    pos = close + 1;
+    return true;
+  }
+  bool boolean(bool &out, std::string &error) {
+    if (s.compare(pos, 4, "True") == 0) {
+      out = true;
+      pos += 4;
+      return true;
+    }
+    if (s.compare(pos, 5, "False") == 0) {
+      out = false;
+      pos += 5;
+      return true;
+    }
+    error = "fortran_order must be True or False";
     return false;
   }
-  char magic[6];
-  unsigned char version[2];
-  in.read(magic, 6);
-  in.read(reinterpret_cast<char *>(version), 2);
-  if (!in || std::memcmp(magic, "\x93NUMPY", 6) != 0) {
-    error = path + " is not a .npy file (bad magic)";
+  bool tuple(std::vector<int64_t> &shape, std::string &error) {
+    shape.clear();
+    if (!expect('(', error))
+      return false;
+    while (true) {
+      space();
+      if (peek() == ')')
+        break;
+      if (!std::isdigit(static_cast<unsigned char>(peek()))) {
+        error = "the shape holds a value that is not a non-negative integer "
+                "at byte " +
+                std::to_string(pos);
+        return false;
+      }
+      int64_t dim = 0;
+      while (std::isdigit(static_cast<unsigned char>(peek()))) {
+        if (__builtin_mul_overflow(dim, int64_t(10), &dim) ||
+            __builtin_add_overflow(dim, int64_t(s[pos] - '0'), &dim)) {
+          error = "a dimension of the shape does not fit in 64 bits";
+          return false;
+        }
+        ++pos;
+      }
+      if (shape.size() == 32) {
+        error = "the shape has more than 32 dimensions";
+        return false;
+      }
+      shape.push_back(dim);
+      space();
+      if (peek() == ',') {
+        ++pos;
+        continue;
+      }
+      if (peek() != ')') {
+        error = "expected ',' or ')' in the shape at byte " +
+                std::to_string(pos);
+        return false;
+      }
+    }
+    ++pos;
+    return true;
+  }
+};
+} // namespace
+
+bool tlrt::parseNpy(const std::string &bytes, const std::string &name,
+                    NpyArray &array, std::string &error) {
+  auto fail = [&](const std::string &what) {
+    error = name + ": " + what;
     return false;
-  }
-  uint32_t headerLen = 0;
-  if (version[0] == 1) {
-    unsigned char len[2];
-    in.read(reinterpret_cast<char *>(len), 2);
-    headerLen = len[0] | (len[1] << 8);
-  } else {
-    unsigned char len[4];
-    in.read(reinterpret_cast<char *>(len), 4);
-    headerLen = len[0] | (len[1] << 8) | (len[2] << 16) | (len[3] << 24);
-  }
-  std::string header(headerLen, '\0');
-  in.read(header.data(), headerLen);
-  if (!in) {
-    error = path + ": truncated .npy header";
-    return false;
-  }
-  auto field = [&](const std::string &key) -> std::string {
-    size_t at = header.find("'" + key + "'");
-    if (at == std::string::npos)
-      return "";
-    size_t colon = header.find(':', at);
-    return colon == std::string::npos ? "" : header.substr(colon + 1);
   };
-  std::string descr = field("descr");
-  size_t q1 = descr.find('\''), q2 = descr.find('\'', q1 + 1);
-  descr = q1 == std::string::npos ? "" : descr.substr(q1 + 1, q2 - q1 - 1);
+  if (bytes.size() < 10 || std::memcmp(bytes.data(), "\x93NUMPY", 6) != 0)
+    return fail("not a .npy file (bad magic)");
+  unsigned version = static_cast<unsigned char>(bytes[6]);
+  if (version < 1 || version > 3)
+    return fail("unsupported .npy version " + std::to_string(version) +
+                " (1 to 3 are known)");
+  auto byte = [&](size_t i) {
+    return static_cast<uint64_t>(static_cast<unsigned char>(bytes[i]));
+  };
+  uint64_t headerLen = 0, headerStart = version == 1 ? 10 : 12;
+  if (bytes.size() < headerStart)
+    return fail("truncated .npy header");
+  headerLen = version == 1 ? byte(8) | byte(9) << 8
+                           : byte(8) | byte(9) << 8 | byte(10) << 16 |
+                                 byte(11) << 24;
+  if (headerLen > bytes.size() - headerStart)
+    return fail("truncated .npy header");
+  std::string header = bytes.substr(headerStart, headerLen);
+  std::string descr;
+  bool fortran = false;
+  std::vector<int64_t> shape;
+  std::string why;
+  if (!NpyHeaderParser(header).parse(descr, fortran, shape, why))
+    return fail("malformed .npy header: " + why);
   bool found = false;
   for (DType d : {DType::F16, DType::F32, DType::F64, DType::I8, DType::I16,
                   DType::I32, DType::I64})
@@ -157,33 +304,42 @@ bool tlrt::readNpy(const std::string &path, NpyArray &array,
       array.dtype = d;
       found = true;
     }
-  if (!found) {
-    error = path + ": unsupported dtype '" + descr +
-            "' (use float16/32/64 or int8/16/32/64, little-endian)";
-    return false;
-  }
-  if (field("fortran_order").find("True") == 0 ||
-      field("fortran_order").find(" True") == 0) {
-    error = path + ": Fortran-order arrays are not supported; save with "
-                   "numpy.ascontiguousarray";
-    return false;
-  }
-  std::string shape = field("shape");
-  size_t open = shape.find('('), close = shape.find(')');
-  array.shape.clear();
-  std::stringstream dims(shape.substr(open + 1, close - open - 1));
-  std::string item;
-  while (std::getline(dims, item, ','))
-    if (item.find_first_not_of(" ") != std::string::npos)
-      array.shape.push_back(std::stoll(item));
-  size_t bytes = array.numElements() * dtypeSize(array.dtype);
-  array.data.resize(bytes);
-  in.read(reinterpret_cast<char *>(array.data.data()), bytes);
-  if (static_cast<size_t>(in.gcount()) != bytes) {
-    error = path + ": holds fewer elements than its shape says";
-    return false;
-  }
+  if (!found)
+    return fail("unsupported dtype '" + descr +
+                "' (use float16/32/64 or int8/16/32/64, little-endian)");
+  if (fortran)
+    return fail("Fortran-order arrays are not supported; save with "
+                "numpy.ascontiguousarray");
+  uint64_t count = 1, size = 0;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(count, static_cast<uint64_t>(d), &count))
+      return fail("its shape has more elements than 64 bits can count");
+  if (__builtin_mul_overflow(count, dtypeSize(array.dtype), &size))
+    return fail("its shape has more bytes than 64 bits can count");
+  uint64_t available = bytes.size() - headerStart - headerLen;
+  if (size != available)
+    return fail("its shape needs " + std::to_string(size) +
+                " bytes of data but the file holds " +
+                std::to_string(available));
+  array.shape = std::move(shape);
+  array.data.assign(bytes.begin() + headerStart + headerLen, bytes.end());
   return true;
+}
+
+bool tlrt::readNpy(const std::string &path, NpyArray &array,
+                   std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read " + path;
+    return false;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) {
+    error = "cannot read " + path;
+    return false;
+  }
+  return parseNpy(buffer.str(), path, array, error);
 }
 
 bool tlrt::writeNpy(const std::string &path, const NpyArray &array,

@@ -13,14 +13,19 @@
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ELFObjectFile.h"
+#include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/TargetParser/Host.h"
 
+#include <dlfcn.h>
 #include <mutex>
 
 using namespace mlir;
@@ -34,32 +39,75 @@ static void initializeNativeTarget() {
   });
 }
 
-/// A TargetMachine for this machine's CPU and features.
+static constexpr StringLiteral kCpuLevels[] = {"x86-64", "x86-64-v2",
+                                               "x86-64-v3", "x86-64-v4"};
+
+/// The highest x86-64 level whose features this CPU has, up to v3 (v4's
+/// AVX-512 buys the 8-lane micro-kernel nothing).
+static std::string detectCpuLevel() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  auto has = [&](std::initializer_list<StringRef> names) {
+    return llvm::all_of(names, [&](StringRef n) { return features.lookup(n); });
+  };
+  if (!has({"cx16", "sahf", "popcnt", "sse3", "sse4.1", "sse4.2", "ssse3"}))
+    return "x86-64";
+  if (!has({"avx", "avx2", "bmi", "bmi2", "f16c", "fma", "lzcnt", "movbe",
+            "xsave"}))
+    return "x86-64-v2";
+  return "x86-64-v3";
+}
+
+FailureOr<std::string> mlir::tl::resolveHostCpu(StringRef requested,
+                                                std::string &error) {
+  std::string cpu = requested.str();
+  StringRef from = "the cpu option";
+  if (cpu.empty()) {
+    cpu = llvm::sys::Process::GetEnv("TILEMLIR_HOST_CPU").value_or("");
+    from = "TILEMLIR_HOST_CPU";
+  }
+  if (cpu.empty())
+    return detectCpuLevel();
+  if (!llvm::is_contained(kCpuLevels, cpu)) {
+    error = (from + " is '" + cpu +
+             "'; host code is compiled for x86-64, x86-64-v2, x86-64-v3 or "
+             "x86-64-v4")
+                .str();
+    return failure();
+  }
+  return cpu;
+}
+
+/// A TargetMachine for the x86-64 level `cpu`: the features that level
+/// implies and no others, so the code runs on every CPU of that level, not
+/// only on the one it was built on.
 static std::unique_ptr<llvm::TargetMachine>
-createHostTargetMachine(unsigned optLevel, std::string &error) {
+createHostTargetMachine(StringRef cpu, unsigned optLevel, std::string &error) {
   initializeNativeTarget();
   llvm::Triple triple(llvm::sys::getProcessTriple());
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return nullptr;
-  std::string features;
-  for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
-    features += (enabled ? "+" : "-") + name.str() + ",";
+  if (!triple.isX86() || !triple.isArch64Bit()) {
+    error = "host kernels are compiled for x86-64; this is " +
+            triple.getArchName().str();
+    return nullptr;
+  }
   auto level = optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
                : optLevel == 2 ? llvm::CodeGenOptLevel::Default
                : optLevel == 1 ? llvm::CodeGenOptLevel::Less
                                : llvm::CodeGenOptLevel::None;
   return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
-      triple, llvm::sys::getHostCPUName(), features, llvm::TargetOptions(),
-      llvm::Reloc::PIC_, std::nullopt, level));
+      triple, cpu, "", llvm::TargetOptions(), llvm::Reloc::PIC_, std::nullopt,
+      level));
 }
 
 FailureOr<std::string> mlir::tl::emitHostObject(Operation *llvmModule,
+                                                StringRef cpu,
                                                 unsigned optLevel,
                                                 std::string &error) {
   std::unique_ptr<llvm::TargetMachine> tm =
-      createHostTargetMachine(optLevel, error);
+      createHostTargetMachine(cpu, optLevel, error);
   if (!tm)
     return failure();
   llvm::LLVMContext llvmContext;
@@ -107,6 +155,53 @@ static std::string findLinker(const HostCompileOptions &options) {
   return "";
 }
 
+LogicalResult mlir::tl::checkUndefinedSymbols(StringRef soPath,
+                                              std::string &error) {
+  llvm::Expected<llvm::object::OwningBinary<llvm::object::ObjectFile>> file =
+      llvm::object::ObjectFile::createObjectFile(soPath);
+  if (!file) {
+    error = "cannot read " + soPath.str() + ": " +
+            llvm::toString(file.takeError());
+    return failure();
+  }
+  auto *elf = dyn_cast<llvm::object::ELFObjectFileBase>(file->getBinary());
+  if (!elf) {
+    error = soPath.str() + " is not an ELF shared object";
+    return failure();
+  }
+  // What libc and libm export, looked up in the libraries themselves.
+  static void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+  static void *libm = dlopen("libm.so.6", RTLD_NOW);
+  SmallVector<std::string> missing;
+  for (const llvm::object::ELFSymbolRef &symbol :
+       elf->getDynamicSymbolIterators()) {
+    llvm::Expected<uint32_t> flags = symbol.getFlags();
+    if (!flags) {
+      llvm::consumeError(flags.takeError());
+      continue;
+    }
+    if (!(*flags & llvm::object::SymbolRef::SF_Undefined) ||
+        (*flags & llvm::object::SymbolRef::SF_Weak))
+      continue;
+    llvm::Expected<StringRef> name = symbol.getName();
+    if (!name) {
+      llvm::consumeError(name.takeError());
+      continue;
+    }
+    if (name->empty())
+      continue;
+    std::string n = name->str();
+    if (!(libc && dlsym(libc, n.c_str())) && !(libm && dlsym(libm, n.c_str())))
+      missing.push_back(n);
+  }
+  if (missing.empty())
+    return success();
+  error = soPath.str() + " needs " + llvm::join(missing, ", ") +
+          ", which neither libc nor libm provides: the host lowering left a "
+          "compiler runtime call (a bug; please report it with the kernel)";
+  return failure();
+}
+
 LogicalResult mlir::tl::linkSharedObject(StringRef objectPath, StringRef soPath,
                                          const HostCompileOptions &options,
                                          std::string &error) {
@@ -122,7 +217,7 @@ LogicalResult mlir::tl::linkSharedObject(StringRef objectPath, StringRef soPath,
     error = "linking " + soPath.str() + ": " + error;
     return failure();
   }
-  return success();
+  return checkUndefinedSymbols(soPath, error);
 }
 
 void mlir::tl::preloadPipelineDialects(MLIRContext *ctx) {
@@ -151,11 +246,17 @@ LogicalResult mlir::tl::compileHostKernel(ModuleOp module, StringRef dir,
   if (failed(metadata))
     return failure();
 
+  FailureOr<std::string> cpu = resolveHostCpu(options.cpu, error);
+  if (failed(cpu))
+    return failure();
+  (*metadata)["cpu"] = *cpu;
+
   // Diagnostics of the pipeline become the error message.
   CapturedDiagnostics diagnostics(module.getContext());
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   LowerToHostOptions lowerOptions;
   lowerOptions.vectorWidth = options.vectorWidth;
+  lowerOptions.cpu = *cpu;
   buildLowerToHostPipeline(pm, lowerOptions);
   if (failed(pm.run(module))) {
     error = "lowering to the host failed: " + diagnostics.str();
@@ -165,7 +266,7 @@ LogicalResult mlir::tl::compileHostKernel(ModuleOp module, StringRef dir,
           checkDeadline(options.deadline, "the lowering to the host", error)))
     return failure();
   FailureOr<std::string> object =
-      emitHostObject(module, options.optLevel, error);
+      emitHostObject(module, *cpu, options.optLevel, error);
   if (failed(object))
     return failure();
 

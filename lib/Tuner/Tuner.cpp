@@ -812,26 +812,53 @@ std::map<std::string, TuneResult> &memoryCache() {
 
 } // namespace
 
-unsigned mlir::tl::compileJobs(unsigned requested) {
-  if (requested)
-    return requested;
+std::optional<unsigned> mlir::tl::compileJobs(uint64_t requested,
+                                             std::string &error) {
   unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
-  auto num = [](const char *name) -> std::optional<double> {
+  auto tooMany = [&](const std::string &what, uint64_t value) {
+    error = what + " asks for " + std::to_string(value) +
+            " compile threads; at most " + std::to_string(kMaxCompileJobs) +
+            " are allowed (this machine has " + std::to_string(cpus) +
+            " CPUs)";
+    return std::nullopt;
+  };
+  if (requested)
+    return requested > kMaxCompileJobs ? tooMany("--jobs", requested)
+                                       : std::optional<unsigned>(requested);
+  // Each variable: unset, or a number in its range; anything else is the
+  // user's mistake, said as such.
+  auto num = [&](const char *name, double lo, double hi, bool integer,
+                 double fallback) -> std::optional<double> {
     std::optional<std::string> v = llvm::sys::Process::GetEnv(name);
-    if (!v)
-      return std::nullopt;
+    if (!v || llvm::StringRef(*v).trim().empty())
+      return fallback;
     double d;
-    if (llvm::StringRef(*v).trim().getAsDouble(d))
+    bool bad = llvm::StringRef(*v).trim().getAsDouble(d) || !std::isfinite(d) ||
+               (integer && d != std::floor(d));
+    if (bad || ((d < lo || d > hi) && d != -1 && integer) ||
+        (!integer && (d <= lo || d > hi))) {
+      error = llvm::formatv("{0}={1} is not {2}", name, *v,
+                            integer ? "-1 or an integer from 1 to 1024"
+                                    : "a fraction in (0, 1]")
+                  .str();
       return std::nullopt;
+    }
     return d;
   };
-  double utilization = num("TILELANG_AUTO_TUNING_CPU_UTILITIES").value_or(0.9);
-  double counts = num("TILELANG_AUTO_TUNING_CPU_COUNTS").value_or(-1);
-  double maxCount = num("TILELANG_AUTO_TUNING_MAX_CPU_COUNT").value_or(-1);
-  unsigned jobs = counts > 0 ? static_cast<unsigned>(counts)
-                             : static_cast<unsigned>(cpus * utilization);
-  if (maxCount > 0)
-    jobs = std::min(jobs, static_cast<unsigned>(maxCount));
+  std::optional<double> utilization =
+      num("TILELANG_AUTO_TUNING_CPU_UTILITIES", 0, 1, false, 0.9);
+  std::optional<double> counts = utilization
+      ? num("TILELANG_AUTO_TUNING_CPU_COUNTS", 1, kMaxCompileJobs, true, -1)
+      : std::nullopt;
+  std::optional<double> maxCount = counts
+      ? num("TILELANG_AUTO_TUNING_MAX_CPU_COUNT", 1, kMaxCompileJobs, true, -1)
+      : std::nullopt;
+  if (!maxCount)
+    return std::nullopt;
+  unsigned jobs = *counts > 0 ? static_cast<unsigned>(*counts)
+                              : static_cast<unsigned>(cpus * *utilization);
+  if (*maxCount > 0)
+    jobs = std::min(jobs, static_cast<unsigned>(*maxCount));
   return std::max(1u, jobs);
 }
 
@@ -1036,8 +1063,10 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   registerAllDialects(registry);
   registerAllPasses();
   // On the heap: see CompileSession.
-  auto session =
-      std::make_unique<CompileSession>(registry, compileJobs(options.jobs));
+  std::optional<unsigned> jobs = compileJobs(options.jobs, error);
+  if (!jobs)
+    return std::nullopt;
+  auto session = std::make_unique<CompileSession>(registry, *jobs);
   struct LeakGuard {
     std::unique_ptr<CompileSession> &session;
     ~LeakGuard() { CompileSession::leakIfRunning(session); }

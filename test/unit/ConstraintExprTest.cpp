@@ -84,4 +84,46 @@ TEST(ConstraintExpr, ParseErrorsNameTheColumn) {
   EXPECT_NE(error.find("expected ')'"), std::string::npos) << error;
 }
 
+/// Every result that does not fit in 64 bits is an error naming the
+/// operation, never a trap (INT64_MIN / -1) or a wrapped value.
+TEST(ConstraintExpr, OverflowIsAnError) {
+  llvm::StringMap<int64_t> vars{{"big", INT64_MAX}, {"m1", -1}};
+  for (const char *text :
+       {"(-9223372036854775807 - 1) / -1 > 0",
+        "(-9223372036854775807 - 1) % -1 > 0", "big + 1 > 0", "-big - 2 > 0",
+        "big * 2 > 0", "-(-9223372036854775807 - 1) > 0",
+        "(-9223372036854775807 - 1) / m1 > 0"}) {
+    std::string error;
+    EXPECT_EQ(eval(text, vars, &error), std::nullopt) << text;
+    EXPECT_NE(error.find("overflows 64 bits"), std::string::npos)
+        << text << ": " << error;
+  }
+  EXPECT_EQ(eval("big - 1 < big", vars), 1);
+  EXPECT_EQ(eval("-big - 1 < 0", vars), 1);
+  EXPECT_EQ(eval("7 % m1 == 0", vars), 1);
+}
+
+/// Nesting is bounded at parse time, so deep input cannot exhaust the stack
+/// of the parser or of the evaluator; what is within the bound evaluates.
+TEST(ConstraintExpr, NestingIsBounded) {
+  std::string error;
+  std::string parens = std::string(10000, '(') + "1" + std::string(10000, ')');
+  EXPECT_FALSE(ConstraintExpr::parse(parens, error));
+  EXPECT_NE(error.find("nested deeper than"), std::string::npos) << error;
+  EXPECT_FALSE(ConstraintExpr::parse(std::string(100000, '-') + "1", error));
+  EXPECT_NE(error.find("nested deeper than"), std::string::npos) << error;
+  std::string chain = "1";
+  for (int i = 0; i < 100000; ++i)
+    chain += " + 1";
+  EXPECT_FALSE(ConstraintExpr::parse(chain, error));
+  EXPECT_NE(error.find("nested deeper than"), std::string::npos) << error;
+
+  std::string ok = std::string(100, '(') + "2" + std::string(100, ')') + " > 1";
+  EXPECT_EQ(eval(ok, {}), 1);
+  std::string sum = "1";
+  for (int i = 0; i < 200; ++i)
+    sum += " + 1";
+  EXPECT_EQ(eval(sum + " == 201", {}), 1);
+}
+
 } // namespace

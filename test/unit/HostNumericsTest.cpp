@@ -24,6 +24,7 @@
 #include "gtest/gtest.h"
 
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <random>
 
@@ -79,6 +80,7 @@ protected:
     SmallString<128> dir;
     EXPECT_FALSE(llvm::sys::fs::createUniqueDirectory("tl-host-test", dir));
     tl::HostCompileOptions options;
+    options.cpu = cpu;
     // A template expands into one nested module per config; an already
     // specialized kernel is compiled as it is.
     SmallVector<ModuleOp> configs(module->getBody()->getOps<ModuleOp>());
@@ -160,6 +162,8 @@ protected:
 
   static DialectRegistry *registry;
   MLIRContext ctx;
+  /// The x86-64 level to compile for (empty: the default choice).
+  std::string cpu;
 };
 
 DialectRegistry *HostNumerics::registry = nullptr;
@@ -317,6 +321,104 @@ TEST_F(HostNumerics, CopyConvertsAndIndexesLeadingDims) {
       want[i * 64 + j] = b.at(0, (i * 8 + 3) * 64 + j, info);
   expectClose(b, 1, info, want, "f32 -> f16", {1e-3, 1e-3, 0});
   expectClose(b, 2, info, want, "f32 -> bf16", {8e-3, 8e-3, 0});
+}
+
+/// f32 -> f16 / bf16 and f16 -> f32 give the bits of a correctly rounded
+/// conversion (nearest even; subnormals, infinities and NaNs) on the
+/// baseline x86-64 (no F16C: expanded in integer arithmetic) and on
+/// x86-64-v3 (F16C), and the shared object needs nothing beyond libc.
+TEST_F(HostNumerics, NarrowConversionsAreExactOnEveryCpuLevel) {
+  const char *source = R"mlir(
+    tl.func @narrow(%X: memref<262144xf32>, %H: memref<262144xf16>,
+                    %B: memref<262144xbf16>, %HI: memref<262144xf16>,
+                    %Y: memref<262144xf32>) {
+      %blocks = arith.constant 4096 : index
+      %c64 = arith.constant 64 : index
+      %c32 = arith.constant 32 : index
+      tl.kernel (%bx) in (%blocks) threads %c32 {
+        %row = arith.muli %bx, %c64 : index
+        %f = tl.alloc_fragment() : memref<64xf32, #tl.memory<fragment>>
+        tl.copy %X[%row] to %f : memref<262144xf32>, memref<64xf32, #tl.memory<fragment>>
+        tl.copy %f to %H[%row] : memref<64xf32, #tl.memory<fragment>>, memref<262144xf16>
+        tl.copy %f to %B[%row] : memref<64xf32, #tl.memory<fragment>>, memref<262144xbf16>
+        %g = tl.alloc_fragment() : memref<64xf32, #tl.memory<fragment>>
+        tl.copy %HI[%row] to %g : memref<262144xf16>, memref<64xf32, #tl.memory<fragment>>
+        tl.copy %g to %Y[%row] : memref<64xf32, #tl.memory<fragment>>, memref<262144xf32>
+      }
+      tl.return
+    })mlir";
+  const size_t n = 262144;
+  // Every half, every midpoint between neighbouring halves (ties), and
+  // their neighbours one f32 ulp away; then bfloat16 ties, values past the
+  // half range, f32 subnormals, infinities and NaN.
+  std::vector<float> x;
+  const float *halves = halfToFloatTable();
+  for (uint32_t h = 0; h < 0x7c00; ++h) {
+    float v = halves[h], next = halves[h + 1];
+    float mid = v + (next - v) / 2;
+    for (float c : {v, mid, std::nextafter(mid, 0.0f),
+                    std::nextafter(mid, 1e30f)})
+      for (float s : {1.0f, -1.0f})
+        if (x.size() < n - 64)
+          x.push_back(s * c);
+  }
+  for (uint32_t bits : {0x3f808000u, 0x3f818000u, 0x477ff000u, 0x477fefffu,
+                        0x47800000u, 0x7f7fffffu, 0x00000001u, 0x80400000u,
+                        0x7f800000u, 0xff800000u, 0x7fc00000u, 0x7f800001u})
+    if (x.size() < n) {
+      float v;
+      std::memcpy(&v, &bits, 4);
+      x.push_back(v);
+    }
+  x.resize(n, 0.5f);
+
+  for (const char *level : {"x86-64", "x86-64-v3"}) {
+    cpu = level;
+    auto kernel = compileOne(source);
+    ASSERT_TRUE(kernel) << level;
+    const KernelInfo &info = kernel->info();
+    EXPECT_EQ(info.cpu, level);
+    Buffers b = makeBuffers(info, 1);
+    std::memcpy(b.data[0].data(), x.data(), n * 4);
+    auto *hin = reinterpret_cast<uint16_t *>(b.data[3].data());
+    for (size_t i = 0; i < n; ++i)
+      hin[i] = static_cast<uint16_t>(i);
+    kernel->launch(b.args.data(), 2);
+    std::vector<unsigned char> want(n * 2);
+    auto bits16 = [](const std::vector<unsigned char> &v, size_t i) {
+      uint16_t h;
+      std::memcpy(&h, v.data() + 2 * i, 2);
+      return h;
+    };
+    size_t wrong = 0;
+    for (DType dtype : {DType::F16, DType::BF16}) {
+      size_t arg = dtype == DType::F16 ? 1 : 2;
+      for (size_t i = 0; i < n; ++i) {
+        storeElement(want.data(), dtype, i, x[i]);
+        uint16_t got = bits16(b.data[arg], i), expect = bits16(want, i);
+        bool nan = std::isnan(x[i]);
+        bool gotNan = dtype == DType::F16 ? (got & 0x7c00) == 0x7c00 && (got & 0x3ff)
+                                          : (got & 0x7f80) == 0x7f80 && (got & 0x7f);
+        if (nan ? !gotNan : got != expect) {
+          if (++wrong <= 5)
+            ADD_FAILURE() << level << " " << dtypeName(dtype) << ": "
+                          << x[i] << " -> 0x" << std::hex << got
+                          << ", expected 0x" << expect;
+        }
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      float got;
+      std::memcpy(&got, b.data[4].data() + 4 * i, 4);
+      float expect = halves[i % 65536];
+      if (std::isnan(expect) ? !std::isnan(got)
+                             : std::memcmp(&got, &expect, 4) != 0)
+        if (++wrong <= 10)
+          ADD_FAILURE() << level << " f16 0x" << std::hex << (i % 65536)
+                        << " -> " << got << ", expected " << expect;
+    }
+    EXPECT_EQ(wrong, 0u) << level;
+  }
 }
 
 /// Every gemm form: row-major, transposed A, transposed B (the attention

@@ -151,20 +151,116 @@ TEST(Npy, RoundTripAndErrors) {
   llvm::sys::fs::remove(path);
 }
 
+unsigned jobsOrZero(uint64_t requested, std::string *error = nullptr) {
+  std::string e;
+  std::optional<unsigned> jobs = mlir::tl::compileJobs(requested, e);
+  if (error)
+    *error = e;
+  return jobs.value_or(0);
+}
+
 TEST(Jobs, GuideEnvironmentVariables) {
   unsetenv("TILELANG_AUTO_TUNING_CPU_COUNTS");
   unsetenv("TILELANG_AUTO_TUNING_MAX_CPU_COUNT");
   unsetenv("TILELANG_AUTO_TUNING_CPU_UTILITIES");
-  EXPECT_EQ(mlir::tl::compileJobs(3), 3u) << "--jobs wins";
+  EXPECT_EQ(jobsOrZero(3), 3u) << "--jobs wins";
   setenv("TILELANG_AUTO_TUNING_CPU_COUNTS", "5", 1);
-  EXPECT_EQ(mlir::tl::compileJobs(0), 5u);
+  EXPECT_EQ(jobsOrZero(0), 5u);
   setenv("TILELANG_AUTO_TUNING_MAX_CPU_COUNT", "2", 1);
-  EXPECT_EQ(mlir::tl::compileJobs(0), 2u);
+  EXPECT_EQ(jobsOrZero(0), 2u);
+  setenv("TILELANG_AUTO_TUNING_MAX_CPU_COUNT", "-1", 1);
+  EXPECT_EQ(jobsOrZero(0), 5u) << "-1: no maximum";
   unsetenv("TILELANG_AUTO_TUNING_CPU_COUNTS");
   unsetenv("TILELANG_AUTO_TUNING_MAX_CPU_COUNT");
   setenv("TILELANG_AUTO_TUNING_CPU_UTILITIES", "0.01", 1);
-  EXPECT_EQ(mlir::tl::compileJobs(0), 1u) << "at least one";
+  EXPECT_EQ(jobsOrZero(0), 1u) << "at least one";
   unsetenv("TILELANG_AUTO_TUNING_CPU_UTILITIES");
+}
+
+/// Out-of-range or non-numeric values are errors naming the variable or
+/// option, never a thread pool of billions of threads.
+TEST(Jobs, BadValuesAreErrors) {
+  struct Case {
+    const char *var, *value;
+  } cases[] = {{"TILELANG_AUTO_TUNING_CPU_UTILITIES", "-1"},
+               {"TILELANG_AUTO_TUNING_CPU_UTILITIES", "abc"},
+               {"TILELANG_AUTO_TUNING_CPU_UTILITIES", "0"},
+               {"TILELANG_AUTO_TUNING_CPU_UTILITIES", "1e300"},
+               {"TILELANG_AUTO_TUNING_CPU_UTILITIES", "nan"},
+               {"TILELANG_AUTO_TUNING_CPU_COUNTS", "2147483648"},
+               {"TILELANG_AUTO_TUNING_CPU_COUNTS", "0"},
+               {"TILELANG_AUTO_TUNING_CPU_COUNTS", "2.5"},
+               {"TILELANG_AUTO_TUNING_MAX_CPU_COUNT", "-7"}};
+  for (const Case &c : cases) {
+    setenv(c.var, c.value, 1);
+    std::string error;
+    EXPECT_EQ(jobsOrZero(0, &error), 0u) << c.var << "=" << c.value;
+    EXPECT_NE(error.find(c.var), std::string::npos) << error;
+    unsetenv(c.var);
+  }
+  std::string error;
+  EXPECT_EQ(jobsOrZero(2147483648ull, &error), 0u);
+  EXPECT_NE(error.find("--jobs asks for 2147483648"), std::string::npos)
+      << error;
+  EXPECT_EQ(jobsOrZero(mlir::tl::kMaxCompileJobs), mlir::tl::kMaxCompileJobs);
+}
+
+/// Malformed headers and sizes are errors naming the file, never an
+/// exception or an allocation of what the header claims.
+TEST(Npy, MalformedFilesAreErrors) {
+  auto file = [](const std::string &header, size_t dataBytes,
+                 unsigned version = 1) {
+    std::string h = header;
+    size_t pre = version == 1 ? 10 : 12;
+    h.append((64 - (pre + h.size() + 1) % 64) % 64, ' ');
+    h += '\n';
+    std::string bytes = "\x93NUMPY";
+    bytes += static_cast<char>(version);
+    bytes += '\0';
+    for (unsigned i = 0; i < (version == 1 ? 2u : 4u); ++i)
+      bytes += static_cast<char>((h.size() >> (8 * i)) & 0xff);
+    return bytes + h + std::string(dataBytes, '\0');
+  };
+  auto header = [](const std::string &shape) {
+    return "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape +
+           ", }";
+  };
+  NpyArray a;
+  std::string error;
+  ASSERT_TRUE(parseNpy(file(header("(4, 64)"), 4 * 64 * 4), "ok.npy", a, error))
+      << error;
+  EXPECT_EQ(a.shape, (std::vector<int64_t>{4, 64}));
+  ASSERT_TRUE(parseNpy(file(header("(3,)"), 12, 2), "v2.npy", a, error))
+      << error;
+  ASSERT_TRUE(parseNpy(file(header("()"), 4), "scalar.npy", a, error)) << error;
+
+  const std::pair<std::string, std::string> bad[] = {
+      {file(header("(abc, 64)"), 0), "not a non-negative integer"},
+      {file(header("(-1, 64)"), 0), "not a non-negative integer"},
+      {file(header("[64, 64]"), 0), "expected '('"},
+      {file(header("(99999999999999999999, 64)"), 0), "does not fit"},
+      {file(header("(4294967296, 4294967296)"), 0), "64 bits can count"},
+      {file(header("(1099511627776, 1099511627776)"), 0), "64 bits can count"},
+      {file(header("(17179869184, 64)"), 16), "bytes of data but the file"},
+      {file(header("(4, 64)"), 100), "bytes of data but the file"},
+      {file("{'descr': '<f4', 'shape': (4,), }", 16), "lacks"},
+      {file("{'descr': '<f4' 'fortran_order': False, 'shape': (4,)}", 16),
+       "expected ','"},
+      {file("{'descr': '<f4', 'fortran_order': Maybe, 'shape': (4,)}", 16),
+       "True or False"},
+      {file("{'descr': '<f4', 'fortran_order': False, 'shape': (4,), 'x': 1}",
+            16),
+       "unexpected key"},
+      {file("{'descr': '<f4, 'fortran_order': False}", 16), "expected ','"},
+      {file(header("(4,)"), 16).substr(0, 9), "bad magic"},
+      {file(header("(4,)"), 16, 7), "version 7"},
+      {file(header("(4,)"), 16).substr(0, 40), "truncated"}};
+  for (const auto &[bytes, want] : bad) {
+    EXPECT_FALSE(parseNpy(bytes, "bad.npy", a, error)) << want;
+    EXPECT_NE(error.find("bad.npy"), std::string::npos) << error;
+    EXPECT_NE(error.find(want), std::string::npos)
+        << "want '" << want << "' in: " << error;
+  }
 }
 
 } // namespace

@@ -76,6 +76,12 @@ int main(int argc, char **argv) {
     return 2;
   }
 
+  if (jobs > tl::kMaxCompileJobs) {
+    llvm::errs() << "tl-compile: -j " << jobs << " asks for more than the "
+                 << tl::kMaxCompileJobs << " compile threads allowed\n";
+    return 2;
+  }
+
   DialectRegistry registry;
   tl::registerAllDialects(registry);
   tl::registerAllPasses();

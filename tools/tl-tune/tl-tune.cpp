@@ -153,7 +153,7 @@ int main(int argc, char **argv) {
   options.cacheDir = cacheDir;
   options.noCache = noCache;
   options.outputDir = output;
-  options.jobs = tl::compileJobs(jobs);
+  options.jobs = jobs;
   options.hostThreads = threads;
   std::optional<tlrt::SupplyType> supplyType = tlrt::parseSupplyType(supply);
   if (!supplyType) {

@@ -30,13 +30,25 @@ struct LowerToHostOptions : public PassPipelineOptions<LowerToHostOptions> {
       *this, "vector-width",
       llvm::cl::desc("f32 lanes of the gemm micro-kernel's vectors"),
       llvm::cl::init(8)};
+  PassOptions::Option<std::string> cpu{
+      *this, "cpu",
+      llvm::cl::desc("x86-64 level the code is compiled for (x86-64, "
+                     "x86-64-v2, x86-64-v3, x86-64-v4): below v3 (no F16C) "
+                     "f16 conversions are expanded into integer arithmetic"),
+      llvm::cl::init("x86-64")};
 };
 
 /// tl-convert-to-host, then the upstream lowerings to the LLVM dialect (bare
-/// pointer calling convention), then tl-host-entry-points: specialized tl
+/// pointer calling convention; f16/bf16 arithmetic in f32 and their
+/// conversions expanded, so that no compiler runtime call is left), then
+/// tl-host-entry-points: specialized tl
 /// kernels to an LLVM-dialect module ready for translation to LLVM IR.
 void buildLowerToHostPipeline(OpPassManager &pm,
                               const LowerToHostOptions &options);
+
+/// True when the x86-64 level `cpu` (as LowerToHostOptions::cpu) converts
+/// f16 in hardware (F16C, from x86-64-v3 on).
+bool cpuHasF16C(StringRef cpu);
 
 /// Options of the `tl-lower-to-nvvm` pipeline.
 struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {

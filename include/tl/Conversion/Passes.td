@@ -44,6 +44,46 @@ def ConvertTLToHost : Pass<"tl-convert-to-host", "::mlir::ModuleOp"> {
   ];
 }
 
+def TLExpandFloatConversions
+    : Pass<"tl-expand-float-conversions", "::mlir::ModuleOp"> {
+  let summary = "Expand f16 and bf16 conversions into integer arithmetic";
+  let description = [{
+    Host code must run on any x86-64 CPU and its shared objects may not
+    depend on compiler runtime libraries. LLVM lowers `fptrunc` to bf16
+    (without AVX512-BF16) and every f16 conversion (without F16C) to calls
+    of `__truncsfbf2`, `__extendhfsf2` or `__truncsfhf2`, which libc and
+    libm do not provide. This pass rewrites `arith.extf` from and
+    `arith.truncf` to bf16 (always) and f16 (with `f16=true`) on scalars and
+    vectors into integer operations with the same results (round to nearest
+    even, infinities and NaNs kept, subnormals exact). Run
+    `arith-emulate-unsupported-floats` and `math-extend-to-supported-types`
+    first, so that no other operation computes in those types.
+
+    Conversions between f64 and f16/bf16 go through f32; the narrowing then
+    rounds twice, which can differ from a single rounding in the last bit.
+
+    LLVM's x86 backend also converts on its own where it legalizes such
+    values (a phi of bf16 values goes through f32): with
+    `define-runtime=true` the module gets weak definitions of the runtime
+    functions it would call (`__truncsfbf2`, `__truncdfbf2`, `__truncdfhf2`
+    and, with `f16`, `__truncsfhf2`, `__extendhfsf2`), expanded the same way.
+
+    ```mlir
+    %h = arith.truncf %x : vector<8xf32> to vector<8xf16>
+    // becomes bitcasts, shifts, masks and selects on vector<8xi32>
+    ```
+  }];
+  let options = [
+    Option<"expandF16", "f16", "bool", /*default=*/"true",
+           "Expand f16 conversions too (CPUs without F16C)">,
+    Option<"defineRuntime", "define-runtime", "bool", /*default=*/"true",
+           "Define the conversion functions LLVM's backend may call">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
 def TLHostEntryPoints : Pass<"tl-host-entry-points", "::mlir::ModuleOp"> {
   let summary = "Add a packed-argument C entry point to every lowered kernel";
   let description = [{

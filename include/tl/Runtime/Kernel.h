@@ -36,6 +36,8 @@ struct KernelInfo {
   int64_t sharedMemoryBytes = 0;
   /// FLOPs of the kernel's gemms (2*M*N*K over the whole launch); 0 if none.
   int64_t gemmFlops = 0;
+  /// Host kernels: the x86-64 level the code needs (x86-64, x86-64-v2, ...).
+  std::string cpu;
   /// The config, as JSON text.
   std::string configJson;
 

@@ -46,6 +46,11 @@ struct NpyArray {
 /// f8, i1, i2, i4, i8 (and bf16 stored as V2/<u2 is not standard: read as
 /// f2 is refused). Returns false and sets `error` naming the file and problem.
 bool readNpy(const std::string &path, NpyArray &array, std::string &error);
+/// The same from the file's bytes (`name` for messages). The header is
+/// parsed strictly, the shape checked for overflow and against the data
+/// size before anything is allocated.
+bool parseNpy(const std::string &bytes, const std::string &name,
+              NpyArray &array, std::string &error);
 bool writeNpy(const std::string &path, const NpyArray &array,
               std::string &error);
 

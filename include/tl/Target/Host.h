@@ -16,6 +16,10 @@ struct HostCompileOptions {
   unsigned optLevel = 3;
   /// f32 lanes of the gemm micro-kernel (tl-lower-to-host's vector-width).
   unsigned vectorWidth = 8;
+  /// The x86-64 level to compile for (x86-64, x86-64-v2, x86-64-v3,
+  /// x86-64-v4); empty: $TILEMLIR_HOST_CPU, else the highest level this CPU
+  /// has, up to v3. Recorded in kernel.json as "cpu".
+  std::string cpu;
   /// The linker; empty: ld.lld beside the running tool, then on PATH, then
   /// LLVM 22's.
   std::string linker;
@@ -24,7 +28,7 @@ struct HostCompileOptions {
 };
 
 /// Lowers `module` (one specialized kernel: a builtin.module holding one
-/// tl.func) with tl-lower-to-host, compiles it for this machine's CPU and
+/// tl.func) with tl-lower-to-host, compiles it for an x86-64 level and
 /// links `<dir>/kernel.so`; writes its metadata to `<dir>/kernel.json`.
 /// `module` is modified (lowered in place). Fails with a message.
 LogicalResult compileHostKernel(ModuleOp module, StringRef dir,
@@ -37,9 +41,21 @@ LogicalResult compileHostKernel(ModuleOp module, StringRef dir,
 /// dialects concurrently is not allowed.
 void preloadPipelineDialects(MLIRContext *ctx);
 
-/// Translates an LLVM-dialect module to an object file for the host CPU.
-FailureOr<std::string> emitHostObject(Operation *llvmModule, unsigned optLevel,
-                                      std::string &error);
+/// The x86-64 level host code is compiled for: `requested` if given, else
+/// $TILEMLIR_HOST_CPU, else the highest level this CPU has (up to
+/// x86-64-v3). Fails with a message for a name that is not a level. Tuners
+/// put it in their cache keys: a binary of one level runs on every CPU of
+/// that level, and only there.
+FailureOr<std::string> resolveHostCpu(StringRef requested, std::string &error);
+
+/// Translates an LLVM-dialect module to an object file for the x86-64
+/// level `cpu`.
+FailureOr<std::string> emitHostObject(Operation *llvmModule, StringRef cpu,
+                                      unsigned optLevel, std::string &error);
+
+/// Fails, naming them, when the shared object `soPath` needs symbols that
+/// neither libc nor libm defines (a compiler runtime call left behind).
+LogicalResult checkUndefinedSymbols(StringRef soPath, std::string &error);
 
 /// Links `objectPath` into the shared object `soPath`.
 LogicalResult linkSharedObject(StringRef objectPath, StringRef soPath,

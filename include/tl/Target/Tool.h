@@ -15,6 +15,10 @@
 
 namespace mlir::tl {
 
+/// The most compile threads a tool may ask for (tl-tune --jobs,
+/// tl-compile -j, the guide's CPU variables).
+constexpr unsigned kMaxCompileJobs = 1024;
+
 using Deadline = std::chrono::steady_clock::time_point;
 constexpr Deadline kNoDeadline = Deadline::max();
 

@@ -14,6 +14,7 @@
 #include "tl/Runtime/Compare.h"
 #include "tl/Runtime/Device.h"
 #include "tl/Runtime/Supply.h"
+#include "tl/Target/Tool.h"
 
 #include <functional>
 #include <optional>
@@ -101,10 +102,11 @@ struct TuneResult {
 /// no configurations, every candidate failing is a result, not an error).
 std::optional<TuneResult> tune(const TuneOptions &options, std::string &error);
 
-/// The compile worker count from --jobs or the guide's environment
-/// variables (TILELANG_AUTO_TUNING_CPU_UTILITIES / _CPU_COUNTS /
-/// _MAX_CPU_COUNT).
-unsigned compileJobs(unsigned requested);
+/// The compile worker count from --jobs (`requested`, 0: not given) or the
+/// guide's environment variables (TILELANG_AUTO_TUNING_CPU_UTILITIES /
+/// _CPU_COUNTS / _MAX_CPU_COUNT); nullopt with `error` naming the option or
+/// variable whose value is out of range or not a number.
+std::optional<unsigned> compileJobs(uint64_t requested, std::string &error);
 
 /// Loads a result saved with --output (or a cache entry), runs it once on
 /// generated inputs and times it: the guide's load_from_disk.

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlir::tl {
 #define GEN_PASS_DEF_CONVERTTLTOHOST
@@ -651,10 +652,12 @@ struct ConvertTLToHostPass
     tiles.add<LowerCopy, LowerClear, LowerFill, LowerReduce, LowerParallel,
               LowerPipelined, LowerCeilDiv>(ctx);
     tiles.add<LowerGemm>(ctx, vectorWidth);
+    // One post-order walk: no pattern creates tl ops, and a worklist driver
+    // revisits every op an outer loop's inlining moves, which is cubic in
+    // the nesting depth.
+    walkAndApplyPatterns(module, std::move(tiles));
     GreedyRewriteConfig config;
     config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
-    if (failed(applyPatternsGreedily(module, std::move(tiles), config)))
-      return signalPassFailure();
 
     RewritePatternSet funcs(ctx);
     funcs

@@ -7,6 +7,9 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::tl;
@@ -85,6 +88,14 @@ void ParamAttr::print(AsmPrinter &printer) const {
   printer << ">";
 }
 
+/// `value` is representable in the signless integer (or index) `type`:
+/// its signed range, and 0/1 for i1.
+static bool fitsParamType(Type type, int64_t value) {
+  unsigned width = type.isIndex() ? 64 : type.getIntOrFloatBitWidth();
+  return width >= 64 || llvm::isIntN(width, value) ||
+         (width == 1 && (value == 0 || value == 1));
+}
+
 LogicalResult ParamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 StringAttr name, Type type,
                                 std::optional<int64_t> defaultValue,
@@ -94,6 +105,26 @@ LogicalResult ParamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!type.isSignlessIntOrIndex())
     return emitError() << "parameter '" << name.getValue() << "' has type "
                        << type << "; parameters are signless integers or index";
+  // Every value must be representable in the parameter's type: an i8
+  // parameter cannot take 1000 (it would silently become -24).
+  unsigned width = type.isIndex() ? 64 : type.getIntOrFloatBitWidth();
+  auto fits = [&](int64_t v) { return fitsParamType(type, v); };
+  auto range = [&] {
+    if (width == 1)
+      return std::string("0 or 1");
+    return std::to_string(llvm::minIntN(width)) + " to " +
+           std::to_string(llvm::maxIntN(width));
+  };
+  if (defaultValue && !fits(*defaultValue))
+    return emitError() << "default " << *defaultValue << " of parameter '"
+                       << name.getValue() << "' does not fit its type " << type
+                       << " (" << range() << "); widen the type or change "
+                       << "the default";
+  for (int64_t value : allowedValues)
+    if (!fits(value))
+      return emitError() << "parameter '" << name.getValue()
+                         << "' allows " << value << ", which does not fit its "
+                         << "type " << type << " (" << range() << ")";
   llvm::SmallDenseSet<int64_t> seen;
   for (int64_t value : allowedValues)
     if (!seen.insert(value).second)
@@ -108,6 +139,10 @@ LogicalResult ParamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return diag << "]; change the default or add it to the allowed values";
   }
   return success();
+}
+
+bool ParamAttr::fits(int64_t value) const {
+  return fitsParamType(getType(), value);
 }
 
 bool ParamAttr::allows(int64_t value) const {
@@ -142,7 +177,11 @@ int64_t ProductSpaceAttr::size() const {
     return 0;
   int64_t count = 1;
   for (NamedAttribute entry : getValues())
-    count *= cast<ArrayAttr>(entry.getValue()).size();
+    if (llvm::MulOverflow(
+            count,
+            static_cast<int64_t>(cast<ArrayAttr>(entry.getValue()).size()),
+            count))
+      return std::numeric_limits<int64_t>::max();
   return count;
 }
 

@@ -319,8 +319,10 @@ OpFoldResult CeilDivOp::fold(FoldAdaptor adaptor) {
   if (!lhs || !rhs || !rhs.getValue().isStrictlyPositive() ||
       lhs.getValue().isNegative())
     return {};
+  // l / r rounded up without computing l + r - 1, which overflows near
+  // INT64_MAX.
   int64_t l = lhs.getValue().getSExtValue(), r = rhs.getValue().getSExtValue();
-  return IntegerAttr::get(getType(), (l + r - 1) / r);
+  return IntegerAttr::get(getType(), l / r + (l % r != 0));
 }
 
 //===----------------------------------------------------------------------===//
@@ -379,6 +381,13 @@ LogicalResult KernelOp::verify() {
   if ((*this)->getParentOfType<KernelOp>())
     return emitOpError() << "is nested in another tl.kernel; a kernel launches "
                             "from the host only";
+  for (auto [d, g] : llvm::enumerate(getGrid())) {
+    APInt blocks;
+    if (matchPattern(g, m_ConstantInt(&blocks)) && !blocks.isStrictlyPositive())
+      return emitOpError() << "launches " << blocks.getSExtValue()
+                           << " blocks in grid dimension " << d
+                           << "; every dimension needs at least one";
+  }
   APInt threads;
   if (matchPattern(getThreads(), m_ConstantInt(&threads)) &&
       !threads.isStrictlyPositive())

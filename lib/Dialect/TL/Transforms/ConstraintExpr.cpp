@@ -5,7 +5,10 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <cctype>
+#include <limits>
 #include <functional>
 
 using namespace mlir;
@@ -33,8 +36,12 @@ private:
   std::string &error;
   StringRef s;
   size_t pos = 0;
+  bool failed = false;
 
   bool fail(const std::string &message) {
+    if (failed)
+      return false; // keep the first error
+    failed = true;
     error =
         llvm::formatv("constraint '{0}' column {1}: {2}", s, pos + 1, message)
             .str();
@@ -46,7 +53,17 @@ private:
       ++pos;
   }
 
+  /// Adds `node`; fails when the tree would nest deeper than kMaxDepth.
   int add(ConstraintExpr::Node node) {
+    for (int child : {node.lhs, node.rhs})
+      if (child >= 0)
+        node.depth = std::max(node.depth, expr.nodes[child].depth + 1);
+    if (node.depth > ConstraintExpr::kMaxDepth)
+      return fail(llvm::formatv("nested deeper than {0} levels; split it into "
+                                "several constraints",
+                                ConstraintExpr::kMaxDepth)
+                      .str()),
+             -1;
     expr.nodes.push_back(std::move(node));
     return static_cast<int>(expr.nodes.size()) - 1;
   }
@@ -84,13 +101,36 @@ private:
       node.lhs = lhs;
       node.rhs = rhs;
       lhs = add(std::move(node));
+      if (lhs < 0)
+        return -1;
     }
     return lhs;
+  }
+
+  /// Counts the recursion of unary operators and parentheses, the two ways
+  /// the parser recurses without bound.
+  struct Nest {
+    ConstraintParser &p;
+    explicit Nest(ConstraintParser &p) : p(p) { ++p.nesting; }
+    ~Nest() { --p.nesting; }
+    bool tooDeep() const { return p.nesting > ConstraintExpr::kMaxDepth; }
+  };
+  int nesting = 0;
+
+  int tooDeep() {
+    return fail(llvm::formatv("nested deeper than {0} levels; split it into "
+                              "several constraints",
+                              ConstraintExpr::kMaxDepth)
+                    .str()),
+           -1;
   }
 
   int parseUnary() {
     skipSpace();
     if (pos < s.size() && (s[pos] == '-' || s[pos] == '!')) {
+      Nest nest(*this);
+      if (nest.tooDeep())
+        return tooDeep();
       std::string op(1, s[pos++]);
       int operand = parseUnary();
       if (operand < 0)
@@ -108,6 +148,9 @@ private:
       return fail("expected a value at the end"), -1;
     char c = s[pos];
     if (c == '(') {
+      Nest nest(*this);
+      if (nest.tooDeep())
+        return tooDeep();
       ++pos;
       int inner = parseBinary(0);
       if (inner < 0)
@@ -159,6 +202,13 @@ std::unique_ptr<ConstraintExpr> ConstraintExpr::parse(StringRef text,
 std::optional<int64_t>
 ConstraintExpr::evaluate(function_ref<std::optional<int64_t>(StringRef)> lookup,
                          std::string &error) const {
+  auto overflow = [&](StringRef op, int64_t l,
+                      std::optional<int64_t> r) -> std::optional<int64_t> {
+    std::string what = r ? llvm::formatv("{0} {1} {2}", l, op, *r).str()
+                         : llvm::formatv("{0}({1})", op, l).str();
+    error = "constraint '" + text + "' overflows 64 bits computing " + what;
+    return std::nullopt;
+  };
   std::function<std::optional<int64_t>(int)> eval =
       [&](int index) -> std::optional<int64_t> {
     const Node &node = nodes[index];
@@ -176,7 +226,11 @@ ConstraintExpr::evaluate(function_ref<std::optional<int64_t>(StringRef)> lookup,
       std::optional<int64_t> v = eval(node.lhs);
       if (!v)
         return std::nullopt;
-      return node.op == "-" ? -*v : static_cast<int64_t>(*v == 0);
+      if (node.op == "!")
+        return static_cast<int64_t>(*v == 0);
+      if (*v == std::numeric_limits<int64_t>::min())
+        return overflow("-", *v, std::nullopt);
+      return -*v;
     }
     case Node::Binary: {
       std::optional<int64_t> l = eval(node.lhs);
@@ -209,15 +263,17 @@ ConstraintExpr::evaluate(function_ref<std::optional<int64_t>(StringRef)> lookup,
         return static_cast<int64_t>(*l > *r);
       if (op == ">=")
         return static_cast<int64_t>(*l >= *r);
+      int64_t out;
       if (op == "+")
-        return *l + *r;
+        return llvm::AddOverflow(*l, *r, out) ? overflow("+", *l, *r) : out;
       if (op == "-")
-        return *l - *r;
+        return llvm::SubOverflow(*l, *r, out) ? overflow("-", *l, *r) : out;
       if (op == "*")
-        return *l * *r;
-      if (op == "/")
-        return *l / *r;
-      return *l % *r;
+        return llvm::MulOverflow(*l, *r, out) ? overflow("*", *l, *r) : out;
+      // INT64_MIN / -1 is the one quotient that does not fit.
+      if (*l == std::numeric_limits<int64_t>::min() && *r == -1)
+        return overflow(op, *l, *r);
+      return op == "/" ? *l / *r : *l % *r;
     }
     }
     llvm_unreachable("unknown constraint node");

@@ -21,6 +21,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <limits>
+
 namespace mlir::tl {
 #define GEN_PASS_DEF_TLEXPANDCONFIGS
 #include "tl/Dialect/TL/Transforms/Passes.h.inc"
@@ -59,6 +61,11 @@ parseAssignments(MLIRContext *ctx, StringRef text, std::string &error) {
     if (name.empty() || value.getAsInteger(10, number)) {
       error = "instantiate: expected NAME=INTEGER, got '" + item.str() +
               "' (example: instantiate=M=4096,N=4096,K=4096)";
+      return failure();
+    }
+    if (entries.get(name)) {
+      error = "instantiate: '" + name.str() +
+              "' is given twice; give each parameter once";
       return failure();
     }
     entries.set(name, IntegerAttr::get(IntegerType::get(ctx, 64), number));
@@ -249,6 +256,19 @@ ExpandConfigsPass::expand(FuncOp tmpl, const ChipInfo &chip,
   // The space: the configs file, else the template's attribute, else the
   // defaults alone.
   SmallVector<DictionaryAttr> space;
+  int64_t spaceSize = fileConfigs ? static_cast<int64_t>(fileConfigs->size())
+                      : tmpl.getConfigSpace() ? tmpl.getConfigSpace().size()
+                                              : 1;
+  if (spaceSize > maxConfigs)
+    return tmpl.emitError()
+           << "the config space of '" << tmpl.getSymName() << "' has "
+           << (spaceSize == std::numeric_limits<int64_t>::max()
+                   ? std::string("more than 2^63")
+                   : std::to_string(spaceSize))
+           << " configs, more than max-configs=" << maxConfigs
+           << " allows; narrow the space (fewer values per parameter) or "
+              "raise the bound (tl-expand-configs max-configs=N, tl-tune "
+              "--max-configs N)";
   if (fileConfigs) {
     space.assign(fileConfigs->begin(), fileConfigs->end());
   } else if (ConfigSpaceAttrInterface attr = tmpl.getConfigSpace()) {

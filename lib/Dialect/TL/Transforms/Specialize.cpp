@@ -7,6 +7,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::tl;
@@ -99,6 +101,11 @@ mlir::tl::resolveParamValues(FuncOp tmpl, DictionaryAttr config,
          << "=1024) or declare a default";
       return failure();
     }
+    if (!param.fits(value)) {
+      os << "parameter '" << name << "' = " << value
+         << " does not fit its type " << param.getType();
+      return failure();
+    }
     if (!param.allows(value)) {
       os << "parameter '" << name << "' = " << value
          << " is not one of its allowed values [";
@@ -128,13 +135,32 @@ static std::string findNonStatic(FuncOp kernel) {
   kernel.walk([&](Operation *op) {
     if (!why.empty())
       return WalkResult::interrupt();
+    APInt lhs;
     if (auto param = dyn_cast<ParamOp>(op)) {
       os << "parameter '" << param.getName() << "' is still read";
+    } else if (auto div = dyn_cast<CeilDivOp>(op);
+               div && matchPattern(div.getLhs(), m_ConstantInt(&lhs)) &&
+               lhs.isNegative()) {
+      os << "tl.ceildiv divides " << lhs.getSExtValue()
+         << ": sizes and counts must not be negative (check the parameters)";
     } else if (auto launch = dyn_cast<KernelOp>(op)) {
       if (!llvm::all_of(launch.getGrid(), isConstant))
         os << "the grid size of a tl.kernel is not a constant";
       else if (!isConstant(launch.getThreads()))
         os << "the thread count of a tl.kernel is not a constant";
+      for (auto [d, g] : llvm::enumerate(launch.getGrid())) {
+        APInt blocks;
+        if (why.empty() && matchPattern(g, m_ConstantInt(&blocks)) &&
+            !blocks.isStrictlyPositive())
+          os << "the grid of a tl.kernel has " << blocks.getSExtValue()
+             << " blocks in dimension " << d
+             << "; every dimension needs at least one (check the parameters)";
+      }
+      APInt threads;
+      if (why.empty() && matchPattern(launch.getThreads(), m_ConstantInt(&threads)) &&
+          !threads.isStrictlyPositive())
+        os << "a tl.kernel launches " << threads.getSExtValue()
+           << " threads per block; it needs at least one";
     } else if (auto loop = dyn_cast<PipelinedOp>(op)) {
       if (!isConstant(loop.getNumStages()))
         os << "the num_stages of a tl.pipelined is not a constant";
@@ -186,11 +212,26 @@ FailureOr<FuncOp> mlir::tl::specializeTemplate(
       continue;
     auto type = cast<MemRefType>(argTypes[i]);
     SmallVector<int64_t> dims;
-    for (Attribute dim : shape) {
-      if (auto param = dyn_cast<StringAttr>(dim))
-        dims.push_back(values.lookup(param));
-      else
-        dims.push_back(cast<IntegerAttr>(dim).getInt());
+    int64_t bytes = llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+    for (auto [d, dim] : llvm::enumerate(shape)) {
+      auto param = dyn_cast<StringAttr>(dim);
+      int64_t size =
+          param ? values.lookup(param) : cast<IntegerAttr>(dim).getInt();
+      std::string what = llvm::formatv("dimension {0} of argument {1}", d, i);
+      if (param)
+        what = "parameter '" + param.getValue().str() + "' = " +
+               std::to_string(size) + " sizes " + what;
+      if (size < 1) {
+        error = what + "; tensor dimensions must be at least 1";
+        kernel->erase();
+        return failure();
+      }
+      if (llvm::MulOverflow(bytes, size, bytes)) {
+        error = what + ", which makes the tensor larger than 2^63 bytes";
+        kernel->erase();
+        return failure();
+      }
+      dims.push_back(size);
     }
     auto staticType = MemRefType::get(dims, type.getElementType(),
                                       type.getLayout(), type.getMemorySpace());

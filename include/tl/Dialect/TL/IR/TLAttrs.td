@@ -81,6 +81,8 @@ def TL_ParamAttr : TL_Attr<"Param", "param"> {
   let extraClassDeclaration = [{
     /// True when `value` is an allowed value of this parameter.
     bool allows(int64_t value) const;
+    /// True when `value` is representable in the parameter's type.
+    bool fits(int64_t value) const;
   }];
 }
 
@@ -98,7 +100,8 @@ def TL_ConfigSpaceAttrInterface : AttrInterface<"ConfigSpaceAttrInterface"> {
     }], "void", "enumerate", (ins
       "::llvm::ArrayRef<::mlir::tl::ParamAttr>":$params,
       "::llvm::SmallVectorImpl<::mlir::DictionaryAttr>&":$configs)>,
-    InterfaceMethod<"Number of configurations in the space.",
+    InterfaceMethod<"Number of configurations in the space (saturates at "
+                    "INT64_MAX).",
       "int64_t", "size">,
     InterfaceMethod<[{
       Calls `fn(key, value)` for every (parameter name, value) the space

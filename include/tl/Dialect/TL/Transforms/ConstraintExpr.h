@@ -8,7 +8,9 @@
 // Operators, loosest first: `||`, `&&`, `== !=`, `< <= > >=`, `+ -`,
 // `* / %`, unary `- !`; parentheses; decimal integers; identifiers name
 // parameters. Comparisons and logic yield 0 or 1; a config passes when the
-// expression is non-zero.
+// expression is non-zero. Arithmetic is 64-bit and checked: an overflow
+// is an error, not a wrapped value. Expressions nest at most kMaxDepth
+// deep, so neither the parser nor the evaluator can exhaust the stack.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,14 +31,17 @@ namespace mlir::tl {
 
 class ConstraintExpr {
 public:
+  /// How deeply operators and parentheses may nest.
+  static constexpr int kMaxDepth = 256;
+
   /// Parses `text`; on failure returns null and sets `error` to a message
   /// with the column of the problem.
   static std::unique_ptr<ConstraintExpr> parse(StringRef text,
                                                std::string &error);
 
   /// Evaluates with `lookup` giving each identifier's value. Returns nullopt
-  /// and sets `error` when an identifier is unknown or a division by zero
-  /// happens.
+  /// and sets `error` when an identifier is unknown, a division by zero
+  /// happens or a result does not fit in 64 bits.
   std::optional<int64_t>
   evaluate(function_ref<std::optional<int64_t>(StringRef)> lookup,
            std::string &error) const;
@@ -51,6 +56,7 @@ public:
     int64_t value = 0;
     std::string name;
     int lhs = -1, rhs = -1; // indices into `nodes`
+    int depth = 1;          // of the subtree rooted here
   };
 
 private:

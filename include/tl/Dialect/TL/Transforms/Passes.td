@@ -58,7 +58,9 @@ def TLExpandConfigs : Pass<"tl-expand-configs", "::mlir::ModuleOp"> {
     Option<"funcName", "func", "std::string", /*default=*/"",
            "Expand only this template (default: every template)">,
     Option<"report", "report", "std::string", /*default=*/"",
-           "Write the expanded space as JSON to this file (`-` for stdout)">
+           "Write the expanded space as JSON to this file (`-` for stdout)">,
+    Option<"maxConfigs", "max-configs", "int64_t", /*default=*/"100000",
+           "Refuse a config space larger than this (before enumerating it)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

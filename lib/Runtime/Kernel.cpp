@@ -54,6 +54,7 @@ bool tlrt::parseKernelInfo(const std::string &text, KernelInfo &info,
       arg.dtype = *parsed;
       if (arg.isTensor) {
         arg.shape = a.at("shape").get<std::vector<int64_t>>();
+        arg.access = a.value("access", std::string());
         // The element count and byte size must be representable.
         int64_t bytes = static_cast<int64_t>(dtypeSize(arg.dtype));
         for (int64_t d : arg.shape)

@@ -3,7 +3,11 @@
 #include "tl/Target/KernelMetadata.h"
 #include "tl/Dialect/TL/Transforms/ResourceModel.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -63,6 +67,35 @@ std::string mlir::tl::dtypeName(Type type) {
   return s;
 }
 
+/// "read", "write", "readwrite" or "none": what the kernel's ops do to the
+/// tensor argument `arg`, through the views and casts of it.
+static StringRef accessOf(BlockArgument arg) {
+  bool read = false, written = false;
+  auto rootOf = [](Value v) {
+    while (Operation *def = v.getDefiningOp()) {
+      if (auto view = dyn_cast<ViewLikeOpInterface>(def))
+        v = view.getViewSource();
+      else if (auto cast = dyn_cast<memref::CastOp>(def))
+        v = cast.getSource();
+      else
+        break;
+    }
+    return v;
+  };
+  arg.getOwner()->getParentOp()->walk([&](MemoryEffectOpInterface op) {
+    SmallVector<MemoryEffects::EffectInstance> effects;
+    op.getEffects(effects);
+    for (const MemoryEffects::EffectInstance &effect : effects) {
+      if (!effect.getValue() || rootOf(effect.getValue()) != arg)
+        continue;
+      read |= isa<MemoryEffects::Read>(effect.getEffect());
+      written |= isa<MemoryEffects::Write>(effect.getEffect());
+    }
+  });
+  return read && written ? "readwrite" : written ? "write" : read ? "read"
+                                                                  : "none";
+}
+
 FailureOr<llvm::json::Object> mlir::tl::describeKernel(FuncOp kernel,
                                                        StringRef target,
                                                        StringRef symbol,
@@ -86,6 +119,7 @@ FailureOr<llvm::json::Object> mlir::tl::describeKernel(FuncOp kernel,
       arg["kind"] = "tensor";
       arg["dtype"] = dtypeName(memref.getElementType());
       arg["shape"] = llvm::json::Array(memref.getShape());
+      arg["access"] = accessOf(kernel.getArgument(i));
     } else {
       arg["kind"] = "scalar";
       arg["dtype"] = dtypeName(type);
@@ -113,9 +147,12 @@ FailureOr<llvm::json::Object> mlir::tl::describeKernel(FuncOp kernel,
     }
     flopsPerBlock += 2 * c.getDimSize(0) * c.getDimSize(1) * k * trips;
   });
-  int64_t blocks = 1;
+  int64_t blocks = 1, flops = 0;
   for (int64_t g : res.grid)
-    blocks *= g;
+    if (llvm::MulOverflow(blocks, g, blocks))
+      blocks = INT64_MAX;
+  if (llvm::MulOverflow(flopsPerBlock, blocks, flops))
+    flops = INT64_MAX; // only a table's TFLOP/s column reads it
   return llvm::json::Object{{"name", kernel.getSymName()},
                             {"symbol", symbol},
                             {"target", target},
@@ -124,5 +161,5 @@ FailureOr<llvm::json::Object> mlir::tl::describeKernel(FuncOp kernel,
                             {"threads", res.threads},
                             {"shared_memory_bytes", res.sharedBytes},
                             {"config", std::move(config)},
-                            {"gemm_flops", flopsPerBlock * blocks}};
+                            {"gemm_flops", flops}};
 }

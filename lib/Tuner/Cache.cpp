@@ -31,17 +31,35 @@ static bool envTrue(const char *name) {
   return s == "1" || s == "true" || s == "yes" || s == "on";
 }
 
+/// `path` made absolute against the working directory: staging and renames
+/// resolve relative paths elsewhere (LLVM puts unique names under $TMPDIR).
+static std::string absolute(std::string path) {
+  llvm::SmallString<256> p(path);
+  if (llvm::sys::fs::make_absolute(p))
+    return path;
+  llvm::sys::path::remove_dots(p, /*remove_dot_dot=*/true);
+  return std::string(p);
+}
+
 CacheSettings CacheSettings::fromEnvironment(const std::string &override) {
   CacheSettings s;
+  // An empty variable is the same as an unset one.
+  auto nonEmpty = [](const char *name) -> std::optional<std::string> {
+    std::optional<std::string> v = env(name);
+    if (v && llvm::StringRef(*v).trim().empty())
+      return std::nullopt;
+    return v;
+  };
   if (!override.empty()) {
     s.cacheDir = override;
-  } else if (std::optional<std::string> dir = env("TILELANG_CACHE_DIR")) {
+  } else if (std::optional<std::string> dir = nonEmpty("TILELANG_CACHE_DIR")) {
     s.cacheDir = *dir;
   } else {
-    std::string home = env("HOME").value_or(".");
+    std::string home = nonEmpty("HOME").value_or(".");
     s.cacheDir = home + "/.tilelang/cache";
   }
-  s.tmpDir = env("TILELANG_TMP_DIR").value_or(s.cacheDir + "/tmp");
+  s.cacheDir = absolute(s.cacheDir);
+  s.tmpDir = absolute(nonEmpty("TILELANG_TMP_DIR").value_or(s.cacheDir + "/tmp"));
   s.disableAll = envTrue("TILELANG_DISABLE_CACHE");
   s.disableAutotuner = envTrue("TILELANG_AUTO_TUNING_DISABLE_CACHE");
   return s;
@@ -111,7 +129,8 @@ static std::string verifyEntry(const std::string &dir) {
 
 /// Removes `dir` by first renaming it aside, so no reader sees it half
 /// deleted.
-static void removeEntry(const CacheSettings &settings, const std::string &dir) {
+void mlir::tl::removeCacheEntry(const CacheSettings &settings,
+                                const std::string &dir) {
   std::string aside = dir + ".damaged." + std::to_string(::getpid());
   if (std::rename(dir.c_str(), aside.c_str()) == 0)
     llvm::sys::fs::remove_directories(aside);
@@ -140,7 +159,7 @@ LookupResult mlir::tl::lookupEntry(const CacheSettings &settings,
   result.files.clear();
   result.status = LookupStatus::Damaged;
   result.reason = problem;
-  removeEntry(settings, dir);
+  removeCacheEntry(settings, dir);
   return result;
 }
 
@@ -212,7 +231,7 @@ mlir::tl::storeEntry(const CacheSettings &settings, const std::string &key,
       return finalDir;
     }
     if (llvm::sys::fs::exists(finalDir))
-      removeEntry(settings, finalDir);
+      removeCacheEntry(settings, finalDir);
   }
   llvm::sys::fs::remove_directories(stage);
   error = "cannot publish cache entry " + finalDir + ": " + std::strerror(err);

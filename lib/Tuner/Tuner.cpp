@@ -9,6 +9,7 @@
 #include "tl/Target/CapturedDiagnostics.h"
 #include "tl/Target/Cuda.h"
 #include "tl/Target/Host.h"
+#include "tl/Target/KernelMetadata.h"
 #include "tl/Tuner/Cache.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -32,6 +33,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <csignal>
 #include <cstring>
@@ -255,6 +257,21 @@ std::string recordJson(const CandidateRecord &r) {
   return s;
 }
 
+/// The statuses a record may carry.
+bool isKnownStatus(llvm::StringRef s) {
+  return llvm::is_contained({"ok", "pruned", "compile_error", "compile_timeout",
+                             "check_failed", "crashed", "timeout", "error"},
+                            s);
+}
+
+/// A cache entry's candidates and best index, read as strictly as a tuning
+/// writes them: every line a record with an index, a kernel name, a known
+/// status and a config object; the best an index of a record whose status
+/// is ok. False with `why` otherwise (the entry is then rebuilt).
+bool parseCachedCandidates(const std::string &jsonl, const std::string &best,
+                           std::vector<CandidateRecord> &records, int &bestIndex,
+                           std::string &why);
+
 CandidateRecord parseRecord(const llvm::json::Object &o) {
   CandidateRecord r;
   r.index = o.getInteger("index").value_or(0);
@@ -275,6 +292,46 @@ CandidateRecord parseRecord(const llvm::json::Object &o) {
   r.check.maxAbsError = o.getNumber("max_abs_error").value_or(0);
   r.check.maxRelError = o.getNumber("max_rel_error").value_or(0);
   return r;
+}
+
+bool parseCachedCandidates(const std::string &jsonl, const std::string &best,
+                           std::vector<CandidateRecord> &records, int &bestIndex,
+                           std::string &why) {
+  records.clear();
+  std::istringstream in(jsonl);
+  std::string line;
+  for (size_t n = 1; std::getline(in, line); ++n) {
+    if (llvm::StringRef(line).trim().empty())
+      continue;
+    llvm::Expected<llvm::json::Value> v = llvm::json::parse(line);
+    if (!v) {
+      llvm::consumeError(v.takeError());
+      why = "candidates.jsonl line " + std::to_string(n) + " is not JSON";
+      return false;
+    }
+    const llvm::json::Object *o = v->getAsObject();
+    if (!o || !o->getInteger("index") || !o->getString("kernel") ||
+        !o->getString("status") || !isKnownStatus(*o->getString("status")) ||
+        !o->getObject("config") || !o->getNumber("median_ms")) {
+      why = "candidates.jsonl line " + std::to_string(n) +
+            " is not a candidate record";
+      return false;
+    }
+    records.push_back(parseRecord(*o));
+  }
+  if (records.empty()) {
+    why = "candidates.jsonl holds no candidate";
+    return false;
+  }
+  int64_t index;
+  if (llvm::StringRef(best).trim().getAsInteger(10, index) || index < 0 ||
+      index >= static_cast<int64_t>(records.size()) ||
+      records[index].status != "ok") {
+    why = "best.txt does not name a passing candidate";
+    return false;
+  }
+  bestIndex = static_cast<int>(index);
+  return true;
 }
 
 //===----------------------------------------------------------------------===//
@@ -885,7 +942,49 @@ bool buildWorkload(const TuneOptions &options, const std::string &kernelJson,
               std::to_string(args.size()) + " arguments)";
       return false;
     }
+    if (!args[idx].mayBeWritten()) {
+      std::string written;
+      for (size_t i = 0; i < args.size(); ++i)
+        if (args[i].isTensor && args[i].mayBeWritten())
+          written += (written.empty() ? "" : ", ") + std::to_string(i);
+      error = "--out-idx " + std::to_string(o) + " names argument " +
+              std::to_string(idx) +
+              ", which the kernel never writes; the arguments it writes are " +
+              (written.empty() ? std::string("none") : written);
+      return false;
+    }
     workload.outputs.push_back(idx);
+  }
+  // Everything is refused before anything is allocated: the host copies
+  // of every tensor, a reference per output and the reference run's copy.
+  uint64_t bytes = 0;
+  for (size_t i = 0; i < args.size(); ++i)
+    if (args[i].isTensor) {
+      uint64_t size = args[i].byteSize();
+      bool isOutput = llvm::is_contained(workload.outputs, i);
+      if (__builtin_mul_overflow(size, isOutput ? 3 : 2, &size) ||
+          __builtin_add_overflow(bytes, size, &bytes))
+        bytes = UINT64_MAX;
+    }
+  uint64_t memory = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+                    static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
+  if (bytes > memory / 2) {
+    error = llvm::formatv("the kernel's tensors need {0:F1} GiB of host "
+                          "memory for the inputs, outputs and reference; "
+                          "this machine has {1:F1} GiB (at most half of it "
+                          "is used): give smaller sizes in --instantiate",
+                          bytes / double(1ull << 30), memory / double(1ull << 30))
+                .str();
+    return false;
+  }
+  size_t numInputs = 0;
+  for (size_t i = 0; i < args.size(); ++i)
+    numInputs += args[i].isTensor && !llvm::is_contained(workload.outputs, i);
+  if (options.inputFiles.size() > numInputs) {
+    error = "got " + std::to_string(options.inputFiles.size()) +
+            " --input files but the kernel has " + std::to_string(numInputs) +
+            " input tensors";
+    return false;
   }
   workload.hostArgs.resize(args.size());
   workload.scalarValues.assign(args.size(), 1.0);
@@ -1013,6 +1112,36 @@ void applyReply(CandidateRecord &r, const llvm::json::Object &reply,
   }
 }
 
+/// Checks that `dir` is, or can be made, a writable directory (before any
+/// tuning, so that a bad --output costs nothing).
+LogicalResult checkOutputDir(const std::string &dir, std::string &error) {
+  if (llvm::sys::fs::exists(dir) && !llvm::sys::fs::is_directory(dir)) {
+    error = "--output " + dir + " is a file, not a directory";
+    return failure();
+  }
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    error = "--output " + dir + ": cannot create it: " + ec.message();
+    return failure();
+  }
+  if (access(dir.c_str(), W_OK) != 0) {
+    error = "--output " + dir + ": not writable";
+    return failure();
+  }
+  return success();
+}
+
+/// Writes the result's files into `dir` (the guide's save_to_disk).
+LogicalResult saveResult(const std::string &dir,
+                         const std::map<std::string, std::string> &files,
+                         std::string &error) {
+  if (failed(checkOutputDir(dir, error)))
+    return failure();
+  for (const auto &[name, contents] : files)
+    if (failed(writeFile(dir + "/" + name, contents, error)))
+      return failure();
+  return success();
+}
+
 } // namespace
 
 std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
@@ -1054,6 +1183,14 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     return std::nullopt;
   }
   bool cuda = target == "cuda";
+  if (!options.outputDir.empty() &&
+      failed(checkOutputDir(options.outputDir, error)))
+    return std::nullopt;
+  // Host code is compiled for an x86-64 level, part of the key: a binary
+  // runs on every CPU of its level and is reused there.
+  FailureOr<std::string> hostCpu = resolveHostCpu("", error);
+  if (failed(hostCpu))
+    return std::nullopt;
   result.device = cuda ? *cudaDevice : tlrt::hostFingerprint();
   endPhase("probe");
   result.target = cuda ? options.chip : "host";
@@ -1110,7 +1247,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     expand += " constraint=" + quote(options.constraint);
   if (!options.funcName.empty())
     expand += " func=" + options.funcName;
-  expand += "}";
+  expand += " max-configs=" + std::to_string(options.maxConfigs) + "}";
   PassManager pm(&ctx);
   if (failed(parsePassPipeline(expand, pm)) || failed(pm.run(*module))) {
     error = diagnostics.empty() ? "expansion failed" : diagnostics;
@@ -1137,7 +1274,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   key.add("configs", configList);
   key.add("compile",
           "target=" + result.target + " expand=" + expand +
-              " timeout=" + std::to_string(options.compileTimeoutSeconds));
+              " timeout=" + std::to_string(options.compileTimeoutSeconds) +
+              (cuda ? "" : " cpu=" + *hostCpu));
   std::string profile = llvm::formatv(
       "warmup={0} rep={1} supply={2} seed={3} rtol={4} atol={5} ratio={6} "
       "skip={7} threads={8} prune={9} warmup_ms={10} rep_ms={11}",
@@ -1177,17 +1315,19 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     hit.fromCache = true;
     hit.cacheEntry = lookup.dir;
     hit.bestDir = lookup.dir;
-    std::istringstream in(lookup.files["candidates.jsonl"]);
-    std::string line;
-    while (std::getline(in, line)) {
-      llvm::json::Value record = parseJsonOr(line);
-      if (const llvm::json::Object *o = record.getAsObject())
-        hit.candidates.push_back(parseRecord(*o));
-    }
-    std::string best = lookup.files.count("best.txt") ? lookup.files["best.txt"]
-                                                      : std::string("-1");
-    hit.best = std::atoi(best.c_str());
-    return finish(hit);
+    std::string why;
+    tlrt::KernelInfo info;
+    bool sound = parseCachedCandidates(lookup.files["candidates.jsonl"],
+                                       lookup.files["best.txt"],
+                                       hit.candidates, hit.best, why);
+    if (sound && !tlrt::parseKernelInfo(lookup.files["kernel.json"], info, why))
+      sound = false;
+    if (sound)
+      return finish(hit);
+    // Consistent with its manifest but not a sound result: rebuilt.
+    lookup.status = LookupStatus::Damaged;
+    lookup.reason = why;
+    removeCacheEntry(cache, lookup.dir);
   }
   if (lookup.status == LookupStatus::Damaged)
     llvm::errs() << "tl-tune: cache entry " << keyHex << " was damaged ("
@@ -1196,9 +1336,22 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   // Work directory for this run's binaries.
   llvm::SmallString<128> work;
   llvm::sys::fs::create_directories(cache.tmpDir);
-  if (llvm::sys::fs::createUniqueDirectory(cache.tmpDir + "/run", work)) {
-    llvm::sys::fs::createUniqueDirectory("tl-tune", work);
+  if (llvm::sys::fs::createUniqueDirectory(cache.tmpDir + "/run", work) &&
+      llvm::sys::fs::createUniqueDirectory("tl-tune", work)) {
+    error = "cannot create a work directory in " + cache.tmpDir +
+            " or the system's temporary directory";
+    return std::nullopt;
   }
+  // Removed when the run ends (what is kept was copied to the cache or
+  // --output), unless an abandoned compile may still write into it.
+  struct WorkDirGuard {
+    std::string dir;
+    std::unique_ptr<CompileSession> &session;
+    ~WorkDirGuard() {
+      if (!session || !session->stillRunning())
+        llvm::sys::fs::remove_directories(dir);
+    }
+  } workGuard{std::string(work), session};
 
   preloadPipelineDialects(&ctx);
   // The host reference (the template with its default parameters) builds
@@ -1229,6 +1382,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     }
     refModule->walk([](FuncOp f) { f.removeConfigsAttr(); });
     PassManager refPm(&refCtx);
+    HostCompileOptions refOptions;
+    refOptions.cpu = *hostCpu;
     std::string refExpand = "tl-expand-configs{target=host";
     if (!options.instantiate.empty())
       refExpand += " instantiate=" + options.instantiate;
@@ -1242,7 +1397,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
                         refModule->getBody()->getOps<ModuleOp>().end());
     refBuilt =
         refConfigs.size() == 1 &&
-        succeeded(compileHostKernel(refConfigs.front(), refDir, {}, refError));
+        succeeded(compileHostKernel(refConfigs.front(), refDir, refOptions,
+                                    refError));
     if (!refBuilt && refError.empty())
       refError = refDiagnostics.str();
   });
@@ -1278,10 +1434,10 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
   // Compile on the MLIR thread pool; the task captures nothing of this
   // frame, since an abandoned one may outlive it.
   double compileTimeout = options.compileTimeoutSeconds;
-  std::string chip = options.chip;
+  std::string chip = options.chip, cpu = *hostCpu;
   session->start(n, [configs =
                          std::vector<ModuleOp>(configs.begin(), configs.end()),
-                     dirs, cuda, chip, compileTimeout](size_t i) {
+                     dirs, cuda, chip, cpu, compileTimeout](size_t i) {
     auto t0 = Clock::now();
     Deadline deadline =
         compileTimeout > 0
@@ -1298,6 +1454,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     } else {
       HostCompileOptions hostOptions;
       hostOptions.deadline = deadline;
+      hostOptions.cpu = cpu;
       ok = compileHostKernel(configs[i], dirs[i], hostOptions, outcome.message);
     }
     outcome.ok = succeeded(ok);
@@ -1563,7 +1720,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     os << llvm::formatv("{0:2}", llvm::json::Value(std::move(parts)));
     files["key.json"] = s;
   }
-  result.bestDir = bestDir;
+  result.bestDir.clear(); // the work directory goes away
   if (cache.diskEnabled()) {
     std::string storeError;
     std::optional<std::string> entry =
@@ -1576,11 +1733,17 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     }
   }
   if (!options.outputDir.empty()) {
-    llvm::sys::fs::create_directories(options.outputDir);
-    for (const auto &[name, contents] : files) {
-      std::ofstream out(options.outputDir + "/" + name, std::ios::binary);
-      out << contents;
+    std::string saveError;
+    if (failed(saveResult(options.outputDir, files, saveError))) {
+      error = "tuned (best: " + best.configJson + ", " +
+              llvm::formatv("{0:F4}", best.medianMs).str() + " ms" +
+              (result.cacheEntry.empty() ? "" : "; cached in " +
+                                                    result.cacheEntry) +
+              ") but not saved: " + saveError;
+      return std::nullopt;
     }
+    if (result.bestDir.empty())
+      result.bestDir = options.outputDir;
   }
   endPhase("store");
   if (!cache.disableAll) {

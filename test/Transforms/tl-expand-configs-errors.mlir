@@ -92,3 +92,64 @@ tl.func @dynamic(%x: memref<64xf32>, %t: index)
   }
   tl.return
 }
+
+// -----
+
+// A space of 20^8 configs is refused before it is enumerated.
+// expected-error @below {{the config space of 'huge' has 25600000000 configs, more than max-configs=100000 allows; narrow the space (fewer values per parameter) or raise the bound (tl-expand-configs max-configs=N, tl-tune --max-configs N)}}
+tl.func @huge() attributes {
+    params = [#tl.param<"a" : index>, #tl.param<"b" : index>, #tl.param<"c" : index>, #tl.param<"d" : index>,
+              #tl.param<"e" : index>, #tl.param<"f" : index>, #tl.param<"g" : index>, #tl.param<"h" : index>],
+    configs = #tl.product<{a = [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20],
+                           b = [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20],
+                           c = [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20],
+                           d = [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20],
+                           e = [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20],
+                           f = [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20],
+                           g = [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20],
+                           h = [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]}>} {
+  tl.return
+}
+
+// -----
+
+// A negative count reaching tl.ceildiv is named, not reported as "the
+// grid size is not a constant".
+// expected-error @below {{config 0 {n = -5}: does not specialize to a static kernel: tl.ceildiv divides -5: sizes and counts must not be negative (check the parameters)}}
+tl.func @negative_count(%X: memref<64xf32>)
+    attributes {params = [#tl.param<"n" : index>], configs = #tl.configs<[{n = -5}]>} {
+  %c32 = arith.constant 32 : index
+  %n = tl.param "n" : index
+  %g = tl.ceildiv %n, %c32 : index
+  tl.kernel (%bx) in (%g) threads %c32 {
+    %c0 = arith.constant 0 : index
+    %z = arith.constant 0.0 : f32
+    memref.store %z, %X[%c0] : memref<64xf32>
+  }
+  tl.return
+}
+
+// -----
+
+// A grid computed to zero blocks.
+// expected-error @below {{config 0 {n = 0}: does not specialize to a static kernel: the grid of a tl.kernel has 0 blocks in dimension 0; every dimension needs at least one (check the parameters)}}
+tl.func @empty_grid(%X: memref<64xf32>)
+    attributes {params = [#tl.param<"n" : index>], configs = #tl.configs<[{n = 0}]>} {
+  %c32 = arith.constant 32 : index
+  %n = tl.param "n" : index
+  %g = tl.ceildiv %n, %c32 : index
+  tl.kernel (%bx) in (%g) threads %c32 {
+    %c0 = arith.constant 0 : index
+    %z = arith.constant 0.0 : f32
+    memref.store %z, %X[%c0] : memref<64xf32>
+  }
+  tl.return
+}
+
+// -----
+
+// A config value the parameter's type cannot hold.
+// expected-error @below {{config 0 {x = 200}: parameter 'x' = 200 does not fit its type i8}}
+tl.func @narrow() attributes {params = [#tl.param<"x" : i8>], configs = #tl.configs<[{x = 200}]>} {
+  tl.return
+}

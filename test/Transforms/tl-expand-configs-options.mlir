@@ -8,6 +8,10 @@
 // RUN: not tl-opt %s --tl-expand-configs="constraint='block_M >'" 2>&1 | FileCheck %s --check-prefix=CONSTRAINT
 // RUN: not tl-opt %s --tl-expand-configs="func=nope" 2>&1 | FileCheck %s --check-prefix=FUNC
 // RUN: not tl-opt %s --tl-expand-configs="report=/nonexistent-dir/report.json" 2>&1 | FileCheck %s --check-prefix=REPORT
+// RUN: not tl-opt %s --tl-expand-configs="instantiate=block_M=64,block_M=128" 2>&1 | FileCheck %s --check-prefix=TWICE
+// RUN: %python -c "print('(' * 10000 + '1' + ')' * 10000)" > %t.deep
+// RUN: not tl-opt %s --tl-expand-configs="constraint='$(cat %t.deep)'" 2>&1 | FileCheck %s --check-prefix=DEEP
+// RUN: not tl-opt %s --tl-expand-configs="constraint='(-9223372036854775807 - 1) / -1 > 0'" 2>&1 | FileCheck %s --check-prefix=OVERFLOW
 
 // TARGET: error: tl-expand-configs: unknown target 'sm_75'; known targets: sm_80, sm_86, sm_89, sm_90, sm_90a, gfx90a, gfx942, host
 // INSTANTIATE: error: tl-expand-configs: instantiate: expected NAME=INTEGER, got 'M' (example: instantiate=M=4096,N=4096,K=4096)
@@ -18,6 +22,9 @@
 // CONSTRAINT: error: tl-expand-configs: constraint 'block_M >' column 10: expected a value at the end
 // FUNC: error: tl-expand-configs: no template named 'nope' (a tl.func with params) in the module
 // REPORT: error: tl-expand-configs: cannot write report '/nonexistent-dir/report.json'
+// TWICE: error: tl-expand-configs: instantiate: 'block_M' is given twice; give each parameter once
+// DEEP: error: tl-expand-configs: constraint '{{.*}}' column 257: nested deeper than 256 levels; split it into several constraints
+// OVERFLOW: remark: config 0 {} dropped: constraint '(-9223372036854775807 - 1) / -1 > 0' overflows 64 bits computing -9223372036854775808 / -1
 
 tl.func @small() attributes {params = [#tl.param<"block_M" : index = 64>,
                                        #tl.param<"block_N" : index = 64>]} {

@@ -20,7 +20,7 @@
 // NPY: tl-tune: cannot read {{.*}}none.npy
 // LOAD: tl-tune: --load {{.*}}no-such-result: cannot read {{.*}}kernel.json
 // NOINPUT: tl-tune: give a kernel file (tl-tune kernel.mlir ...) or --load DIR
-// PRUNE: tl-tune: --warmup must be >= 0, --rep >= 1, --warmup-ms, --rep-ms and --compile-timeout >= 0, --timeout > 0, --prune-ratio 0 (off) or >= 1
+// PRUNE: tl-tune: --prune-ratio must be 0 (off) or >= 1
 
 tl.func @add(%A: memref<?x?xf32> {tl.shape = ["M", "K"]},
              %B: memref<?x?xf32> {tl.shape = ["K", "N"]},

@@ -18,6 +18,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <unistd.h>
 
@@ -39,6 +40,10 @@ static cl::opt<std::string> constraint("constraint",
                                        cl::cat(category));
 static cl::opt<std::string> func("func", cl::desc("Template to tune"),
                                  cl::cat(category));
+static cl::opt<int64_t>
+    maxConfigs("max-configs",
+               cl::desc("Refuse a config space larger than this"),
+               cl::init(100000), cl::cat(category));
 static cl::opt<std::string> target("target",
                                    cl::desc("auto | cuda | hip | host"),
                                    cl::init("auto"), cl::cat(category));
@@ -134,6 +139,7 @@ int main(int argc, char **argv) {
   options.configsFile = configs;
   options.constraint = constraint;
   options.funcName = func;
+  options.maxConfigs = maxConfigs;
   options.target = target;
   options.chip = chip;
   options.warmup = warmup;
@@ -163,13 +169,29 @@ int main(int argc, char **argv) {
     return 2;
   }
   options.supply = *supplyType;
-  if (warmup < 0 || rep < 1 || warmupMs < 0 || repMs < 0 || timeout <= 0 ||
-      compileTimeout < 0 || (pruneRatio != 0 && pruneRatio < 1)) {
-    llvm::errs() << "tl-tune: --warmup must be >= 0, --rep >= 1, "
-                    "--warmup-ms, --rep-ms and --compile-timeout >= 0, "
-                    "--timeout > 0, --prune-ratio 0 (off) or >= 1\n";
+  // Every number in its range (NaN fails every comparison, so the checks
+  // are written as what is allowed).
+  auto bad = [](const char *what) {
+    llvm::errs() << "tl-tune: " << what << "\n";
     return 2;
-  }
+  };
+  if (!(warmup >= 0 && rep >= 1))
+    return bad("--warmup must be >= 0 and --rep >= 1");
+  if (!(warmupMs >= 0 && repMs >= 0 && compileTimeout >= 0 &&
+        std::isfinite(warmupMs) && std::isfinite(repMs) &&
+        std::isfinite(compileTimeout)))
+    return bad("--warmup-ms, --rep-ms and --compile-timeout must be >= 0");
+  if (!(timeout > 0 && std::isfinite(timeout)))
+    return bad("--timeout must be finite and > 0");
+  if (!(pruneRatio == 0 || pruneRatio >= 1))
+    return bad("--prune-ratio must be 0 (off) or >= 1");
+  if (!(relTol >= 0 && absTol >= 0 && std::isfinite(relTol) &&
+        std::isfinite(absTol)))
+    return bad("--rtol and --atol must be finite and >= 0");
+  if (!(maxMismatched >= 0 && maxMismatched <= 1))
+    return bad("--max-mismatched-ratio must be between 0 and 1");
+  if (maxConfigs < 1)
+    return bad("--max-configs must be at least 1");
 
   if (!load.empty()) {
     std::string report, error;

@@ -24,6 +24,11 @@ Value buildReduceIdentity(OpBuilder &b, Location loc, ReduceKind kind,
 Value buildReduceCombine(OpBuilder &b, Location loc, ReduceKind kind, Value acc,
                          Value value);
 
+/// Checks what every lowering needs of a kernel and says what is missing:
+/// every tile (tl.alloc_shared / tl.alloc_fragment) and every tensor
+/// argument has a static shape. `kernel` is a specialized tl.func.
+LogicalResult verifyStaticShapes(FuncOp kernel);
+
 /// `type` without a `#tl.memory` space: what a lowering gives to buffers
 /// once tl's memory spaces have been mapped.
 MemRefType stripTLMemorySpace(MemRefType type);

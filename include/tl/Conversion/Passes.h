@@ -87,6 +87,14 @@ void buildLowerToNVVMPipeline(OpPassManager &pm,
 /// $CUDA_HOME, else /usr/local/cuda.
 std::string findCudaToolkit(StringRef requested);
 
+/// Fails with a message for option values a pipeline cannot build with
+/// (an unknown format, cpu or index width); the registered pipelines check
+/// them before building.
+LogicalResult verifyPipelineOptions(const LowerToHostOptions &options,
+                                    std::string &error);
+LogicalResult verifyPipelineOptions(const LowerToNVVMOptions &options,
+                                    std::string &error);
+
 /// Registers the named pipelines (`tl-lower-to-host`, `tl-lower-to-nvvm`).
 void registerTLPipelines();
 

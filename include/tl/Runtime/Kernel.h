@@ -21,6 +21,12 @@ struct ArgInfo {
   bool isTensor = true;
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
+  /// Tensors: what the kernel does to it ("read", "write", "readwrite",
+  /// "none"; empty when kernel.json does not say).
+  std::string access;
+  bool mayBeWritten() const {
+    return access.empty() || access == "write" || access == "readwrite";
+  }
 
   int64_t numElements() const;
   size_t byteSize() const { return numElements() * dtypeSize(dtype); }

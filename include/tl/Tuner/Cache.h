@@ -70,6 +70,10 @@ std::optional<std::string>
 storeEntry(const CacheSettings &settings, const std::string &key,
            const std::map<std::string, std::string> &files, std::string &error);
 
+/// Removes the entry directory `dir`, first renaming it aside so that no
+/// reader sees it half deleted.
+void removeCacheEntry(const CacheSettings &settings, const std::string &dir);
+
 /// SHA-256 of `data`, hex.
 std::string sha256Hex(const std::string &data);
 

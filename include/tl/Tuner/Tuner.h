@@ -27,10 +27,14 @@ struct TuneOptions {
   std::string input; // the template's .mlir file
   // Expansion (tl-expand-configs options).
   std::string instantiate, configsFile, constraint, funcName;
+  /// Refuse a config space larger than this (tl-expand-configs
+  /// max-configs).
+  int64_t maxConfigs = 100000;
   // Compilation.
   std::string target = "auto"; // auto | cuda | hip | host
   std::string chip = "sm_90a";
-  unsigned jobs = 0; // 0: from the TILELANG_AUTO_TUNING_CPU_* variables
+  /// Compile threads; 0: from the TILELANG_AUTO_TUNING_CPU_* variables.
+  uint64_t jobs = 0;
   /// Seconds one config may compile; ptxas or the linker is killed then,
   /// and the config reported as compile_timeout (0: no limit).
   double compileTimeoutSeconds = 120;
@@ -86,7 +90,9 @@ struct TuneResult {
   int best = -1; // index into candidates
   double tuningSeconds = 0;
   tlrt::DeviceFingerprint device;
-  std::string bestDir; // directory with the best binary and its metadata
+  /// Directory with the best binary and its metadata: the cache entry, else
+  /// --output; empty when it was neither cached nor saved.
+  std::string bestDir;
   /// Wall time of each phase (probe, expand, compile, reference,
   /// benchmark, store), in order.
   std::vector<std::pair<std::string, double>> phases;

@@ -1359,6 +1359,8 @@ struct ConvertTLToGPUPass
       return kernel.emitError()
              << "the CUDA target launches one tl.kernel per tl.func; '"
              << kernel.getSymName() << "' has " << launches.size();
+    if (failed(verifyStaticShapes(kernel)))
+      return failure();
     KernelOp launch = launches.front();
     std::optional<int64_t> threads = constantOf(launch.getThreads());
     if (!threads)

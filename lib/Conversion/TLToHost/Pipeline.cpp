@@ -54,12 +54,71 @@ void mlir::tl::buildLowerToHostPipeline(OpPassManager &pm,
   pm.addPass(createTLHostEntryPoints());
 }
 
+LogicalResult mlir::tl::verifyPipelineOptions(const LowerToHostOptions &options,
+                                              std::string &error) {
+  if (!llvm::is_contained({"x86-64", "x86-64-v2", "x86-64-v3", "x86-64-v4"},
+                          options.cpu.getValue())) {
+    error = "tl-lower-to-host: cpu='" + options.cpu.getValue() +
+            "' is not x86-64, x86-64-v2, x86-64-v3 or x86-64-v4";
+    return failure();
+  }
+  if (options.vectorWidth < 1 || options.vectorWidth > 64) {
+    error = "tl-lower-to-host: vector-width must be 1 to 64";
+    return failure();
+  }
+  return success();
+}
+
+LogicalResult mlir::tl::verifyPipelineOptions(const LowerToNVVMOptions &options,
+                                              std::string &error) {
+  if (!llvm::is_contained({"bin", "isa", "fatbin", "none"},
+                          options.format.getValue())) {
+    error = "tl-lower-to-nvvm: format='" + options.format.getValue() +
+            "' is not bin (CUBIN), isa (PTX), fatbin or none";
+    return failure();
+  }
+  if (options.indexBitwidth != 32 && options.indexBitwidth != 64) {
+    error = "tl-lower-to-nvvm: index-bitwidth must be 32 or 64, not " +
+            std::to_string(options.indexBitwidth);
+    return failure();
+  }
+  if (options.optLevel > 3) {
+    error = "tl-lower-to-nvvm: opt-level must be 0 to 3";
+    return failure();
+  }
+  return success();
+}
+
+/// Registers pipeline `arg` whose options are checked before it is built,
+/// so that a bad value stops the tool with an error.
+template <typename Options>
+static void
+registerCheckedPipeline(StringRef arg, StringRef description,
+                        void (*build)(OpPassManager &, const Options &)) {
+  registerPassPipeline(
+      arg, description,
+      [build](OpPassManager &pm, StringRef text,
+              function_ref<LogicalResult(const Twine &)> errorHandler) {
+        Options options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        std::string error;
+        if (failed(tl::verifyPipelineOptions(options, error)))
+          return errorHandler(error);
+        build(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(Options());
+      });
+}
+
 void mlir::tl::registerTLPipelines() {
-  PassPipelineRegistration<LowerToHostOptions>(
+  registerCheckedPipeline<LowerToHostOptions>(
       "tl-lower-to-host",
       "Lower specialized tl kernels to an LLVM-dialect module for the CPU",
       buildLowerToHostPipeline);
-  PassPipelineRegistration<LowerToNVVMOptions>(
+  registerCheckedPipeline<LowerToNVVMOptions>(
       "tl-lower-to-nvvm",
       "Lower specialized tl kernels to NVVM and serialize them (CUBIN/PTX) "
       "through #nvvm.target",

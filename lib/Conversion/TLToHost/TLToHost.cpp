@@ -636,12 +636,8 @@ struct ConvertTLToHostPass
                            << func.getSymName() << "' has " << launches;
           return WalkResult::interrupt();
         }
-      }
-      if (isa<AllocSharedOp, AllocFragmentOp>(op) &&
-          !cast<MemRefType>(op->getResult(0).getType()).hasStaticShape()) {
-        op->emitError() << "tile shape is not static; specialize the template "
-                           "(tl-expand-configs) first";
-        return WalkResult::interrupt();
+        if (failed(verifyStaticShapes(func)))
+          return WalkResult::interrupt();
       }
       return WalkResult::advance();
     });

@@ -70,3 +70,22 @@ MemRefType mlir::tl::stripTLMemorySpace(MemRefType type) {
   return MemRefType::get(type.getShape(), type.getElementType(),
                          type.getLayout());
 }
+
+LogicalResult mlir::tl::verifyStaticShapes(FuncOp kernel) {
+  for (auto [i, type] : llvm::enumerate(kernel.getArgumentTypes()))
+    if (auto memref = dyn_cast<MemRefType>(type); memref && !memref.hasStaticShape())
+      return kernel.emitError()
+             << "argument " << i << " of '" << kernel.getSymName()
+             << "' has the dynamic shape " << memref
+             << "; specialize the template (tl-expand-configs) first";
+  WalkResult walk = kernel.walk([](Operation *op) {
+    if (isa<AllocSharedOp, AllocFragmentOp>(op) &&
+        !cast<MemRefType>(op->getResult(0).getType()).hasStaticShape()) {
+      op->emitError() << "tile shape is not static; specialize the template "
+                         "(tl-expand-configs) first";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
+}

@@ -54,3 +54,19 @@ tl.func @too_big(%X: memref<512x2xf32>) {
   }
   tl.return
 }
+
+// -----
+
+// A tile sized at run time is refused with the host lowering's message (it
+// used to crash building the shared-memory view).
+tl.func @dynamic_shared(%X: memref<64x64xf16>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx) in (%c1) threads %c128 {
+    // expected-error @below {{tile shape is not static; specialize the template (tl-expand-configs) first}}
+    %s = tl.alloc_shared(%n) : memref<?x64xf16, #tl.memory<shared>>
+    tl.copy %X[%c0, %c0] to %s : memref<64x64xf16>, memref<?x64xf16, #tl.memory<shared>>
+  }
+  tl.return
+}

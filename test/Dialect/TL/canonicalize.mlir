@@ -59,3 +59,23 @@ tl.func @dead_kernel() {
   }
   tl.return
 }
+
+// -----
+
+// ceildiv folds without overflowing near INT64_MAX (l + r - 1 would wrap).
+// CHECK-LABEL: tl.func @ceildiv_near_max
+// CHECK-DAG: arith.constant 4611686018427387904 : index
+// CHECK-DAG: arith.constant 9223372036854775807 : index
+tl.func @ceildiv_near_max(%X: memref<2xindex>) {
+  %max = arith.constant 9223372036854775807 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c0 = arith.constant 0 : index
+  %half = tl.ceildiv %max, %c2 : index
+  %same = tl.ceildiv %max, %c1 : index
+  tl.kernel (%bx) in (%c1) threads %c1 {
+    memref.store %half, %X[%c0] : memref<2xindex>
+    memref.store %same, %X[%c1] : memref<2xindex>
+  }
+  tl.return
+}

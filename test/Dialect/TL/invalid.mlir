@@ -623,3 +623,25 @@ tl.func @f() {
   }
   tl.return
 }
+
+// -----
+
+// A value an i8 cannot hold would silently wrap (1000 -> -24).
+// expected-error @below {{default 1000 of parameter 'x' does not fit its type 'i8' (-128 to 127); widen the type or change the default}}
+tl.func @f() attributes {params = [#tl.param<"x" : i8 = 1000>]} { tl.return }
+
+// -----
+
+// expected-error @below {{parameter 'x' allows 300, which does not fit its type 'i8' (-128 to 127)}}
+tl.func @f() attributes {params = [#tl.param<"x" : i8 in [1, 300]>]} { tl.return }
+
+// -----
+
+tl.func @negative_grid() {
+  %c32 = arith.constant 32 : index
+  %m1 = arith.constant -1 : index
+  // expected-error @below {{'tl.kernel' op launches -1 blocks in grid dimension 0; every dimension needs at least one}}
+  tl.kernel (%bx) in (%m1) threads %c32 {
+  }
+  tl.return
+}

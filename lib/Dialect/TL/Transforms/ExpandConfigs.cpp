@@ -265,7 +265,7 @@ ExpandConfigsPass::expand(FuncOp tmpl, const ChipInfo &chip,
            << (spaceSize == std::numeric_limits<int64_t>::max()
                    ? std::string("more than 2^63")
                    : std::to_string(spaceSize))
-           << " configs, more than max-configs=" << maxConfigs
+           << " configs, more than max-configs=" << maxConfigs.getValue()
            << " allows; narrow the space (fewer values per parameter) or "
               "raise the bound (tl-expand-configs max-configs=N, tl-tune "
               "--max-configs N)";

@@ -108,17 +108,29 @@ bool tlrt::loadKernelInfo(const std::string &path, KernelInfo &info,
 }
 
 /// True when this CPU runs code of the x86-64 level `cpu` (empty: the
-/// baseline).
+/// baseline). Checked by the features every compiler can query; each level
+/// needs the one below it.
 static bool cpuSupports(const std::string &cpu) {
   __builtin_cpu_init();
+  bool v2 = __builtin_cpu_supports("popcnt") &&
+            __builtin_cpu_supports("ssse3") &&
+            __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse4.2");
+  bool v3 = v2 && __builtin_cpu_supports("avx") &&
+            __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+            __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+  bool v4 = v3 && __builtin_cpu_supports("avx512f") &&
+            __builtin_cpu_supports("avx512bw") &&
+            __builtin_cpu_supports("avx512cd") &&
+            __builtin_cpu_supports("avx512dq") &&
+            __builtin_cpu_supports("avx512vl");
   if (cpu.empty() || cpu == "x86-64")
     return true;
   if (cpu == "x86-64-v2")
-    return __builtin_cpu_supports("x86-64-v2");
+    return v2;
   if (cpu == "x86-64-v3")
-    return __builtin_cpu_supports("x86-64-v3");
+    return v3;
   if (cpu == "x86-64-v4")
-    return __builtin_cpu_supports("x86-64-v4");
+    return v4;
   return false;
 }
 

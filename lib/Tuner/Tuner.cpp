@@ -869,48 +869,46 @@ std::map<std::string, TuneResult> &memoryCache() {
 
 } // namespace
 
+/// The guide's CPU variables: unset (or empty) gives `fallback`; a value out
+/// of range or not a number is the user's mistake, said as such.
+static std::optional<double> cpuVariable(const char *name, bool fraction,
+                                         double fallback, std::string &error) {
+  std::optional<std::string> v = llvm::sys::Process::GetEnv(name);
+  if (!v || llvm::StringRef(*v).trim().empty())
+    return fallback;
+  double d;
+  bool number = !llvm::StringRef(*v).trim().getAsDouble(d) && std::isfinite(d);
+  bool ok = number && (fraction ? d > 0 && d <= 1
+                                : d == -1 || (d >= 1 && d <= kMaxCompileJobs &&
+                                              d == std::floor(d)));
+  if (ok)
+    return d;
+  error = llvm::formatv("{0}={1} is not {2}", name, *v,
+                        fraction ? "a fraction in (0, 1]"
+                                 : "-1 or an integer from 1 to 1024")
+              .str();
+  return std::nullopt;
+}
+
 std::optional<unsigned> mlir::tl::compileJobs(uint64_t requested,
                                              std::string &error) {
   unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
-  auto tooMany = [&](const std::string &what, uint64_t value) {
-    error = what + " asks for " + std::to_string(value) +
+  if (requested > kMaxCompileJobs) {
+    error = "--jobs asks for " + std::to_string(requested) +
             " compile threads; at most " + std::to_string(kMaxCompileJobs) +
             " are allowed (this machine has " + std::to_string(cpus) +
             " CPUs)";
     return std::nullopt;
-  };
+  }
   if (requested)
-    return requested > kMaxCompileJobs ? tooMany("--jobs", requested)
-                                       : std::optional<unsigned>(requested);
-  // Each variable: unset, or a number in its range; anything else is the
-  // user's mistake, said as such.
-  auto num = [&](const char *name, double lo, double hi, bool integer,
-                 double fallback) -> std::optional<double> {
-    std::optional<std::string> v = llvm::sys::Process::GetEnv(name);
-    if (!v || llvm::StringRef(*v).trim().empty())
-      return fallback;
-    double d;
-    bool bad = llvm::StringRef(*v).trim().getAsDouble(d) || !std::isfinite(d) ||
-               (integer && d != std::floor(d));
-    if (bad || ((d < lo || d > hi) && d != -1 && integer) ||
-        (!integer && (d <= lo || d > hi))) {
-      error = llvm::formatv("{0}={1} is not {2}", name, *v,
-                            integer ? "-1 or an integer from 1 to 1024"
-                                    : "a fraction in (0, 1]")
-                  .str();
-      return std::nullopt;
-    }
-    return d;
-  };
-  std::optional<double> utilization =
-      num("TILELANG_AUTO_TUNING_CPU_UTILITIES", 0, 1, false, 0.9);
-  std::optional<double> counts = utilization
-      ? num("TILELANG_AUTO_TUNING_CPU_COUNTS", 1, kMaxCompileJobs, true, -1)
-      : std::nullopt;
-  std::optional<double> maxCount = counts
-      ? num("TILELANG_AUTO_TUNING_MAX_CPU_COUNT", 1, kMaxCompileJobs, true, -1)
-      : std::nullopt;
-  if (!maxCount)
+    return static_cast<unsigned>(requested);
+  std::optional<double> utilization, counts, maxCount;
+  if (!(utilization = cpuVariable("TILELANG_AUTO_TUNING_CPU_UTILITIES", true,
+                                  0.9, error)) ||
+      !(counts = cpuVariable("TILELANG_AUTO_TUNING_CPU_COUNTS", false, -1,
+                             error)) ||
+      !(maxCount = cpuVariable("TILELANG_AUTO_TUNING_MAX_CPU_COUNT", false, -1,
+                               error)))
     return std::nullopt;
   unsigned jobs = *counts > 0 ? static_cast<unsigned>(*counts)
                               : static_cast<unsigned>(cpus * *utilization);
@@ -924,6 +922,34 @@ std::optional<unsigned> mlir::tl::compileJobs(uint64_t requested,
 //===----------------------------------------------------------------------===//
 
 namespace {
+
+/// Fails with a message when `copies` host copies of every tensor of `info`
+/// (one more for each output in `outputs`) need more than half of this
+/// machine's memory: refused before anything is allocated.
+bool fitsHostMemory(const tlrt::KernelInfo &info,
+                    const std::vector<size_t> &outputs, uint64_t copies,
+                    std::string &error) {
+  uint64_t bytes = 0;
+  for (size_t i = 0; i < info.args.size(); ++i)
+    if (info.args[i].isTensor) {
+      uint64_t size = info.args[i].byteSize();
+      uint64_t n = copies + (llvm::is_contained(outputs, i) ? 1 : 0);
+      if (__builtin_mul_overflow(size, n, &size) ||
+          __builtin_add_overflow(bytes, size, &bytes))
+        bytes = UINT64_MAX;
+    }
+  uint64_t memory = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+                    static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
+  if (bytes <= memory / 2)
+    return true;
+  error = llvm::formatv("the kernel's tensors need {0:F1} GiB of host memory "
+                        "for the inputs, outputs and reference; this machine "
+                        "has {1:F1} GiB (at most half of it is used): give "
+                        "smaller sizes in --instantiate",
+                        bytes / double(1ull << 30), memory / double(1ull << 30))
+              .str();
+  return false;
+}
 
 /// Builds the inputs every candidate sees from the signature of the first
 /// compiled kernel (`kernelJson`), and the --ref outputs if given.
@@ -942,6 +968,11 @@ bool buildWorkload(const TuneOptions &options, const std::string &kernelJson,
               std::to_string(args.size()) + " arguments)";
       return false;
     }
+    if (llvm::is_contained(workload.outputs, static_cast<size_t>(idx))) {
+      error = "--out-idx " + std::to_string(o) + " names argument " +
+              std::to_string(idx) + " a second time";
+      return false;
+    }
     if (!args[idx].mayBeWritten()) {
       std::string written;
       for (size_t i = 0; i < args.size(); ++i)
@@ -955,28 +986,10 @@ bool buildWorkload(const TuneOptions &options, const std::string &kernelJson,
     }
     workload.outputs.push_back(idx);
   }
-  // Everything is refused before anything is allocated: the host copies
-  // of every tensor, a reference per output and the reference run's copy.
-  uint64_t bytes = 0;
-  for (size_t i = 0; i < args.size(); ++i)
-    if (args[i].isTensor) {
-      uint64_t size = args[i].byteSize();
-      bool isOutput = llvm::is_contained(workload.outputs, i);
-      if (__builtin_mul_overflow(size, isOutput ? 3 : 2, &size) ||
-          __builtin_add_overflow(bytes, size, &bytes))
-        bytes = UINT64_MAX;
-    }
-  uint64_t memory = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
-                    static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
-  if (bytes > memory / 2) {
-    error = llvm::formatv("the kernel's tensors need {0:F1} GiB of host "
-                          "memory for the inputs, outputs and reference; "
-                          "this machine has {1:F1} GiB (at most half of it "
-                          "is used): give smaller sizes in --instantiate",
-                          bytes / double(1ull << 30), memory / double(1ull << 30))
-                .str();
+  // Refused before anything is allocated: the host copies of every
+  // tensor, and for outputs the reference and the reference run's copy.
+  if (!fitsHostMemory(workload.signature, workload.outputs, 2, error))
     return false;
-  }
   size_t numInputs = 0;
   for (size_t i = 0; i < args.size(); ++i)
     numInputs += args[i].isTensor && !llvm::is_contained(workload.outputs, i);
@@ -1759,6 +1772,8 @@ bool mlir::tl::runSaved(const std::string &dir, const TuneOptions &options,
   if (!tlrt::loadKernelInfo(dir + "/kernel.json", info, error))
     return false;
   bool cuda = llvm::sys::fs::exists(dir + "/kernel.cubin");
+  if (!fitsHostMemory(info, {}, 1, error))
+    return false;
   std::optional<std::string> out = inChild([&]() -> std::string {
     std::string e;
     auto device = cuda ? tlrt::createCudaDevice(0, e)

@@ -22,6 +22,10 @@
 // RUN: not tl-tune %s --instantiate=N=64 --target=host --no-cache --output=%t/afile/sub 2>&1 | FileCheck %s --check-prefix=OUTSUB
 // RUN: env TILEMLIR_HOST_CPU=pentium4 not tl-tune %s --instantiate=N=64 --target=host --no-cache 2>&1 | FileCheck %s --check-prefix=CPU
 // RUN: not tl-tune %s --instantiate=N=64 --target=host --max-configs=1 2>&1 | FileCheck %s --check-prefix=MAXCONFIGS
+// RUN: not tl-tune %s --instantiate=N=64 --target=host --timeout=1e300 2>&1 | FileCheck %s --check-prefix=TIMEOUT
+// RUN: not tl-tune %s --instantiate=N=64 --target=host --rep=2147483647 2>&1 | FileCheck %s --check-prefix=REP
+// RUN: not tl-tune %s --instantiate=N=64 --target=host --host-threads=100000 2>&1 | FileCheck %s --check-prefix=THREADS
+// RUN: not tl-tune %s --instantiate=N=64 --target=host --no-cache --out-idx=1 --out-idx=-1 2>&1 | FileCheck %s --check-prefix=OUTTWICE
 
 // JOBS: tl-tune: --jobs asks for 2147483648 compile threads; at most 1024 are allowed
 // UTIL: tl-tune: TILELANG_AUTO_TUNING_CPU_UTILITIES=-1 is not a fraction in (0, 1]
@@ -37,6 +41,10 @@
 // OUTFILE: tl-tune: --output {{.*}}afile is a file, not a directory
 // OUTSUB: tl-tune: --output {{.*}}afile/sub: cannot create it
 // CPU: tl-tune: TILEMLIR_HOST_CPU is 'pentium4'; host code is compiled for x86-64, x86-64-v2, x86-64-v3 or x86-64-v4
+// TIMEOUT: tl-tune: --timeout must be more than 0 and at most 86400 s
+// REP: tl-tune: --warmup must be 0 to 1000000 and --rep 1 to 1000000
+// THREADS: tl-tune: --host-threads must be at most 1024
+// OUTTWICE: tl-tune: --out-idx -1 names argument 1 a second time
 // MAXCONFIGS: error: the config space of 'scale' has 2 configs, more than max-configs=1 allows
 
 tl.func @scale(%X: memref<?xf32> {tl.shape = ["N"]}, %Y: memref<?xf32> {tl.shape = ["N"]})

@@ -175,14 +175,18 @@ int main(int argc, char **argv) {
     llvm::errs() << "tl-tune: " << what << "\n";
     return 2;
   };
-  if (!(warmup >= 0 && rep >= 1))
-    return bad("--warmup must be >= 0 and --rep >= 1");
-  if (!(warmupMs >= 0 && repMs >= 0 && compileTimeout >= 0 &&
-        std::isfinite(warmupMs) && std::isfinite(repMs) &&
-        std::isfinite(compileTimeout)))
-    return bad("--warmup-ms, --rep-ms and --compile-timeout must be >= 0");
-  if (!(timeout > 0 && std::isfinite(timeout)))
-    return bad("--timeout must be finite and > 0");
+  // Bounds on what one run may ask for, so that a typo cannot turn into a
+  // run of days or a million threads.
+  if (!(warmup >= 0 && warmup <= 1000000 && rep >= 1 && rep <= 1000000))
+    return bad("--warmup must be 0 to 1000000 and --rep 1 to 1000000");
+  if (!(warmupMs >= 0 && repMs >= 0 && warmupMs <= 600000 && repMs <= 600000))
+    return bad("--warmup-ms and --rep-ms must be 0 to 600000 (10 minutes)");
+  if (!(compileTimeout >= 0 && compileTimeout <= 86400))
+    return bad("--compile-timeout must be 0 (no limit) to 86400 s");
+  if (!(timeout > 0 && timeout <= 86400))
+    return bad("--timeout must be more than 0 and at most 86400 s");
+  if (threads > 1024)
+    return bad("--host-threads must be at most 1024");
   if (!(pruneRatio == 0 || pruneRatio >= 1))
     return bad("--prune-ratio must be 0 (off) or >= 1");
   if (!(relTol >= 0 && absTol >= 0 && std::isfinite(relTol) &&

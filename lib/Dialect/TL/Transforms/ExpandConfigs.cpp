@@ -346,12 +346,13 @@ ExpandConfigsPass::expand(FuncOp tmpl, const ChipInfo &chip,
       out.message = llvm::formatv("repeats config {0}", it->second).str();
       continue;
     }
+    const ParamValues &known = values[i];
     for (const ConstraintExpr *expr : constraints) {
       std::string error;
       std::optional<int64_t> result = expr->evaluate(
           [&](StringRef name) -> std::optional<int64_t> {
-            auto found = values[i].find(StringAttr::get(ctx, name));
-            if (found == values[i].end())
+            auto found = known.find(StringAttr::get(ctx, name));
+            if (found == known.end())
               return std::nullopt;
             return found->second;
           },
@@ -458,8 +459,10 @@ ExpandConfigsPass::expand(FuncOp tmpl, const ChipInfo &chip,
                          {"dropped_by_rule",
                           [&] {
                             llvm::json::Object byRule;
+                            // Keys that own their text: ruleOrder is gone
+                            // when the report is written.
                             for (StringRef rule : ruleOrder)
-                              byRule[rule] = droppedByRule[rule];
+                              byRule[rule.str()] = droppedByRule[rule];
                             return byRule;
                           }()},
                          {"configs", std::move(configsJson)}});

@@ -14,11 +14,14 @@ build=${TL_SANITIZE_BUILD_DIR:-$root/build-sanitize}
 seconds=${1:-60}
 
 "$root/scripts/setup.sh"
-cc=clang-14
-cxx=clang++-14
+# clang 22, the LLVM the project builds on: its sanitizer runtime locks
+# its allocator around fork(), which the tuner's reference and worker
+# processes need (clang 14's deadlocks there).
+cc=clang-22
+cxx=clang++-22
 for tool in "$cc" "$cxx"; do
   command -v "$tool" >/dev/null || {
-    echo "sanitize: $tool is missing; install clang-14 and libclang-rt-14-dev" >&2
+    echo "sanitize: $tool is missing; scripts/setup.sh installs clang-22" >&2
     exit 1
   }
 done

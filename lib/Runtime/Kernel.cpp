@@ -112,9 +112,9 @@ bool tlrt::loadKernelInfo(const std::string &path, KernelInfo &info,
 /// needs the one below it.
 static bool cpuSupports(const std::string &cpu) {
   __builtin_cpu_init();
-  bool v2 = __builtin_cpu_supports("popcnt") &&
-            __builtin_cpu_supports("ssse3") &&
-            __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse4.2");
+  bool v2 =
+      __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("ssse3") &&
+      __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse4.2");
   bool v3 = v2 && __builtin_cpu_supports("avx") &&
             __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
             __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");

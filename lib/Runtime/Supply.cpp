@@ -153,8 +153,8 @@ public:
         continue;
       }
       if (peek() != '}') {
-        error = "expected ',' or '}' in the header at byte " +
-                std::to_string(pos);
+        error =
+            "expected ',' or '}' in the header at byte " + std::to_string(pos);
         return false;
       }
     }
@@ -256,8 +256,8 @@ private:
         continue;
       }
       if (peek() != ')') {
-        error = "expected ',' or ')' in the shape at byte " +
-                std::to_string(pos);
+        error =
+            "expected ',' or ')' in the shape at byte " + std::to_string(pos);
         return false;
       }
     }
@@ -285,9 +285,9 @@ bool tlrt::parseNpy(const std::string &bytes, const std::string &name,
   uint64_t headerLen = 0, headerStart = version == 1 ? 10 : 12;
   if (bytes.size() < headerStart)
     return fail("truncated .npy header");
-  headerLen = version == 1 ? byte(8) | byte(9) << 8
-                           : byte(8) | byte(9) << 8 | byte(10) << 16 |
-                                 byte(11) << 24;
+  headerLen = version == 1
+                  ? byte(8) | byte(9) << 8
+                  : byte(8) | byte(9) << 8 | byte(10) << 16 | byte(11) << 24;
   if (headerLen > bytes.size() - headerStart)
     return fail("truncated .npy header");
   std::string header = bytes.substr(headerStart, headerLen);

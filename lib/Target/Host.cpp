@@ -10,6 +10,7 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -22,7 +23,6 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/TargetParser/Host.h"
 
 #include <dlfcn.h>
@@ -97,9 +97,9 @@ createHostTargetMachine(StringRef cpu, unsigned optLevel, std::string &error) {
                : optLevel == 2 ? llvm::CodeGenOptLevel::Default
                : optLevel == 1 ? llvm::CodeGenOptLevel::Less
                                : llvm::CodeGenOptLevel::None;
-  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
-      triple, cpu, "", llvm::TargetOptions(), llvm::Reloc::PIC_, std::nullopt,
-      level));
+  return std::unique_ptr<llvm::TargetMachine>(
+      target->createTargetMachine(triple, cpu, "", llvm::TargetOptions(),
+                                  llvm::Reloc::PIC_, std::nullopt, level));
 }
 
 FailureOr<std::string> mlir::tl::emitHostObject(Operation *llvmModule,
@@ -160,8 +160,8 @@ LogicalResult mlir::tl::checkUndefinedSymbols(StringRef soPath,
   llvm::Expected<llvm::object::OwningBinary<llvm::object::ObjectFile>> file =
       llvm::object::ObjectFile::createObjectFile(soPath);
   if (!file) {
-    error = "cannot read " + soPath.str() + ": " +
-            llvm::toString(file.takeError());
+    error =
+        "cannot read " + soPath.str() + ": " + llvm::toString(file.takeError());
     return failure();
   }
   auto *elf = dyn_cast<llvm::object::ELFObjectFileBase>(file->getBinary());

@@ -7,9 +7,9 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
-#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::tl;
@@ -92,8 +92,10 @@ static StringRef accessOf(BlockArgument arg) {
       written |= isa<MemoryEffects::Write>(effect.getEffect());
     }
   });
-  return read && written ? "readwrite" : written ? "write" : read ? "read"
-                                                                  : "none";
+  return read && written ? "readwrite"
+         : written       ? "write"
+         : read          ? "read"
+                         : "none";
 }
 
 FailureOr<llvm::json::Object> mlir::tl::describeKernel(FuncOp kernel,

@@ -59,7 +59,8 @@ CacheSettings CacheSettings::fromEnvironment(const std::string &override) {
     s.cacheDir = home + "/.tilelang/cache";
   }
   s.cacheDir = absolute(s.cacheDir);
-  s.tmpDir = absolute(nonEmpty("TILELANG_TMP_DIR").value_or(s.cacheDir + "/tmp"));
+  s.tmpDir =
+      absolute(nonEmpty("TILELANG_TMP_DIR").value_or(s.cacheDir + "/tmp"));
   s.disableAll = envTrue("TILELANG_DISABLE_CACHE");
   s.disableAutotuner = envTrue("TILELANG_AUTO_TUNING_DISABLE_CACHE");
   return s;

@@ -269,8 +269,8 @@ bool isKnownStatus(llvm::StringRef s) {
 /// status and a config object; the best an index of a record whose status
 /// is ok. False with `why` otherwise (the entry is then rebuilt).
 bool parseCachedCandidates(const std::string &jsonl, const std::string &best,
-                           std::vector<CandidateRecord> &records, int &bestIndex,
-                           std::string &why);
+                           std::vector<CandidateRecord> &records,
+                           int &bestIndex, std::string &why);
 
 CandidateRecord parseRecord(const llvm::json::Object &o) {
   CandidateRecord r;
@@ -295,8 +295,8 @@ CandidateRecord parseRecord(const llvm::json::Object &o) {
 }
 
 bool parseCachedCandidates(const std::string &jsonl, const std::string &best,
-                           std::vector<CandidateRecord> &records, int &bestIndex,
-                           std::string &why) {
+                           std::vector<CandidateRecord> &records,
+                           int &bestIndex, std::string &why) {
   records.clear();
   std::istringstream in(jsonl);
   std::string line;
@@ -891,13 +891,12 @@ static std::optional<double> cpuVariable(const char *name, bool fraction,
 }
 
 std::optional<unsigned> mlir::tl::compileJobs(uint64_t requested,
-                                             std::string &error) {
+                                              std::string &error) {
   unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
   if (requested > kMaxCompileJobs) {
     error = "--jobs asks for " + std::to_string(requested) +
             " compile threads; at most " + std::to_string(kMaxCompileJobs) +
-            " are allowed (this machine has " + std::to_string(cpus) +
-            " CPUs)";
+            " are allowed (this machine has " + std::to_string(cpus) + " CPUs)";
     return std::nullopt;
   }
   if (requested)
@@ -905,8 +904,8 @@ std::optional<unsigned> mlir::tl::compileJobs(uint64_t requested,
   std::optional<double> utilization, counts, maxCount;
   if (!(utilization = cpuVariable("TILELANG_AUTO_TUNING_CPU_UTILITIES", true,
                                   0.9, error)) ||
-      !(counts = cpuVariable("TILELANG_AUTO_TUNING_CPU_COUNTS", false, -1,
-                             error)) ||
+      !(counts =
+            cpuVariable("TILELANG_AUTO_TUNING_CPU_COUNTS", false, -1, error)) ||
       !(maxCount = cpuVariable("TILELANG_AUTO_TUNING_MAX_CPU_COUNT", false, -1,
                                error)))
     return std::nullopt;
@@ -1331,8 +1330,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     std::string why;
     tlrt::KernelInfo info;
     bool sound = parseCachedCandidates(lookup.files["candidates.jsonl"],
-                                       lookup.files["best.txt"],
-                                       hit.candidates, hit.best, why);
+                                       lookup.files["best.txt"], hit.candidates,
+                                       hit.best, why);
     if (sound && !tlrt::parseKernelInfo(lookup.files["kernel.json"], info, why))
       sound = false;
     if (sound)
@@ -1408,10 +1407,9 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
         succeeded(refPm.run(*refModule)))
       refConfigs.assign(refModule->getBody()->getOps<ModuleOp>().begin(),
                         refModule->getBody()->getOps<ModuleOp>().end());
-    refBuilt =
-        refConfigs.size() == 1 &&
-        succeeded(compileHostKernel(refConfigs.front(), refDir, refOptions,
-                                    refError));
+    refBuilt = refConfigs.size() == 1 &&
+               succeeded(compileHostKernel(refConfigs.front(), refDir,
+                                           refOptions, refError));
     if (!refBuilt && refError.empty())
       refError = refDiagnostics.str();
   });
@@ -1750,8 +1748,8 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     if (failed(saveResult(options.outputDir, files, saveError))) {
       error = "tuned (best: " + best.configJson + ", " +
               llvm::formatv("{0:F4}", best.medianMs).str() + " ms" +
-              (result.cacheEntry.empty() ? "" : "; cached in " +
-                                                    result.cacheEntry) +
+              (result.cacheEntry.empty() ? ""
+                                         : "; cached in " + result.cacheEntry) +
               ") but not saved: " + saveError;
       return std::nullopt;
     }

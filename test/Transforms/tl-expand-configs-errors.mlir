@@ -153,3 +153,40 @@ tl.func @empty_grid(%X: memref<64xf32>)
 tl.func @narrow() attributes {params = [#tl.param<"x" : i8>], configs = #tl.configs<[{x = 200}]>} {
   tl.return
 }
+
+// -----
+
+// A tile sized by a parameter that is not positive.
+// expected-error @below {{config 0 {b = 0}: does not specialize to a static kernel: a tile of type memref<?xf32, #tl.memory<fragment>> is sized 0; tile sizes must be positive (check the parameters)}}
+tl.func @empty_tile(%X: memref<64xf32>)
+    attributes {params = [#tl.param<"b" : index>], configs = #tl.configs<[{b = 0}]>} {
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %c0 = arith.constant 0 : index
+  %b = tl.param "b" : index
+  tl.kernel (%bx) in (%c1) threads %c32 {
+    %f = tl.alloc_fragment(%b) : memref<?xf32, #tl.memory<fragment>>
+    tl.copy %X[%c0] to %f : memref<64xf32>, memref<?xf32, #tl.memory<fragment>>
+    tl.copy %f to %X[%c0] : memref<?xf32, #tl.memory<fragment>>, memref<64xf32>
+  }
+  tl.return
+}
+
+// -----
+
+// A tile too large to count is over every limit, not a wrapped size.
+// expected-remark @below {{config 0 {b = 4611686018427387904} dropped}}
+// expected-error @below {{every config of 'giant_tile' was dropped for sm_90a}}
+tl.func @giant_tile(%X: memref<64xf32>)
+    attributes {params = [#tl.param<"b" : index>], configs = #tl.configs<[{b = 4611686018427387904}]>} {
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %c0 = arith.constant 0 : index
+  %b = tl.param "b" : index
+  tl.kernel (%bx) in (%c1) threads %c32 {
+    %s = tl.alloc_shared(%b) : memref<?xf32, #tl.memory<shared>>
+    tl.copy %X[%c0] to %s : memref<64xf32>, memref<?xf32, #tl.memory<shared>>
+    tl.copy %s to %X[%c0] : memref<?xf32, #tl.memory<shared>>, memref<64xf32>
+  }
+  tl.return
+}

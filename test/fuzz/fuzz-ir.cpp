@@ -34,7 +34,8 @@ MLIRContext &context() {
     ctx = std::make_unique<MLIRContext>(*registry,
                                         MLIRContext::Threading::DISABLED);
     ctx->loadAllAvailableDialects();
-    ctx->getDiagEngine().registerHandler([](Diagnostic &) { return success(); });
+    ctx->getDiagEngine().registerHandler(
+        [](Diagnostic &) { return success(); });
   }
   return *ctx;
 }

@@ -356,8 +356,8 @@ TEST_F(HostNumerics, NarrowConversionsAreExactOnEveryCpuLevel) {
   for (uint32_t h = 0; h < 0x7c00; ++h) {
     float v = halves[h], next = halves[h + 1];
     float mid = v + (next - v) / 2;
-    for (float c : {v, mid, std::nextafter(mid, 0.0f),
-                    std::nextafter(mid, 1e30f)})
+    for (float c :
+         {v, mid, std::nextafter(mid, 0.0f), std::nextafter(mid, 1e30f)})
       for (float s : {1.0f, -1.0f})
         if (x.size() < n - 64)
           x.push_back(s * c);
@@ -397,13 +397,14 @@ TEST_F(HostNumerics, NarrowConversionsAreExactOnEveryCpuLevel) {
         storeElement(want.data(), dtype, i, x[i]);
         uint16_t got = bits16(b.data[arg], i), expect = bits16(want, i);
         bool nan = std::isnan(x[i]);
-        bool gotNan = dtype == DType::F16 ? (got & 0x7c00) == 0x7c00 && (got & 0x3ff)
-                                          : (got & 0x7f80) == 0x7f80 && (got & 0x7f);
+        bool gotNan = dtype == DType::F16
+                          ? (got & 0x7c00) == 0x7c00 && (got & 0x3ff)
+                          : (got & 0x7f80) == 0x7f80 && (got & 0x7f);
         if (nan ? !gotNan : got != expect) {
           if (++wrong <= 5)
-            ADD_FAILURE() << level << " " << dtypeName(dtype) << ": "
-                          << x[i] << " -> 0x" << std::hex << got
-                          << ", expected 0x" << expect;
+            ADD_FAILURE() << level << " " << dtypeName(dtype) << ": " << x[i]
+                          << " -> 0x" << std::hex << got << ", expected 0x"
+                          << expect;
         }
       }
     }

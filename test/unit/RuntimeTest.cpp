@@ -222,8 +222,7 @@ TEST(Npy, MalformedFilesAreErrors) {
     return bytes + h + std::string(dataBytes, '\0');
   };
   auto header = [](const std::string &shape) {
-    return "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape +
-           ", }";
+    return "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
   };
   NpyArray a;
   std::string error;

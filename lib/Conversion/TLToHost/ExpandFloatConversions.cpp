@@ -39,8 +39,8 @@ struct Consts {
 
   Value integer(unsigned bits, uint64_t value) {
     Type type = withElement(shapeOf, rewriter.getIntegerType(bits));
-    TypedAttr attr = rewriter.getIntegerAttr(getElementTypeOrSelf(type),
-                                             APInt(bits, value));
+    TypedAttr attr =
+        rewriter.getIntegerAttr(getElementTypeOrSelf(type), APInt(bits, value));
     if (auto shaped = dyn_cast<ShapedType>(type))
       attr = DenseElementsAttr::get(shaped, attr);
     return arith::ConstantOp::create(rewriter, loc, attr);
@@ -70,8 +70,8 @@ struct SplitWideExt : OpRewritePattern<arith::ExtFOp> {
     if (!isNarrow(from, expandF16) || to.isF32())
       return failure();
     Value f32 = arith::ExtFOp::create(
-        rewriter, op.getLoc(),
-        withElement(op.getType(), rewriter.getF32Type()), op.getIn());
+        rewriter, op.getLoc(), withElement(op.getType(), rewriter.getF32Type()),
+        op.getIn());
     rewriter.replaceOpWithNewOp<arith::ExtFOp>(op, op.getType(), f32);
     return success();
   }
@@ -88,8 +88,8 @@ struct SplitWideTrunc : OpRewritePattern<arith::TruncFOp> {
     if (!isNarrow(to, expandF16) || from.isF32())
       return failure();
     Value f32 = arith::TruncFOp::create(
-        rewriter, op.getLoc(),
-        withElement(op.getType(), rewriter.getF32Type()), op.getIn());
+        rewriter, op.getLoc(), withElement(op.getType(), rewriter.getF32Type()),
+        op.getIn());
     rewriter.replaceOpWithNewOp<arith::TruncFOp>(op, op.getType(), f32);
     return success();
   }
@@ -113,31 +113,34 @@ struct ExpandF16ExtF : OpRewritePattern<arith::ExtFOp> {
     Value bits = arith::BitcastOp::create(rewriter, loc, i16, op.getIn());
     Value w = arith::ExtUIOp::create(rewriter, loc, i32, bits);
     Value sign = arith::ShLIOp::create(
-        rewriter, loc, arith::AndIOp::create(rewriter, loc, w, c.integer(32, 0x8000)),
+        rewriter, loc,
+        arith::AndIOp::create(rewriter, loc, w, c.integer(32, 0x8000)),
         c.integer(32, 16));
     Value exp = arith::AndIOp::create(
-        rewriter, loc, arith::ShRUIOp::create(rewriter, loc, w, c.integer(32, 10)),
+        rewriter, loc,
+        arith::ShRUIOp::create(rewriter, loc, w, c.integer(32, 10)),
         c.integer(32, 0x1f));
     Value mant = arith::AndIOp::create(rewriter, loc, w, c.integer(32, 0x3ff));
-    Value mantHigh = arith::ShLIOp::create(rewriter, loc, mant, c.integer(32, 13));
+    Value mantHigh =
+        arith::ShLIOp::create(rewriter, loc, mant, c.integer(32, 13));
     Value normal = arith::OrIOp::create(
         rewriter, loc,
-        arith::ShLIOp::create(rewriter, loc,
-                              arith::AddIOp::create(rewriter, loc, exp,
-                                                    c.integer(32, 112)),
-                              c.integer(32, 23)),
+        arith::ShLIOp::create(
+            rewriter, loc,
+            arith::AddIOp::create(rewriter, loc, exp, c.integer(32, 112)),
+            c.integer(32, 23)),
         mantHigh);
-    Value infNan =
-        arith::OrIOp::create(rewriter, loc, mantHigh, c.integer(32, 0x7f800000));
+    Value infNan = arith::OrIOp::create(rewriter, loc, mantHigh,
+                                        c.integer(32, 0x7f800000));
     // A subnormal (or zero) is mant * 2^-24, exact in f32.
     Value scaled = arith::MulFOp::create(
         rewriter, loc, arith::SIToFPOp::create(rewriter, loc, type, mant),
         c.f32(0x1p-24f));
     Value subnormal = arith::BitcastOp::create(rewriter, loc, i32, scaled);
-    Value isZeroExp = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                                            exp, c.integer(32, 0));
-    Value isMaxExp = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                                           exp, c.integer(32, 0x1f));
+    Value isZeroExp = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq, exp, c.integer(32, 0));
+    Value isMaxExp = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq, exp, c.integer(32, 0x1f));
     Value magnitude = arith::SelectOp::create(
         rewriter, loc, isZeroExp, subnormal,
         arith::SelectOp::create(rewriter, loc, isMaxExp, infNan, normal));
@@ -164,7 +167,8 @@ struct ExpandF16TruncF : OpRewritePattern<arith::TruncFOp> {
     Type i16 = withElement(f32, rewriter.getI16Type());
     using P = arith::CmpIPredicate;
     Value f = arith::BitcastOp::create(rewriter, loc, i32, op.getIn());
-    Value sign = arith::AndIOp::create(rewriter, loc, f, c.integer(32, 0x80000000u));
+    Value sign =
+        arith::AndIOp::create(rewriter, loc, f, c.integer(32, 0x80000000u));
     Value a = arith::XOrIOp::create(rewriter, loc, f, sign);
     // |x| >= 65536 (2^16) or inf/NaN.
     Value isNaN = arith::CmpIOp::create(rewriter, loc, P::ugt, a,
@@ -185,11 +189,11 @@ struct ExpandF16TruncF : OpRewritePattern<arith::TruncFOp> {
         c.integer(32, 0x3f000000));
     // Normal: rebias the exponent, round the 13 dropped bits to even.
     Value odd = arith::AndIOp::create(
-        rewriter, loc, arith::ShRUIOp::create(rewriter, loc, a, c.integer(32, 13)),
+        rewriter, loc,
+        arith::ShRUIOp::create(rewriter, loc, a, c.integer(32, 13)),
         c.integer(32, 1));
-    Value rebiased = arith::AddIOp::create(
-        rewriter, loc, a,
-        c.integer(32, 0xC8000FFFu));
+    Value rebiased =
+        arith::AddIOp::create(rewriter, loc, a, c.integer(32, 0xC8000FFFu));
     Value normalBits = arith::ShRUIOp::create(
         rewriter, loc, arith::AddIOp::create(rewriter, loc, rebiased, odd),
         c.integer(32, 13));

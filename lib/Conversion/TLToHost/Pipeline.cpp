@@ -92,9 +92,9 @@ LogicalResult mlir::tl::verifyPipelineOptions(const LowerToNVVMOptions &options,
 /// Registers pipeline `arg` whose options are checked before it is built,
 /// so that a bad value stops the tool with an error.
 template <typename Options>
-static void
-registerCheckedPipeline(StringRef arg, StringRef description,
-                        void (*build)(OpPassManager &, const Options &)) {
+static void registerCheckedPipeline(StringRef arg, StringRef description,
+                                    void (*build)(OpPassManager &,
+                                                  const Options &)) {
   registerPassPipeline(
       arg, description,
       [build](OpPassManager &pm, StringRef text,

@@ -73,7 +73,8 @@ MemRefType mlir::tl::stripTLMemorySpace(MemRefType type) {
 
 LogicalResult mlir::tl::verifyStaticShapes(FuncOp kernel) {
   for (auto [i, type] : llvm::enumerate(kernel.getArgumentTypes()))
-    if (auto memref = dyn_cast<MemRefType>(type); memref && !memref.hasStaticShape())
+    if (auto memref = dyn_cast<MemRefType>(type);
+        memref && !memref.hasStaticShape())
       return kernel.emitError()
              << "argument " << i << " of '" << kernel.getSymName()
              << "' has the dynamic shape " << memref

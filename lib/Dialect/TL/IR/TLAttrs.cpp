@@ -122,8 +122,8 @@ LogicalResult ParamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << "the default";
   for (int64_t value : allowedValues)
     if (!fits(value))
-      return emitError() << "parameter '" << name.getValue()
-                         << "' allows " << value << ", which does not fit its "
+      return emitError() << "parameter '" << name.getValue() << "' allows "
+                         << value << ", which does not fit its "
                          << "type " << type << " (" << range() << ")";
   llvm::SmallDenseSet<int64_t> seen;
   for (int64_t value : allowedValues)

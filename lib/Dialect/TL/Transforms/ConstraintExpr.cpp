@@ -8,8 +8,8 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <cctype>
-#include <limits>
 #include <functional>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::tl;

@@ -6,6 +6,8 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::tl;
 
@@ -47,10 +49,26 @@ static int64_t constantOr(Value v, int64_t fallback) {
   return fallback;
 }
 
+/// a * b, or INT64_MAX when it does not fit: a tile too large to count is
+/// over every limit, and reported so.
+static int64_t saturatingMul(int64_t a, int64_t b) {
+  int64_t out;
+  return llvm::MulOverflow(a, b, out) ? std::numeric_limits<int64_t>::max()
+                                      : out;
+}
+
+static int64_t saturatingAdd(int64_t a, int64_t b) {
+  int64_t out;
+  return llvm::AddOverflow(a, b, out) ? std::numeric_limits<int64_t>::max()
+                                      : out;
+}
+
 static int64_t byteSize(MemRefType type) {
-  int64_t bits = type.getNumElements() *
-                 static_cast<int64_t>(type.getElementTypeBitWidth());
-  return llvm::divideCeil(bits, 8);
+  int64_t bits = type.getElementTypeBitWidth();
+  for (int64_t dim : type.getShape())
+    bits = saturatingMul(bits, std::max<int64_t>(dim, 0));
+  return bits == std::numeric_limits<int64_t>::max() ? bits
+                                                     : llvm::divideCeil(bits, 8);
 }
 
 /// The stage count a shared tile is multiplied by: the largest num_stages of
@@ -74,14 +92,17 @@ KernelResources mlir::tl::computeResources(KernelOp launch) {
     res.grid.push_back(constantOr(g, 0));
   launch.walk([&](Operation *op) {
     if (auto alloc = dyn_cast<AllocSharedOp>(op))
-      res.sharedBytes +=
-          byteSize(alloc.getBuffer().getType()) * stagesOf(alloc.getBuffer());
+      res.sharedBytes = saturatingAdd(
+          res.sharedBytes, saturatingMul(byteSize(alloc.getBuffer().getType()),
+                                         stagesOf(alloc.getBuffer())));
     else if (auto alloc = dyn_cast<AllocFragmentOp>(op))
-      res.fragmentBytes += byteSize(alloc.getBuffer().getType());
+      res.fragmentBytes = saturatingAdd(res.fragmentBytes,
+                                        byteSize(alloc.getBuffer().getType()));
   });
   int64_t threads = std::max<int64_t>(res.threads, 1);
-  res.registersPerThread = llvm::divideCeil(res.fragmentBytes, 4 * threads) +
-                           kBaseRegistersPerThread;
+  res.registersPerThread = saturatingAdd(
+      llvm::divideCeil(res.fragmentBytes, saturatingMul(4, threads)),
+      kBaseRegistersPerThread);
   return res;
 }
 

@@ -157,7 +157,8 @@ static std::string findNonStatic(FuncOp kernel) {
              << "; every dimension needs at least one (check the parameters)";
       }
       APInt threads;
-      if (why.empty() && matchPattern(launch.getThreads(), m_ConstantInt(&threads)) &&
+      if (why.empty() &&
+          matchPattern(launch.getThreads(), m_ConstantInt(&threads)) &&
           !threads.isStrictlyPositive())
         os << "a tl.kernel launches " << threads.getSExtValue()
            << " threads per block; it needs at least one";
@@ -169,7 +170,13 @@ static std::string findNonStatic(FuncOp kernel) {
         os << "the extents of a tl.parallel are not constants";
     } else if (isa<AllocSharedOp, AllocFragmentOp>(op)) {
       auto type = cast<MemRefType>(op->getResult(0).getType());
-      if (!type.hasStaticShape())
+      APInt size;
+      for (Value operand : op->getOperands())
+        if (why.empty() && matchPattern(operand, m_ConstantInt(&size)) &&
+            !size.isStrictlyPositive())
+          os << "a tile of type " << type << " is sized " << size.getSExtValue()
+             << "; tile sizes must be positive (check the parameters)";
+      if (why.empty() && !type.hasStaticShape())
         os << "a tile of type " << type << " keeps a dynamic size";
     }
     return why.empty() ? WalkResult::advance() : WalkResult::interrupt();
@@ -219,8 +226,8 @@ FailureOr<FuncOp> mlir::tl::specializeTemplate(
           param ? values.lookup(param) : cast<IntegerAttr>(dim).getInt();
       std::string what = llvm::formatv("dimension {0} of argument {1}", d, i);
       if (param)
-        what = "parameter '" + param.getValue().str() + "' = " +
-               std::to_string(size) + " sizes " + what;
+        what = "parameter '" + param.getValue().str() +
+               "' = " + std::to_string(size) + " sizes " + what;
       if (size < 1) {
         error = what + "; tensor dimensions must be at least 1";
         kernel->erase();

@@ -33,8 +33,9 @@ struct LowerToHostOptions : public PassPipelineOptions<LowerToHostOptions> {
   PassOptions::Option<std::string> cpu{
       *this, "cpu",
       llvm::cl::desc("x86-64 level the code is compiled for (x86-64, "
-                     "x86-64-v2, x86-64-v3, x86-64-v4): below v3 (no F16C) "
-                     "f16 conversions are expanded into integer arithmetic"),
+                     "x86-64-v2, x86-64-v3, x86-64-v4): below v3 (no F16C, "
+                     "no FMA) f16 conversions are expanded into integer "
+                     "arithmetic and multiply-adds are not fused"),
       llvm::cl::init("x86-64")};
 };
 
@@ -49,6 +50,8 @@ void buildLowerToHostPipeline(OpPassManager &pm,
 /// True when the x86-64 level `cpu` (as LowerToHostOptions::cpu) converts
 /// f16 in hardware (F16C, from x86-64-v3 on).
 bool cpuHasF16C(StringRef cpu);
+/// True when the x86-64 level `cpu` has fused multiply-add (x86-64-v3 on).
+bool cpuHasFma(StringRef cpu);
 
 /// Options of the `tl-lower-to-nvvm` pipeline.
 struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {

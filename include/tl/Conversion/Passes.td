@@ -35,7 +35,10 @@ def ConvertTLToHost : Pass<"tl-convert-to-host", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "unsigned", /*default=*/"8",
-           "f32 lanes of the vectors the gemm micro-kernel uses">
+           "f32 lanes of the vectors the gemm micro-kernel uses">,
+    Option<"fma", "fma", "bool", /*default=*/"true",
+           "Fused multiply-adds (math.fma); false: arith.mulf + arith.addf, "
+           "for CPUs without FMA, where a fused one calls libm per lane">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

@@ -23,10 +23,13 @@ bool mlir::tl::cpuHasF16C(StringRef cpu) {
   return cpu == "x86-64-v3" || cpu == "x86-64-v4";
 }
 
+bool mlir::tl::cpuHasFma(StringRef cpu) { return cpuHasF16C(cpu); }
+
 void mlir::tl::buildLowerToHostPipeline(OpPassManager &pm,
                                         const LowerToHostOptions &options) {
   ConvertTLToHostOptions tlOptions;
   tlOptions.vectorWidth = options.vectorWidth;
+  tlOptions.fma = cpuHasFma(options.cpu);
   pm.addPass(createConvertTLToHost(tlOptions));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -191,8 +191,8 @@ struct LowerCopy : OpRewritePattern<CopyOp> {
 
 /// C[i, j] (+)= sum_k A[i, k] * B[k, j], in three forms (see Passes.td).
 struct LowerGemm : OpRewritePattern<GemmOp> {
-  LowerGemm(MLIRContext *ctx, unsigned vectorWidth)
-      : OpRewritePattern(ctx), vectorWidth(vectorWidth) {}
+  LowerGemm(MLIRContext *ctx, unsigned vectorWidth, bool fused)
+      : OpRewritePattern(ctx), vectorWidth(vectorWidth), fused(fused) {}
 
   LogicalResult matchAndRewrite(GemmOp op,
                                 PatternRewriter &rewriter) const override {
@@ -234,10 +234,15 @@ private:
                : memref::LoadOp::create(b, l, op.getA(), ValueRange{i, kk});
   }
 
-  /// Multiply-add in the accumulator type `acc` (scalar or vector).
-  static Value mulAdd(OpBuilder &b, Location l, Value x, Value y, Value acc) {
+  /// Multiply-add in the accumulator type `acc` (scalar or vector): fused
+  /// where the CPU has FMA, else a multiply and an add (which such a CPU
+  /// does in hardware, where a fused one would call libm per lane).
+  Value mulAdd(OpBuilder &b, Location l, Value x, Value y, Value acc) const {
     if (isa<FloatType>(getElementTypeOrSelf(acc.getType())))
-      return math::FmaOp::create(b, l, x, y, acc);
+      return fused ? math::FmaOp::create(b, l, x, y, acc).getResult()
+                   : arith::AddFOp::create(
+                         b, l, arith::MulFOp::create(b, l, x, y), acc)
+                         .getResult();
     return arith::AddIOp::create(b, l, arith::MulIOp::create(b, l, x, y), acc);
   }
 
@@ -381,6 +386,7 @@ private:
   }
 
   unsigned vectorWidth;
+  bool fused;
 };
 
 struct LowerClear : OpRewritePattern<ClearOp> {
@@ -647,7 +653,7 @@ struct ConvertTLToHostPass
     RewritePatternSet tiles(ctx);
     tiles.add<LowerCopy, LowerClear, LowerFill, LowerReduce, LowerParallel,
               LowerPipelined, LowerCeilDiv>(ctx);
-    tiles.add<LowerGemm>(ctx, vectorWidth);
+    tiles.add<LowerGemm>(ctx, vectorWidth, fma);
     // One post-order walk: no pattern creates tl ops, and a worklist driver
     // revisits every op an outer loop's inlining moves, which is cubic in
     // the nesting depth.

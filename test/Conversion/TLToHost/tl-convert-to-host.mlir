@@ -1,5 +1,7 @@
 // RUN: tl-opt %s --split-input-file --tl-convert-to-host | FileCheck %s
-// RUN: tl-opt %s --split-input-file --tl-lower-to-host | FileCheck %s --check-prefix=LLVM
+// RUN: tl-opt %s --split-input-file --tl-lower-to-host=cpu=x86-64-v3 | FileCheck %s --check-prefix=LLVM
+// RUN: tl-opt %s --split-input-file --tl-convert-to-host=fma=false | FileCheck %s --check-prefix=NOFMA
+// RUN: tl-opt %s --split-input-file --tl-lower-to-host | FileCheck %s --check-prefix=BASELINE
 
 // The launch becomes a loop over a block range, x fastest; tiles become
 // buffers hoisted to the entry and freed at the return; the copy has a fast
@@ -44,6 +46,14 @@
 
 // LLVM-LABEL: llvm.func @gemm(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i64, %{{.*}}: i64)
 // LLVM: llvm.intr.fma
+// Without FMA (the baseline x86-64 and v2) a multiply and an add.
+// NOFMA-LABEL: func.func @gemm
+// NOFMA-NOT: math.fma
+// NOFMA: arith.mulf
+// NOFMA-NEXT: arith.addf
+// BASELINE-LABEL: llvm.func @gemm(
+// BASELINE-NOT: llvm.intr.fma
+// BASELINE: llvm.fmul
 // LLVM: llvm.func @gemm_packed(%[[ARGS:.*]]: !llvm.ptr, %[[B:.*]]: i64, %[[E:.*]]: i64)
 // LLVM: llvm.getelementptr %[[ARGS]][0]
 // LLVM: llvm.getelementptr %[[ARGS]][2]

@@ -107,10 +107,9 @@ bool tlrt::loadKernelInfo(const std::string &path, KernelInfo &info,
   return true;
 }
 
-/// True when this CPU runs code of the x86-64 level `cpu` (empty: the
-/// baseline). Checked by the features every compiler can query; each level
-/// needs the one below it.
-static bool cpuSupports(const std::string &cpu) {
+// Checked by the features every compiler can query; each level needs the
+// one below it.
+bool tlrt::cpuSupportsLevel(const std::string &cpu) {
   __builtin_cpu_init();
   bool v2 =
       __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("ssse3") &&
@@ -137,7 +136,7 @@ static bool cpuSupports(const std::string &cpu) {
 std::unique_ptr<HostKernel> HostKernel::load(const std::string &soPath,
                                              KernelInfo info,
                                              std::string &error) {
-  if (!cpuSupports(info.cpu)) {
+  if (!cpuSupportsLevel(info.cpu)) {
     error = soPath + " was compiled for " + info.cpu +
             ", which this CPU does not support; compile it again here (or "
             "for an older level with TILEMLIR_HOST_CPU=x86-64)";

@@ -56,6 +56,10 @@ bool parseKernelInfo(const std::string &json, KernelInfo &info,
 bool loadKernelInfo(const std::string &path, KernelInfo &info,
                     std::string &error);
 
+/// True when this CPU runs code of the x86-64 level `cpu` (x86-64,
+/// x86-64-v2, ...; empty: the baseline).
+bool cpuSupportsLevel(const std::string &cpu);
+
 /// A kernel compiled for the host: a shared object exporting
 /// `void <symbol>(void **args, int64_t blockBegin, int64_t blockEnd)`.
 class HostKernel {

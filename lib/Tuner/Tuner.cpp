@@ -264,14 +264,6 @@ bool isKnownStatus(llvm::StringRef s) {
                             s);
 }
 
-/// A cache entry's candidates and best index, read as strictly as a tuning
-/// writes them: every line a record with an index, a kernel name, a known
-/// status and a config object; the best an index of a record whose status
-/// is ok. False with `why` otherwise (the entry is then rebuilt).
-bool parseCachedCandidates(const std::string &jsonl, const std::string &best,
-                           std::vector<CandidateRecord> &records,
-                           int &bestIndex, std::string &why);
-
 CandidateRecord parseRecord(const llvm::json::Object &o) {
   CandidateRecord r;
   r.index = o.getInteger("index").value_or(0);
@@ -294,6 +286,10 @@ CandidateRecord parseRecord(const llvm::json::Object &o) {
   return r;
 }
 
+/// A cache entry's candidates and best index, read as strictly as a tuning
+/// writes them: every line a record with an index, a kernel name, a known
+/// status and a config object; the best an index of a record whose status
+/// is ok. False with `why` otherwise (the entry is then rebuilt).
 bool parseCachedCandidates(const std::string &jsonl, const std::string &best,
                            std::vector<CandidateRecord> &records,
                            int &bestIndex, std::string &why) {

@@ -67,8 +67,9 @@ static int64_t byteSize(MemRefType type) {
   int64_t bits = type.getElementTypeBitWidth();
   for (int64_t dim : type.getShape())
     bits = saturatingMul(bits, std::max<int64_t>(dim, 0));
-  return bits == std::numeric_limits<int64_t>::max() ? bits
-                                                     : llvm::divideCeil(bits, 8);
+  return bits == std::numeric_limits<int64_t>::max()
+             ? bits
+             : llvm::divideCeil(bits, 8);
 }
 
 /// The stage count a shared tile is multiplied by: the largest num_stages of

@@ -343,6 +343,25 @@ void KernelOp::build(OpBuilder &builder, OperationState &state, ValueRange grid,
   YieldOp::create(builder, state.location);
 }
 
+/// How deeply tl.kernel / tl.parallel / tl.pipelined may nest in parsed
+/// text: the parser recurses per level, and input nested tens of thousands
+/// deep would overflow its stack instead of getting an error.
+static constexpr int kMaxRegionNesting = 2048;
+
+/// Parses the body region of a tl region op, bounding the nesting depth.
+static ParseResult parseNestedRegion(OpAsmParser &parser, Region &body,
+                                     ArrayRef<OpAsmParser::Argument> args) {
+  static thread_local int depth = 0;
+  if (depth >= kMaxRegionNesting)
+    return parser.emitError(parser.getCurrentLocation())
+           << "tl regions nested deeper than " << kMaxRegionNesting
+           << " levels; flatten the loops";
+  ++depth;
+  ParseResult result = parser.parseRegion(body, args);
+  --depth;
+  return result;
+}
+
 ParseResult KernelOp::parse(OpAsmParser &parser, OperationState &result) {
   SmallVector<OpAsmParser::Argument> indices;
   SmallVector<OpAsmParser::UnresolvedOperand> grid;
@@ -355,7 +374,7 @@ ParseResult KernelOp::parse(OpAsmParser &parser, OperationState &result) {
       parser.parseOptionalAttrDictWithKeyword(result.attributes))
     return failure();
   Region *body = result.addRegion();
-  if (parser.parseRegion(*body, indices))
+  if (parseNestedRegion(parser, *body, indices))
     return failure();
   KernelOp::ensureTerminator(*body, parser.getBuilder(), result.location);
   return success();
@@ -422,7 +441,7 @@ ParseResult ParallelOp::parse(OpAsmParser &parser, OperationState &result) {
       parser.parseOptionalAttrDictWithKeyword(result.attributes))
     return failure();
   Region *body = result.addRegion();
-  if (parser.parseRegion(*body, indices))
+  if (parseNestedRegion(parser, *body, indices))
     return failure();
   ParallelOp::ensureTerminator(*body, parser.getBuilder(), result.location);
   return success();
@@ -480,7 +499,7 @@ ParseResult PipelinedOp::parse(OpAsmParser &parser, OperationState &result) {
     return failure();
   iv.type = index;
   Region *body = result.addRegion();
-  if (parser.parseRegion(*body, {iv}))
+  if (parseNestedRegion(parser, *body, {iv}))
     return failure();
   PipelinedOp::ensureTerminator(*body, parser.getBuilder(), result.location);
   return success();

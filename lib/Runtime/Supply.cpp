@@ -147,16 +147,8 @@ public:
         error = "unexpected key '" + key + "' in the header";
         return false;
       }
-      space();
-      if (peek() == ',') {
-        ++pos;
-        continue;
-      }
-      if (peek() != '}') {
-        error =
-            "expected ',' or '}' in the header at byte " + std::to_string(pos);
+      if (!afterItem('}', "the header", error))
         return false;
-      }
     }
     ++pos;
     space();
@@ -180,6 +172,20 @@ private:
     while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\n' ||
                               s[pos] == '\t' || s[pos] == '\r'))
       ++pos;
+  }
+  /// After an item of a dict or tuple: a ',' (consumed) or `close` (left
+  /// for the loop to end on).
+  bool afterItem(char close, const char *where, std::string &error) {
+    space();
+    if (peek() == ',') {
+      ++pos;
+      return true;
+    }
+    if (peek() == close)
+      return true;
+    error = std::string("expected ',' or '") + close + "' in " + where +
+            " at byte " + std::to_string(pos);
+    return false;
   }
   bool expect(char c, std::string &error) {
     space();
@@ -250,16 +256,8 @@ private:
         return false;
       }
       shape.push_back(dim);
-      space();
-      if (peek() == ',') {
-        ++pos;
-        continue;
-      }
-      if (peek() != ')') {
-        error =
-            "expected ',' or ')' in the shape at byte " + std::to_string(pos);
+      if (!afterItem(')', "the shape", error))
         return false;
-      }
     }
     ++pos;
     return true;

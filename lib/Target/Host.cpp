@@ -39,9 +39,6 @@ static void initializeNativeTarget() {
   });
 }
 
-static constexpr StringLiteral kCpuLevels[] = {"x86-64", "x86-64-v2",
-                                               "x86-64-v3", "x86-64-v4"};
-
 /// The highest x86-64 level whose features this CPU has, up to v3 (v4's
 /// AVX-512 buys the 8-lane micro-kernel nothing).
 static std::string detectCpuLevel() {
@@ -67,7 +64,7 @@ FailureOr<std::string> mlir::tl::resolveHostCpu(StringRef requested,
   }
   if (cpu.empty())
     return detectCpuLevel();
-  if (!llvm::is_contained(kCpuLevels, cpu)) {
+  if (!isHostCpuLevel(cpu)) {
     error = (from + " is '" + cpu +
              "'; host code is compiled for x86-64, x86-64-v2, x86-64-v3 or "
              "x86-64-v4")

@@ -47,6 +47,10 @@ struct LowerToHostOptions : public PassPipelineOptions<LowerToHostOptions> {
 void buildLowerToHostPipeline(OpPassManager &pm,
                               const LowerToHostOptions &options);
 
+/// True when `cpu` names an x86-64 level host code can be compiled for
+/// (x86-64, x86-64-v2, x86-64-v3, x86-64-v4).
+bool isHostCpuLevel(StringRef cpu);
+
 /// True when the x86-64 level `cpu` (as LowerToHostOptions::cpu) converts
 /// f16 in hardware (F16C, from x86-64-v3 on).
 bool cpuHasF16C(StringRef cpu);

@@ -15,6 +15,8 @@
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <type_traits>
+
 namespace mlir::tl {
 #define GEN_PASS_DEF_TLEXPANDFLOATCONVERSIONS
 #include "tl/Conversion/Passes.h.inc"
@@ -58,39 +60,23 @@ bool isNarrow(Type element, bool expandF16) {
   return element.isBF16() || (expandF16 && element.isF16());
 }
 
-/// f16/bf16 <-> f64 in two steps through f32, so that the patterns below
-/// only see f32 on the wide side.
-struct SplitWideExt : OpRewritePattern<arith::ExtFOp> {
-  SplitWideExt(MLIRContext *ctx, bool expandF16)
-      : OpRewritePattern(ctx), expandF16(expandF16) {}
-  LogicalResult matchAndRewrite(arith::ExtFOp op,
+/// f16/bf16 <-> f64 in two steps through f32 (`OpTy` is arith.extf or
+/// arith.truncf), so that the patterns below only see f32 on the wide side.
+template <typename OpTy> struct SplitThroughF32 : OpRewritePattern<OpTy> {
+  SplitThroughF32(MLIRContext *ctx, bool expandF16)
+      : OpRewritePattern<OpTy>(ctx), expandF16(expandF16) {}
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
     Type from = getElementTypeOrSelf(op.getIn().getType());
     Type to = getElementTypeOrSelf(op.getType());
-    if (!isNarrow(from, expandF16) || to.isF32())
+    bool extends = std::is_same_v<OpTy, arith::ExtFOp>;
+    Type narrow = extends ? from : to, wide = extends ? to : from;
+    if (!isNarrow(narrow, expandF16) || wide.isF32())
       return failure();
-    Value f32 = arith::ExtFOp::create(
-        rewriter, op.getLoc(), withElement(op.getType(), rewriter.getF32Type()),
-        op.getIn());
-    rewriter.replaceOpWithNewOp<arith::ExtFOp>(op, op.getType(), f32);
-    return success();
-  }
-  bool expandF16;
-};
-
-struct SplitWideTrunc : OpRewritePattern<arith::TruncFOp> {
-  SplitWideTrunc(MLIRContext *ctx, bool expandF16)
-      : OpRewritePattern(ctx), expandF16(expandF16) {}
-  LogicalResult matchAndRewrite(arith::TruncFOp op,
-                                PatternRewriter &rewriter) const override {
-    Type from = getElementTypeOrSelf(op.getIn().getType());
-    Type to = getElementTypeOrSelf(op.getType());
-    if (!isNarrow(to, expandF16) || from.isF32())
-      return failure();
-    Value f32 = arith::TruncFOp::create(
-        rewriter, op.getLoc(), withElement(op.getType(), rewriter.getF32Type()),
-        op.getIn());
-    rewriter.replaceOpWithNewOp<arith::TruncFOp>(op, op.getType(), f32);
+    Value f32 = OpTy::create(rewriter, op.getLoc(),
+                             withElement(op.getType(), rewriter.getF32Type()),
+                             op.getIn());
+    rewriter.replaceOpWithNewOp<OpTy>(op, op.getType(), f32);
     return success();
   }
   bool expandF16;
@@ -262,7 +248,9 @@ struct ExpandFloatConversionsPass
     if (defineRuntime)
       defineRuntimeConversions(getOperation(), expandF16);
     RewritePatternSet patterns(ctx);
-    patterns.add<SplitWideExt, SplitWideTrunc>(ctx, expandF16);
+    patterns
+        .add<SplitThroughF32<arith::ExtFOp>, SplitThroughF32<arith::TruncFOp>>(
+            ctx, expandF16);
     arith::populateExpandBFloat16Patterns(patterns);
     if (expandF16)
       patterns.add<ExpandF16ExtF, ExpandF16TruncF>(ctx);

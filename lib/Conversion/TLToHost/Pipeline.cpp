@@ -19,6 +19,11 @@
 
 using namespace mlir;
 
+bool mlir::tl::isHostCpuLevel(StringRef cpu) {
+  return llvm::is_contained({"x86-64", "x86-64-v2", "x86-64-v3", "x86-64-v4"},
+                            cpu);
+}
+
 bool mlir::tl::cpuHasF16C(StringRef cpu) {
   return cpu == "x86-64-v3" || cpu == "x86-64-v4";
 }
@@ -59,8 +64,7 @@ void mlir::tl::buildLowerToHostPipeline(OpPassManager &pm,
 
 LogicalResult mlir::tl::verifyPipelineOptions(const LowerToHostOptions &options,
                                               std::string &error) {
-  if (!llvm::is_contained({"x86-64", "x86-64-v2", "x86-64-v3", "x86-64-v4"},
-                          options.cpu.getValue())) {
+  if (!isHostCpuLevel(options.cpu.getValue())) {
     error = "tl-lower-to-host: cpu='" + options.cpu.getValue() +
             "' is not x86-64, x86-64-v2, x86-64-v3 or x86-64-v4";
     return failure();

@@ -6,6 +6,10 @@
 #
 #   scripts/sanitize.sh [SECONDS_PER_FUZZER]   (default 60; 0: no fuzzing)
 #
+# The fuzzers start from TL_FUZZ_SEED (default 1), so a run explores the
+# same inputs in the same order wherever it runs; set another seed (or
+# TL_FUZZ_SEED=0, libFuzzer's random one) to search further.
+#
 # Any sanitizer report fails the tests (UBSan does not recover); a fuzzer
 # that finds a crash stops with its reproducer under build-sanitize/fuzz/.
 set -euo pipefail
@@ -84,6 +88,7 @@ status=0
 for name in ir constraint npy; do
   echo "sanitize: fuzzing $name for $seconds s"
   "$build/bin/tl-fuzz-$name" "$corpus/$name" -max_total_time="$seconds" \
+    -seed="${TL_FUZZ_SEED:-1}" \
     -timeout=20 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
     -artifact_prefix="$corpus/crashes/$name-" 2>"$corpus/$name.log" ||
     status=1

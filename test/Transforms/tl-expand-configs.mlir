@@ -124,3 +124,12 @@ tl.func @defaults() attributes {params = [#tl.param<"x" : index = 4>]} {
 tl.func @already_static() attributes {config = {x = 1}} {
   tl.return
 }
+
+// Negative values are spelled with an 'n' in kernel names, INT64_MIN too.
+// CHECK-LABEL: module @negative_xn9223372036854775808
+// CHECK-LABEL: module @negative_xn3
+tl.func @negative() attributes {params = [
+      #tl.param<"x" : i64 = -3 in [-9223372036854775808, -3]>],
+    configs = #tl.configs<[{x = -9223372036854775808}, {x = -3}]>} {
+  tl.return
+}

@@ -48,7 +48,10 @@ std::string mlir::tl::specializedName(FuncOp tmpl, DictionaryAttr config) {
   for (NamedAttribute entry : orderedEntries(tmpl, config)) {
     name += "_" + entry.getName().getValue().str();
     int64_t value = cast<IntegerAttr>(entry.getValue()).getInt();
-    name += value < 0 ? "n" + std::to_string(-value) : std::to_string(value);
+    // The magnitude in unsigned arithmetic: -INT64_MIN does not fit int64_t.
+    uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value)
+                                   : static_cast<uint64_t>(value);
+    name += (value < 0 ? "n" : "") + std::to_string(magnitude);
   }
   return name;
 }

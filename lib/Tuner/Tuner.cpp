@@ -5,6 +5,7 @@
 #include "tl/Conversion/Passes.h"
 #include "tl/Dialect/TL/IR/TLOps.h"
 #include "tl/InitAll.h"
+#include "tl/ParseSource.h"
 #include "tl/Runtime/Kernel.h"
 #include "tl/Target/CapturedDiagnostics.h"
 #include "tl/Target/Cuda.h"
@@ -1235,7 +1236,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
       });
   llvm::SourceMgr sourceMgr;
   OwningOpRef<ModuleOp> &module = session->module;
-  module = parseSourceFile<ModuleOp>(options.input, sourceMgr, &ctx);
+  module = parseSourceFileChecked(options.input, sourceMgr, &ctx);
   if (!module) {
     error = diagnostics.empty() ? "cannot parse " + options.input : diagnostics;
     return std::nullopt;
@@ -1383,7 +1384,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     CapturedDiagnostics refDiagnostics(&refCtx);
     llvm::SourceMgr refSourceMgr;
     OwningOpRef<ModuleOp> refModule =
-        parseSourceFile<ModuleOp>(options.input, refSourceMgr, &refCtx);
+        parseSourceFileChecked(options.input, refSourceMgr, &refCtx);
     if (!refModule) {
       refError = "cannot parse " + options.input + " again";
       return;

@@ -9,6 +9,7 @@
 
 #include "tl/Dialect/TL/Transforms/Passes.h"
 #include "tl/InitAll.h"
+#include "tl/ParseSource.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -44,6 +45,9 @@ MLIRContext &context() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   MLIRContext &ctx = context();
   std::string text(reinterpret_cast<const char *>(data), size);
+  // The tools refuse such input before parsing it (tl/ParseSource.h).
+  if (tl::findDeepNesting(text))
+    return 0;
   ParserConfig config(&ctx);
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, config);
   if (!module)

@@ -1,10 +1,16 @@
-"""Prints a tl kernel whose body nests N tl.parallel loops.
+"""Prints a tl kernel whose body nests N tl.parallel loops, or (with
+--attribute) a tl.func whose attribute nests N array brackets.
 
-  python3 deep_nesting.py N
+  python3 deep_nesting.py N [--attribute]
 """
 import sys
 
 n = int(sys.argv[1])
+if "--attribute" in sys.argv:
+    print("tl.func @deep() attributes {x = " + "[" * n + "]" * n + "} {")
+    print("tl.return")
+    print("}")
+    sys.exit(0)
 print("tl.func @deep(%X: memref<4xf32>) {")
 print("%c0 = arith.constant 0 : index")
 print("%c1 = arith.constant 1 : index")

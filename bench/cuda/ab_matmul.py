@@ -71,12 +71,14 @@ def main():
 
     variants = [v.split("=", 1) for v in args.variants]
     dtype_name, shape = os.path.basename(variants[0][1]).split("_")
+    nt = "nt" in dtype_name.split("-")[:-1]  # matmul_nt.mlir: B is N x K
     dtype_name = dtype_name.split("-")[-1]
     m, n, k = map(int, shape.split("x"))
     dtype = {"f16": torch.float16, "bf16": torch.bfloat16}[dtype_name]
     a = torch.randn(m, k, device="cuda", dtype=dtype)
-    b = torch.randn(k, n, device="cuda", dtype=dtype)
-    ref = a.double() @ b.double()
+    b = torch.randn(n, k, device="cuda", dtype=dtype) if nt else torch.randn(k, n, device="cuda", dtype=dtype)
+    bk = b.t() if nt else b
+    ref = a.double() @ bk.double()
     c = torch.empty(m, n, device="cuda", dtype=dtype)
     flop = 2.0 * m * n * k
     wanted = [s for s in args.configs.split(",") if s]
@@ -116,10 +118,10 @@ def main():
     times = {(lab, name): [] for lab, name, _ in kernels}
     blas = []
     for r in range(args.rounds):
-        blas.append(timer(lambda: torch.matmul(a, b), args.reps))
+        blas.append(timer(lambda: torch.matmul(a, bk), args.reps))
         for lab, name, launch in kernels:
             times[(lab, name)].append(timer(launch, args.reps))
-        blas.append(timer(lambda: torch.matmul(a, b), args.reps))
+        blas.append(timer(lambda: torch.matmul(a, bk), args.reps))
     blas_ms = statistics.median(blas)
     rows = []
     for (lab, name), ts in times.items():

@@ -9,17 +9,24 @@ out=${1:-$root/.device/matmul-check}
 tl_compile=${TL_COMPILE:-$root/build/bin/tl-compile}
 rm -rf "$out" && mkdir -p "$out"
 shapes=${TL_CHECK_SHAPES:-"128x128x128 1000x1000x1000 1024x1024x1024 4096x4096x4096 100x72x40 97x75x33"}
+# matmul.mlir (A.B) in groups <dtype>_<shape>, matmul_nt.mlir (A.B^T, B
+# stored N x K) in groups nt-<dtype>_<shape>.
+examples=${TL_CHECK_EXAMPLES:-"matmul matmul_nt"}
+for example in $examples; do
 for dtype in f16 bf16; do
-  src=$out/matmul_$dtype.mlir
-  sed "s/xf16/x$dtype/g" "$root/examples/matmul.mlir" > "$src"
+  src=$out/${example}_$dtype.mlir
+  sed "s/xf16/x$dtype/g" "$root/examples/$example.mlir" > "$src"
+  prefix=""
+  [ "$example" = matmul_nt ] && prefix="nt-"
   for shape in $shapes; do
     IFS=x read -r m n k <<< "$shape"
-    dir=$out/${dtype}_${shape}
+    dir=$out/${prefix}${dtype}_${shape}
     # shellcheck disable=SC2086 # TL_COMPILE_FLAGS: extra flags, split
     "$tl_compile" "$src" --target=cuda --chip=sm_90a ${TL_COMPILE_FLAGS:-} \
       --instantiate="M=$m,N=$n,K=$k" -o "$dir" 2>/dev/null | tail -1
     find "$dir" -name kernel.ptx -delete
   done
   rm -f "$src"
+done
 done
 du -sh "$out"

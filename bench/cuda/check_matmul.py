@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Runs the CUBINs of build-matmul-check.sh on an NVIDIA GPU.
 
+Groups named nt-<dtype>_<shape> hold matmul_nt.mlir's kernels (B stored
+N x K); they are compared with, and timed against, torch.matmul(a, b.t()).
+
 For every kernel: random inputs (torch, seeded), launch through the CUDA
 driver API (ctypes, no extra packages), compare with torch.matmul in float64
 under the guide's tolerances (rtol = atol = 1e-2, at most 1% mismatched), and
 check that nothing was written past the end of C. At 4096^3 it also times
-every config and cuBLAS (torch.matmul) in the same run, two ways: the mean
+every config and cuBLAS (torch.matmul) in the same run (the shapes in
+$TL_CHECK_TIMED, default 4096x4096x4096), two ways: the mean
 of 50 back-to-back launches, and the median of 100 launches each after an
 L2 flush (as Triton's do_bench and tl-tune measure).
 
@@ -61,13 +65,16 @@ def run_group(group_dir, timing):
     torch.manual_seed(0)
     # Group directories are [<variant>-]<dtype>_<M>x<N>x<K>.
     dtype_name, shape = os.path.basename(group_dir).split("_")
+    # nt-: matmul_nt.mlir, B stored N x K.
+    nt = "nt" in dtype_name.split("-")[:-1]
     dtype_name = dtype_name.split("-")[-1]
     m, n, k = map(int, shape.split("x"))
     dtype = {"f16": torch.float16, "bf16": torch.bfloat16}[dtype_name]
     dev = "cuda"
     a = torch.randn(m, k, device=dev, dtype=dtype)
-    b = torch.randn(k, n, device=dev, dtype=dtype)
-    ref = a.double() @ b.double()
+    b = torch.randn(n, k, device=dev, dtype=dtype) if nt else torch.randn(k, n, device=dev, dtype=dtype)
+    bk = b.t() if nt else b  # B as K x N, for the reference and cuBLAS
+    ref = a.double() @ bk.double()
     guard = 4096
     c_full = torch.empty(m * n + guard, device=dev, dtype=dtype)
     stream = torch.cuda.current_stream().cuda_stream
@@ -126,15 +133,15 @@ def run_group(group_dir, timing):
         libcuda.cuModuleUnload(module)
     if timing:
         for _ in range(10):
-            torch.matmul(a, b)
+            torch.matmul(a, bk)
         start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
         start.record()
         for _ in range(50):
-            torch.matmul(a, b)
+            torch.matmul(a, bk)
         end.record()
         torch.cuda.synchronize()
         ms = start.elapsed_time(end) / 50
-        fms = flushed_median(lambda: torch.matmul(a, b))
+        fms = flushed_median(lambda: torch.matmul(a, bk))
         results.append({"group": os.path.basename(group_dir), "kernel": "cuBLAS (torch.matmul)",
                         "ms": ms, "tflops": 2.0 * m * n * k / ms / 1e9,
                         "flushed_ms": fms, "flushed_tflops": 2.0 * m * n * k / fms / 1e9,
@@ -149,13 +156,14 @@ def main():
         return
     root = sys.argv[1]
     out = sys.argv[2] if len(sys.argv) > 2 else "."
+    timed_shapes = os.environ.get("TL_CHECK_TIMED", "4096x4096x4096").split()
     all_results = []
     log = open(os.path.join(out, "check.log"), "w")
     for group in sorted(os.listdir(root)):
         gdir = os.path.join(root, group)
         if not os.path.isdir(gdir):
             continue
-        timing = "4096x4096x4096" in group
+        timing = group.split("_")[-1] in timed_shapes
         proc = subprocess.run([sys.executable, __file__, "--group", gdir, "1" if timing else "0"],
                               capture_output=True, text=True, timeout=500)
         log.write(f"== {group} rc={proc.returncode}\n{proc.stderr}\n")

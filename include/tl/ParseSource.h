@@ -1,4 +1,5 @@
-//===- ParseSource.h - Parse MLIR text without overflowing the stack --*- C++ -*-===//
+//===- ParseSource.h - Parse MLIR text without overflowing the stack --*- C++
+//-*-===//
 //
 // MLIR's parser, verifier and printer recurse once per level of nesting;
 // a few thousand levels of brackets overflow the stack and kill the tool.

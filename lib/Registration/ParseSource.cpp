@@ -51,8 +51,9 @@ void mlir::tl::reportDeepNesting(llvm::SourceMgr &sourceMgr, unsigned bufferId,
           "(flatten the loops, split the attribute)");
 }
 
-OwningOpRef<ModuleOp> mlir::tl::parseSourceFileChecked(
-    llvm::StringRef path, llvm::SourceMgr &sourceMgr, MLIRContext *ctx) {
+OwningOpRef<ModuleOp>
+mlir::tl::parseSourceFileChecked(llvm::StringRef path,
+                                 llvm::SourceMgr &sourceMgr, MLIRContext *ctx) {
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> buffer = openInputFile(path, &error);
   if (!buffer) // the parser reports it the way every MLIR tool does

@@ -63,6 +63,7 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
   lower.chip = options.chip;
   lower.features = options.features;
   lower.optLevel = options.optLevel;
+  lower.mma = options.mma;
   lower.format = "none";
   unsigned bits = options.indexBitwidth;
   if (bits != 32 && bits != 64) {

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tl/InitAll.h"
+#include "tl/ParseSource.h"
 #include "tl/Target/Cuda.h"
 #include "tl/Target/Host.h"
 
@@ -59,6 +60,12 @@ static cl::opt<unsigned>
                   cl::desc("cuda: index width, 64 or 32 (tensors under "
                            "2^31 elements)"),
                   cl::init(64));
+static cl::opt<std::string>
+    mma("mma",
+        cl::desc("cuda: tensor-core instructions for tl.gemm: auto (wgmma on "
+                 "sm_90a where the tile allows, else mma.sync), wgmma, "
+                 "mma.sync"),
+        cl::init("auto"));
 static cl::opt<unsigned> jobs("j", cl::desc("Parallel compile jobs (0: all)"),
                               cl::init(0));
 
@@ -73,6 +80,11 @@ int main(int argc, char **argv) {
   if (indexBitwidth != 32 && indexBitwidth != 64) {
     llvm::errs() << "tl-compile: --index-bitwidth must be 64 or 32, not "
                  << indexBitwidth << "\n";
+    return 2;
+  }
+  if (mma != "auto" && mma != "wgmma" && mma != "mma.sync") {
+    llvm::errs() << "tl-compile: --mma must be auto, wgmma or mma.sync, not '"
+                 << mma << "'\n";
     return 2;
   }
 
@@ -93,7 +105,7 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &ctx);
   OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(inputFile, sourceMgr, &ctx);
+      tl::parseSourceFileChecked(inputFile, sourceMgr, &ctx);
   if (!module)
     return 1;
 
@@ -123,6 +135,7 @@ int main(int argc, char **argv) {
   tl::CudaCompileOptions cudaOptions;
   cudaOptions.chip = chip;
   cudaOptions.indexBitwidth = indexBitwidth;
+  cudaOptions.mma = mma;
   struct Result {
     std::string name, error;
     double seconds = 0;

@@ -1,4 +1,5 @@
-//===- tl-opt.cpp - TileMLIR optimizer driver ------------------------------===//
+//===- tl-opt.cpp - TileMLIR optimizer driver
+//------------------------------===//
 //
 // mlir-opt with the tl dialect, its passes and the pipelines registered.
 // The input is measured before it is parsed: text nested deeper than
@@ -50,8 +51,7 @@ int main(int argc, char **argv) {
   if (std::optional<size_t> deep =
           mlir::tl::findDeepNesting(input->getBuffer())) {
     llvm::SourceMgr sourceMgr;
-    unsigned id =
-        sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+    unsigned id = sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
     mlir::tl::reportDeepNesting(sourceMgr, id, *deep);
     return 1;
   }
@@ -61,8 +61,8 @@ int main(int argc, char **argv) {
     llvm::errs() << error << "\n";
     return 1;
   }
-  if (mlir::failed(mlir::MlirOptMain(output->os(), std::move(input), registry,
-                                     config)))
+  if (mlir::failed(
+          mlir::MlirOptMain(output->os(), std::move(input), registry, config)))
     return 1;
   output->keep();
   return 0;

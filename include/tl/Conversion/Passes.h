@@ -83,6 +83,11 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
       llvm::cl::desc("CUDA toolkit holding bin/ptxas (default: $CUDA_HOME, "
                      "then /usr/local/cuda)"),
       llvm::cl::init("")};
+  PassOptions::Option<std::string> mma{
+      *this, "mma",
+      llvm::cl::desc("Tensor-core instructions for tl.gemm: auto, wgmma or "
+                     "mma.sync (tl-convert-to-gpu's mma option)"),
+      llvm::cl::init("auto")};
 };
 
 /// tl-convert-to-gpu, the upstream lowerings of the gpu.module to NVVM,

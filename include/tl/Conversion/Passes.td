@@ -137,14 +137,33 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
       before the iteration computes. With static bounds the loop is unrolled
       by `S`, so stage offsets are constants.
     - `tl.gemm` with f16/bf16 operands in shared memory and an f32
-      accumulator runs ldmatrix + mma.sync.m16n8k16 per warp (B row-major or
-      transposed); other gemms run on SIMT FMAs, one owned C element per
-      dot product.
+      accumulator runs, on sm_90a, warpgroup MMA (`wgmma.mma_async`
+      m64nNk16 from shared-memory descriptors, accumulators in registers,
+      the operand tiles stored in the 128/64/32-byte swizzled layouts the
+      descriptors describe, A and B in either orientation) where the shapes
+      allow it: whole warpgroups, 64 accumulator rows per instruction and
+      warpgroup, at most 256 columns. Elsewhere, or with `mma=mma.sync` (or
+      the kernel attribute `tl.mma = "mma.sync"`), it runs ldmatrix +
+      mma.sync.m16n8k16 per warp (A row-major, B row-major or transposed);
+      `mma=wgmma` / `tl.mma = "wgmma"` makes a gemm that cannot use wgmma an
+      error. Other gemms run on SIMT FMAs, one owned C element per dot
+      product. The chip is the `chip` option, else the `tl.target` that
+      `tl-expand-configs` recorded on the module, else sm_80.
     - `tl.reduce` of a fragment goes through a shared scratch tile;
       `tl.parallel` iterates the layout of the fragment its body indexes
       with its induction variables (owner-local access), or spreads over the
       threads when it touches only shared and global memory.
   }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"\"",
+           "NVIDIA chip the kernels are for (sm_80, sm_90a, ...); empty: "
+           "the module's tl.target attribute, else sm_80">,
+    Option<"mma", "mma", "std::string", /*default=*/"\"auto\"",
+           "Tensor-core instructions for tl.gemm: auto (wgmma where the "
+           "chip and the tile allow, else mma.sync), wgmma (an error where "
+           "it cannot be used) or mma.sync; a kernel's tl.mma attribute "
+           "overrides it">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
     "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",

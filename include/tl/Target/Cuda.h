@@ -19,6 +19,9 @@ struct CudaCompileOptions {
   /// than 2^31 elements (refused otherwise). 64 lets LLVM fold constant
   /// tile offsets into addresses; it was the faster GEMM on the H100.
   unsigned indexBitwidth = 64;
+  /// Tensor-core instructions for tl.gemm: auto (wgmma on sm_90a where the
+  /// tile allows, else mma.sync), wgmma or mma.sync.
+  std::string mma = "auto";
   /// CUDA toolkit holding bin/ptxas; empty: $CUDA_HOME, then /usr/local/cuda.
   std::string toolkit;
   /// ptxas is stopped, and the compile fails, at this point in time.

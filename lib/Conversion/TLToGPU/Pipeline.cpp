@@ -4,6 +4,7 @@
 
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
+#include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
@@ -26,7 +27,10 @@ std::string mlir::tl::findCudaToolkit(StringRef requested) {
 
 void mlir::tl::buildLowerToNVVMPipeline(OpPassManager &pm,
                                         const LowerToNVVMOptions &options) {
-  pm.addPass(createConvertTLToGPU());
+  ConvertTLToGPUOptions convert;
+  convert.chip = options.chip;
+  convert.mma = options.mma;
+  pm.addPass(createConvertTLToGPU(convert));
   OpPassManager &gpu = pm.nest<gpu::GPUModuleOp>();
   gpu.addPass(createCanonicalizerPass());
   gpu.addPass(createCSEPass());
@@ -38,6 +42,8 @@ void mlir::tl::buildLowerToNVVMPipeline(OpPassManager &pm,
   TLKernelsToNVVMOptions nvvmOptions;
   nvvmOptions.indexBitwidth = options.indexBitwidth;
   gpu.addPass(createTLKernelsToNVVM(nvvmOptions));
+  // NVVM ops that are PTX strings (wgmma.mma_async) become inline asm.
+  gpu.addPass(createConvertNVVMToLLVMPass());
   gpu.addPass(createReconcileUnrealizedCastsPass());
   gpu.addPass(createCanonicalizerPass());
   GpuNVVMAttachTargetOptions target;

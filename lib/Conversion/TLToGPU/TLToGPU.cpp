@@ -20,6 +20,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelLowering.h"
+
 #include "tl/Conversion/Passes.h"
 
 #include "tl/Conversion/LoweringUtils.h"
@@ -28,9 +30,6 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
-#include "mlir/IR/IRMapping.h"
-#include "mlir/IR/Matchers.h"
-#include "llvm/ADT/DenseMap.h"
 
 #include <functional>
 
@@ -42,108 +41,7 @@ namespace mlir::tl {
 using namespace mlir;
 using namespace mlir::tl;
 
-namespace {
-
-//===----------------------------------------------------------------------===//
-// Small helpers
-//===----------------------------------------------------------------------===//
-
-Value cIdx(OpBuilder &b, Location l, int64_t v) {
-  return arith::ConstantIndexOp::create(b, l, v);
-}
-Value add(OpBuilder &b, Location l, Value x, Value y) {
-  return arith::AddIOp::create(b, l, x, y);
-}
-Value mul(OpBuilder &b, Location l, Value x, Value y) {
-  return arith::MulIOp::create(b, l, x, y);
-}
-/// x + y, a constant when x is one (static trip counts stay visible).
-Value add(OpBuilder &b, Location l, Value x, int64_t y) {
-  APInt c;
-  if (matchPattern(x, m_ConstantInt(&c)))
-    return cIdx(b, l, c.getSExtValue() + y);
-  return y == 0 ? x : add(b, l, x, cIdx(b, l, y));
-}
-Value ult(OpBuilder &b, Location l, Value x, Value y) {
-  return arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, x, y);
-}
-Value andV(OpBuilder &b, Location l, Value x, Value y) {
-  if (!x)
-    return y;
-  if (!y)
-    return x;
-  return arith::AndIOp::create(b, l, x, y);
-}
-
-std::optional<int64_t> constantOf(Value v) {
-  APInt c;
-  if (matchPattern(v, m_ConstantInt(&c)))
-    return c.getSExtValue();
-  return std::nullopt;
-}
-
-/// Whether `v` is provably a multiple of `m` (constants, products with a
-/// constant multiple, sums of multiples).
-bool isKnownMultiple(Value v, int64_t m) {
-  if (m <= 1)
-    return true;
-  if (std::optional<int64_t> c = constantOf(v))
-    return *c % m == 0;
-  if (auto op = v.getDefiningOp<arith::MulIOp>())
-    return isKnownMultiple(op.getLhs(), m) || isKnownMultiple(op.getRhs(), m);
-  if (auto op = v.getDefiningOp<arith::AddIOp>())
-    return isKnownMultiple(op.getLhs(), m) && isKnownMultiple(op.getRhs(), m);
-  return false;
-}
-
-Value zeroOf(OpBuilder &b, Location l, Type t) {
-  return arith::ConstantOp::create(b, l, b.getZeroAttr(t));
-}
-
-Attribute workgroupSpace(MLIRContext *ctx) {
-  return gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-}
-
-//===----------------------------------------------------------------------===//
-// Storage of tiles
-//===----------------------------------------------------------------------===//
-
-/// The largest fragment replicated in every thread (its elements are
-/// registers or local memory of each thread).
-constexpr int64_t kMaxReplicated = 256;
-
-/// A shared tile: a view of dynamic shared memory, [stages x] shape.
-struct SharedTile {
-  MemRefType logical;
-  int64_t stages = 1;
-  int64_t offset = 0; // bytes into dynamic shared memory
-  Value view;
-  /// 0: none; 1: chunk ^ (row % 8); 2: chunk ^ ((row / 2) % 4).
-  int swizzle = 0;
-  int64_t chunkElems = 1;
-};
-
-/// The mma.sync m16n8 accumulator layout of an M x N fragment over a warp
-/// grid wm x wn.
-struct MmaLayout {
-  int64_t m = 0, n = 0, wm = 1, wn = 1;
-  int64_t warpM() const { return m / wm; }
-  int64_t warpN() const { return n / wn; }
-  int64_t tilesM() const { return warpM() / 16; }
-  int64_t tilesN() const { return warpN() / 8; }
-};
-
-struct Fragment {
-  MemRefType logical;
-  bool isMma = false;
-  /// Every thread holds every element: for small 1-D fragments read at a
-  /// row index inside a tl.parallel over another fragment (softmax's row
-  /// max / sum). Written only where every thread computes every element.
-  bool replicated = false;
-  MmaLayout mma;
-  int64_t slots = 0;
-  Value regs; // memref<slots x T>, private
-};
+namespace mlir::tl::cuda {
 
 /// Tensor-core gemm: f16/bf16 inputs from shared, f32 accumulator, A not
 /// transposed, shapes multiples of m16n8k16 that the warps can share.
@@ -178,6 +76,12 @@ std::optional<MmaLayout> tensorCoreLayout(GemmOp gemm, int64_t warps) {
   return best;
 }
 
+bool sameLayout(const MmaLayout &x, const MmaLayout &y) {
+  return x.m == y.m && x.n == y.n && x.wgmma == y.wgmma &&
+         (x.wgmma ? x.wgM == y.wgM && x.wgN == y.wgN
+                  : x.wm == y.wm && x.wn == y.wn);
+}
+
 /// The fragment whose layout tl.parallel `op` iterates: the first one its
 /// body accesses at exactly the induction variables with the loop's shape.
 Value iterationFragment(ParallelOp op,
@@ -209,86 +113,6 @@ Value iterationFragment(ParallelOp op,
   return found;
 }
 
-//===----------------------------------------------------------------------===//
-// The kernel lowering
-//===----------------------------------------------------------------------===//
-
-class KernelLowering {
-public:
-  KernelLowering(KernelOp launch, gpu::GPUFuncOp func, IRMapping &mapping)
-      : launch(launch), func(func), map(mapping),
-        threads(*constantOf(launch.getThreads())) {}
-
-  /// Analysis + storage + body. Reports errors on the offending op.
-  LogicalResult run(OpBuilder &b);
-
-  int64_t sharedBytes() const { return sharedTotal; }
-
-private:
-  LogicalResult analyze();
-  LogicalResult lowerBlock(Block &src, OpBuilder &b);
-  LogicalResult lowerOp(Operation *op, OpBuilder &b);
-  LogicalResult lowerCopy(CopyOp op, OpBuilder &b, Value stage = {},
-                          Value predicate = {});
-  LogicalResult lowerGemm(GemmOp op, OpBuilder &b);
-  LogicalResult lowerReduce(ReduceOp op, OpBuilder &b);
-  LogicalResult lowerParallel(ParallelOp op, OpBuilder &b);
-  LogicalResult lowerPipelined(PipelinedOp op, OpBuilder &b);
-  LogicalResult lowerFill(Operation *op, Value buffer, Value value,
-                          OpBuilder &b);
-
-  /// Whether `copy` can be an async 16-byte copy into shared memory.
-  bool isAsyncCopy(CopyOp copy);
-
-  // Element access.
-  Value loadShared(OpBuilder &b, Location l, Value tile, ValueRange coords);
-  void storeShared(OpBuilder &b, Location l, Value v, Value tile,
-                   ValueRange coords);
-  SmallVector<Value> sharedIndices(OpBuilder &b, Location l, Value tile,
-                                   ValueRange coords);
-
-  /// Calls fn(slot, coords, valid) for every element of `frag` this thread
-  /// owns; `valid` is null or an i1 (linear layouts whose size is not a
-  /// multiple of the thread count).
-  void forEachOwned(OpBuilder &b, Location l, Fragment &frag,
-                    function_ref<void(OpBuilder &, int64_t, ValueRange)> fn);
-  /// Calls fn(coords) for every element of `shape`, spread over the
-  /// block's threads.
-  void forEachCooperative(OpBuilder &b, Location l, ArrayRef<int64_t> shape,
-                          function_ref<void(OpBuilder &, ValueRange)> fn);
-
-  Value slotLoad(OpBuilder &b, Location l, Fragment &f, int64_t slot) {
-    return memref::LoadOp::create(b, l, f.regs, ValueRange{cIdx(b, l, slot)});
-  }
-  void slotStore(OpBuilder &b, Location l, Value v, Fragment &f, int64_t slot) {
-    memref::StoreOp::create(b, l, v, f.regs, ValueRange{cIdx(b, l, slot)});
-  }
-
-  void barrier(OpBuilder &b, Location l) { gpu::BarrierOp::create(b, l); }
-
-  KernelOp launch;
-  gpu::GPUFuncOp func;
-  IRMapping &map;
-  int64_t threads;
-  Value tid, lane, warp;
-  llvm::DenseMap<Value, SharedTile> shared;  // keyed by the tl alloc value
-  llvm::DenseMap<Value, Fragment> fragments; // keyed by the tl alloc value
-  SmallVector<Value> allocOrder; // tiles in program order (deterministic IR)
-  llvm::DenseMap<Value, Value> currentStage;       // shared tile -> stage index
-  llvm::DenseMap<ReduceOp, int64_t> reduceScratch; // byte offsets
-  int64_t sharedTotal = 0;
-  Value smemBase;
-
-  /// Inside a tl.parallel iterating a fragment layout: the fragment shape,
-  /// the induction values, and the slot of the current element.
-  struct ParallelContext {
-    Fragment *layout = nullptr;
-    SmallVector<Value> ivs; // lowered induction values
-    int64_t slot = 0;
-  };
-  std::optional<ParallelContext> parallel;
-};
-
 LogicalResult KernelLowering::analyze() {
   int64_t warps = std::max<int64_t>(threads / 32, 1);
   // Fragments: the mma layout for tensor-core accumulators.
@@ -305,14 +129,19 @@ LogicalResult KernelLowering::analyze() {
   launch.walk([&](GemmOp gemm) {
     if (threads % 32)
       return;
-    std::optional<MmaLayout> layout = tensorCoreLayout(gemm, warps);
+    FailureOr<std::optional<MmaLayout>> chosen = chooseMmaLayout(gemm);
+    if (failed(chosen)) {
+      ok = false;
+      return;
+    }
+    std::optional<MmaLayout> layout = *chosen;
     if (!layout)
       return;
     Value c = gemm.getC();
     if (!fragments.count(c))
       return;
     Fragment &f = fragments[c];
-    if (f.isMma && (f.mma.wm != layout->wm || f.mma.wn != layout->wn)) {
+    if (f.isMma && !sameLayout(f.mma, *layout)) {
       gemm.emitError() << "accumulates into a fragment another gemm uses "
                           "with a different warp layout";
       ok = false;
@@ -320,6 +149,11 @@ LogicalResult KernelLowering::analyze() {
     }
     f.isMma = true;
     f.mma = *layout;
+    if (layout->wgmma) {
+      wgmmaOperands.insert(gemm.getA());
+      wgmmaOperands.insert(gemm.getB());
+      asyncProxyReads = true;
+    }
   });
   if (!ok)
     return failure();
@@ -353,8 +187,8 @@ LogicalResult KernelLowering::analyze() {
 
   // Shared tiles: stages from the pipelined loops that prefetch into them.
   int64_t offset = 0;
-  auto reserve = [&](int64_t bytes) {
-    offset = llvm::alignTo(offset, 128);
+  auto reserve = [&](int64_t bytes, int64_t align = 128) {
+    offset = llvm::alignTo(offset, align);
     int64_t at = offset;
     offset += bytes;
     return at;
@@ -373,7 +207,11 @@ LogicalResult KernelLowering::analyze() {
               std::max(t.stages, constantOf(loop.getNumStages()).value_or(1));
     }
     unsigned bits = t.logical.getElementTypeBitWidth();
-    if (t.logical.getRank() == 2 && bits == 16) {
+    if (wgmmaOperands.contains(alloc.getBuffer())) {
+      // The swizzle repeats every 8 rows of atoms: blocks start there.
+      t.chunkElems = 128 / bits;
+      t.atomCols = wgmmaAtomCols(t.logical);
+    } else if (t.logical.getRank() == 2 && bits == 16) {
       t.chunkElems = 8;
       int64_t chunks = t.logical.getDimSize(1) / 8;
       if (t.logical.getDimSize(1) % 8 == 0) {
@@ -384,7 +222,7 @@ LogicalResult KernelLowering::analyze() {
       }
     }
     int64_t bytes = t.stages * t.logical.getNumElements() * bits / 8;
-    t.offset = reserve(bytes);
+    t.offset = reserve(bytes, t.atomCols ? 8 * t.atomBytes() : 128);
     shared[alloc.getBuffer()] = t;
   });
   launch.walk([&](ReduceOp reduce) {
@@ -424,6 +262,23 @@ SmallVector<Value> KernelLowering::sharedIndices(OpBuilder &b, Location l,
   if (t.stages > 1) {
     Value stage = currentStage.lookup(tile);
     idx.push_back(stage ? stage : cIdx(b, l, 0));
+  }
+  if (t.atomCols) {
+    // [block][row][chunk ^ phase(row)] with `chunks` 16-byte chunks a row.
+    Value row = coords[0], col = coords[1];
+    int64_t chunks = t.atomCols / t.chunkElems;
+    Value ce = cIdx(b, l, t.chunkElems);
+    Value inAtom = arith::RemUIOp::create(b, l, col, cIdx(b, l, t.atomCols));
+    Value chunk = arith::DivUIOp::create(b, l, inAtom, ce);
+    Value phase = arith::RemUIOp::create(
+        b, l, arith::DivUIOp::create(b, l, row, cIdx(b, l, 8 / chunks)),
+        cIdx(b, l, chunks));
+    Value swz = arith::XOrIOp::create(b, l, chunk, phase);
+    idx.push_back(arith::DivUIOp::create(b, l, col, cIdx(b, l, t.atomCols)));
+    idx.push_back(row);
+    idx.push_back(add(b, l, mul(b, l, swz, ce),
+                      arith::RemUIOp::create(b, l, inAtom, ce)));
+    return idx;
   }
   idx.append(coords.begin(), coords.end());
   if (t.swizzle) {
@@ -467,12 +322,24 @@ void KernelLowering::forEachOwned(
     Value row0 = add(b, l, mul(b, l, wr, cIdx(b, l, m.warpM())), g);
     Value col0 = add(b, l, mul(b, l, wc, cIdx(b, l, m.warpN())),
                      mul(b, l, tig, cIdx(b, l, 2)));
+    if (m.wgmma) {
+      Value group = arith::DivUIOp::create(b, l, warp, cIdx(b, l, 4));
+      Value gm = arith::DivUIOp::create(b, l, group, cIdx(b, l, m.wgN));
+      Value gn = arith::RemUIOp::create(b, l, group, cIdx(b, l, m.wgN));
+      Value inGroup = arith::RemUIOp::create(b, l, warp, cIdx(b, l, 4));
+      row0 = add(b, l,
+                 add(b, l, mul(b, l, gm, cIdx(b, l, m.groupM())),
+                     mul(b, l, inGroup, cIdx(b, l, 16))),
+                 g);
+      col0 = add(b, l, mul(b, l, gn, cIdx(b, l, m.groupN())),
+                 mul(b, l, tig, cIdx(b, l, 2)));
+    }
     for (int64_t mi = 0; mi < m.tilesM(); ++mi)
       for (int64_t ni = 0; ni < m.tilesN(); ++ni)
         for (int64_t h = 0; h < 2; ++h)
           for (int64_t j = 0; j < 2; ++j) {
             int64_t slot = ((mi * m.tilesN() + ni) * 2 + h) * 2 + j;
-            Value row = add(b, l, row0, mi * 16 + h * 8);
+            Value row = add(b, l, row0, mi * m.rowTileStride() + h * 8);
             Value col = add(b, l, col0, ni * 8 + j);
             fn(b, slot, ValueRange{row, col});
           }
@@ -559,7 +426,12 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
     SmallVector<int64_t> shape;
     if (t.stages > 1)
       shape.push_back(t.stages);
-    llvm::append_range(shape, t.logical.getShape());
+    if (t.atomCols)
+      llvm::append_range(
+          shape, ArrayRef<int64_t>{t.logical.getDimSize(1) / t.atomCols,
+                                   t.logical.getDimSize(0), t.atomCols});
+    else
+      llvm::append_range(shape, t.logical.getShape());
     auto type = MemRefType::get(shape, t.logical.getElementType(), AffineMap(),
                                 workgroupSpace(b.getContext()));
     t.view = memref::ViewOp::create(b, l, type, smemBase, cIdx(b, l, t.offset),
@@ -887,7 +759,8 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
     Fragment &f = fragments[owner];
     if (fragments.count(src) && fragments.count(dst)) {
       Fragment &other = fragments[owner == src ? dst : src];
-      if (other.isMma != f.isMma || other.slots != f.slots)
+      if (other.isMma != f.isMma || other.slots != f.slots ||
+          (f.isMma && !sameLayout(other.mma, f.mma)))
         return op.emitError() << "copies between fragments of different "
                                  "layouts; stage the tile through shared "
                                  "memory";
@@ -969,6 +842,8 @@ LogicalResult KernelLowering::lowerGemm(GemmOp op, OpBuilder &b) {
   auto aType = cast<MemRefType>(a.getType());
   int64_t k = aType.getDimSize(op.getTransposeA() ? 0 : 1);
 
+  if (acc.isMma && acc.mma.wgmma)
+    return lowerWgmma(op, b);
   if (acc.isMma) {
     const MmaLayout &m = acc.mma;
     Type ab = aType.getElementType();
@@ -1331,9 +1206,15 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   return success();
 }
 
+} // namespace mlir::tl::cuda
+
 //===----------------------------------------------------------------------===//
 // The pass
 //===----------------------------------------------------------------------===//
+
+namespace {
+using cuda::constantOf;
+using cuda::KernelLowering;
 
 struct ConvertTLToGPUPass
     : public tl::impl::ConvertTLToGPUBase<ConvertTLToGPUPass> {
@@ -1345,6 +1226,39 @@ struct ConvertTLToGPUPass
     for (FuncOp kernel : kernels)
       if (failed(convert(module, kernel)))
         return signalPassFailure();
+  }
+
+  /// The chip option, else the tl.target the expansion recorded on this or
+  /// an enclosing module, else sm_80.
+  std::string targetChip(ModuleOp module) {
+    if (!chip.empty())
+      return chip;
+    for (Operation *op = module; op; op = op->getParentOp())
+      if (auto target = op->getAttrOfType<StringAttr>("tl.target"))
+        return target.str();
+    return "sm_80";
+  }
+
+  /// The pass option, overridden by the kernel's tl.mma attribute.
+  FailureOr<cuda::MmaKind> chooseMmaKind(FuncOp kernel) {
+    std::string choice = mma;
+    Location at = kernel.getLoc();
+    if (auto attr = kernel->getAttr("tl.mma")) {
+      auto str = dyn_cast<StringAttr>(attr);
+      if (!str)
+        return kernel.emitError() << "tl.mma must be a string: \"auto\", "
+                                     "\"wgmma\" or \"mma.sync\"";
+      choice = str.str();
+    }
+    if (choice == "auto")
+      return cuda::MmaKind::Auto;
+    if (choice == "wgmma")
+      return cuda::MmaKind::Wgmma;
+    if (choice == "mma.sync")
+      return cuda::MmaKind::MmaSync;
+    return emitError(at) << "unknown tensor-core choice '" << choice
+                         << "' for '" << kernel.getSymName()
+                         << "'; use auto, wgmma or mma.sync";
   }
 
   LogicalResult convert(ModuleOp module, FuncOp kernel) {
@@ -1415,7 +1329,11 @@ struct ConvertTLToGPUPass
         break;
       b.clone(op, map);
     }
-    KernelLowering lowering(launch, func, map);
+    FailureOr<cuda::MmaKind> mmaKind = chooseMmaKind(kernel);
+    if (failed(mmaKind))
+      return failure();
+    KernelLowering lowering(launch, func, map, targetChip(module) == "sm_90a",
+                            *mmaKind);
     if (failed(lowering.run(b)))
       return failure();
     gpu::ReturnOp::create(b, kernel.getLoc());

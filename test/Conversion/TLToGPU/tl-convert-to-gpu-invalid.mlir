@@ -70,3 +70,78 @@ tl.func @dynamic_shared(%X: memref<64x64xf16>, %n: index) {
   }
   tl.return
 }
+
+// -----
+
+module attributes {tl.target = "sm_90a"} {
+tl.func @wgmma_two_warps(%A: memref<64x64xf16>, %C: memref<64x64xf32>) attributes {tl.mma = "wgmma"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  tl.kernel (%bx) in (%c1) threads %c64 {
+    %a = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    // expected-error @below {{cannot run on wgmma as the kernel asks: the kernel runs 2 warps; wgmma needs whole warpgroups (a multiple of 4 warps); use mma = "auto" to fall back to mma.sync}}
+    tl.gemm %a, %a, %c {clear_accum} : memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %c to %C[%c0, %c0] : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf32>
+  }
+  tl.return
+}
+}
+
+// -----
+
+tl.func @wgmma_on_sm80(%A: memref<64x64xf16>, %C: memref<64x64xf32>) attributes {tl.mma = "wgmma"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx) in (%c1) threads %c128 {
+    %a = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    // expected-error @below {{cannot run on wgmma as the kernel asks: the target chip is not sm_90a}}
+    tl.gemm %a, %a, %c {clear_accum} : memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %c to %C[%c0, %c0] : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf32>
+  }
+  tl.return
+}
+
+// -----
+
+module attributes {tl.target = "sm_90a"} {
+tl.func @wgmma_narrow(%A: memref<32x64xf16>, %C: memref<32x64xf32>) attributes {tl.mma = "wgmma"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx) in (%c1) threads %c128 {
+    %a = tl.alloc_shared() : memref<32x64xf16, #tl.memory<shared>>
+    %b = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<32x64xf32, #tl.memory<fragment>>
+    // expected-error @below {{cannot run on wgmma as the kernel asks: the 32x64 accumulator does not split over 1 warpgroup(s) into blocks of a multiple of 64 rows and at most 256 columns}}
+    tl.gemm %a, %b, %c {clear_accum} : memref<32x64xf16, #tl.memory<shared>>, memref<64x64xf16, #tl.memory<shared>>, memref<32x64xf32, #tl.memory<fragment>>
+    tl.copy %c to %C[%c0, %c0] : memref<32x64xf32, #tl.memory<fragment>>, memref<32x64xf32>
+  }
+  tl.return
+}
+}
+
+// -----
+
+// expected-error @below {{unknown tensor-core choice 'tensor' for 'bad_choice'; use auto, wgmma or mma.sync}}
+tl.func @bad_choice() attributes {tl.mma = "tensor"} {
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  tl.kernel (%bx) in (%c1) threads %c32 {
+  }
+  tl.return
+}
+
+// -----
+
+// expected-error @below {{tl.mma must be a string: "auto", "wgmma" or "mma.sync"}}
+tl.func @bad_choice_type() attributes {tl.mma = 1 : i64} {
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  tl.kernel (%bx) in (%c1) threads %c32 {
+  }
+  tl.return
+}

@@ -186,3 +186,108 @@ tl.func @softmax(%A: memref<64x64xf16>, %B: memref<64x64xf16>, %O: memref<64x64x
   }
   tl.return
 }
+
+// -----
+
+// sm_90a (the tl.target tl-expand-configs records): the gemm runs on
+// warpgroup MMA. Its operand tiles are stored as column blocks of 64
+// elements (128-byte swizzle atoms): A 64x64 is one block, B 64x128 two.
+// The copies' writers fence the async proxy before the barrier that
+// publishes the stage; the warpgroup then issues one m64n128k16 per 16 of
+// K straight from shared memory, through descriptors: A K-major (leading
+// offset unused, stride 8 rows = 1024 B, 128B swizzle), B N-major (leading
+// offset = one 64-column block of 8192 B). The accumulators stay in
+// registers until the wait, and are pinned behind it.
+// CHECK-LABEL: gpu.func @gemm_wgmma
+// CHECK-DAG: memref.view {{.*}} to memref<2x1x64x64xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: memref.view {{.*}} to memref<2x2x64x64xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: arith.constant 4611686293305360384 : i64
+// CHECK-DAG: arith.constant 4611686293338849280 : i64
+// CHECK: nvvm.cp.async.wait.group 0
+// CHECK-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK-NEXT: gpu.barrier
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <row>]
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "", "=f,
+// CHECK-NOT: nvgpu.ldmatrix
+// CHECK: gpu.return
+module attributes {tl.target = "sm_90a"} {
+tl.func @gemm_wgmma(%A: memref<128x128xf16>, %B: memref<128x128xf16>, %C: memref<128x128xf16>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx, %by) in (%c1, %c2) threads %c128 {
+    %a = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %b = tl.alloc_shared() : memref<64x128xf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<64x128xf32, #tl.memory<fragment>>
+    tl.clear %c : memref<64x128xf32, #tl.memory<fragment>>
+    %row = arith.muli %by, %c64 : index
+    tl.pipelined %ko = %c0 to %c2 num_stages %c2 {
+      %k = arith.muli %ko, %c64 : index
+      tl.copy %A[%row, %k] to %a : memref<128x128xf16>, memref<64x64xf16, #tl.memory<shared>>
+      tl.copy %B[%k, %c0] to %b : memref<128x128xf16>, memref<64x128xf16, #tl.memory<shared>>
+      tl.gemm %a, %b, %c : memref<64x64xf16, #tl.memory<shared>>, memref<64x128xf16, #tl.memory<shared>>, memref<64x128xf32, #tl.memory<fragment>>
+    }
+    tl.copy %c to %C[%row, %c0] : memref<64x128xf32, #tl.memory<fragment>>, memref<128x128xf16>
+  }
+  tl.return
+}
+}
+
+// -----
+
+// Both operands transposed (A stored K x M, B stored N x K): A is read
+// M-major, B K-major, so no layout needs a copy. Narrow tiles get narrower
+// swizzle atoms: 32 columns of bf16 are 64 bytes (mode 2, stride 8 rows =
+// 512 B). Two warpgroups split the 128 rows: 64 each.
+// CHECK-LABEL: gpu.func @gemm_wgmma_transposed
+// CHECK-DAG: memref.view {{.*}} to memref<2x32x64xbf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: memref.view {{.*}} to memref<1x64x32xbf16, #gpu.address_space<workgroup>>
+// CHECK-COUNT-2: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 64, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <col>], B[<bf16>, <one>, <col>]
+// CHECK-NOT: nvvm.wgmma.mma_async
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+module attributes {tl.target = "sm_90a"} {
+tl.func @gemm_wgmma_transposed(%A: memref<32x128xbf16>, %B: memref<64x32xbf16>, %C: memref<128x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c256 = arith.constant 256 : index
+  tl.kernel (%bx) in (%c1) threads %c256 {
+    %a = tl.alloc_shared() : memref<32x128xbf16, #tl.memory<shared>>
+    %b = tl.alloc_shared() : memref<64x32xbf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<128x64xf32, #tl.memory<fragment>>
+    tl.copy %A[%c0, %c0] to %a : memref<32x128xbf16>, memref<32x128xbf16, #tl.memory<shared>>
+    tl.copy %B[%c0, %c0] to %b : memref<64x32xbf16>, memref<64x32xbf16, #tl.memory<shared>>
+    tl.gemm %a, %b, %c {transpose_a, transpose_b, clear_accum} : memref<32x128xbf16, #tl.memory<shared>>, memref<64x32xbf16, #tl.memory<shared>>, memref<128x64xf32, #tl.memory<fragment>>
+    tl.copy %c to %C[%c0, %c0] : memref<128x64xf32, #tl.memory<fragment>>, memref<128x64xf32>
+  }
+  tl.return
+}
+}
+
+// -----
+
+// A kernel's tl.mma attribute picks the instructions: mma.sync on sm_90a.
+// CHECK-LABEL: gpu.func @gemm_forced_mma_sync
+// CHECK: nvgpu.ldmatrix
+// CHECK: nvvm.mma.sync
+// CHECK-NOT: nvvm.wgmma
+// CHECK-NOT: nvvm.fence.proxy
+module attributes {tl.target = "sm_90a"} {
+tl.func @gemm_forced_mma_sync(%A: memref<64x64xf16>, %C: memref<64x64xf32>) attributes {tl.mma = "mma.sync"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx) in (%c1) threads %c128 {
+    %a = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %A[%c0, %c0] to %a : memref<64x64xf16>, memref<64x64xf16, #tl.memory<shared>>
+    tl.gemm %a, %a, %c {clear_accum} : memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %c to %C[%c0, %c0] : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf32>
+  }
+  tl.return
+}
+}

@@ -1,6 +1,9 @@
 // The whole CUDA pipeline on the example's configs: PTX with tensor cores
 // and async copies (format=isa needs no ptxas); and, where ptxas is, a CUBIN
-// for every kept config for sm_80 and sm_90a.
+// for every kept config for sm_80 and sm_90a. On sm_90a the gemm runs on
+// warpgroup MMA straight from the swizzled shared tiles (a row-major B is
+// read N-major: the last immediate, imm-trans-b, is 1); the tiles' writers
+// fence the async proxy before the barrier that publishes them.
 // RUN: tl-opt %examples/matmul.mlir --tl-expand-configs="instantiate=M=1000,N=72,K=40 constraint='block_M == 128 && block_K == 32 && num_stages == 3'" -o %t.mlir 2>/dev/null
 // RUN: tl-opt %t.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s
 // CHECK: gpu.binary @matmul_block_M128_block_N64_block_K32_num_stages3_threads128_kernels
@@ -8,10 +11,32 @@
 // CHECK-SAME: .version 8.0
 // CHECK-SAME: .target sm_90a
 // CHECK-SAME: cp.async.cg.shared.global
-// CHECK-SAME: ldmatrix.sync.aligned.m8n8.x4.shared.b16
-// CHECK-SAME: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // CHECK-SAME: cp.async.wait_group
+// CHECK-SAME: fence.proxy.async.shared::cta;\0A\09bar.sync
+// CHECK-SAME: wgmma.fence.sync.aligned
+// CHECK-SAME: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {{[{]}}%r{{.*}}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 1;
+// CHECK-SAME: wgmma.commit_group.sync.aligned
+// CHECK-SAME: wgmma.wait_group.sync.aligned \090;
+// CHECK-NOT: ldmatrix
 // CHECK-NOT: .local
+
+// sm_80 keeps ldmatrix + mma.sync, and so does sm_90a when asked (mma=).
+// RUN: tl-opt %t.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa chip=sm_80}))" | FileCheck %s --check-prefix=SYNC
+// RUN: tl-opt %t.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa mma=mma.sync}))" | FileCheck %s --check-prefix=SYNC
+// SYNC: gpu.binary @matmul_block_M128_block_N64_block_K32_num_stages3_threads128_kernels
+// SYNC-SAME: cp.async.cg.shared.global
+// SYNC-SAME: ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// SYNC-SAME: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// SYNC-NOT: wgmma
+// SYNC-NOT: fence.proxy
+
+// A.B^T (B stored N x K) reads B K-major: imm-trans-b is 0. Two warpgroups
+// split a 128-row accumulator: 64 rows each, one m64n128 per k step.
+// RUN: tl-opt %examples/matmul_nt.mlir --tl-expand-configs="instantiate=M=4096,N=4096,K=4096 constraint='block_M == 128 && block_N == 128 && block_K == 64 && num_stages == 3 && threads == 256'" -o %t.nt.mlir 2>/dev/null
+// RUN: tl-opt %t.nt.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s --check-prefix=NT
+// NT: wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {{[{]}}%r{{.*}}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 0;
+// NT-NOT: ldmatrix
+// NT-NOT: .local
 
 // The block indices are known to be below the (specialized) grid, so where
 // every tile fits, integer range analysis removes the edge path: no
@@ -23,7 +48,7 @@
 // FITS-NOT: ], 16, {{.*}};
 // FITS: cp.async.cg.shared.global [%rd[[S:[0-9]+]]], [%rd[[G:[0-9]+]]], 16;
 // FITS-SAME: cp.async.cg.shared.global [%rd[[S]]+2048], [%rd[[G]]+262144], 16;
-// FITS-SAME: mma.sync
+// FITS-SAME: wgmma.mma_async
 // FITS-NOT: ], 16, {{.*}};
 // RUN: tl-opt %examples/matmul.mlir --tl-expand-configs="instantiate=M=1000,N=4096,K=4096 constraint='block_M == 128 && block_N == 128 && block_K == 32 && num_stages == 3 && threads == 128'" -o %t.edge.mlir 2>/dev/null
 // RUN: tl-opt %t.edge.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s --check-prefix=EDGE

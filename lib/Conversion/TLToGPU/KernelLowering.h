@@ -1,0 +1,267 @@
+//===- KernelLowering.h - The CUDA lowering of one tl.kernel ----*- C++ -*-===//
+//
+// Private to lib/Conversion/TLToGPU: the state of tl-convert-to-gpu's
+// lowering of one tl.kernel (tile storage, fragment layouts, the walk over
+// the body), shared by the files that lower each op family.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TL_LIB_CONVERSION_TLTOGPU_KERNELLOWERING_H
+#define TL_LIB_CONVERSION_TLTOGPU_KERNELLOWERING_H
+
+#include "tl/Dialect/TL/IR/TLOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include <optional>
+
+namespace mlir::tl::cuda {
+
+//===----------------------------------------------------------------------===//
+// Small helpers
+//===----------------------------------------------------------------------===//
+
+inline Value cIdx(OpBuilder &b, Location l, int64_t v) {
+  return arith::ConstantIndexOp::create(b, l, v);
+}
+inline Value add(OpBuilder &b, Location l, Value x, Value y) {
+  return arith::AddIOp::create(b, l, x, y);
+}
+inline Value mul(OpBuilder &b, Location l, Value x, Value y) {
+  return arith::MulIOp::create(b, l, x, y);
+}
+/// x + y, a constant when x is one (static trip counts stay visible).
+inline Value add(OpBuilder &b, Location l, Value x, int64_t y) {
+  APInt c;
+  if (matchPattern(x, m_ConstantInt(&c)))
+    return cIdx(b, l, c.getSExtValue() + y);
+  return y == 0 ? x : add(b, l, x, cIdx(b, l, y));
+}
+inline Value ult(OpBuilder &b, Location l, Value x, Value y) {
+  return arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, x, y);
+}
+inline Value andV(OpBuilder &b, Location l, Value x, Value y) {
+  if (!x)
+    return y;
+  if (!y)
+    return x;
+  return arith::AndIOp::create(b, l, x, y);
+}
+
+inline std::optional<int64_t> constantOf(Value v) {
+  APInt c;
+  if (matchPattern(v, m_ConstantInt(&c)))
+    return c.getSExtValue();
+  return std::nullopt;
+}
+
+/// Whether `v` is provably a multiple of `m` (constants, products with a
+/// constant multiple, sums of multiples).
+inline bool isKnownMultiple(Value v, int64_t m) {
+  if (m <= 1)
+    return true;
+  if (std::optional<int64_t> c = constantOf(v))
+    return *c % m == 0;
+  if (auto op = v.getDefiningOp<arith::MulIOp>())
+    return isKnownMultiple(op.getLhs(), m) || isKnownMultiple(op.getRhs(), m);
+  if (auto op = v.getDefiningOp<arith::AddIOp>())
+    return isKnownMultiple(op.getLhs(), m) && isKnownMultiple(op.getRhs(), m);
+  return false;
+}
+
+inline Value zeroOf(OpBuilder &b, Location l, Type t) {
+  return arith::ConstantOp::create(b, l, b.getZeroAttr(t));
+}
+
+inline Attribute workgroupSpace(MLIRContext *ctx) {
+  return gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+}
+//===----------------------------------------------------------------------===//
+// Storage of tiles
+//===----------------------------------------------------------------------===//
+
+/// The largest fragment replicated in every thread (its elements are
+/// registers or local memory of each thread).
+constexpr int64_t kMaxReplicated = 256;
+
+/// A shared tile: a view of dynamic shared memory, [stages x] shape.
+struct SharedTile {
+  MemRefType logical;
+  int64_t stages = 1;
+  int64_t offset = 0; // bytes into dynamic shared memory
+  Value view;
+  /// 0: none; 1: chunk ^ (row % 8); 2: chunk ^ ((row / 2) % 4).
+  int swizzle = 0;
+  int64_t chunkElems = 1;
+  /// A wgmma operand: the R x C tile is stored as C / atomCols column blocks
+  /// of R x atomCols elements, each row of a block one swizzle atom of
+  /// atomCols * element bytes (128, 64 or 32 B) with its 16-byte chunks
+  /// XOR-ed by the row the way the hardware's 128B/64B/32B swizzle does.
+  /// 0: not such a tile.
+  int64_t atomCols = 0;
+  int64_t elementBytes() const { return logical.getElementTypeBitWidth() / 8; }
+  int64_t atomBytes() const { return atomCols * elementBytes(); }
+  /// Bytes of one block of atom rows: rows x one atom.
+  int64_t blockBytes() const { return logical.getDimSize(0) * atomBytes(); }
+  int64_t stageBytes() const {
+    return logical.getNumElements() * elementBytes();
+  }
+};
+
+/// The accumulator layout of a tensor-core gemm's M x N fragment.
+///
+/// mma.sync: a warp grid wm x wn, each warp an (M/wm) x (N/wn) block of
+/// m16n8 tiles. wgmma (sm_90a): a warpgroup grid wgM x wgN, each warpgroup
+/// an (M/wgM) x (N/wgN) block of m64nN instructions, N = N/wgN; warp w of a
+/// warpgroup owns rows 16w .. 16w+15 of every 64-row instruction. Either
+/// way a warp's 16-row, 8-column tile is the m16n8 accumulator layout, and a
+/// thread's registers are ordered (row tile, column tile, row half, pair).
+struct MmaLayout {
+  int64_t m = 0, n = 0, wm = 1, wn = 1;
+  bool wgmma = false;
+  int64_t wgM = 1, wgN = 1;
+  int64_t warpM() const { return m / wm; }
+  int64_t warpN() const { return n / wn; }
+  int64_t groupM() const { return m / wgM; }
+  int64_t groupN() const { return n / wgN; }
+  /// Row tiles of a thread: m16 tiles (mma.sync) or m64 instructions.
+  int64_t tilesM() const { return wgmma ? groupM() / 64 : warpM() / 16; }
+  int64_t tilesN() const { return (wgmma ? groupN() : warpN()) / 8; }
+  /// Rows between a thread's consecutive row tiles.
+  int64_t rowTileStride() const { return wgmma ? 64 : 16; }
+};
+
+/// The columns of one swizzle atom of a wgmma operand tile (see SharedTile):
+/// 128 bytes of elements where the tile's rows are that wide, else 64 or 32.
+int64_t wgmmaAtomCols(MemRefType tile);
+
+/// The mma.sync layout of `gemm` (f16/bf16 operands in shared memory, f32
+/// accumulator), if its shape suits m16n8k16 over `warps` warps.
+std::optional<MmaLayout> tensorCoreLayout(GemmOp gemm, int64_t warps);
+
+/// Which tensor-core instructions tl.gemm may use.
+enum class MmaKind { Auto, Wgmma, MmaSync };
+
+struct Fragment {
+  MemRefType logical;
+  bool isMma = false;
+  /// Every thread holds every element: for small 1-D fragments read at a
+  /// row index inside a tl.parallel over another fragment (softmax's row
+  /// max / sum). Written only where every thread computes every element.
+  bool replicated = false;
+  MmaLayout mma;
+  int64_t slots = 0;
+  Value regs; // memref<slots x T>, private
+};
+
+//===----------------------------------------------------------------------===//
+// The kernel lowering
+//===----------------------------------------------------------------------===//
+
+class KernelLowering {
+public:
+  /// `wgmmaChip`: whether the target has wgmma (sm_90a); `mma`: which
+  /// instructions tensor-core gemms use.
+  KernelLowering(KernelOp launch, gpu::GPUFuncOp func, IRMapping &mapping,
+                 bool wgmmaChip, MmaKind mma)
+      : launch(launch), func(func), map(mapping),
+        threads(*constantOf(launch.getThreads())), wgmmaChip(wgmmaChip),
+        mmaKind(mma) {}
+
+  /// Analysis + storage + body. Reports errors on the offending op.
+  LogicalResult run(OpBuilder &b);
+
+  int64_t sharedBytes() const { return sharedTotal; }
+
+private:
+  LogicalResult analyze();
+  LogicalResult lowerBlock(Block &src, OpBuilder &b);
+  LogicalResult lowerOp(Operation *op, OpBuilder &b);
+  LogicalResult lowerCopy(CopyOp op, OpBuilder &b, Value stage = {},
+                          Value predicate = {});
+  LogicalResult lowerGemm(GemmOp op, OpBuilder &b);
+  /// Wgmma.cpp: the gemm of a wgmma accumulator.
+  LogicalResult lowerWgmma(GemmOp op, OpBuilder &b);
+  /// The tensor-core layout `gemm` gets, reporting why a forced wgmma
+  /// cannot be used.
+  FailureOr<std::optional<MmaLayout>> chooseMmaLayout(GemmOp gemm);
+  /// The 64-bit wgmma matrix descriptor of shared tile `tile` starting at
+  /// element (row, col) of the current stage, `dynamicBytes` (an i64 or
+  /// null) further on.
+  Value wgmmaDescriptor(OpBuilder &b, Location l, Value tile,
+                        Value dynamicBytes, int64_t row, int64_t col,
+                        bool kMajor);
+  LogicalResult lowerReduce(ReduceOp op, OpBuilder &b);
+  LogicalResult lowerParallel(ParallelOp op, OpBuilder &b);
+  LogicalResult lowerPipelined(PipelinedOp op, OpBuilder &b);
+  LogicalResult lowerFill(Operation *op, Value buffer, Value value,
+                          OpBuilder &b);
+
+  /// Whether `copy` can be an async 16-byte copy into shared memory.
+  bool isAsyncCopy(CopyOp copy);
+
+  // Element access.
+  Value loadShared(OpBuilder &b, Location l, Value tile, ValueRange coords);
+  void storeShared(OpBuilder &b, Location l, Value v, Value tile,
+                   ValueRange coords);
+  SmallVector<Value> sharedIndices(OpBuilder &b, Location l, Value tile,
+                                   ValueRange coords);
+
+  /// Calls fn(slot, coords, valid) for every element of `frag` this thread
+  /// owns; `valid` is null or an i1 (linear layouts whose size is not a
+  /// multiple of the thread count).
+  void forEachOwned(OpBuilder &b, Location l, Fragment &frag,
+                    function_ref<void(OpBuilder &, int64_t, ValueRange)> fn);
+  /// Calls fn(coords) for every element of `shape`, spread over the
+  /// block's threads.
+  void forEachCooperative(OpBuilder &b, Location l, ArrayRef<int64_t> shape,
+                          function_ref<void(OpBuilder &, ValueRange)> fn);
+
+  Value slotLoad(OpBuilder &b, Location l, Fragment &f, int64_t slot) {
+    return memref::LoadOp::create(b, l, f.regs, ValueRange{cIdx(b, l, slot)});
+  }
+  void slotStore(OpBuilder &b, Location l, Value v, Fragment &f, int64_t slot) {
+    memref::StoreOp::create(b, l, v, f.regs, ValueRange{cIdx(b, l, slot)});
+  }
+
+  /// A block-wide barrier. In kernels whose tiles wgmma reads, the
+  /// barrier also orders this thread's earlier shared-memory writes before
+  /// the async proxy's reads.
+  void barrier(OpBuilder &b, Location l);
+
+  KernelOp launch;
+  gpu::GPUFuncOp func;
+  IRMapping &map;
+  int64_t threads;
+  bool wgmmaChip;
+  MmaKind mmaKind;
+  bool asyncProxyReads = false; // some tile is a wgmma operand
+  Value tid, lane, warp;
+  llvm::DenseMap<Value, SharedTile> shared;  // keyed by the tl alloc value
+  llvm::DenseMap<Value, Fragment> fragments; // keyed by the tl alloc value
+  llvm::DenseSet<Value> wgmmaOperands;       // shared tiles wgmma reads
+  SmallVector<Value> allocOrder; // tiles in program order (deterministic IR)
+  llvm::DenseMap<Value, Value> currentStage;       // shared tile -> stage index
+  llvm::DenseMap<ReduceOp, int64_t> reduceScratch; // byte offsets
+  int64_t sharedTotal = 0;
+  Value smemBase;
+
+  /// Inside a tl.parallel iterating a fragment layout: the fragment shape,
+  /// the induction values, and the slot of the current element.
+  struct ParallelContext {
+    Fragment *layout = nullptr;
+    SmallVector<Value> ivs; // lowered induction values
+    int64_t slot = 0;
+  };
+  std::optional<ParallelContext> parallel;
+};
+
+} // namespace mlir::tl::cuda
+
+#endif // TL_LIB_CONVERSION_TLTOGPU_KERNELLOWERING_H

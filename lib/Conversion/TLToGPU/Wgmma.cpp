@@ -1,0 +1,282 @@
+//===- Wgmma.cpp - tl.gemm on sm_90a warpgroup MMA ------------------------===//
+//
+// A gemm whose operands are f16/bf16 tiles in shared memory and whose
+// accumulator is an f32 fragment runs on wgmma.mma_async where the target
+// has it (sm_90a) and the shapes allow (TileLang's rule): whole warpgroups,
+// 64 rows of C per instruction and warpgroup, N a multiple of 8 up to 256,
+// K a multiple of 16. Each warpgroup issues m64nNk16 instructions over its
+// block of C with the operands read straight from shared memory through
+// matrix descriptors, accumulators in registers across the whole K loop:
+//
+//   wgmma.fence; wgmma.mma_async x (K/16 * row tiles); commit_group;
+//   wait_group 0
+//
+// Operand tiles are stored in the canonical swizzled layouts the
+// descriptors describe (see SharedTile::atomCols): K-major for A and for a
+// transposed B, MN-major (the hardware's transpose) for a transposed A and
+// for a row-major B, so every layout tl.gemm accepts reads without a copy.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelLowering.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+using namespace mlir::tl;
+using namespace mlir::tl::cuda;
+
+int64_t mlir::tl::cuda::wgmmaAtomCols(MemRefType tile) {
+  if (tile.getRank() != 2)
+    return 0;
+  int64_t bytes = tile.getElementTypeBitWidth() / 8;
+  for (int64_t atomBytes : {128, 64, 32})
+    if (tile.getDimSize(1) % (atomBytes / bytes) == 0)
+      return atomBytes / bytes;
+  return 0;
+}
+
+/// The wgmma layout of `gemm` over `warps` warps, or why there is none.
+static std::optional<MmaLayout> wgmmaLayout(GemmOp gemm, int64_t warps,
+                                            std::string &why) {
+  llvm::raw_string_ostream os(why);
+  auto a = cast<MemRefType>(gemm.getA().getType());
+  auto bT = cast<MemRefType>(gemm.getB().getType());
+  auto c = cast<MemRefType>(gemm.getC().getType());
+  Type ab = a.getElementType();
+  if (!(ab.isF16() || ab.isBF16()) || bT.getElementType() != ab ||
+      !c.getElementType().isF32()) {
+    os << "wgmma multiplies f16 or bf16 into f32 here, not " << ab << " into "
+       << c.getElementType();
+    return std::nullopt;
+  }
+  if (getMemorySpace(a) != MemorySpace::Shared ||
+      getMemorySpace(bT) != MemorySpace::Shared ||
+      getMemorySpace(c) != MemorySpace::Fragment) {
+    os << "wgmma reads both operands from shared memory and accumulates in a "
+          "fragment";
+    return std::nullopt;
+  }
+  if (warps % 4) {
+    os << "the kernel runs " << warps
+       << " warps; wgmma needs whole warpgroups (a multiple of 4 warps)";
+    return std::nullopt;
+  }
+  bool transA = gemm.getTransposeA(), transB = gemm.getTransposeB();
+  int64_t m = c.getDimSize(0), n = c.getDimSize(1);
+  int64_t k = a.getDimSize(transA ? 0 : 1);
+  int64_t atomA = wgmmaAtomCols(a), atomB = wgmmaAtomCols(bT);
+  if (k % 16 || !atomA || !atomB) {
+    os << "the " << m << "x" << n << "x" << k
+       << " tile (MxNxK) needs K and the operand rows in multiples of 16";
+    return std::nullopt;
+  }
+  int64_t groups = warps / 4;
+  for (int64_t wgN = 1; wgN <= groups; ++wgN) {
+    if (groups % wgN)
+      continue;
+    int64_t wgM = groups / wgN;
+    if (m % wgM || n % wgN)
+      continue;
+    int64_t groupM = m / wgM, groupN = n / wgN;
+    // A row-major B is read N-major: a warpgroup's columns start at an atom.
+    if (groupM % 64 || groupN % 8 || groupN > 256 ||
+        (!transB && groupN % atomB))
+      continue;
+    MmaLayout layout;
+    layout.m = m;
+    layout.n = n;
+    layout.wm = warps;
+    layout.wgmma = true;
+    layout.wgM = wgM;
+    layout.wgN = wgN;
+    return layout;
+  }
+  os << "the " << m << "x" << n << " accumulator does not split over " << groups
+     << " warpgroup(s) into blocks of a multiple of 64 rows and "
+     << "at most 256 columns";
+  return std::nullopt;
+}
+
+FailureOr<std::optional<MmaLayout>>
+KernelLowering::chooseMmaLayout(GemmOp gemm) {
+  int64_t warps = threads / 32;
+  std::string why;
+  if (mmaKind != MmaKind::MmaSync) {
+    if (!wgmmaChip)
+      why = "the target chip is not sm_90a";
+    else if (std::optional<MmaLayout> layout = wgmmaLayout(gemm, warps, why))
+      return layout;
+  }
+  if (mmaKind == MmaKind::Wgmma)
+    return gemm.emitError() << "cannot run on wgmma as the kernel asks: " << why
+                            << "; use mma = \"auto\" to fall back to "
+                            << "mma.sync";
+  return tensorCoreLayout(gemm, warps);
+}
+
+void KernelLowering::barrier(OpBuilder &b, Location l) {
+  if (asyncProxyReads)
+    NVVM::FenceProxyOp::create(
+        b, l,
+        NVVM::ProxyKindAttr::get(b.getContext(), NVVM::ProxyKind::async_shared),
+        NVVM::SharedSpaceAttr::get(b.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
+  gpu::BarrierOp::create(b, l);
+}
+
+/// i64 arithmetic for descriptors.
+static Value i64c(OpBuilder &b, Location l, int64_t v) {
+  return arith::ConstantIntOp::create(b, l, b.getI64Type(), v);
+}
+
+Value KernelLowering::wgmmaDescriptor(OpBuilder &b, Location l, Value tile,
+                                      Value dynamicBytes, int64_t row,
+                                      int64_t col, bool kMajor) {
+  SharedTile &t = shared[tile];
+  int64_t atom = t.atomCols;
+  int64_t bytes = t.offset + (col / atom) * t.blockBytes() +
+                  row * t.atomBytes() + (col % atom) * t.elementBytes();
+  Type i64 = b.getI64Type();
+  Value base = arith::IndexCastOp::create(
+      b, l, i64,
+      memref::ExtractAlignedPointerAsIndexOp::create(b, l, smemBase));
+  Value addr = arith::AddIOp::create(b, l, base, i64c(b, l, bytes));
+  if (dynamicBytes)
+    addr = arith::AddIOp::create(b, l, addr, dynamicBytes);
+  if (t.stages > 1)
+    if (Value stage = currentStage.lookup(tile))
+      addr = arith::AddIOp::create(
+          b, l, addr,
+          arith::MulIOp::create(b, l,
+                                arith::IndexCastOp::create(b, l, i64, stage),
+                                i64c(b, l, t.stageBytes())));
+  // PTX ISA, "Matrix Descriptor Format": start address, leading and stride
+  // byte offsets (all >> 4), swizzle mode in bits 62-63. K-major swizzled
+  // layouts do not use the leading offset (1 by convention); MN-major ones
+  // step from one atom column block to the next with it. The stride offset
+  // steps 8 rows (K-major) or 8 K rows (MN-major): 8 atoms.
+  int64_t leading = kMajor ? 1 : t.blockBytes() >> 4;
+  int64_t stride = 8 * t.atomBytes() >> 4;
+  int64_t mode = t.atomBytes() == 128 ? 1 : t.atomBytes() == 64 ? 2 : 3;
+  uint64_t high = (uint64_t(leading) << 16) | (uint64_t(stride) << 32) |
+                  (uint64_t(mode) << 62);
+  Value start = arith::AndIOp::create(
+      b, l, arith::ShRUIOp::create(b, l, addr, i64c(b, l, 4)),
+      i64c(b, l, 0x3FFF));
+  return arith::OrIOp::create(b, l, start,
+                              i64c(b, l, static_cast<int64_t>(high)));
+}
+
+/// Ties `values` to an empty asm after the wgmma wait, so that no read of
+/// the accumulators moves above it (the registers are the hardware's until
+/// the wait).
+static Value pinAfterWait(OpBuilder &b, Location l, Value accumulators,
+                          LLVM::LLVMStructType type) {
+  int64_t n = type.getBody().size();
+  SmallVector<Value> in;
+  for (int64_t r = 0; r < n; ++r)
+    in.push_back(
+        LLVM::ExtractValueOp::create(b, l, accumulators, ArrayRef<int64_t>{r}));
+  std::string constraints;
+  for (int64_t r = 0; r < n; ++r)
+    constraints += "=f,";
+  for (int64_t r = 0; r < n; ++r)
+    constraints += std::to_string(r) + (r + 1 < n ? "," : "");
+  auto dialect =
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT);
+  return LLVM::InlineAsmOp::create(b, l, type, in, /*asm_string=*/"",
+                                   constraints, /*has_side_effects=*/true,
+                                   /*is_align_stack=*/false,
+                                   LLVM::TailCallKind::None, dialect,
+                                   /*operand_attrs=*/ArrayAttr())
+      .getResult(0);
+}
+
+LogicalResult KernelLowering::lowerWgmma(GemmOp op, OpBuilder &b) {
+  Location l = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  Value a = op.getA(), bm = op.getB(), c = op.getC();
+  Fragment &acc = fragments[c];
+  const MmaLayout &m = acc.mma;
+  bool transA = op.getTransposeA(), transB = op.getTransposeB();
+  auto aType = cast<MemRefType>(a.getType());
+  int64_t k = aType.getDimSize(transA ? 0 : 1);
+  SharedTile &ta = shared[a], &tb = shared[bm];
+
+  // This warp's warpgroup, and where its blocks of A and B start (bytes).
+  Type i64 = b.getI64Type();
+  Value group = arith::DivUIOp::create(b, l, warp, cIdx(b, l, 4));
+  Value gm = arith::IndexCastOp::create(
+      b, l, i64, arith::DivUIOp::create(b, l, group, cIdx(b, l, m.wgN)));
+  Value gn = arith::IndexCastOp::create(
+      b, l, i64, arith::RemUIOp::create(b, l, group, cIdx(b, l, m.wgN)));
+  auto scaled = [&](Value v, int64_t bytes) -> Value {
+    if (bytes == 0)
+      return Value();
+    return arith::MulIOp::create(b, l, v, i64c(b, l, bytes));
+  };
+  // Rows advance by atoms; columns by atom column blocks.
+  Value aBytes = m.wgM == 1 ? Value()
+                 : transA
+                     ? scaled(gm, m.groupM() / ta.atomCols * ta.blockBytes())
+                     : scaled(gm, m.groupM() * ta.atomBytes());
+  Value bBytes = m.wgN == 1 ? Value()
+                 : transB
+                     ? scaled(gn, m.groupN() * tb.atomBytes())
+                     : scaled(gn, m.groupN() / tb.atomCols * tb.blockBytes());
+
+  int64_t regs = m.groupN() / 2;
+  auto structType = LLVM::LLVMStructType::getLiteral(
+      ctx, SmallVector<Type>(regs, b.getF32Type()));
+  SmallVector<Value> accs;
+  for (int64_t mi = 0; mi < m.tilesM(); ++mi) {
+    Value s = LLVM::PoisonOp::create(b, l, structType);
+    for (int64_t r = 0; r < regs; ++r)
+      s = LLVM::InsertValueOp::create(
+          b, l, s, slotLoad(b, l, acc, mi * m.tilesN() * 4 + r),
+          ArrayRef<int64_t>{r});
+    accs.push_back(s);
+  }
+
+  bool bf16 = aType.getElementType().isBF16();
+  auto abType = NVVM::WGMMATypesAttr::get(ctx, bf16 ? NVVM::WGMMATypes::bf16
+                                                    : NVVM::WGMMATypes::f16);
+  auto f32Type = NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32);
+  auto shape = NVVM::MMAShapeAttr::get(ctx, 64, m.groupN(), 16);
+  auto one = NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one);
+  auto accumulate = NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one);
+  // nvvm.wgmma.mma_async: A row = K-major, col = M-major; B col = K-major,
+  // row = N-major.
+  auto layoutA = NVVM::MMALayoutAttr::get(ctx, transA ? NVVM::MMALayout::col
+                                                      : NVVM::MMALayout::row);
+  auto layoutB = NVVM::MMALayoutAttr::get(ctx, transB ? NVVM::MMALayout::col
+                                                      : NVVM::MMALayout::row);
+
+  NVVM::WgmmaFenceAlignedOp::create(b, l);
+  for (int64_t kk = 0; kk < k; kk += 16) {
+    Value descB = transB ? wgmmaDescriptor(b, l, bm, bBytes, 0, kk, true)
+                         : wgmmaDescriptor(b, l, bm, bBytes, kk, 0, false);
+    for (int64_t mi = 0; mi < m.tilesM(); ++mi) {
+      Value descA = transA
+                        ? wgmmaDescriptor(b, l, a, aBytes, kk, mi * 64, false)
+                        : wgmmaDescriptor(b, l, a, aBytes, mi * 64, kk, true);
+      accs[mi] = NVVM::WgmmaMmaAsyncOp::create(
+          b, l, structType, accs[mi], descA, descB, shape, abType, abType,
+          f32Type, accumulate, one, one, layoutA, layoutB,
+          /*satfinite=*/NVVM::MMAIntOverflowAttr());
+    }
+  }
+  NVVM::WgmmaGroupSyncAlignedOp::create(b, l);
+  NVVM::WgmmaWaitGroupSyncOp::create(b, l, 0);
+  for (int64_t mi = 0; mi < m.tilesM(); ++mi) {
+    Value done = pinAfterWait(b, l, accs[mi], structType);
+    for (int64_t r = 0; r < regs; ++r)
+      slotStore(b, l,
+                LLVM::ExtractValueOp::create(b, l, done, ArrayRef<int64_t>{r}),
+                acc, mi * m.tilesN() * 4 + r);
+  }
+  return success();
+}

@@ -64,6 +64,7 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
   lower.features = options.features;
   lower.optLevel = options.optLevel;
   lower.mma = options.mma;
+  lower.wgmmaInFlight = options.wgmmaInFlight;
   lower.format = "none";
   unsigned bits = options.indexBitwidth;
   if (bits != 32 && bits != 64) {

@@ -66,6 +66,11 @@ static cl::opt<std::string>
                  "sm_90a where the tile allows, else mma.sync), wgmma, "
                  "mma.sync"),
         cl::init("auto"));
+static cl::opt<bool> wgmmaInFlight(
+    "wgmma-in-flight",
+    cl::desc("cuda: keep one wgmma group in flight across pipelined "
+             "iterations"),
+    cl::init(true));
 static cl::opt<unsigned> jobs("j", cl::desc("Parallel compile jobs (0: all)"),
                               cl::init(0));
 
@@ -136,6 +141,7 @@ int main(int argc, char **argv) {
   cudaOptions.chip = chip;
   cudaOptions.indexBitwidth = indexBitwidth;
   cudaOptions.mma = mma;
+  cudaOptions.wgmmaInFlight = wgmmaInFlight;
   struct Result {
     std::string name, error;
     double seconds = 0;

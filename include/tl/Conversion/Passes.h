@@ -88,6 +88,11 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
       llvm::cl::desc("Tensor-core instructions for tl.gemm: auto, wgmma or "
                      "mma.sync (tl-convert-to-gpu's mma option)"),
       llvm::cl::init("auto")};
+  PassOptions::Option<bool> wgmmaInFlight{
+      *this, "wgmma-in-flight",
+      llvm::cl::desc("Keep one wgmma group in flight across pipelined "
+                     "iterations (tl-convert-to-gpu's option)"),
+      llvm::cl::init(true)};
 };
 
 /// tl-convert-to-gpu, the upstream lowerings of the gpu.module to NVVM,

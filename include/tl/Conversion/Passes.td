@@ -162,7 +162,10 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
            "Tensor-core instructions for tl.gemm: auto (wgmma where the "
            "chip and the tile allow, else mma.sync), wgmma (an error where "
            "it cannot be used) or mma.sync; a kernel's tl.mma attribute "
-           "overrides it">
+           "overrides it">,
+    Option<"wgmmaInFlight", "wgmma-in-flight", "bool", /*default=*/"true",
+           "Keep one wgmma group in flight across the iterations of a "
+           "pipelined loop (false: wait for every group in its iteration)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",

@@ -22,6 +22,8 @@ struct CudaCompileOptions {
   /// Tensor-core instructions for tl.gemm: auto (wgmma on sm_90a where the
   /// tile allows, else mma.sync), wgmma or mma.sync.
   std::string mma = "auto";
+  /// Keep one wgmma group in flight across pipelined iterations.
+  bool wgmmaInFlight = true;
   /// CUDA toolkit holding bin/ptxas; empty: $CUDA_HOME, then /usr/local/cuda.
   std::string toolkit;
   /// ptxas is stopped, and the compile fails, at this point in time.

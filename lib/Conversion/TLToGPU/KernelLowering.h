@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMTypes.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
@@ -167,12 +168,13 @@ struct Fragment {
 class KernelLowering {
 public:
   /// `wgmmaChip`: whether the target has wgmma (sm_90a); `mma`: which
-  /// instructions tensor-core gemms use.
+  /// instructions tensor-core gemms use; `wgmmaInFlight`: whether pipelined
+  /// loops keep a wgmma group in flight across iterations.
   KernelLowering(KernelOp launch, gpu::GPUFuncOp func, IRMapping &mapping,
-                 bool wgmmaChip, MmaKind mma)
+                 bool wgmmaChip, MmaKind mma, bool wgmmaInFlight)
       : launch(launch), func(func), map(mapping),
         threads(*constantOf(launch.getThreads())), wgmmaChip(wgmmaChip),
-        mmaKind(mma) {}
+        mmaKind(mma), wgmmaInFlightOption(wgmmaInFlight) {}
 
   /// Analysis + storage + body. Reports errors on the offending op.
   LogicalResult run(OpBuilder &b);
@@ -186,8 +188,21 @@ private:
   LogicalResult lowerCopy(CopyOp op, OpBuilder &b, Value stage = {},
                           Value predicate = {});
   LogicalResult lowerGemm(GemmOp op, OpBuilder &b);
-  /// Wgmma.cpp: the gemm of a wgmma accumulator.
+  /// Wgmma.cpp: the gemm of a wgmma accumulator. It waits for all its
+  /// groups, unless it is `wgmmaInFlight`: then one group stays in flight.
   LogicalResult lowerWgmma(GemmOp op, OpBuilder &b);
+  /// The gemm of pipelined loop `body` that may keep a wgmma group in
+  /// flight across iterations: the body's only wgmma, and the only op of
+  /// the body touching its accumulator.
+  GemmOp inFlightWgmma(Block &body);
+  /// Waits for every wgmma group and ties `gemm`'s accumulator registers
+  /// behind the wait.
+  void drainWgmma(OpBuilder &b, Location l, GemmOp gemm);
+  /// A wgmma accumulator's registers as one struct per row tile, and back.
+  SmallVector<Value> loadAccumulators(OpBuilder &b, Location l, Fragment &acc,
+                                      LLVM::LLVMStructType type);
+  void storeAccumulators(OpBuilder &b, Location l, Fragment &acc,
+                         ArrayRef<Value> accs);
   /// The tensor-core layout `gemm` gets, reporting why a forced wgmma
   /// cannot be used.
   FailureOr<std::optional<MmaLayout>> chooseMmaLayout(GemmOp gemm);
@@ -241,7 +256,9 @@ private:
   int64_t threads;
   bool wgmmaChip;
   MmaKind mmaKind;
+  bool wgmmaInFlightOption;
   bool asyncProxyReads = false; // some tile is a wgmma operand
+  GemmOp wgmmaInFlight;          // inside its pipelined loop's iterations
   Value tid, lane, warp;
   llvm::DenseMap<Value, SharedTile> shared;  // keyed by the tl alloc value
   llvm::DenseMap<Value, Fragment> fragments; // keyed by the tl alloc value

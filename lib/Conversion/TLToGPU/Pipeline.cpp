@@ -30,6 +30,7 @@ void mlir::tl::buildLowerToNVVMPipeline(OpPassManager &pm,
   ConvertTLToGPUOptions convert;
   convert.chip = options.chip;
   convert.mma = options.mma;
+  convert.wgmmaInFlight = options.wgmmaInFlight;
   pm.addPass(createConvertTLToGPU(convert));
   OpPassManager &gpu = pm.nest<gpu::GPUModuleOp>();
   gpu.addPass(createCanonicalizerPass());

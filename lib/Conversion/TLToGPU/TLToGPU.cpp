@@ -1105,6 +1105,15 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
 
   Block &body = op.getBody().front();
   Value iv = op.getInductionVar();
+  // A wgmma gemm alone on its accumulator in this loop keeps one group in
+  // flight: iteration k computes, then waits for k-1's group only, and
+  // only then refills the stage k-1 read (after a barrier when several
+  // warpgroups read it), so the tensor cores run through the refill and
+  // into the next iteration's wait.
+  GemmOp inFlight = wgmmaInFlightOption && stages >= 2 && !producers.empty()
+                        ? inFlightWgmma(body)
+                        : GemmOp();
+  int64_t ahead = stages - 1;
   if (producers.empty()) {
     auto loop = scf::ForOp::create(b, l, lb, ub, cIdx(b, l, 1));
     OpBuilder::InsertionGuard guard(b);
@@ -1136,23 +1145,25 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     NVVM::CpAsyncCommitGroupOp::create(bb, l);
     return success();
   };
-  // Stage (k + ahead - lb) % stages, for a loop with dynamic bounds.
-  auto stageOf = [&](OpBuilder &bb, Value k, int64_t ahead) -> Value {
+  // Stage (k + offset - lb) % stages, for a loop with dynamic bounds.
+  auto stageOf = [&](OpBuilder &bb, Value k, int64_t offset) -> Value {
     return arith::RemUIOp::create(
-        bb, l, arith::SubIOp::create(bb, l, add(bb, l, k, ahead), lb),
+        bb, l, arith::SubIOp::create(bb, l, add(bb, l, k, offset), lb),
         cIdx(bb, l, stages));
   };
   // One iteration: wait for stage `stage`, refill the stage computed on in
-  // the previous iteration (every thread is past it) so its loads fly while
-  // this one computes, then compute.
+  // the previous iteration so its loads fly while this one computes, then
+  // compute; with a wgmma group in flight, compute first and refill once
+  // the previous iteration's group is done.
   auto iteration = [&](OpBuilder &bb, Value k, Value stage,
                        Value refill) -> LogicalResult {
-    NVVM::CpAsyncWaitGroupOp::create(bb, l, stages - 2);
+    NVVM::CpAsyncWaitGroupOp::create(bb, l, ahead - 1);
     barrier(bb, l);
-    if (failed(issue(bb, add(bb, l, k, stages - 1), refill)))
+    if (!inFlight && failed(issue(bb, add(bb, l, k, ahead), refill)))
       return failure();
     for (CopyOp copy : producers)
       currentStage[copy.getDest()] = stage;
+    wgmmaInFlight = inFlight;
     map.map(iv, k);
     for (Operation &inner : body.without_terminator()) {
       if (auto copy = dyn_cast<CopyOp>(&inner))
@@ -1163,11 +1174,19 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     }
     for (CopyOp copy : producers)
       currentStage.erase(copy.getDest());
+    wgmmaInFlight = GemmOp();
+    if (inFlight) {
+      // wgmma.wait_group is per warpgroup: the others may still read.
+      if (threads > 128)
+        gpu::BarrierOp::create(bb, l);
+      if (failed(issue(bb, add(bb, l, k, ahead), refill)))
+        return failure();
+    }
     return success();
   };
 
-  // Prologue: stages - 1 iterations in flight.
-  for (int64_t s = 0; s + 1 < stages; ++s)
+  // Prologue: `ahead` iterations in flight.
+  for (int64_t s = 0; s < ahead; ++s)
     if (failed(issue(b, add(b, l, lb, s), cIdx(b, l, s))))
       return failure();
 
@@ -1186,22 +1205,24 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
       for (int64_t j = 0; j < stages; ++j)
         if (failed(iteration(b, add(b, l, loop.getInductionVar(), j),
                              cIdx(b, l, j),
-                             cIdx(b, l, (j + stages - 1) % stages))))
+                             cIdx(b, l, (j + ahead) % stages))))
           return failure();
     }
     for (int64_t j = 0; j < trips - whole; ++j)
       if (failed(iteration(b, cIdx(b, l, *lbConst + whole + j), cIdx(b, l, j),
-                           cIdx(b, l, (j + stages - 1) % stages))))
+                           cIdx(b, l, (j + ahead) % stages))))
         return failure();
   } else {
     auto loop = scf::ForOp::create(b, l, lb, ub, cIdx(b, l, 1));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(loop.getBody()->getTerminator());
     Value k = loop.getInductionVar();
-    if (failed(iteration(b, k, stageOf(b, k, 0), stageOf(b, k, stages - 1))))
+    if (failed(iteration(b, k, stageOf(b, k, 0), stageOf(b, k, ahead))))
       return failure();
   }
   NVVM::CpAsyncWaitGroupOp::create(b, l, 0);
+  if (inFlight)
+    drainWgmma(b, l, inFlight);
   barrier(b, l);
   return success();
 }
@@ -1333,7 +1354,7 @@ struct ConvertTLToGPUPass
     if (failed(mmaKind))
       return failure();
     KernelLowering lowering(launch, func, map, targetChip(module) == "sm_90a",
-                            *mmaKind);
+                            *mmaKind, wgmmaInFlight);
     if (failed(lowering.run(b)))
       return failure();
     gpu::ReturnOp::create(b, kernel.getLoc());

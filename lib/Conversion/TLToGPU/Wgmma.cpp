@@ -170,6 +170,13 @@ Value KernelLowering::wgmmaDescriptor(OpBuilder &b, Location l, Value tile,
                               i64c(b, l, static_cast<int64_t>(high)));
 }
 
+/// One m64nN instruction's accumulators: N/2 f32 registers a thread.
+static LLVM::LLVMStructType accumulatorType(MLIRContext *ctx,
+                                            const MmaLayout &m) {
+  return LLVM::LLVMStructType::getLiteral(
+      ctx, SmallVector<Type>(m.groupN() / 2, Float32Type::get(ctx)));
+}
+
 /// Ties `values` to an empty asm after the wgmma wait, so that no read of
 /// the accumulators moves above it (the registers are the hardware's until
 /// the wait).
@@ -228,18 +235,8 @@ LogicalResult KernelLowering::lowerWgmma(GemmOp op, OpBuilder &b) {
                      ? scaled(gn, m.groupN() * tb.atomBytes())
                      : scaled(gn, m.groupN() / tb.atomCols * tb.blockBytes());
 
-  int64_t regs = m.groupN() / 2;
-  auto structType = LLVM::LLVMStructType::getLiteral(
-      ctx, SmallVector<Type>(regs, b.getF32Type()));
-  SmallVector<Value> accs;
-  for (int64_t mi = 0; mi < m.tilesM(); ++mi) {
-    Value s = LLVM::PoisonOp::create(b, l, structType);
-    for (int64_t r = 0; r < regs; ++r)
-      s = LLVM::InsertValueOp::create(
-          b, l, s, slotLoad(b, l, acc, mi * m.tilesN() * 4 + r),
-          ArrayRef<int64_t>{r});
-    accs.push_back(s);
-  }
+  auto structType = accumulatorType(ctx, m);
+  SmallVector<Value> accs = loadAccumulators(b, l, acc, structType);
 
   bool bf16 = aType.getElementType().isBF16();
   auto abType = NVVM::WGMMATypesAttr::get(ctx, bf16 ? NVVM::WGMMATypes::bf16
@@ -270,13 +267,72 @@ LogicalResult KernelLowering::lowerWgmma(GemmOp op, OpBuilder &b) {
     }
   }
   NVVM::WgmmaGroupSyncAlignedOp::create(b, l);
+  // In flight: only the previous group must be done (its stage is
+  // refilled next); the accumulators are pinned when the loop drains.
+  bool keep = op == wgmmaInFlight;
+  NVVM::WgmmaWaitGroupSyncOp::create(b, l, keep ? 1 : 0);
+  if (!keep)
+    for (Value &v : accs)
+      v = pinAfterWait(b, l, v, structType);
+  storeAccumulators(b, l, acc, accs);
+  return success();
+}
+
+GemmOp KernelLowering::inFlightWgmma(Block &body) {
+  GemmOp found;
+  for (Operation &op : body.without_terminator())
+    if (auto gemm = dyn_cast<GemmOp>(op)) {
+      auto it = fragments.find(gemm.getC());
+      if (it == fragments.end() || !it->second.isMma || !it->second.mma.wgmma)
+        continue;
+      if (found)
+        return GemmOp();
+      found = gemm;
+    }
+  if (!found)
+    return GemmOp();
+  Operation *loop = body.getParentOp();
+  for (Operation *user : found.getC().getUsers())
+    if (user != found && loop->isAncestor(user))
+      return GemmOp();
+  return found;
+}
+
+void KernelLowering::drainWgmma(OpBuilder &b, Location l, GemmOp gemm) {
+  Fragment &acc = fragments[gemm.getC()];
+  auto structType = accumulatorType(b.getContext(), acc.mma);
   NVVM::WgmmaWaitGroupSyncOp::create(b, l, 0);
+  SmallVector<Value> accs = loadAccumulators(b, l, acc, structType);
+  for (Value &v : accs)
+    v = pinAfterWait(b, l, v, structType);
+  storeAccumulators(b, l, acc, accs);
+}
+
+SmallVector<Value>
+KernelLowering::loadAccumulators(OpBuilder &b, Location l, Fragment &acc,
+                                 LLVM::LLVMStructType type) {
+  const MmaLayout &m = acc.mma;
+  int64_t regs = type.getBody().size();
+  SmallVector<Value> accs;
   for (int64_t mi = 0; mi < m.tilesM(); ++mi) {
-    Value done = pinAfterWait(b, l, accs[mi], structType);
+    Value s = LLVM::PoisonOp::create(b, l, type);
+    for (int64_t r = 0; r < regs; ++r)
+      s = LLVM::InsertValueOp::create(
+          b, l, s, slotLoad(b, l, acc, mi * m.tilesN() * 4 + r),
+          ArrayRef<int64_t>{r});
+    accs.push_back(s);
+  }
+  return accs;
+}
+
+void KernelLowering::storeAccumulators(OpBuilder &b, Location l, Fragment &acc,
+                                       ArrayRef<Value> accs) {
+  const MmaLayout &m = acc.mma;
+  for (auto [mi, s] : llvm::enumerate(accs)) {
+    int64_t regs = cast<LLVM::LLVMStructType>(s.getType()).getBody().size();
     for (int64_t r = 0; r < regs; ++r)
       slotStore(b, l,
-                LLVM::ExtractValueOp::create(b, l, done, ArrayRef<int64_t>{r}),
+                LLVM::ExtractValueOp::create(b, l, s, ArrayRef<int64_t>{r}),
                 acc, mi * m.tilesN() * 4 + r);
   }
-  return success();
 }

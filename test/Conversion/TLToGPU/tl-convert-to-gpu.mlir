@@ -1,4 +1,5 @@
 // RUN: tl-opt %s --split-input-file --tl-convert-to-gpu | FileCheck %s
+// RUN: tl-opt %s --split-input-file --tl-convert-to-gpu=wgmma-in-flight=false | FileCheck %s --check-prefix=NOFLIGHT
 
 // The pipelined GEMM: shared tiles are double-buffered views of dynamic
 // shared memory; the prologue prefetches one stage with cp.async (a fast
@@ -197,7 +198,15 @@ tl.func @softmax(%A: memref<64x64xf16>, %B: memref<64x64xf16>, %O: memref<64x64x
 // K straight from shared memory, through descriptors: A K-major (leading
 // offset unused, stride 8 rows = 1024 B, 128B swizzle), B N-major (leading
 // offset = one 64-column block of 8192 B). The accumulators stay in
-// registers until the wait, and are pinned behind it.
+// registers across the loop: each iteration waits for the previous
+// k-tile's group only, then refills the stage that group read; the loop
+// drains the last group and pins the registers behind that wait. With
+// wgmma-in-flight=false every iteration waits for its own group.
+// NOFLIGHT-LABEL: gpu.func @gemm_wgmma
+// NOFLIGHT: nvvm.wgmma.commit.group.sync.aligned
+// NOFLIGHT-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// NOFLIGHT: llvm.inline_asm has_side_effects asm_dialect = att "", "=f,
+// NOFLIGHT: nvvm.cp.async.commit.group
 // CHECK-LABEL: gpu.func @gemm_wgmma
 // CHECK-DAG: memref.view {{.*}} to memref<2x1x64x64xf16, #gpu.address_space<workgroup>>
 // CHECK-DAG: memref.view {{.*}} to memref<2x2x64x64xf16, #gpu.address_space<workgroup>>
@@ -209,6 +218,11 @@ tl.func @softmax(%A: memref<64x64xf16>, %B: memref<64x64xf16>, %O: memref<64x64x
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <row>]
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK-NOT: gpu.barrier
+// CHECK: nvgpu.device_async_copy
+// CHECK: nvvm.cp.async.commit.group
+// CHECK: nvvm.cp.async.wait.group 0
 // CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
 // CHECK: llvm.inline_asm has_side_effects asm_dialect = att "", "=f,
 // CHECK-NOT: nvgpu.ldmatrix

@@ -43,12 +43,16 @@
 // zero-filling cp.async (the form with a source size) is left. At M=1000
 // the last block row is partial and keeps it. Constant tile offsets fold
 // into addresses: one shared-memory base register serves every chunk.
+// With 3 stages the loop keeps one wgmma group in flight (it waits for the
+// previous k-tile's group only) and drains it after the loop.
 // RUN: tl-opt %examples/matmul.mlir --tl-expand-configs="instantiate=M=4096,N=4096,K=4096 constraint='block_M == 128 && block_N == 128 && block_K == 32 && num_stages == 3 && threads == 128'" -o %t.fits.mlir 2>/dev/null
 // RUN: tl-opt %t.fits.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s --check-prefix=FITS
 // FITS-NOT: ], 16, {{.*}};
 // FITS: cp.async.cg.shared.global [%rd[[S:[0-9]+]]], [%rd[[G:[0-9]+]]], 16;
 // FITS-SAME: cp.async.cg.shared.global [%rd[[S]]+2048], [%rd[[G]]+262144], 16;
 // FITS-SAME: wgmma.mma_async
+// FITS-SAME: wgmma.wait_group.sync.aligned \091;
+// FITS-SAME: wgmma.wait_group.sync.aligned \090;
 // FITS-NOT: ], 16, {{.*}};
 // RUN: tl-opt %examples/matmul.mlir --tl-expand-configs="instantiate=M=1000,N=4096,K=4096 constraint='block_M == 128 && block_N == 128 && block_K == 32 && num_stages == 3 && threads == 128'" -o %t.edge.mlir 2>/dev/null
 // RUN: tl-opt %t.edge.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s --check-prefix=EDGE

@@ -146,6 +146,10 @@ int64_t wgmmaAtomCols(MemRefType tile);
 /// accumulator), if its shape suits m16n8k16 over `warps` warps.
 std::optional<MmaLayout> tensorCoreLayout(GemmOp gemm, int64_t warps);
 
+/// Whether two accumulator layouts place every element in the same thread
+/// and register.
+bool sameLayout(const MmaLayout &x, const MmaLayout &y);
+
 /// Which tensor-core instructions tl.gemm may use.
 enum class MmaKind { Auto, Wgmma, MmaSync };
 
@@ -164,6 +168,11 @@ struct Fragment {
 //===----------------------------------------------------------------------===//
 // The kernel lowering
 //===----------------------------------------------------------------------===//
+
+/// The fragment whose layout tl.parallel `op` iterates: the first one its
+/// body accesses at exactly the induction variables with the loop's shape.
+Value iterationFragment(ParallelOp op,
+                        const llvm::DenseMap<Value, Fragment> &frags);
 
 class KernelLowering {
 public:
@@ -258,7 +267,7 @@ private:
   MmaKind mmaKind;
   bool wgmmaInFlightOption;
   bool asyncProxyReads = false; // some tile is a wgmma operand
-  GemmOp wgmmaInFlight;          // inside its pipelined loop's iterations
+  GemmOp wgmmaInFlight;         // inside its pipelined loop's iterations
   Value tid, lane, warp;
   llvm::DenseMap<Value, SharedTile> shared;  // keyed by the tl alloc value
   llvm::DenseMap<Value, Fragment> fragments; // keyed by the tl alloc value

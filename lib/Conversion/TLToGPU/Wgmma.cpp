@@ -308,9 +308,9 @@ void KernelLowering::drainWgmma(OpBuilder &b, Location l, GemmOp gemm) {
   storeAccumulators(b, l, acc, accs);
 }
 
-SmallVector<Value>
-KernelLowering::loadAccumulators(OpBuilder &b, Location l, Fragment &acc,
-                                 LLVM::LLVMStructType type) {
+SmallVector<Value> KernelLowering::loadAccumulators(OpBuilder &b, Location l,
+                                                    Fragment &acc,
+                                                    LLVM::LLVMStructType type) {
   const MmaLayout &m = acc.mma;
   int64_t regs = type.getBody().size();
   SmallVector<Value> accs;

@@ -1,0 +1,311 @@
+//===- Copy.cpp - tl.copy in the CUDA lowering ----------------------------===//
+//
+// Global -> shared tiles as 16-byte cp.async (zero fill at the edges, the
+// pipeline's stage and predicate), every other copy element by element,
+// and an mma accumulator written out in aligned pairs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelLowering.h"
+
+#include "tl/Conversion/LoweringUtils.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::tl;
+
+namespace mlir::tl::cuda {
+
+bool KernelLowering::isAsyncCopy(CopyOp copy) {
+  auto src = cast<MemRefType>(copy.getSource().getType());
+  auto dst = cast<MemRefType>(copy.getDest().getType());
+  if (getMemorySpace(src) != MemorySpace::Global ||
+      getMemorySpace(dst) != MemorySpace::Shared ||
+      copy.getSourceOffsets().empty() || !copy.getDestOffsets().empty())
+    return false;
+  if (src.getElementType() != dst.getElementType() || dst.getRank() != 2 ||
+      !src.hasStaticShape())
+    return false;
+  unsigned bits = dst.getElementTypeBitWidth();
+  if (bits != 16 && bits != 32)
+    return false;
+  int64_t ce = 128 / bits;
+  int64_t inner = src.getDimSize(src.getRank() - 1);
+  return dst.getDimSize(1) % ce == 0 && inner % ce == 0 &&
+         isKnownMultiple(copy.getSourceOffsets().back(), ce);
+}
+
+LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
+                                        Value predicate) {
+  Location l = op.getLoc();
+  Value src = op.getSource(), dst = op.getDest();
+  auto srcType = cast<MemRefType>(src.getType());
+  auto dstType = cast<MemRefType>(dst.getType());
+  Type dstElem = dstType.getElementType();
+  bool srcIndexed = !op.getSourceOffsets().empty();
+  bool dstIndexed = !op.getDestOffsets().empty();
+  SmallVector<Value> offsets;
+  for (Value v : srcIndexed ? op.getSourceOffsets() : op.getDestOffsets())
+    offsets.push_back(map.lookupOrDefault(v));
+  Value tile = op.getTile();
+  ArrayRef<int64_t> tileShape = cast<MemRefType>(tile.getType()).getShape();
+  Value indexed = srcIndexed ? src : dstIndexed ? dst : Value();
+  MemRefType indexedType =
+      indexed ? cast<MemRefType>(indexed.getType()) : MemRefType();
+  int64_t lead = indexed ? indexedType.getRank() - tileShape.size() : 0;
+
+  // Indices into the indexed buffer, and whether they are in bounds.
+  auto indexedAt = [&](OpBuilder &bb, ValueRange coords,
+                       Value &inBounds) -> SmallVector<Value> {
+    SmallVector<Value> idx;
+    inBounds = Value();
+    for (int64_t d = 0; d < indexedType.getRank(); ++d) {
+      Value i =
+          d < lead ? offsets[d] : add(bb, l, offsets[d], coords[d - lead]);
+      idx.push_back(i);
+      if (getMemorySpace(indexedType) == MemorySpace::Global)
+        inBounds = andV(bb, l, inBounds,
+                        ult(bb, l, i, cIdx(bb, l, indexedType.getDimSize(d))));
+    }
+    return idx;
+  };
+
+  // global -> shared, 16 bytes at a time with cp.async.
+  if (isAsyncCopy(op)) {
+    SharedTile &t = shared[dst];
+    unsigned bits = dstType.getElementTypeBitWidth();
+    int64_t ce = 128 / bits;
+    int64_t rows = dstType.getDimSize(0), cols = dstType.getDimSize(1);
+    int64_t chunksPerRow = cols / ce, chunks = rows * chunksPerRow;
+    if (!stage)
+      barrier(b, l); // the tile may still be read
+    Value savedStage = currentStage.lookup(dst);
+    if (stage)
+      currentStage[dst] = stage;
+    // Issues every chunk of the tile; `checked` adds the edge handling
+    // (zero fill past the end, a clamped address for chunks that read
+    // nothing, the pipeline's predicate).
+    auto issueAll = [&](OpBuilder &ob, bool checked) {
+      for (int64_t it = 0; it * threads < chunks; ++it) {
+        Value idx = add(ob, l, tid, it * threads);
+        auto body = [&](OpBuilder &bb) {
+          // When whole rows go round, iteration `it` is iteration 0 shifted
+          // by a constant number of rows: written so, the addresses of all
+          // iterations share one base and differ by immediates.
+          Value row, chunk, row0;
+          int64_t rowShift = 0;
+          if (threads % chunksPerRow == 0) {
+            rowShift = it * (threads / chunksPerRow);
+            row0 =
+                arith::DivUIOp::create(bb, l, tid, cIdx(bb, l, chunksPerRow));
+            row = add(bb, l, row0, rowShift);
+            chunk =
+                arith::RemUIOp::create(bb, l, tid, cIdx(bb, l, chunksPerRow));
+          } else {
+            row = arith::DivUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
+            chunk =
+                arith::RemUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
+          }
+          Value col = mul(bb, l, chunk, cIdx(bb, l, ce));
+          Value inBounds;
+          SmallVector<Value> gidx =
+              indexedAt(bb, ValueRange{row, col}, inBounds);
+          Value valid;
+          if (checked) {
+            // Elements of this chunk inside the row: clamp(dim - col, 0, ce).
+            int64_t inner = indexedType.getDimSize(indexedType.getRank() - 1);
+            Value left = arith::SubIOp::create(
+                bb, l, cIdx(bb, l, inner),
+                arith::MinUIOp::create(bb, l, gidx.back(), cIdx(bb, l, inner)));
+            valid = arith::MinUIOp::create(bb, l, left, cIdx(bb, l, ce));
+            // Rows (and leading dims) past the end read nothing.
+            Value rowsOk;
+            for (int64_t d = 0; d + 1 < indexedType.getRank(); ++d)
+              rowsOk = andV(
+                  bb, l, rowsOk,
+                  ult(bb, l, gidx[d], cIdx(bb, l, indexedType.getDimSize(d))));
+            Value ok = andV(bb, l, rowsOk, predicate);
+            if (ok)
+              valid = arith::SelectOp::create(bb, l, ok, valid, cIdx(bb, l, 0));
+            // A chunk that reads nothing still needs a valid address.
+            Value any = arith::CmpIOp::create(bb, l, arith::CmpIPredicate::ne,
+                                              valid, cIdx(bb, l, 0));
+            for (Value &g : gidx)
+              g = arith::SelectOp::create(bb, l, any, g, cIdx(bb, l, 0));
+          }
+          // The swizzle repeats every 8 rows: a shift by a multiple of 8
+          // rows is a shift of the address.
+          SmallVector<Value> sidx;
+          if (row0 && rowShift % 8 == 0) {
+            sidx = sharedIndices(bb, l, dst, ValueRange{row0, col});
+            Value &r = sidx[sidx.size() - 2];
+            r = add(bb, l, r, rowShift);
+          } else {
+            sidx = sharedIndices(bb, l, dst, ValueRange{row, col});
+          }
+          nvgpu::DeviceAsyncCopyOp::create(
+              bb, l, nvgpu::DeviceAsyncTokenType::get(bb.getContext()), t.view,
+              sidx, map.lookupOrDefault(src), gidx, bb.getIndexAttr(ce), valid,
+              bb.getUnitAttr());
+        };
+        if ((it + 1) * threads <= chunks) {
+          body(ob);
+        } else {
+          auto guard =
+              scf::IfOp::create(ob, l, ult(ob, l, idx, cIdx(ob, l, chunks)));
+          OpBuilder tb = guard.getThenBodyBuilder();
+          body(tb);
+        }
+      }
+    };
+    // The whole tile inside the tensor (and the pipeline's iteration in
+    // range): the common case, without per-chunk edge arithmetic.
+    Value fits = predicate;
+    for (int64_t d = 0; d < indexedType.getRank(); ++d) {
+      int64_t extent = d < lead ? 1 : dstType.getDimSize(d - lead);
+      fits = andV(b, l, fits,
+                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule,
+                                        add(b, l, offsets[d], extent),
+                                        cIdx(b, l, indexedType.getDimSize(d))));
+    }
+    auto split = scf::IfOp::create(b, l, fits, /*withElseRegion=*/true);
+    {
+      OpBuilder tb = split.getThenBodyBuilder();
+      issueAll(tb, /*checked=*/false);
+      OpBuilder eb = split.getElseBodyBuilder();
+      issueAll(eb, /*checked=*/true);
+    }
+    if (stage) {
+      currentStage[dst] = savedStage;
+    } else {
+      NVVM::CpAsyncCommitGroupOp::create(b, l);
+      NVVM::CpAsyncWaitGroupOp::create(b, l, 0);
+      barrier(b, l);
+    }
+    return success();
+  }
+
+  // Element by element. Loads from the source (zero past the end of a
+  // global tensor), converts, stores (nothing past the end).
+  auto loadSrc = [&](OpBuilder &bb, ValueRange coords,
+                     std::optional<int64_t> slot) -> Value {
+    Type srcElem = srcType.getElementType();
+    if (fragments.count(src))
+      return slotLoad(bb, l, fragments[src], *slot);
+    if (!srcIndexed)
+      return loadShared(bb, l, src, coords);
+    Value inBounds;
+    SmallVector<Value> idx = indexedAt(bb, coords, inBounds);
+    if (shared.count(src))
+      return loadShared(bb, l, src, idx);
+    Value global = map.lookupOrDefault(src);
+    auto read = scf::IfOp::create(bb, l, TypeRange{srcElem}, inBounds, true);
+    OpBuilder tb = read.getThenBodyBuilder();
+    scf::YieldOp::create(
+        tb, l, ValueRange{memref::LoadOp::create(tb, l, global, idx)});
+    OpBuilder eb = read.getElseBodyBuilder();
+    scf::YieldOp::create(eb, l, ValueRange{zeroOf(eb, l, srcElem)});
+    return read.getResult(0);
+  };
+  auto storeDst = [&](OpBuilder &bb, Value v, ValueRange coords,
+                      std::optional<int64_t> slot) {
+    v = convertElementType(bb, l, v, dstElem);
+    if (fragments.count(dst))
+      return slotStore(bb, l, v, fragments[dst], *slot);
+    if (!dstIndexed)
+      return storeShared(bb, l, v, dst, coords);
+    Value inBounds;
+    SmallVector<Value> idx = indexedAt(bb, coords, inBounds);
+    if (shared.count(dst))
+      return storeShared(bb, l, v, dst, idx);
+    auto write = scf::IfOp::create(bb, l, inBounds);
+    OpBuilder tb = write.getThenBodyBuilder();
+    memref::StoreOp::create(tb, l, v, map.lookupOrDefault(dst), idx);
+  };
+
+  bool writesShared = shared.count(dst) != 0;
+  if (writesShared)
+    barrier(b, l);
+  Value owner = fragments.count(tile) ? tile : Value();
+  if (!owner && fragments.count(src) && fragments.count(dst))
+    owner = dst;
+  if (owner) {
+    Fragment &f = fragments[owner];
+    if (fragments.count(src) && fragments.count(dst)) {
+      Fragment &other = fragments[owner == src ? dst : src];
+      if (other.isMma != f.isMma || other.slots != f.slots ||
+          (f.isMma && !sameLayout(other.mma, f.mma)))
+        return op.emitError() << "copies between fragments of different "
+                                 "layouts; stage the tile through shared "
+                                 "memory";
+    }
+    if ((srcIndexed && fragments.count(src)) ||
+        (dstIndexed && fragments.count(dst)))
+      return op.emitError() << "indexes a fragment; index the global or "
+                               "shared side";
+    auto elementwise = [&](OpBuilder &bb) {
+      forEachOwned(bb, l, f,
+                   [&](OpBuilder &eb, int64_t slot, ValueRange coords) {
+                     storeDst(eb, loadSrc(eb, coords, slot), coords, slot);
+                   });
+    };
+    // An mma accumulator written out to global memory: each thread owns
+    // pairs of neighbouring elements, stored as one vector when the whole
+    // tile is inside the tensor and the pairs are aligned; element by
+    // element with bounds checks otherwise.
+    bool pairs = f.isMma && src == owner && dstIndexed && !shared.count(dst) &&
+                 lead == 0 && indexedType.getRank() == 2 &&
+                 indexedType.hasStaticShape() &&
+                 indexedType.getDimSize(1) % 2 == 0;
+    if (!pairs) {
+      elementwise(b);
+    } else {
+      Value even = arith::CmpIOp::create(
+          b, l, arith::CmpIPredicate::eq,
+          arith::AndIOp::create(b, l, offsets[1], cIdx(b, l, 1)),
+          cIdx(b, l, 0));
+      Value fits = even;
+      for (int64_t d = 0; d < 2; ++d)
+        fits =
+            andV(b, l, fits,
+                 arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule,
+                                       add(b, l, offsets[d], tileShape[d]),
+                                       cIdx(b, l, indexedType.getDimSize(d))));
+      auto split = scf::IfOp::create(b, l, fits, /*withElseRegion=*/true);
+      OpBuilder tb = split.getThenBodyBuilder();
+      auto pairType = VectorType::get({2}, dstElem);
+      int64_t align = 2 * dstType.getElementTypeBitWidth() / 8;
+      forEachOwned(tb, l, f, [&](OpBuilder &bb, int64_t slot, ValueRange c) {
+        if (slot % 2)
+          return; // stored with its even neighbour
+        Value lo = convertElementType(bb, l, slotLoad(bb, l, f, slot), dstElem);
+        Value hi =
+            convertElementType(bb, l, slotLoad(bb, l, f, slot + 1), dstElem);
+        Value v =
+            vector::FromElementsOp::create(bb, l, pairType, ValueRange{lo, hi});
+        vector::StoreOp::create(bb, l, v, map.lookupOrDefault(dst),
+                                ValueRange{add(bb, l, offsets[0], c[0]),
+                                           add(bb, l, offsets[1], c[1])},
+                                /*nontemporal=*/false, llvm::MaybeAlign(align));
+      });
+      OpBuilder eb = split.getElseBodyBuilder();
+      elementwise(eb);
+    }
+  } else {
+    forEachCooperative(b, l, tileShape, [&](OpBuilder &bb, ValueRange coords) {
+      storeDst(bb, loadSrc(bb, coords, std::nullopt), coords, std::nullopt);
+    });
+  }
+  if (writesShared)
+    barrier(b, l);
+  return success();
+}
+
+} // namespace mlir::tl::cuda

@@ -1,0 +1,275 @@
+//===- Loops.cpp - tl.reduce, tl.parallel, tl.pipelined -------------------===//
+//
+// Reductions through a shared scratch tile, tl.parallel over a fragment's
+// layout or the block's threads, and the software pipeline of tl.pipelined
+// (cp.async stages, optionally a wgmma group in flight).
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelLowering.h"
+
+#include "tl/Conversion/LoweringUtils.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::tl;
+
+namespace mlir::tl::cuda {
+
+LogicalResult KernelLowering::lowerReduce(ReduceOp op, OpBuilder &b) {
+  Location l = op.getLoc();
+  Value src = op.getSource(), dst = op.getDest();
+  auto srcType = cast<MemRefType>(src.getType());
+  Type elem = srcType.getElementType();
+  int64_t dim = op.getDim();
+  // The source as a shared buffer everyone can read.
+  Value readable;
+  SmallVector<int64_t> srcShape(srcType.getShape());
+  if (fragments.count(src)) {
+    auto type = MemRefType::get(srcShape, elem, AffineMap(),
+                                workgroupSpace(b.getContext()));
+    readable = memref::ViewOp::create(
+        b, l, type, smemBase, cIdx(b, l, reduceScratch[op]), ValueRange{});
+    barrier(b, l);
+    Fragment &f = fragments[src];
+    forEachOwned(b, l, f, [&](OpBuilder &bb, int64_t slot, ValueRange coords) {
+      memref::StoreOp::create(bb, l, slotLoad(bb, l, f, slot), readable,
+                              coords);
+    });
+    barrier(b, l);
+  }
+  auto readSrc = [&](OpBuilder &bb, ValueRange coords) -> Value {
+    if (readable)
+      return memref::LoadOp::create(bb, l, readable, coords);
+    return loadShared(bb, l, src, coords);
+  };
+  ReduceKind kind = op.getKind();
+  auto identity = [&](OpBuilder &bb) {
+    return buildReduceIdentity(bb, l, kind, elem);
+  };
+  auto combine = [&](OpBuilder &bb, Value acc, Value v) {
+    return buildReduceCombine(bb, l, kind, acc, v);
+  };
+  auto reduceAt = [&](OpBuilder &bb, ValueRange outCoords, Value init) {
+    auto loop = scf::ForOp::create(
+        bb, l, cIdx(bb, l, 0), cIdx(bb, l, srcShape[dim]), cIdx(bb, l, 1),
+        ValueRange{init},
+        [&](OpBuilder &fb, Location, Value r, ValueRange iter) {
+          SmallVector<Value> c(outCoords.begin(), outCoords.end());
+          c.insert(c.begin() + dim, r);
+          scf::YieldOp::create(fb, l, combine(fb, iter[0], readSrc(fb, c)));
+        });
+    return loop.getResult(0);
+  };
+  if (fragments.count(dst)) {
+    Fragment &f = fragments[dst];
+    forEachOwned(b, l, f, [&](OpBuilder &bb, int64_t slot, ValueRange coords) {
+      Value init = op.getAccumulate() ? slotLoad(bb, l, f, slot) : identity(bb);
+      slotStore(bb, l, reduceAt(bb, coords, init), f, slot);
+    });
+  } else {
+    barrier(b, l);
+    forEachCooperative(
+        b, l, cast<MemRefType>(dst.getType()).getShape(),
+        [&](OpBuilder &bb, ValueRange coords) {
+          Value init = op.getAccumulate() ? loadShared(bb, l, dst, coords)
+                                          : identity(bb);
+          storeShared(bb, l, reduceAt(bb, coords, init), dst, coords);
+        });
+  }
+  barrier(b, l);
+  return success();
+}
+
+LogicalResult KernelLowering::lowerParallel(ParallelOp op, OpBuilder &b) {
+  Location l = op.getLoc();
+  SmallVector<int64_t> extents;
+  for (Value e : op.getExtents()) {
+    std::optional<int64_t> c = constantOf(map.lookupOrDefault(e));
+    if (!c)
+      c = constantOf(e);
+    if (!c)
+      return op.emitError() << "has a non-constant extent; specialize first";
+    extents.push_back(*c);
+  }
+  // Iterate the layout of the first fragment the body accesses at exactly
+  // the induction variables.
+  Value iter = iterationFragment(op, fragments);
+  Fragment *layout = iter ? &fragments[iter] : nullptr;
+  bool writesShared = false;
+  op.getBody().walk([&](memref::StoreOp st) {
+    writesShared |= shared.count(st.getMemRef()) != 0;
+  });
+  if (writesShared)
+    barrier(b, l);
+  LogicalResult result = success();
+  auto body = [&](OpBuilder &bb, ValueRange coords, int64_t slot) {
+    for (auto [iv, c] : llvm::zip(op.getInductionVars(), coords))
+      map.map(iv, c);
+    std::optional<ParallelContext> saved = parallel;
+    parallel = ParallelContext{layout, SmallVector<Value>(coords), slot};
+    if (failed(lowerBlock(op.getBody().front(), bb)))
+      result = failure();
+    parallel = saved;
+  };
+  if (layout) {
+    // Mismatched layouts of other fragments are diagnosed at the access.
+    forEachOwned(b, l, *layout,
+                 [&](OpBuilder &bb, int64_t slot, ValueRange coords) {
+                   body(bb, coords, slot);
+                 });
+  } else {
+    forEachCooperative(b, l, extents, [&](OpBuilder &bb, ValueRange coords) {
+      body(bb, coords, 0);
+    });
+  }
+  if (writesShared)
+    barrier(b, l);
+  return result;
+}
+
+LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
+  Location l = op.getLoc();
+  Value lb = map.lookupOrDefault(op.getLower());
+  Value ub = map.lookupOrDefault(op.getUpper());
+  int64_t stages = constantOf(map.lookupOrDefault(op.getNumStages()))
+                       .value_or(constantOf(op.getNumStages()).value_or(1));
+  // Producers: async copies into shared tiles multi-buffered for this loop.
+  SmallVector<CopyOp> producers;
+  for (Operation &inner : op.getBody().front())
+    if (auto copy = dyn_cast<CopyOp>(&inner))
+      if (isAsyncCopy(copy) && shared[copy.getDest()].stages == stages &&
+          stages > 1)
+        producers.push_back(copy);
+
+  Block &body = op.getBody().front();
+  Value iv = op.getInductionVar();
+  // A wgmma gemm alone on its accumulator in this loop keeps one group in
+  // flight: iteration k computes, then waits for k-1's group only, and
+  // only then refills the stage k-1 read (after a barrier when several
+  // warpgroups read it), so the tensor cores run through the refill and
+  // into the next iteration's wait.
+  GemmOp inFlight = wgmmaInFlightOption && stages >= 2 && !producers.empty()
+                        ? inFlightWgmma(body)
+                        : GemmOp();
+  int64_t ahead = stages - 1;
+  if (producers.empty()) {
+    auto loop = scf::ForOp::create(b, l, lb, ub, cIdx(b, l, 1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+    map.map(iv, loop.getInductionVar());
+    if (failed(lowerBlock(body, b)))
+      return failure();
+    barrier(b, l);
+    return success();
+  }
+
+  // Issues the producers of iteration `k` into `stage`, reading nothing
+  // when k >= ub.
+  auto issue = [&](OpBuilder &bb, Value k, Value stage) -> LogicalResult {
+    map.map(iv, k);
+    for (Operation &inner : body.without_terminator())
+      if (!isa<TLDialect>(inner.getDialect()) && isMemoryEffectFree(&inner) &&
+          inner.getNumRegions() == 0)
+        bb.clone(inner, map);
+    // Past a static end nothing is read; the (empty) group is still
+    // committed so that the waits count the same.
+    std::optional<int64_t> kc = constantOf(k), ubc = constantOf(ub);
+    if (!kc || !ubc || *kc < *ubc) {
+      Value inRange = ult(bb, l, k, ub);
+      for (CopyOp copy : producers)
+        if (failed(lowerCopy(copy, bb, stage, inRange)))
+          return failure();
+    }
+    NVVM::CpAsyncCommitGroupOp::create(bb, l);
+    return success();
+  };
+  // Stage (k + offset - lb) % stages, for a loop with dynamic bounds.
+  auto stageOf = [&](OpBuilder &bb, Value k, int64_t offset) -> Value {
+    return arith::RemUIOp::create(
+        bb, l, arith::SubIOp::create(bb, l, add(bb, l, k, offset), lb),
+        cIdx(bb, l, stages));
+  };
+  // One iteration: wait for stage `stage`, refill the stage computed on in
+  // the previous iteration so its loads fly while this one computes, then
+  // compute; with a wgmma group in flight, compute first and refill once
+  // the previous iteration's group is done.
+  auto iteration = [&](OpBuilder &bb, Value k, Value stage,
+                       Value refill) -> LogicalResult {
+    NVVM::CpAsyncWaitGroupOp::create(bb, l, ahead - 1);
+    barrier(bb, l);
+    if (!inFlight && failed(issue(bb, add(bb, l, k, ahead), refill)))
+      return failure();
+    for (CopyOp copy : producers)
+      currentStage[copy.getDest()] = stage;
+    wgmmaInFlight = inFlight;
+    map.map(iv, k);
+    for (Operation &inner : body.without_terminator()) {
+      if (auto copy = dyn_cast<CopyOp>(&inner))
+        if (llvm::is_contained(producers, copy))
+          continue;
+      if (failed(lowerOp(&inner, bb)))
+        return failure();
+    }
+    for (CopyOp copy : producers)
+      currentStage.erase(copy.getDest());
+    wgmmaInFlight = GemmOp();
+    if (inFlight) {
+      // wgmma.wait_group is per warpgroup: the others may still read.
+      if (threads > 128)
+        gpu::BarrierOp::create(bb, l);
+      if (failed(issue(bb, add(bb, l, k, ahead), refill)))
+        return failure();
+    }
+    return success();
+  };
+
+  // Prologue: `ahead` iterations in flight.
+  for (int64_t s = 0; s < ahead; ++s)
+    if (failed(issue(b, add(b, l, lb, s), cIdx(b, l, s))))
+      return failure();
+
+  // With static bounds the loop is unrolled by the stage count, so every
+  // stage index (and the shared-memory offsets from it) is a constant; the
+  // last trips % stages iterations follow unrolled too.
+  std::optional<int64_t> lbConst = constantOf(lb), ubConst = constantOf(ub);
+  if (lbConst && ubConst) {
+    int64_t trips = std::max<int64_t>(*ubConst - *lbConst, 0);
+    int64_t whole = trips / stages * stages;
+    if (whole > 0) {
+      auto loop = scf::ForOp::create(b, l, lb, cIdx(b, l, *lbConst + whole),
+                                     cIdx(b, l, stages));
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(loop.getBody()->getTerminator());
+      for (int64_t j = 0; j < stages; ++j)
+        if (failed(iteration(b, add(b, l, loop.getInductionVar(), j),
+                             cIdx(b, l, j), cIdx(b, l, (j + ahead) % stages))))
+          return failure();
+    }
+    for (int64_t j = 0; j < trips - whole; ++j)
+      if (failed(iteration(b, cIdx(b, l, *lbConst + whole + j), cIdx(b, l, j),
+                           cIdx(b, l, (j + ahead) % stages))))
+        return failure();
+  } else {
+    auto loop = scf::ForOp::create(b, l, lb, ub, cIdx(b, l, 1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+    Value k = loop.getInductionVar();
+    if (failed(iteration(b, k, stageOf(b, k, 0), stageOf(b, k, ahead))))
+      return failure();
+  }
+  NVVM::CpAsyncWaitGroupOp::create(b, l, 0);
+  if (inFlight)
+    drainWgmma(b, l, inFlight);
+  barrier(b, l);
+  return success();
+}
+
+} // namespace mlir::tl::cuda

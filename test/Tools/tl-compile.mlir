@@ -11,6 +11,15 @@
 // INDEX: "target": "host"
 // BAD: tl-compile: --target must be cuda or host, not 'metal'
 
+// A config outside a parameter's allowed values is one error, without the
+// template dumped after it; a bad --mma is refused.
+// RUN: echo '[{"block_M": 128, "block_N": 192, "block_K": 64, "num_stages": 3, "threads": 256}]' > %t.configs.json
+// RUN: not tl-compile %examples/matmul.mlir --target=host --instantiate=M=256,N=256,K=256 --configs-file=%t.configs.json -o %t.cfg 2>&1 | FileCheck %s --check-prefix=CONFIG
+// CONFIG: error: config 0 {block_M = 128, block_N = 192, block_K = 64, num_stages = 3, threads = 256}: parameter 'block_N' = 192 is not one of its allowed values [16, 32, 64, 128, 256]
+// CONFIG-NOT: see current operation
+// RUN: not tl-compile %examples/matmul.mlir --mma=tensor -o %t.mma 2>&1 | FileCheck %s --check-prefix=MMA
+// MMA: tl-compile: --mma must be auto, wgmma or mma.sync, not 'tensor'
+
 // Kernels index with 64 bits unless told 32, which is refused for a tensor
 // it cannot address (2^32 elements here), per config, before any lowering.
 // RUN: not tl-compile %examples/matmul.mlir --target=cuda --index-bitwidth=48 -o %t.48 2>&1 | FileCheck %s --check-prefix=WIDTH

@@ -106,6 +106,9 @@ int main(int argc, char **argv) {
   llvm::DefaultThreadPool pool(llvm::hardware_concurrency(jobs));
   ctx.setThreadPool(pool);
   ctx.loadAllAvailableDialects();
+  // An error names the config and the parameter; the whole template in
+  // generic form after it would only bury that.
+  ctx.printOpOnDiagnostic(false);
 
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &ctx);

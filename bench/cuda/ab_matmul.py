@@ -25,7 +25,8 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_matmul import CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, check, flushed_median  # noqa: E402
+from check_matmul import (  # noqa: E402
+    CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, check, flushed_median, group_inputs)
 
 libcuda = ctypes.CDLL("libcuda.so.1")
 
@@ -67,18 +68,8 @@ def main():
     p.add_argument("--mma-peak", default="")
     args = p.parse_args()
     stream = ctypes.c_void_p(torch.cuda.current_stream().cuda_stream)
-    torch.manual_seed(0)
-
     variants = [v.split("=", 1) for v in args.variants]
-    dtype_name, shape = os.path.basename(variants[0][1]).split("_")
-    nt = "nt" in dtype_name.split("-")[:-1]  # matmul_nt.mlir: B is N x K
-    dtype_name = dtype_name.split("-")[-1]
-    m, n, k = map(int, shape.split("x"))
-    dtype = {"f16": torch.float16, "bf16": torch.bfloat16}[dtype_name]
-    a = torch.randn(m, k, device="cuda", dtype=dtype)
-    b = torch.randn(n, k, device="cuda", dtype=dtype) if nt else torch.randn(k, n, device="cuda", dtype=dtype)
-    bk = b.t() if nt else b
-    ref = a.double() @ bk.double()
+    dtype_name, (m, n, k), dtype, a, b, bk, ref = group_inputs(variants[0][1])
     c = torch.empty(m, n, device="cuda", dtype=dtype)
     flop = 2.0 * m * n * k
     wanted = [s for s in args.configs.split(",") if s]

@@ -58,23 +58,31 @@ def flushed_median(fn, warmup=25, reps=100):
     return times[reps // 2]
 
 
-def run_group(group_dir, timing):
+def group_inputs(group_dir):
+    """The problem of a group directory, [<variant>-]<dtype>_<M>x<N>x<K>
+    (a variant token nt: matmul_nt.mlir, B stored N x K): the dtype name,
+    (m, n, k), the torch dtype, seeded random A and B as the kernel takes
+    them, B as K x N (for the reference and cuBLAS) and A @ B in float64."""
     import torch
 
-    libcuda = ctypes.CDLL("libcuda.so.1")
     torch.manual_seed(0)
-    # Group directories are [<variant>-]<dtype>_<M>x<N>x<K>.
-    dtype_name, shape = os.path.basename(group_dir).split("_")
-    # nt-: matmul_nt.mlir, B stored N x K.
+    dtype_name, shape = os.path.basename(os.path.normpath(group_dir)).split("_")
     nt = "nt" in dtype_name.split("-")[:-1]
     dtype_name = dtype_name.split("-")[-1]
     m, n, k = map(int, shape.split("x"))
     dtype = {"f16": torch.float16, "bf16": torch.bfloat16}[dtype_name]
+    a = torch.randn(m, k, device="cuda", dtype=dtype)
+    b = torch.randn(n, k, device="cuda", dtype=dtype) if nt else torch.randn(k, n, device="cuda", dtype=dtype)
+    bk = b.t() if nt else b
+    return dtype_name, (m, n, k), dtype, a, b, bk, a.double() @ bk.double()
+
+
+def run_group(group_dir, timing):
+    import torch
+
+    libcuda = ctypes.CDLL("libcuda.so.1")
+    _, (m, n, k), dtype, a, b, bk, ref = group_inputs(group_dir)
     dev = "cuda"
-    a = torch.randn(m, k, device=dev, dtype=dtype)
-    b = torch.randn(n, k, device=dev, dtype=dtype) if nt else torch.randn(k, n, device=dev, dtype=dtype)
-    bk = b.t() if nt else b  # B as K x N, for the reference and cuBLAS
-    ref = a.double() @ bk.double()
     guard = 4096
     c_full = torch.empty(m * n + guard, device=dev, dtype=dtype)
     stream = torch.cuda.current_stream().cuda_stream

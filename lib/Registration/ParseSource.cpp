@@ -41,14 +41,19 @@ std::optional<size_t> mlir::tl::findDeepNesting(llvm::StringRef text,
   return std::nullopt;
 }
 
+/// What both reporters say.
+static std::string deepNestingMessage() {
+  return "brackets nested deeper than " +
+         std::to_string(tl::kMaxSourceNesting) +
+         " levels; the MLIR parser would overflow its stack: nest less "
+         "(flatten the loops, split the attribute)";
+}
+
 void mlir::tl::reportDeepNesting(llvm::SourceMgr &sourceMgr, unsigned bufferId,
                                  size_t offset) {
   const char *at = sourceMgr.getMemoryBuffer(bufferId)->getBufferStart();
-  sourceMgr.PrintMessage(
-      llvm::SMLoc::getFromPointer(at + offset), llvm::SourceMgr::DK_Error,
-      "brackets nested deeper than " + std::to_string(kMaxSourceNesting) +
-          " levels; the MLIR parser would overflow its stack: nest less "
-          "(flatten the loops, split the attribute)");
+  sourceMgr.PrintMessage(llvm::SMLoc::getFromPointer(at + offset),
+                         llvm::SourceMgr::DK_Error, deepNestingMessage());
 }
 
 OwningOpRef<ModuleOp>
@@ -66,9 +71,7 @@ mlir::tl::parseSourceFileChecked(llvm::StringRef path,
             sourceMgr.getMemoryBuffer(id)->getBufferStart() + *deep),
         id);
     emitError(FileLineColLoc::get(ctx, path, loc.first, loc.second))
-        << "brackets nested deeper than " << kMaxSourceNesting
-        << " levels; the MLIR parser would overflow its stack: nest less "
-           "(flatten the loops, split the attribute)";
+        << deepNestingMessage();
     return nullptr;
   }
   return parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(ctx));

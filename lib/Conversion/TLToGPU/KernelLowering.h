@@ -198,7 +198,7 @@ private:
                           Value predicate = {});
   LogicalResult lowerGemm(GemmOp op, OpBuilder &b);
   /// Wgmma.cpp: the gemm of a wgmma accumulator. It waits for all its
-  /// groups, unless it is `wgmmaInFlight`: then one group stays in flight.
+  /// groups, unless it is `inFlightGemm`: then one group stays in flight.
   LogicalResult lowerWgmma(GemmOp op, OpBuilder &b);
   /// The gemm of pipelined loop `body` that may keep a wgmma group in
   /// flight across iterations: the body's only wgmma, and the only op of
@@ -267,7 +267,7 @@ private:
   MmaKind mmaKind;
   bool wgmmaInFlightOption;
   bool asyncProxyReads = false; // some tile is a wgmma operand
-  GemmOp wgmmaInFlight;         // inside its pipelined loop's iterations
+  GemmOp inFlightGemm;          // inside its pipelined loop's iterations
   Value tid, lane, warp;
   llvm::DenseMap<Value, SharedTile> shared;  // keyed by the tl alloc value
   llvm::DenseMap<Value, Fragment> fragments; // keyed by the tl alloc value

@@ -151,15 +151,6 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
 
   Block &body = op.getBody().front();
   Value iv = op.getInductionVar();
-  // A wgmma gemm alone on its accumulator in this loop keeps one group in
-  // flight: iteration k computes, then waits for k-1's group only, and
-  // only then refills the stage k-1 read (after a barrier when several
-  // warpgroups read it), so the tensor cores run through the refill and
-  // into the next iteration's wait.
-  GemmOp inFlight = wgmmaInFlightOption && stages >= 2 && !producers.empty()
-                        ? inFlightWgmma(body)
-                        : GemmOp();
-  int64_t ahead = stages - 1;
   if (producers.empty()) {
     auto loop = scf::ForOp::create(b, l, lb, ub, cIdx(b, l, 1));
     OpBuilder::InsertionGuard guard(b);
@@ -170,6 +161,14 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     barrier(b, l);
     return success();
   }
+
+  // A wgmma gemm alone on its accumulator in this loop keeps one group in
+  // flight: iteration k computes, then waits for k-1's group only, and
+  // only then refills the stage k-1 read (after a barrier when several
+  // warpgroups read it), so the tensor cores run through the refill and
+  // into the next iteration's wait.
+  GemmOp inFlight = wgmmaInFlightOption ? inFlightWgmma(body) : GemmOp();
+  int64_t ahead = stages - 1;
 
   // Issues the producers of iteration `k` into `stage`, reading nothing
   // when k >= ub.
@@ -209,7 +208,7 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
       return failure();
     for (CopyOp copy : producers)
       currentStage[copy.getDest()] = stage;
-    wgmmaInFlight = inFlight;
+    inFlightGemm = inFlight;
     map.map(iv, k);
     for (Operation &inner : body.without_terminator()) {
       if (auto copy = dyn_cast<CopyOp>(&inner))
@@ -220,7 +219,7 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     }
     for (CopyOp copy : producers)
       currentStage.erase(copy.getDest());
-    wgmmaInFlight = GemmOp();
+    inFlightGemm = GemmOp();
     if (inFlight) {
       // wgmma.wait_group is per warpgroup: the others may still read.
       if (threads > 128)

@@ -347,6 +347,16 @@ void KernelLowering::forEachCooperative(
   fn(b, coords);
 }
 
+void KernelLowering::barrier(OpBuilder &b, Location l) {
+  if (asyncProxyReads)
+    NVVM::FenceProxyOp::create(
+        b, l,
+        NVVM::ProxyKindAttr::get(b.getContext(), NVVM::ProxyKind::async_shared),
+        NVVM::SharedSpaceAttr::get(b.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
+  gpu::BarrierOp::create(b, l);
+}
+
 LogicalResult KernelLowering::run(OpBuilder &b) {
   if (failed(analyze()))
     return failure();

@@ -117,16 +117,6 @@ KernelLowering::chooseMmaLayout(GemmOp gemm) {
   return tensorCoreLayout(gemm, warps);
 }
 
-void KernelLowering::barrier(OpBuilder &b, Location l) {
-  if (asyncProxyReads)
-    NVVM::FenceProxyOp::create(
-        b, l,
-        NVVM::ProxyKindAttr::get(b.getContext(), NVVM::ProxyKind::async_shared),
-        NVVM::SharedSpaceAttr::get(b.getContext(),
-                                   NVVM::SharedSpace::shared_cta));
-  gpu::BarrierOp::create(b, l);
-}
-
 /// i64 arithmetic for descriptors.
 static Value i64c(OpBuilder &b, Location l, int64_t v) {
   return arith::ConstantIntOp::create(b, l, b.getI64Type(), v);
@@ -269,7 +259,7 @@ LogicalResult KernelLowering::lowerWgmma(GemmOp op, OpBuilder &b) {
   NVVM::WgmmaGroupSyncAlignedOp::create(b, l);
   // In flight: only the previous group must be done (its stage is
   // refilled next); the accumulators are pinned when the loop drains.
-  bool keep = op == wgmmaInFlight;
+  bool keep = op == inFlightGemm;
   NVVM::WgmmaWaitGroupSyncOp::create(b, l, keep ? 1 : 0);
   if (!keep)
     for (Value &v : accs)

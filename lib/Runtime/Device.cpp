@@ -23,6 +23,25 @@ std::string DeviceFingerprint::toJson() const {
   return j.dump();
 }
 
+std::optional<DeviceFingerprint>
+DeviceFingerprint::fromJson(const std::string &text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object())
+    return std::nullopt;
+  try {
+    DeviceFingerprint f;
+    f.kind = j.value("kind", std::string());
+    f.name = j.value("name", std::string());
+    f.computeCapability = j.value("compute_capability", std::string());
+    f.multiprocessors = j.value("multiprocessors", 0);
+    f.l2Bytes = j.value("l2_bytes", 0LL);
+    f.driverVersion = j.value("driver", std::string());
+    return f;
+  } catch (const nlohmann::json::exception &) {
+    return std::nullopt; // a field of the wrong type
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Host
 //===----------------------------------------------------------------------===//

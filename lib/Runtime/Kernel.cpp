@@ -27,6 +27,37 @@ int64_t KernelInfo::numBlocks() const {
   return n;
 }
 
+std::string tlrt::writeKernelInfo(const KernelInfo &info) {
+  json args = json::array();
+  for (size_t i = 0; i < info.args.size(); ++i) {
+    const ArgInfo &a = info.args[i];
+    json arg{{"index", i},
+             {"kind", a.isTensor ? "tensor" : "scalar"},
+             {"dtype", dtypeName(a.dtype)}};
+    if (a.isTensor) {
+      arg["shape"] = a.shape;
+      arg["access"] = a.access;
+    }
+    args.push_back(std::move(arg));
+  }
+  json j{
+      {"name", info.name},
+      {"symbol", info.symbol},
+      {"target", info.target},
+      {"args", std::move(args)},
+      {"grid", info.grid},
+      {"threads", info.threads},
+      {"shared_memory_bytes", info.sharedMemoryBytes},
+      {"config", json::parse(info.configJson.empty() ? "{}" : info.configJson,
+                             nullptr, false)},
+      {"gemm_flops", info.gemmFlops}};
+  if (j["config"].is_discarded())
+    j["config"] = json::object();
+  if (!info.cpu.empty())
+    j["cpu"] = info.cpu;
+  return j.dump(2) + "\n";
+}
+
 bool tlrt::parseKernelInfo(const std::string &text, KernelInfo &info,
                            std::string &error) {
   try {

@@ -46,6 +46,29 @@ static FailureOr<std::string> emitPtx(ModuleOp module,
   return failure();
 }
 
+/// The lowering's options from the compile's: one place, so that the cache
+/// key (describeCompile) sees what the lowering gets.
+static void fillLowering(const CudaCompileOptions &options,
+                         LowerToNVVMOptions &lower) {
+  lower.chip = options.chip;
+  lower.features = options.features;
+  lower.optLevel = options.optLevel;
+  lower.mma = options.mma;
+  lower.wgmmaInFlight = options.wgmmaInFlight;
+  lower.indexBitwidth = options.indexBitwidth;
+  lower.format = "none";
+}
+
+std::string mlir::tl::describeCompile(const CudaCompileOptions &options) {
+  LowerToNVVMOptions lower;
+  fillLowering(options, lower);
+  std::string text = "tl-lower-to-nvvm";
+  llvm::raw_string_ostream os(text);
+  lower.print(os);
+  os << " ptxas -arch=" << options.chip << " -O" << options.optLevel;
+  return text;
+}
+
 LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
                                           const CudaCompileOptions &options,
                                           std::string &error) {
@@ -53,19 +76,14 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
   if (failed(kernel))
     return failure();
   std::string name = kernel->getSymName().str();
-  FailureOr<llvm::json::Object> metadata =
+  FailureOr<tlrt::KernelInfo> metadata =
       describeKernel(*kernel, options.chip, name, error);
   if (failed(metadata))
     return failure();
 
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   LowerToNVVMOptions lower;
-  lower.chip = options.chip;
-  lower.features = options.features;
-  lower.optLevel = options.optLevel;
-  lower.mma = options.mma;
-  lower.wgmmaInFlight = options.wgmmaInFlight;
-  lower.format = "none";
+  fillLowering(options, lower);
   unsigned bits = options.indexBitwidth;
   if (bits != 32 && bits != 64) {
     error = "index bit width " + std::to_string(bits) +
@@ -82,7 +100,6 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
                   " elements; use --index-bitwidth=64";
           return failure();
         }
-  lower.indexBitwidth = bits;
   buildLowerToNVVMPipeline(pm, lower);
   if (failed(runCapturing(pm, module, error))) {
     error = "lowering to NVVM failed: " + error;
@@ -93,7 +110,7 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
   bool found = false;
   module.walk([&](Operation *op) {
     if (auto bytes = op->getAttrOfType<IntegerAttr>("tl.shared_memory_bytes")) {
-      (*metadata)["shared_memory_bytes"] = bytes.getInt();
+      metadata->sharedMemoryBytes = bytes.getInt();
       found = true;
     }
   });
@@ -129,5 +146,5 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
       failed(runTool({ptxas, arch, opt, ptxPath, "-o", cubinPath},
                      options.deadline, error)))
     return failure();
-  return writeKernelMetadata(dir, std::move(*metadata), error);
+  return writeKernelMetadata(dir, *metadata, error);
 }

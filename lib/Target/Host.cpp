@@ -231,6 +231,17 @@ void mlir::tl::preloadPipelineDialects(MLIRContext *ctx) {
   ctx->loadAllAvailableDialects();
 }
 
+std::string mlir::tl::describeCompile(const HostCompileOptions &options) {
+  LowerToHostOptions lower;
+  lower.vectorWidth = options.vectorWidth;
+  lower.cpu = options.cpu;
+  std::string text = "tl-lower-to-host";
+  llvm::raw_string_ostream os(text);
+  lower.print(os);
+  os << " -O" << options.optLevel;
+  return text;
+}
+
 LogicalResult mlir::tl::compileHostKernel(ModuleOp module, StringRef dir,
                                           const HostCompileOptions &options,
                                           std::string &error) {
@@ -238,7 +249,7 @@ LogicalResult mlir::tl::compileHostKernel(ModuleOp module, StringRef dir,
   if (failed(kernel))
     return failure();
   std::string symbol = kernel->getSymName().str() + "_packed";
-  FailureOr<llvm::json::Object> metadata =
+  FailureOr<tlrt::KernelInfo> metadata =
       describeKernel(*kernel, "host", symbol, error);
   if (failed(metadata))
     return failure();
@@ -246,7 +257,7 @@ LogicalResult mlir::tl::compileHostKernel(ModuleOp module, StringRef dir,
   FailureOr<std::string> cpu = resolveHostCpu(options.cpu, error);
   if (failed(cpu))
     return failure();
-  (*metadata)["cpu"] = *cpu;
+  metadata->cpu = *cpu;
 
   // Diagnostics of the pipeline become the error message.
   CapturedDiagnostics diagnostics(module.getContext());
@@ -278,5 +289,5 @@ LogicalResult mlir::tl::compileHostKernel(ModuleOp module, StringRef dir,
     return failure();
   llvm::sys::fs::remove(objectPath);
   // kernel.json last: a directory with it holds a complete kernel.
-  return writeKernelMetadata(dir, std::move(*metadata), error);
+  return writeKernelMetadata(dir, *metadata, error);
 }

@@ -9,6 +9,7 @@
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
@@ -45,16 +46,14 @@ FailureOr<FuncOp> mlir::tl::getSingleKernel(ModuleOp module,
 }
 
 LogicalResult mlir::tl::writeKernelMetadata(StringRef dir,
-                                            llvm::json::Object metadata,
+                                            const tlrt::KernelInfo &info,
                                             std::string &error) {
   if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
     error = "cannot create " + dir.str() + ": " + ec.message();
     return failure();
   }
-  std::string json;
-  llvm::raw_string_ostream os(json);
-  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(metadata)));
-  return writeFile((dir + "/kernel.json").str(), json, error);
+  return writeFile((dir + "/kernel.json").str(), tlrt::writeKernelInfo(info),
+                   error);
 }
 
 std::string mlir::tl::dtypeName(Type type) {
@@ -69,7 +68,7 @@ std::string mlir::tl::dtypeName(Type type) {
 
 /// "read", "write", "readwrite" or "none": what the kernel's ops do to the
 /// tensor argument `arg`, through the views and casts of it.
-static StringRef accessOf(BlockArgument arg) {
+static std::string accessOf(BlockArgument arg) {
   bool read = false, written = false;
   auto rootOf = [](Value v) {
     while (Operation *def = v.getDefiningOp()) {
@@ -98,19 +97,32 @@ static StringRef accessOf(BlockArgument arg) {
                          : "none";
 }
 
-FailureOr<llvm::json::Object> mlir::tl::describeKernel(FuncOp kernel,
-                                                       StringRef target,
-                                                       StringRef symbol,
-                                                       std::string &error) {
+FailureOr<tlrt::KernelInfo> mlir::tl::describeKernel(FuncOp kernel,
+                                                     StringRef target,
+                                                     StringRef symbol,
+                                                     std::string &error) {
   if (!kernel.getParamDecls().empty()) {
     error = "'" + kernel.getSymName().str() +
             "' is a template; specialize it (tl-expand-configs) first";
     return failure();
   }
-  llvm::json::Array args;
+  tlrt::KernelInfo info;
   for (auto [i, type] : llvm::enumerate(kernel.getArgumentTypes())) {
-    llvm::json::Object arg{{"index", static_cast<int64_t>(i)}};
-    if (auto memref = dyn_cast<MemRefType>(type)) {
+    tlrt::ArgInfo arg;
+    auto memref = dyn_cast<MemRefType>(type);
+    arg.isTensor = static_cast<bool>(memref);
+    std::string dtype = dtypeName(memref ? memref.getElementType() : type);
+    std::optional<tlrt::DType> parsed = tlrt::parseDType(dtype);
+    if (!parsed) {
+      error = llvm::formatv("argument {0} of '{1}' has element type {2}, "
+                            "which the runtime cannot pass; use f16, bf16, "
+                            "f32, f64, f8, or an integer of 8 to 64 bits",
+                            i, kernel.getSymName(), dtype)
+                  .str();
+      return failure();
+    }
+    arg.dtype = *parsed;
+    if (memref) {
       if (!memref.hasStaticShape()) {
         error = llvm::formatv("argument {0} of '{1}' has a dynamic shape; "
                               "instantiate every parameter that sizes it",
@@ -118,15 +130,10 @@ FailureOr<llvm::json::Object> mlir::tl::describeKernel(FuncOp kernel,
                     .str();
         return failure();
       }
-      arg["kind"] = "tensor";
-      arg["dtype"] = dtypeName(memref.getElementType());
-      arg["shape"] = llvm::json::Array(memref.getShape());
-      arg["access"] = accessOf(kernel.getArgument(i));
-    } else {
-      arg["kind"] = "scalar";
-      arg["dtype"] = dtypeName(type);
+      arg.shape.assign(memref.getShape().begin(), memref.getShape().end());
+      arg.access = accessOf(kernel.getArgument(i));
     }
-    args.push_back(std::move(arg));
+    info.args.push_back(std::move(arg));
   }
   KernelResources res = computeResources(kernel);
   llvm::json::Object config;
@@ -155,13 +162,14 @@ FailureOr<llvm::json::Object> mlir::tl::describeKernel(FuncOp kernel,
       blocks = INT64_MAX;
   if (llvm::MulOverflow(flopsPerBlock, blocks, flops))
     flops = INT64_MAX; // only a table's TFLOP/s column reads it
-  return llvm::json::Object{{"name", kernel.getSymName()},
-                            {"symbol", symbol},
-                            {"target", target},
-                            {"args", std::move(args)},
-                            {"grid", llvm::json::Array(res.grid)},
-                            {"threads", res.threads},
-                            {"shared_memory_bytes", res.sharedBytes},
-                            {"config", std::move(config)},
-                            {"gemm_flops", flops}};
+  info.name = kernel.getSymName().str();
+  info.symbol = symbol.str();
+  info.target = target.str();
+  info.grid.assign(res.grid.begin(), res.grid.end());
+  info.threads = res.threads;
+  info.sharedMemoryBytes = res.sharedBytes;
+  llvm::raw_string_ostream(info.configJson)
+      << llvm::json::Value(std::move(config));
+  info.gemmFlops = flops;
+  return info;
 }

@@ -12,27 +12,21 @@
 
 #include "tl/InitAll.h"
 #include "tl/ParseSource.h"
-#include "tl/Target/Cuda.h"
-#include "tl/Target/Host.h"
+#include "tl/Tuner/CompileSession.h"
+#include "tl/Tuner/Expand.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/Threading.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
-#include <mutex>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -102,43 +96,35 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   tl::registerAllDialects(registry);
   tl::registerAllPasses();
-  MLIRContext ctx(registry, MLIRContext::Threading::DISABLED);
-  llvm::DefaultThreadPool pool(llvm::hardware_concurrency(jobs));
-  ctx.setThreadPool(pool);
-  ctx.loadAllAvailableDialects();
+  tl::CompileSession session(registry, jobs);
+  MLIRContext &ctx = session.ctx;
   // An error names the config and the parameter; the whole template in
   // generic form after it would only bury that.
   ctx.printOpOnDiagnostic(false);
 
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &ctx);
-  OwningOpRef<ModuleOp> module =
-      tl::parseSourceFileChecked(inputFile, sourceMgr, &ctx);
-  if (!module)
+  session.module = tl::parseSourceFileChecked(inputFile, sourceMgr, &ctx);
+  if (!session.module)
     return 1;
 
-  auto quote = [](const std::string &s) { return "'" + s + "'"; };
-  std::string expand = "tl-expand-configs{target=" +
-                       (target == "cuda" ? chip : std::string("host"));
-  if (!instantiate.empty())
-    expand += " instantiate=" + instantiate;
-  if (!configsFile.empty())
-    expand += " configs-file=" + quote(configsFile);
-  if (!constraint.empty())
-    expand += " constraint=" + quote(constraint);
-  if (!funcName.empty())
-    expand += " func=" + funcName;
-  expand += " report=" + quote(outputDir + "/space.json") + "}";
   if (std::error_code ec = llvm::sys::fs::create_directories(outputDir)) {
     llvm::errs() << "tl-compile: cannot create " << outputDir << ": "
                  << ec.message() << "\n";
     return 1;
   }
-  PassManager pm(&ctx);
-  if (failed(parsePassPipeline(expand, pm)) || failed(pm.run(*module)))
+  tl::TLExpandConfigsOptions expand;
+  expand.target = target == "cuda" ? chip.getValue() : std::string("host");
+  expand.instantiate = instantiate;
+  expand.configsFile = configsFile;
+  expand.constraint = constraint;
+  expand.funcName = funcName;
+  expand.report = outputDir + "/space.json";
+  FailureOr<SmallVector<ModuleOp>> configs =
+      tl::expandConfigs(*session.module, expand);
+  if (failed(configs))
     return 1;
 
-  SmallVector<ModuleOp> configs(module->getBody()->getOps<ModuleOp>());
   tl::preloadPipelineDialects(&ctx);
   tl::CudaCompileOptions cudaOptions;
   cudaOptions.chip = chip;
@@ -149,26 +135,32 @@ int main(int argc, char **argv) {
     std::string name, error;
     double seconds = 0;
   };
-  std::vector<Result> results(configs.size());
+  std::vector<Result> results(configs->size());
+  for (auto [i, config] : llvm::enumerate(*configs))
+    results[i].name = config.getSymName() ? config.getSymName()->str()
+                                          : "kernel" + std::to_string(i);
   auto start = std::chrono::steady_clock::now();
-  // One compile per config, in parallel; each owns its module.
-  (void)failableParallelForEachN(&ctx, 0, configs.size(), [&](size_t i) {
-    ModuleOp config = configs[i];
-    Result &r = results[i];
-    r.name = config.getSymName() ? config.getSymName()->str()
-                                 : "kernel" + std::to_string(i);
+  // One compile per config, in parallel; each owns its module. A config's
+  // failure is recorded and reported, not fatal.
+  session.start(configs->size(), [&](size_t i) {
     SmallString<256> dir(outputDir);
-    llvm::sys::path::append(dir, r.name);
+    llvm::sys::path::append(dir, results[i].name);
     auto t0 = std::chrono::steady_clock::now();
-    // A config's failure is recorded in r.error and reported, not fatal.
-    (void)(target == "cuda"
-               ? tl::compileCudaKernel(config, dir, cudaOptions, r.error)
-               : tl::compileHostKernel(config, dir, {}, r.error));
-    r.seconds =
+    tl::CompileSession::Outcome outcome;
+    outcome.ok = succeeded(tl::compileConfig((*configs)[i], dir,
+                                             target == "cuda", cudaOptions, {},
+                                             tl::kNoDeadline, outcome.message));
+    outcome.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
             .count();
-    return success();
+    return outcome;
   });
+  while (std::optional<tl::CompileSession::Event> event =
+             session.next(1e300, [] { return false; })) {
+    tl::CompileSession::Outcome outcome = session.outcome(event->index);
+    results[event->index].error = outcome.ok ? "" : outcome.message;
+    results[event->index].seconds = outcome.seconds;
+  }
   double total =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
@@ -202,8 +194,8 @@ int main(int argc, char **argv) {
   llvm::outs() << llvm::formatv(
       "tl-compile: {0} of {1} configs compiled for {2} in {3:F2} s ({4} "
       "jobs) -> {5}\n",
-      configs.size() - failures, configs.size(),
+      configs->size() - failures, configs->size(),
       target == "cuda" ? chip.getValue() : std::string("host"), total,
-      pool.getMaxConcurrency(), outputDir);
+      session.pool.getMaxConcurrency(), outputDir);
   return failures ? 1 : 0;
 }

@@ -127,79 +127,73 @@ static int exitCode(const tl::TuneResult &result) {
   return code;
 }
 
+/// The options struct from the command line; nullopt (after saying why)
+/// for a value the tuner would refuse.
+static std::optional<tl::TuneOptions> buildOptions() {
+  tl::TuneOptions options;
+  options.input = input;
+  options.expand.instantiate = instantiate;
+  options.expand.configsFile = configs;
+  options.expand.constraint = constraint;
+  options.expand.funcName = func;
+  options.expand.maxConfigs = maxConfigs;
+  std::optional<tl::Target> parsedTarget = tl::parseTarget(target);
+  if (!parsedTarget) {
+    llvm::errs() << "tl-tune: --target must be auto, cuda, hip or host, not '"
+                 << target << "'\n";
+    return std::nullopt;
+  }
+  options.target = *parsedTarget;
+  options.cuda.chip = chip;
+  options.jobs = jobs;
+  options.compileTimeoutSeconds = compileTimeout;
+  tl::ProfileOptions &profile = options.profile;
+  profile.warmup = warmup;
+  profile.rep = rep;
+  profile.warmupMs = warmupMs;
+  profile.repMs = repMs;
+  profile.pruneRatio = pruneRatio;
+  profile.timeoutSeconds = timeout;
+  profile.hostThreads = threads;
+  profile.seed = seed;
+  profile.inputFiles.assign(inputs.begin(), inputs.end());
+  profile.refFiles.assign(refs.begin(), refs.end());
+  if (!outIdx.empty())
+    profile.outIdx.assign(outIdx.begin(), outIdx.end());
+  profile.tolerance = tlrt::Tolerance{relTol, absTol, maxMismatched};
+  profile.skipCheck = skipCheck;
+  std::optional<tlrt::SupplyType> supplyType = tlrt::parseSupplyType(supply);
+  if (!supplyType) {
+    llvm::errs() << "tl-tune: --supply-type '" << supply
+                 << "' is not one of auto, integer, uniform, normal, randn, "
+                    "zero, one\n";
+    return std::nullopt;
+  }
+  profile.supply = *supplyType;
+  options.cacheDir = cacheDir;
+  options.noCache = noCache;
+  options.outputDir = output;
+  if (std::optional<std::string> bad = tl::checkRanges(options)) {
+    llvm::errs() << "tl-tune: " << *bad << "\n";
+    return std::nullopt;
+  }
+  return options;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,
                               "TileMLIR autotuner: compile, validate, "
                               "benchmark and cache every config\n");
-  tl::TuneOptions options;
-  options.input = input;
-  options.instantiate = instantiate;
-  options.configsFile = configs;
-  options.constraint = constraint;
-  options.funcName = func;
-  options.maxConfigs = maxConfigs;
-  options.target = target;
-  options.chip = chip;
-  options.warmup = warmup;
-  options.rep = rep;
-  options.warmupMs = warmupMs;
-  options.repMs = repMs;
-  options.pruneRatio = pruneRatio;
-  options.timeoutSeconds = timeout;
-  options.compileTimeoutSeconds = compileTimeout;
-  options.seed = seed;
-  options.inputFiles.assign(inputs.begin(), inputs.end());
-  options.refFiles.assign(refs.begin(), refs.end());
-  if (!outIdx.empty())
-    options.outIdx.assign(outIdx.begin(), outIdx.end());
-  options.tolerance = tlrt::Tolerance{relTol, absTol, maxMismatched};
-  options.skipCheck = skipCheck;
-  options.cacheDir = cacheDir;
-  options.noCache = noCache;
-  options.outputDir = output;
-  options.jobs = jobs;
-  options.hostThreads = threads;
-  std::optional<tlrt::SupplyType> supplyType = tlrt::parseSupplyType(supply);
-  if (!supplyType) {
-    llvm::errs() << "tl-tune: --supply-type '" << supply
-                 << "' is not one of auto, integer, uniform, normal, randn, "
-                    "zero, one\n";
+  std::optional<tl::TuneOptions> parsed = buildOptions();
+  if (!parsed)
     return 2;
-  }
-  options.supply = *supplyType;
-  // Every number in its range (NaN fails every comparison, so the checks
-  // are written as what is allowed).
-  auto bad = [](const char *what) {
-    llvm::errs() << "tl-tune: " << what << "\n";
-    return 2;
-  };
-  // Bounds on what one run may ask for, so that a typo cannot turn into a
-  // run of days or a million threads.
-  if (!(warmup >= 0 && warmup <= 1000000 && rep >= 1 && rep <= 1000000))
-    return bad("--warmup must be 0 to 1000000 and --rep 1 to 1000000");
-  if (!(warmupMs >= 0 && repMs >= 0 && warmupMs <= 600000 && repMs <= 600000))
-    return bad("--warmup-ms and --rep-ms must be 0 to 600000 (10 minutes)");
-  if (!(compileTimeout >= 0 && compileTimeout <= 86400))
-    return bad("--compile-timeout must be 0 (no limit) to 86400 s");
-  if (!(timeout > 0 && timeout <= 86400))
-    return bad("--timeout must be more than 0 and at most 86400 s");
-  if (threads > 1024)
-    return bad("--host-threads must be at most 1024");
-  if (!(pruneRatio == 0 || pruneRatio >= 1))
-    return bad("--prune-ratio must be 0 (off) or >= 1");
-  if (!(relTol >= 0 && absTol >= 0 && std::isfinite(relTol) &&
-        std::isfinite(absTol)))
-    return bad("--rtol and --atol must be finite and >= 0");
-  if (!(maxMismatched >= 0 && maxMismatched <= 1))
-    return bad("--max-mismatched-ratio must be between 0 and 1");
-  if (maxConfigs < 1)
-    return bad("--max-configs must be at least 1");
+  tl::TuneOptions &options = *parsed;
 
   if (!load.empty()) {
     std::string report, error;
-    if (!tl::runSaved(load, options, report, error)) {
+    if (!tl::runSaved(load, options.profile, report, error)) {
       llvm::errs() << "tl-tune: --load " << load << ": " << error << "\n";
       return 1;
     }
@@ -233,22 +227,8 @@ int main(int argc, char **argv) {
 
   if (json) {
     llvm::json::Array candidates;
-    for (const tl::CandidateRecord &c : result->candidates) {
-      llvm::json::Object o{{"index", c.index},
-                           {"kernel", c.name},
-                           {"status", c.status},
-                           {"median_ms", c.medianMs},
-                           {"tflops", c.tflops}};
-      if (!c.message.empty())
-        o["message"] = c.message;
-      llvm::Expected<llvm::json::Value> config =
-          llvm::json::parse(c.configJson);
-      if (config)
-        o["config"] = std::move(*config);
-      else
-        llvm::consumeError(config.takeError());
-      candidates.push_back(std::move(o));
-    }
+    for (const tl::CandidateRecord &c : result->candidates)
+      candidates.push_back(tl::recordToJson(c));
     llvm::json::Object o{{"target", result->target},
                          {"device", result->device.name},
                          {"from_cache", result->fromCache},
@@ -265,7 +245,9 @@ int main(int argc, char **argv) {
   for (const tl::CandidateRecord &c : result->candidates)
     rows.push_back(&c);
   auto order = [](const tl::CandidateRecord *c) {
-    return c->status == "ok" ? 0 : c->status == "pruned" ? 1 : 2;
+    return c->status == tl::CandidateStatus::Ok       ? 0
+           : c->status == tl::CandidateStatus::Pruned ? 1
+                                                      : 2;
   };
   std::stable_sort(rows.begin(), rows.end(), [&](auto *a, auto *b) {
     if (order(a) != order(b))
@@ -282,8 +264,9 @@ int main(int argc, char **argv) {
     std::string config = c->configJson;
     llvm::outs() << llvm::format(
         "%4s  %-58s %-12s %12s %9s\n",
-        c->status == "ok" ? std::to_string(++rank).c_str() : "-",
-        config.c_str(), c->status.c_str(),
+        c->status == tl::CandidateStatus::Ok ? std::to_string(++rank).c_str()
+                                             : "-",
+        config.c_str(), tl::statusName(c->status),
         order(c) < 2 ? llvm::formatv("{0:F4}", c->medianMs).str().c_str() : "",
         c->tflops > 0 ? llvm::formatv("{0:F2}", c->tflops).str().c_str() : "");
     if (order(c) == 2 && !c->message.empty())

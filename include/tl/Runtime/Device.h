@@ -30,7 +30,11 @@ struct DeviceFingerprint {
   long long l2Bytes = 0;
   std::string driverVersion;
 
+  /// The wire format (cached under <cache>/devices/ and in cache keys):
+  /// writer and reader side by side.
   std::string toJson() const;
+  /// nullopt when `json` is not a fingerprint object.
+  static std::optional<DeviceFingerprint> fromJson(const std::string &json);
 };
 
 /// A loaded kernel that can run and be timed on its device.

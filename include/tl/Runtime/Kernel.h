@@ -50,6 +50,9 @@ struct KernelInfo {
   int64_t numBlocks() const;
 };
 
+/// kernel.json, the wire format between the compiler (which writes it beside
+/// every binary) and the runtime: writer and reader side by side.
+std::string writeKernelInfo(const KernelInfo &info);
 /// Parses kernel.json. Returns false and sets `error` naming the problem.
 bool parseKernelInfo(const std::string &json, KernelInfo &info,
                      std::string &error);

@@ -36,6 +36,11 @@ struct CudaCompileOptions {
 /// (stopped at `deadline`), then writes `<dir>/kernel.json`. `module` is
 /// lowered in place. Fails with a message (a missing ptxas is named as
 /// such).
+/// Everything of `options` that shapes the binary (the lowering's pipeline
+/// options as printed, and ptxas's flags), for cache keys; the deadline and
+/// the toolkit's location are not part of it.
+std::string describeCompile(const CudaCompileOptions &options);
+
 LogicalResult compileCudaKernel(ModuleOp module, StringRef dir,
                                 const CudaCompileOptions &options,
                                 std::string &error);

@@ -31,6 +31,11 @@ struct HostCompileOptions {
 /// tl.func) with tl-lower-to-host, compiles it for an x86-64 level and
 /// links `<dir>/kernel.so`; writes its metadata to `<dir>/kernel.json`.
 /// `module` is modified (lowered in place). Fails with a message.
+/// Everything of `options` that shapes the binary (the lowering's pipeline
+/// options as printed, the optimization level), for cache keys; give it
+/// the resolved cpu (resolveHostCpu).
+std::string describeCompile(const HostCompileOptions &options);
+
 LogicalResult compileHostKernel(ModuleOp module, StringRef dir,
                                 const HostCompileOptions &options,
                                 std::string &error);

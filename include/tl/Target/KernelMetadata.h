@@ -1,9 +1,11 @@
 //===- KernelMetadata.h - What a runtime needs to launch a kernel -*- C++
 //-*-===//
 //
-// The JSON description written beside every binary: kernel symbol, argument
-// order with dtypes and shapes, grid and block sizes, shared memory, config.
-// The runtime (no MLIR inside) launches a binary from it alone.
+// The description written beside every binary (kernel.json): kernel symbol,
+// argument order with dtypes and shapes, grid and block sizes, shared memory,
+// config. The runtime (no MLIR inside) launches a binary from it alone; its
+// struct and its JSON codec live there (tl/Runtime/Kernel.h), this side only
+// fills the struct from the IR.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,7 +14,7 @@
 
 #include "tl/Dialect/TL/IR/TLOps.h"
 
-#include "llvm/Support/JSON.h"
+#include "tl/Runtime/Kernel.h"
 
 namespace mlir::tl {
 
@@ -22,13 +24,14 @@ FailureOr<FuncOp> getSingleKernel(ModuleOp module, std::string &error);
 
 /// Describes specialized kernel `kernel` (static shapes, one tl.kernel) for
 /// `target` (a chip name). `symbol` is the entry the binary exports. Fails
-/// with a message when the kernel is not specialized.
-FailureOr<llvm::json::Object> describeKernel(FuncOp kernel, StringRef target,
-                                             StringRef symbol,
-                                             std::string &error);
+/// with a message when the kernel is not specialized or has an argument of
+/// an element type the runtime cannot hold.
+FailureOr<tlrt::KernelInfo> describeKernel(FuncOp kernel, StringRef target,
+                                           StringRef symbol,
+                                           std::string &error);
 
-/// Creates `dir` and writes `metadata` to `dir/kernel.json`.
-LogicalResult writeKernelMetadata(StringRef dir, llvm::json::Object metadata,
+/// Creates `dir` and writes `info` to `dir/kernel.json`.
+LogicalResult writeKernelMetadata(StringRef dir, const tlrt::KernelInfo &info,
                                   std::string &error);
 
 /// Writes `contents` to `path`; fails with a message naming the file.

@@ -1,0 +1,32 @@
+//===- Expand.h - Template to specialized config modules --------*- C++ -*-===//
+//
+// The expansion step tl-tune and tl-compile share: tl-expand-configs built
+// from its generated options struct (never a pipeline string), run on a
+// parsed template.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TL_TUNER_EXPAND_H
+#define TL_TUNER_EXPAND_H
+
+#include "tl/Dialect/TL/Transforms/Passes.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+
+namespace mlir::tl {
+
+/// Runs tl-expand-configs with `options` on `module` and returns the kept
+/// configs (the nested modules it made); failure when the pass failed (its
+/// diagnostics went to the context's handlers).
+FailureOr<SmallVector<ModuleOp>>
+expandConfigs(ModuleOp module, const TLExpandConfigsOptions &options);
+
+/// The expansion as a textual pipeline, every option spelled out: for cache
+/// keys (a new option of the pass is in the key without anyone adding it).
+std::string expandPipelineText(const TLExpandConfigsOptions &options);
+
+} // namespace mlir::tl
+
+#endif // TL_TUNER_EXPAND_H

@@ -1,0 +1,71 @@
+//===- HostReference.h - The outputs candidates are checked against -----===//
+//
+// Without --ref files, the reference is the template itself with its
+// default parameters, compiled for the host on its own thread (while the
+// candidates compile) and run once in a child process on the workload's
+// inputs (on the CPU, while a GPU times candidates). Its states: building,
+// running, ready; `advance` moves it along.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TL_TUNER_HOSTREFERENCE_H
+#define TL_TUNER_HOSTREFERENCE_H
+
+#include "tl/Tuner/Options.h"
+#include "tl/Tuner/Workload.h"
+
+#include "mlir/IR/DialectRegistry.h"
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <sys/types.h>
+#include <thread>
+
+namespace mlir::tl {
+
+class HostReference {
+public:
+  /// The workload the reference runs on, built from the reference's
+  /// kernel.json when no candidate's was there first; null with `error`.
+  using WorkloadFor =
+      std::function<const Workload *(const std::string &, std::string &)>;
+
+  /// A reference that is not needed (given as files, or no check) is ready
+  /// from the start; readySeconds counts from `since`.
+  HostReference(bool needed, std::chrono::steady_clock::time_point since);
+  /// Joins the build and kills a run still going.
+  ~HostReference();
+  HostReference(const HostReference &) = delete;
+  HostReference &operator=(const HostReference &) = delete;
+
+  /// Starts the build of the template in `options.input` (its configs
+  /// removed: the default parameters) into `dir`, in its own context.
+  void startBuild(const DialectRegistry &registry, const TuneOptions &options,
+                  const std::string &hostCpu, std::string dir);
+
+  /// Moves the reference along (built -> running -> ready); with `wait`,
+  /// until it is ready. False with `error` when it cannot be had.
+  bool advance(bool wait, const WorkloadFor &workloadFor, std::string &error);
+
+  bool ready() const { return state == State::Ready; }
+  /// Seconds from `since` until the outputs were ready (0: not yet, or not
+  /// needed).
+  double readySeconds() const { return readyAfter; }
+
+private:
+  enum class State { Building, Running, Ready } state;
+  std::chrono::steady_clock::time_point created;
+  std::string dir;
+  std::thread builder;
+  std::atomic<bool> built{false}; // the builder thread ended
+  bool buildOk = false;
+  std::string buildError;
+  pid_t pid = -1;
+  double readyAfter = 0;
+};
+
+} // namespace mlir::tl
+
+#endif // TL_TUNER_HOSTREFERENCE_H

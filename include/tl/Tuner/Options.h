@@ -1,0 +1,101 @@
+//===- Options.h - What a tuning is asked to do -----------------*- C++ -*-===//
+//
+// The options of one tuning, grouped by the phase that reads them: the
+// expansion (tl-expand-configs' own generated options), the compile (the
+// target layer's option structs), the profiling and validation, and where
+// results go. The cache key is derived from these structs (TuningKey.h).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TL_TUNER_OPTIONS_H
+#define TL_TUNER_OPTIONS_H
+
+#include "tl/Dialect/TL/Transforms/Passes.h"
+#include "tl/Runtime/Compare.h"
+#include "tl/Runtime/Supply.h"
+#include "tl/Target/Cuda.h"
+#include "tl/Target/Host.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir::tl {
+
+/// Where candidates run. Auto: a CUDA device when there is one, else the
+/// host.
+enum class Target { Auto, Cuda, Hip, Host };
+
+/// "auto", "cuda", "hip", "host".
+const char *targetName(Target target);
+/// nullopt for any other name.
+std::optional<Target> parseTarget(llvm::StringRef name);
+
+/// How candidates are run, timed and checked. Every field is part of the
+/// cache key (keyText); a field added here is added there.
+struct ProfileOptions {
+  // The guide's warmup=25, rep=100, timeout=60.
+  int warmup = 25;
+  int rep = 100;
+  /// Time budgets in ms instead of the counts, when > 0 (Triton's do_bench).
+  double warmupMs = 0, repMs = 0;
+  /// Every candidate is first screened with a few runs; only those within
+  /// this factor of the best screened median get the full warm-up and
+  /// repetitions (< 1: no screening, every candidate gets them).
+  double pruneRatio = 1.1;
+  /// Seconds one candidate may run before its worker is killed.
+  double timeoutSeconds = 60;
+  /// CPU threads of host kernels (0: every hardware thread).
+  unsigned hostThreads = 0;
+  tlrt::SupplyType supply = tlrt::SupplyType::Auto;
+  uint64_t seed = 0;
+  std::vector<std::string> inputFiles; // .npy per input tensor, in order
+  std::vector<std::string> refFiles;   // .npy per output tensor
+  std::vector<int> outIdx = {-1};      // output arguments (negative: from end)
+  tlrt::Tolerance tolerance;
+  bool skipCheck = false;
+
+  /// Every field as text; files by the hash of their contents.
+  std::string keyText() const;
+};
+
+struct TuneOptions {
+  std::string input; // the template's .mlir file
+  /// The expansion, as tl-expand-configs takes it; its `target` is set by
+  /// the tuner (the chip, or host) and its `report` is not used.
+  TLExpandConfigsOptions expand;
+  Target target = Target::Auto;
+  /// The CUDA compile (its chip is the chip tuned for) and the host
+  /// compile (its cpu: empty, the level this CPU has).
+  CudaCompileOptions cuda;
+  HostCompileOptions host;
+  /// Compile threads; 0: from the TILELANG_AUTO_TUNING_CPU_* variables.
+  uint64_t jobs = 0;
+  /// Seconds one config may compile; ptxas or the linker is killed then,
+  /// and the config reported as compile_timeout (0: no limit).
+  double compileTimeoutSeconds = 120;
+  ProfileOptions profile;
+  // Caching and results.
+  std::string cacheDir; // overrides TILELANG_CACHE_DIR
+  bool noCache = false;
+  std::string outputDir; // save the best result here (save_to_disk)
+  std::string logFile = "autotuner.log";
+  /// Progress callback: (phase, done, total).
+  std::function<void(const std::string &, size_t, size_t)> progress;
+};
+
+/// Checks every number against its range, so that a typo cannot become a
+/// run of days or a million threads; the message names the option as
+/// tl-tune spells it. nullopt when all are in range.
+std::optional<std::string> checkRanges(const TuneOptions &options);
+
+/// The compile worker count from --jobs (`requested`, 0: not given) or the
+/// guide's environment variables (TILELANG_AUTO_TUNING_CPU_UTILITIES /
+/// _CPU_COUNTS / _MAX_CPU_COUNT); nullopt with `error` naming the option or
+/// variable whose value is out of range or not a number.
+std::optional<unsigned> compileJobs(uint64_t requested, std::string &error);
+
+} // namespace mlir::tl
+
+#endif // TL_TUNER_OPTIONS_H

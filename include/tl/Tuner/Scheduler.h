@@ -1,0 +1,108 @@
+//===- Scheduler.h - Screen, prune, time, validate --------------*- C++ -*-===//
+//
+// The order in which candidates are run: each is screened with a few runs
+// as it compiles (on a GPU; on the host, compiling would disturb the
+// timings, so screening waits until the compiles end); those within
+// --prune-ratio of the best screened median get the full warm-up and
+// repetitions, the others keep their screening figures as "pruned". A check
+// rides along with the first run that finds the reference ready; the rest
+// are checked while waiting for compiles, or at the end.
+//
+// The scheduler sees compiles, runs and the reference only through
+// CandidateHost, so it is tested with fake candidates.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TL_TUNER_SCHEDULER_H
+#define TL_TUNER_SCHEDULER_H
+
+#include "tl/Tuner/Options.h"
+#include "tl/Tuner/Protocol.h"
+#include "tl/Tuner/Records.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir::tl {
+
+/// What the scheduler learns of one config's compile.
+struct CompileEvent {
+  size_t index = 0;
+  /// Abandoned at the compile timeout (the rest is then unset).
+  bool timedOut = false;
+  bool ok = false;
+  std::string message;
+  double seconds = 0;
+};
+
+/// The compiles, the runs and the reference, as the scheduler uses them.
+class CandidateHost {
+public:
+  virtual ~CandidateHost() = default;
+  /// The next config whose compile ended (or was abandoned); while there is
+  /// none, runs `idle`, which returns whether it did some work. nullopt once
+  /// every config has been handed out.
+  virtual std::optional<CompileEvent>
+  nextCompiled(const std::function<bool()> &idle) = 0;
+  /// Called once, for the first config that compiled, before any run (the
+  /// workload and the worker are set up from it); false with `error`
+  /// stops the tuning.
+  virtual bool prepare(size_t index, std::string &error) = 0;
+  virtual RunReply run(size_t index, const RunRequest &request) = 0;
+  /// FLOPs of config `index`'s gemms, for TFLOP/s (0: unknown).
+  virtual double gemmFlops(size_t index) = 0;
+  /// Moves the reference along (with `wait`, until it is ready); false with
+  /// `error` when it cannot be had.
+  virtual bool advanceReference(bool wait, std::string &error) = 0;
+  virtual bool referenceReady() = 0;
+  virtual void progress(const std::string &phase, size_t done, size_t total) {}
+  /// A phase (compile, benchmark, validate) ended.
+  virtual void phaseEnded(const std::string &phase) {}
+};
+
+struct SchedulePolicy {
+  /// Screen while others compile (GPUs).
+  bool overlap = false;
+  bool check = true;
+  /// The full run: warm-up and repetitions (or budgets).
+  RunRequest full;
+  /// Screen every candidate first and prune the slow (see the file
+  /// comment); < 1: no screening.
+  double pruneRatio = 1.1;
+  /// The compile timeout in seconds, for messages (0: none).
+  double compileTimeout = 0;
+
+  static constexpr int kScreenWarmup = 2, kScreenRuns = 10;
+  static SchedulePolicy from(const ProfileOptions &profile, bool overlap,
+                             double compileTimeout);
+  /// Screening pays only when the full run is longer than the screening.
+  bool prunes() const {
+    return pruneRatio >= 1 && (full.repMs > 0 || full.rep > 2 * kScreenRuns);
+  }
+  RunRequest screen() const {
+    return prunes() ? RunRequest{false, kScreenWarmup, kScreenRuns} : full;
+  }
+};
+
+enum class ScheduleResult {
+  Done,
+  /// No config compiled: nothing was run.
+  NoneCompiled,
+  /// The host or the reference failed; the error says how.
+  Stopped,
+};
+
+/// Runs the schedule over `records` (one per config, record i for config
+/// i); sets each record's status, figures and check.
+ScheduleResult schedule(const SchedulePolicy &policy, CandidateHost &host,
+                        std::vector<CandidateRecord> &records,
+                        std::string &error);
+
+/// The fastest Ok record, or -1.
+int pickBest(const std::vector<CandidateRecord> &records);
+
+} // namespace mlir::tl
+
+#endif // TL_TUNER_SCHEDULER_H

@@ -1,0 +1,75 @@
+//===- Workload.h - The inputs every candidate runs on ----------*- C++ -*-===//
+//
+// A tuning's workload: host copies of the inputs (generated or read from
+// .npy files, identical across candidates and worker restarts), which
+// arguments are outputs, and the reference outputs when they were given.
+// ArgumentBinding turns buffers into the argument array a kernel launch
+// takes; the worker, the host reference and --load all bind through it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TL_TUNER_WORKLOAD_H
+#define TL_TUNER_WORKLOAD_H
+
+#include "tl/Runtime/Kernel.h"
+#include "tl/Tuner/Options.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mlir::tl {
+
+/// A reference output: its values in their own element type.
+struct Reference {
+  tlrt::DType dtype;
+  std::vector<unsigned char> data;
+};
+
+struct Workload {
+  tlrt::KernelInfo signature;
+  std::vector<std::vector<unsigned char>> hostArgs; // per tensor arg
+  std::vector<double> scalarValues;                 // per arg (scalars)
+  std::vector<size_t> outputs;                      // argument indices
+  std::vector<Reference> reference;                 // per output, if given
+  /// Where the host reference writes the outputs' bytes, one after the
+  /// other, when they were not given.
+  std::string referenceFile;
+
+  bool isOutput(size_t arg) const;
+};
+
+/// Builds the inputs from the signature in `kernelJson` (any compiled
+/// config's, or the reference's: one template, one signature) as
+/// `profile` asks, and reads its --ref outputs; false with `error` naming
+/// the option or file at fault.
+bool buildWorkload(const ProfileOptions &profile, const std::string &kernelJson,
+                   Workload &workload, std::string &error);
+
+/// False with `error` when `copies` host copies of every tensor of `info`
+/// (one more for each output in `outputs`) need more than half of this
+/// machine's memory: refused before anything is allocated.
+bool fitsHostMemory(const tlrt::KernelInfo &info,
+                    const std::vector<size_t> &outputs, uint64_t copies,
+                    std::string &error);
+
+/// The argument array of one launch: args[i] points at argument i's value
+/// (a tensor's data pointer, or a scalar's storage).
+class ArgumentBinding {
+public:
+  /// Binds every argument of `info`: tensors to `tensor(i)` (null fails the
+  /// binding), scalars to `scalar(i)` stored in their dtype.
+  bool bind(const tlrt::KernelInfo &info,
+            const std::function<void *(size_t)> &tensor,
+            const std::function<double(size_t)> &scalar);
+  void **argv() { return args.data(); }
+  void *pointer(size_t i) const { return pointers[i]; }
+
+private:
+  std::vector<void *> pointers, args;
+  std::vector<uint64_t> scalars;
+};
+
+} // namespace mlir::tl
+
+#endif // TL_TUNER_WORKLOAD_H

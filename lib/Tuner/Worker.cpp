@@ -1,0 +1,337 @@
+//===- Worker.cpp - A process that runs candidates ------------------------===//
+
+#include "tl/Tuner/Worker.h"
+
+#include "tl/Runtime/Device.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <poll.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace mlir::tl;
+
+namespace {
+
+/// What a worker does for one request; lives in the child.
+class WorkerState {
+public:
+  WorkerState(const Workload &w, const ProfileOptions &p, bool cuda)
+      : work(w), profile(p), cuda(cuda), reference(w.reference) {}
+  ~WorkerState() {
+    for (void *p : hostOutputs)
+      if (p)
+        device->releaseHost(p);
+  }
+
+  /// The device, one buffer per tensor and a pristine copy of every input;
+  /// an error message, or empty.
+  std::string setUp() {
+    std::string error;
+    device = cuda ? tlrt::createCudaDevice(0, error)
+                  : tlrt::createHostDevice(profile.hostThreads);
+    if (!device)
+      return error;
+    const auto &args = work.signature.args;
+    bool bound = binding.bind(
+        work.signature,
+        [&](size_t i) -> void * {
+          void *buffer = device->allocate(args[i].byteSize(), error);
+          void *copy = device->allocate(args[i].byteSize(), error);
+          if (!buffer || !copy ||
+              !device->copyToDevice(copy, work.hostArgs[i].data(),
+                                    work.hostArgs[i].size(), error))
+            return nullptr;
+          pristine[i] = copy;
+          return buffer;
+        },
+        [&](size_t i) { return work.scalarValues[i]; });
+    return bound ? "" : error;
+  }
+
+  /// Loads candidate `dir`, runs it once on fresh inputs, checks it, times
+  /// it.
+  RunReply runCandidate(const std::string &dir, const RunRequest &req) {
+    std::string error;
+    tlrt::KernelInfo info;
+    if (!tlrt::loadKernelInfo(dir + "/kernel.json", info, error))
+      return fail(error);
+    if (!sameSignature(info))
+      return fail("the candidate's arguments differ from the others'");
+    auto kernel = device->load(dir, info, error);
+    if (!kernel || !upload(error) || !kernel->run(binding.argv(), error))
+      return fail(error);
+    // The outputs are copied back, then compared while the GPU times the
+    // candidate (on the host, after: the CPU is what is being timed).
+    std::vector<tlrt::CompareResult> checks(req.check ? work.outputs.size()
+                                                      : 0);
+    std::thread checker;
+    struct Join {
+      std::thread &t;
+      ~Join() {
+        if (t.joinable())
+          t.join();
+      }
+    } join{checker};
+    if (req.check) {
+      if (!copyOutputsBack(error))
+        return fail(error);
+      if (cuda)
+        checker = std::thread([&] { compareAll(checks); });
+      else
+        compareAll(checks);
+    }
+    RunReply reply;
+    reply.status = CandidateStatus::Ok;
+    // (On a GPU the comparison is still running.)
+    bool knownWrong = !checker.joinable() &&
+                      llvm::any_of(checks, [](const tlrt::CompareResult &r) {
+                        return !r.passed;
+                      });
+    if (req.timed() && !knownWrong && !time(*kernel, req, reply.samples, error))
+      return fail(error);
+    if (checker.joinable())
+      checker.join();
+    for (size_t o = 0; o < checks.size(); ++o) {
+      reply.check = checks[o];
+      if (!checks[o].passed) {
+        reply.samples.clear();
+        reply.status = CandidateStatus::CheckFailed;
+        reply.message = "output " + std::to_string(work.outputs[o]) + ": " +
+                        checks[o].summary();
+        return reply;
+      }
+    }
+    return reply;
+  }
+
+  /// An error reply (also for a worker whose device could not be set up).
+  RunReply fail(const std::string &message) {
+    RunReply r = RunReply::failure(CandidateStatus::Error, message);
+    // A failed launch can leave a GPU context unusable (an illegal address
+    // poisons it): start the next candidate in a fresh worker.
+    r.restart = cuda;
+    return r;
+  }
+
+private:
+  bool sameSignature(const tlrt::KernelInfo &info) {
+    if (info.args.size() != work.signature.args.size())
+      return false;
+    for (size_t i = 0; i < info.args.size(); ++i)
+      if (info.args[i].dtype != work.signature.args[i].dtype ||
+          info.args[i].shape != work.signature.args[i].shape)
+        return false;
+    return true;
+  }
+
+  /// Times by counts, or by budgets from an estimate of five runs.
+  bool time(tlrt::LoadedKernel &kernel, const RunRequest &req,
+            std::vector<double> &samples, std::string &error) {
+    int warmup = req.warmup, rep = req.rep;
+    if (req.warmupMs > 0 || req.repMs > 0) {
+      if (!kernel.time(binding.argv(), 0, 5, samples, error))
+        return false;
+      double estimate = std::max(median(samples), 1e-4);
+      warmup = std::max(1, static_cast<int>(req.warmupMs / estimate));
+      rep = std::max(1, static_cast<int>(req.repMs / estimate));
+    }
+    return kernel.time(binding.argv(), warmup, rep, samples, error);
+  }
+
+  /// Host memory for output `o` (page-locked on GPUs, so that the copy back
+  /// runs at full speed), allocated once and reused by every candidate.
+  bool copyOutputsBack(std::string &error) {
+    if (!loadReference(error))
+      return false;
+    hostOutputs.resize(work.outputs.size(), nullptr);
+    for (size_t o = 0; o < work.outputs.size(); ++o) {
+      size_t arg = work.outputs[o];
+      size_t bytes = work.signature.args[arg].byteSize();
+      if (!hostOutputs[o])
+        hostOutputs[o] = device->allocateHost(bytes, error);
+      if (!hostOutputs[o] ||
+          !device->copyToHost(hostOutputs[o], binding.pointer(arg), bytes,
+                              error))
+        return false;
+    }
+    return true;
+  }
+
+  void compareAll(std::vector<tlrt::CompareResult> &checks) {
+    for (size_t o = 0; o < checks.size(); ++o) {
+      const tlrt::ArgInfo &a = work.signature.args[work.outputs[o]];
+      checks[o] =
+          tlrt::compare(hostOutputs[o], a.dtype, reference[o].data.data(),
+                        reference[o].dtype, a.numElements(), profile.tolerance);
+    }
+  }
+
+  /// The reference outputs, read from the host reference's file the first
+  /// time a check needs them.
+  bool loadReference(std::string &error) {
+    if (!reference.empty())
+      return true;
+    std::ifstream in(work.referenceFile, std::ios::binary);
+    for (size_t o : work.outputs) {
+      const tlrt::ArgInfo &a = work.signature.args[o];
+      Reference r{a.dtype, std::vector<unsigned char>(a.byteSize())};
+      in.read(reinterpret_cast<char *>(r.data.data()), r.data.size());
+      reference.push_back(std::move(r));
+    }
+    if (!in) {
+      reference.clear();
+      error = "cannot read the reference outputs from " + work.referenceFile;
+      return false;
+    }
+    return true;
+  }
+
+  /// Every candidate starts from the same inputs (restored from pristine
+  /// device copies, in case a kernel wrote an input) and poisoned outputs
+  /// (so that unwritten elements fail the check).
+  bool upload(std::string &error) {
+    for (size_t i = 0; i < work.signature.args.size(); ++i) {
+      if (!work.signature.args[i].isTensor)
+        continue;
+      size_t bytes = work.hostArgs[i].size();
+      if (work.isOutput(i)
+              ? !device->fill(binding.pointer(i), 0xFF, bytes, error)
+              : !device->copyOnDevice(binding.pointer(i), pristine[i], bytes,
+                                      error))
+        return false;
+    }
+    return true;
+  }
+
+  const Workload &work;
+  const ProfileOptions &profile;
+  bool cuda;
+  std::vector<Reference> reference;
+  std::unique_ptr<tlrt::Device> device;
+  std::vector<void *> hostOutputs; // per output, from device->allocateHost
+  ArgumentBinding binding;
+  std::map<size_t, void *> pristine; // per input tensor
+};
+
+/// The worker's loop: one request line in, one reply line out.
+[[noreturn]] void serve(const Workload &work, const ProfileOptions &profile,
+                        bool cuda, int in, int out) {
+  {
+    WorkerState state(work, profile, cuda);
+    std::string setup = state.setUp();
+    FILE *requests = fdopen(in, "r");
+    char buf[4096];
+    while (fgets(buf, sizeof(buf), requests)) {
+      std::string dir;
+      std::optional<RunRequest> req = RunRequest::decode(buf, dir);
+      RunReply reply = !setup.empty() ? state.fail(setup)
+                       : !req         ? state.fail("unreadable request")
+                                      : state.runCandidate(dir, *req);
+      std::string line = reply.encode();
+      (void)!write(out, line.data(), line.size());
+    }
+  } // the state releases what it holds before the worker exits
+  _exit(0);
+}
+
+} // namespace
+
+Worker::Worker(const Workload &w, const ProfileOptions &p, bool cuda)
+    : work(w), profile(p), cuda(cuda) {}
+
+Worker::~Worker() { stop(); }
+
+RunReply Worker::run(const std::string &dir, const RunRequest &req) {
+  if (pid <= 0 && !start())
+    return RunReply::failure(CandidateStatus::Error, "cannot start a worker");
+  std::string command = req.encode(dir);
+  if (write(toChild, command.data(), command.size()) !=
+      static_cast<ssize_t>(command.size()))
+    return died();
+  using Clock = std::chrono::steady_clock;
+  auto deadline =
+      Clock::now() + std::chrono::duration<double>(profile.timeoutSeconds);
+  std::string line;
+  char c;
+  while (true) {
+    double left =
+        std::chrono::duration<double>(deadline - Clock::now()).count();
+    if (left <= 0) {
+      stop();
+      return RunReply::failure(
+          CandidateStatus::Timeout,
+          llvm::formatv("ran past --timeout {0} s",
+                        llvm::format("%g", profile.timeoutSeconds)));
+    }
+    pollfd p{fromChild, POLLIN, 0};
+    int ready = poll(&p, 1, static_cast<int>(std::min(left, 1.0) * 1000) + 1);
+    if (ready <= 0)
+      continue;
+    ssize_t n = read(fromChild, &c, 1);
+    if (n <= 0)
+      return died();
+    if (c == '\n')
+      break;
+    line += c;
+  }
+  RunReply reply = RunReply::decode(line);
+  if (reply.restart)
+    stop();
+  return reply;
+}
+
+bool Worker::start() {
+  int down[2], up[2];
+  if (pipe(down) || pipe(up))
+    return false;
+  pid = fork();
+  if (pid == 0) {
+    close(down[1]);
+    close(up[0]);
+    serve(work, profile, cuda, down[0], up[1]);
+  }
+  close(down[0]);
+  close(up[1]);
+  toChild = down[1];
+  fromChild = up[0];
+  return pid > 0;
+}
+
+RunReply Worker::died() {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::string why = WIFSIGNALED(status)
+                        ? std::string("the worker died with signal ") +
+                              strsignal(WTERMSIG(status))
+                        : "the worker exited";
+  closeFds();
+  pid = -1;
+  return RunReply::failure(CandidateStatus::Crashed, why);
+}
+
+void Worker::stop() {
+  if (pid > 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    pid = -1;
+  }
+  closeFds();
+}
+
+void Worker::closeFds() {
+  if (toChild >= 0)
+    close(toChild);
+  if (fromChild >= 0)
+    close(fromChild);
+  toChild = fromChild = -1;
+}

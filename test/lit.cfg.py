@@ -12,7 +12,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "TileMLIR"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir"]
+config.suffixes = [".mlir", ".c"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tl_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "Inputs", "unit", "fuzz"]
@@ -30,7 +30,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.tl_tools_dir, append_path=True)
 
 tool_dirs = [config.tl_tools_dir, config.llvm_tools_dir]
-tools = ["tl-opt", "tl-compile", "tl-tune"]
+tools = ["tl-opt", "tl-compile", "tl-tune", "tl-capi-test"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # GPU-only tests say `REQUIRES: cuda-gpu`; they run only where a device is.

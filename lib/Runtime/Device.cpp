@@ -272,9 +272,7 @@ public:
   bool run(void **args, std::string &error) override;
   bool time(void **args, int warmup, int reps, std::vector<double> &samples,
             std::string &error) override;
-
-private:
-  bool launch(void **args, std::string &error);
+  bool launch(void **args, void *stream, std::string &error) override;
   CudaDevice &device;
   CUmodule module;
   CUfunction func;
@@ -440,13 +438,13 @@ private:
   DeviceFingerprint fp;
 };
 
-bool CudaLoaded::launch(void **args, std::string &error) {
+bool CudaLoaded::launch(void **args, void *stream, std::string &error) {
   std::vector<unsigned> g(info.grid.begin(), info.grid.end());
   g.resize(3, 1);
   if (CUresult r = api().cuLaunchKernel(
           func, g[0], g[1], g[2], static_cast<unsigned>(info.threads), 1, 1,
-          static_cast<unsigned>(info.sharedMemoryBytes), nullptr, args,
-          nullptr)) {
+          static_cast<unsigned>(info.sharedMemoryBytes),
+          static_cast<CUstream>(stream), args, nullptr)) {
     error = "cuLaunchKernel: " + api().describe(r);
     return false;
   }
@@ -454,7 +452,7 @@ bool CudaLoaded::launch(void **args, std::string &error) {
 }
 
 bool CudaLoaded::run(void **args, std::string &error) {
-  if (!launch(args, error))
+  if (!launch(args, nullptr, error))
     return false;
   if (CUresult r = api().cuCtxSynchronize()) {
     error = "kernel failed: " + api().describe(r);
@@ -467,7 +465,7 @@ bool CudaLoaded::time(void **args, int warmup, int reps,
                       std::vector<double> &samples, std::string &error) {
   CudaApi &a = api();
   for (int i = 0; i < warmup; ++i)
-    if (!launch(args, error))
+    if (!launch(args, nullptr, error))
       return false;
   std::vector<CUevent> starts(reps), ends(reps);
   for (int i = 0; i < reps; ++i) {
@@ -479,7 +477,7 @@ bool CudaLoaded::time(void **args, int warmup, int reps,
     a.cuMemsetD8Async(device.flush, static_cast<unsigned char>(i),
                       device.flushBytes, nullptr);
     a.cuEventRecord(starts[i], nullptr);
-    ok = launch(args, error);
+    ok = launch(args, nullptr, error);
     a.cuEventRecord(ends[i], nullptr);
   }
   if (CUresult r = a.cuCtxSynchronize()) {

@@ -2,7 +2,9 @@
 
 #include "tl/Tuner/Expand.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -23,5 +25,16 @@ mlir::tl::expandPipelineText(const TLExpandConfigsOptions &options) {
   std::string text;
   llvm::raw_string_ostream os(text);
   createTLExpandConfigs(options)->printAsTextualPipeline(os);
+  return text;
+}
+
+std::string mlir::tl::configJson(ModuleOp config) {
+  llvm::json::Object c;
+  if (auto dict = config->getAttrOfType<DictionaryAttr>("tl.config"))
+    for (NamedAttribute e : dict)
+      if (auto v = dyn_cast<IntegerAttr>(e.getValue()))
+        c[e.getName().getValue()] = v.getInt();
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::json::Value(std::move(c));
   return text;
 }

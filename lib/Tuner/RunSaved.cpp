@@ -1,6 +1,7 @@
-//===- RunSaved.cpp - Run a saved result: the guide's load_from_disk ------===//
+//===- RunSaved.cpp - A saved result: the guide's load_from_disk ----------===//
 
 #include "tl/Tuner/ChildProcess.h"
+#include "tl/Tuner/ResultFiles.h"
 #include "tl/Tuner/Tuner.h"
 #include "tl/Tuner/Workload.h"
 
@@ -61,4 +62,25 @@ bool mlir::tl::runSaved(const std::string &dir, const ProfileOptions &profile,
   }
   report = *out;
   return true;
+}
+
+std::optional<TuneResult> mlir::tl::loadResult(const std::string &dir,
+                                               std::string &error) {
+  ResultFiles files;
+  for (const char *name : {"candidates.jsonl", "best.txt", "kernel.json"})
+    if (std::optional<std::string> contents = readFile(dir + "/" + name))
+      files[name] = *contents;
+  TuneResult result;
+  std::string why;
+  tlrt::KernelInfo info;
+  if (!readResultFiles(files, result.candidates, result.best, why) ||
+      !tlrt::parseKernelInfo(files["kernel.json"], info, why)) {
+    error = dir + " is not a saved tuning result (" + why +
+            "); give a directory written by --output or a cache entry";
+    return std::nullopt;
+  }
+  result.fromCache = true;
+  result.bestDir = dir;
+  result.target = info.target;
+  return result;
 }

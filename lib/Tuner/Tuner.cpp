@@ -280,12 +280,7 @@ bool TuningRun::startCompiles(std::string &error) {
     CandidateRecord &r = result.candidates[i];
     r.index = static_cast<int>(i);
     r.name = configs[i].getSymName().value_or("kernel").str();
-    llvm::json::Object c;
-    if (auto dict = configs[i]->getAttrOfType<DictionaryAttr>("tl.config"))
-      for (NamedAttribute e : dict)
-        if (auto v = dyn_cast<IntegerAttr>(e.getValue()))
-          c[e.getName().getValue()] = v.getInt();
-    llvm::raw_string_ostream(r.configJson) << llvm::json::Value(std::move(c));
+    r.configJson = configJson(configs[i]);
     llvm::raw_string_ostream ir(irs[i]);
     configs[i].print(ir, OpPrintingFlags().useLocalScope());
     dirs[i] = workDir + "/" + std::to_string(i);

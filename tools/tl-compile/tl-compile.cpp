@@ -10,23 +10,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tl/InitAll.h"
-#include "tl/ParseSource.h"
-#include "tl/Tuner/CompileSession.h"
-#include "tl/Tuner/Expand.h"
+#include "tl/Tuner/ParCompile.h"
 
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/DialectRegistry.h"
-#include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/JSON.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
-
-#include <chrono>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -93,109 +82,33 @@ int main(int argc, char **argv) {
     return 2;
   }
 
-  DialectRegistry registry;
-  tl::registerAllDialects(registry);
-  tl::registerAllPasses();
-  tl::CompileSession session(registry, jobs);
-  MLIRContext &ctx = session.ctx;
-  // An error names the config and the parameter; the whole template in
-  // generic form after it would only bury that.
-  ctx.printOpOnDiagnostic(false);
-
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler handler(sourceMgr, &ctx);
-  session.module = tl::parseSourceFileChecked(inputFile, sourceMgr, &ctx);
-  if (!session.module)
-    return 1;
-
-  if (std::error_code ec = llvm::sys::fs::create_directories(outputDir)) {
-    llvm::errs() << "tl-compile: cannot create " << outputDir << ": "
-                 << ec.message() << "\n";
-    return 1;
-  }
-  tl::TLExpandConfigsOptions expand;
-  expand.target = target == "cuda" ? chip.getValue() : std::string("host");
-  expand.instantiate = instantiate;
-  expand.configsFile = configsFile;
-  expand.constraint = constraint;
-  expand.funcName = funcName;
-  expand.report = outputDir + "/space.json";
-  FailureOr<SmallVector<ModuleOp>> configs =
-      tl::expandConfigs(*session.module, expand);
-  if (failed(configs))
-    return 1;
-
-  tl::preloadPipelineDialects(&ctx);
-  tl::CudaCompileOptions cudaOptions;
-  cudaOptions.chip = chip;
-  cudaOptions.indexBitwidth = indexBitwidth;
-  cudaOptions.mma = mma;
-  cudaOptions.wgmmaInFlight = wgmmaInFlight;
-  struct Result {
-    std::string name, error;
-    double seconds = 0;
-  };
-  std::vector<Result> results(configs->size());
-  for (auto [i, config] : llvm::enumerate(*configs))
-    results[i].name = config.getSymName() ? config.getSymName()->str()
-                                          : "kernel" + std::to_string(i);
-  auto start = std::chrono::steady_clock::now();
-  // One compile per config, in parallel; each owns its module. A config's
-  // failure is recorded and reported, not fatal.
-  session.start(configs->size(), [&](size_t i) {
-    SmallString<256> dir(outputDir);
-    llvm::sys::path::append(dir, results[i].name);
-    auto t0 = std::chrono::steady_clock::now();
-    tl::CompileSession::Outcome outcome;
-    outcome.ok = succeeded(tl::compileConfig((*configs)[i], dir,
-                                             target == "cuda", cudaOptions, {},
-                                             tl::kNoDeadline, outcome.message));
-    outcome.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-            .count();
-    return outcome;
-  });
-  while (std::optional<tl::CompileSession::Event> event =
-             session.next(1e300, [] { return false; })) {
-    tl::CompileSession::Outcome outcome = session.outcome(event->index);
-    results[event->index].error = outcome.ok ? "" : outcome.message;
-    results[event->index].seconds = outcome.seconds;
-  }
-  double total =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
-
-  llvm::json::Array index;
-  int failures = 0;
-  for (const Result &r : results) {
-    llvm::json::Object entry{{"name", r.name},
-                             {"dir", r.name},
-                             {"compile_seconds", r.seconds},
-                             {"status", r.error.empty() ? "ok" : "error"}};
-    if (!r.error.empty()) {
-      entry["error"] = r.error;
-      ++failures;
-      llvm::errs() << "tl-compile: " << r.name << ": " << r.error << "\n";
-    }
-    index.push_back(std::move(entry));
-  }
-  std::string indexPath = outputDir + "/index.json";
-  std::error_code ec;
-  llvm::raw_fd_ostream os(indexPath, ec);
-  if (ec) {
-    llvm::errs() << "tl-compile: cannot write " << indexPath << "\n";
+  tl::TuneOptions options;
+  options.input = inputFile;
+  options.target = target == "cuda" ? tl::Target::Cuda : tl::Target::Host;
+  options.expand.instantiate = instantiate;
+  options.expand.configsFile = configsFile;
+  options.expand.constraint = constraint;
+  options.expand.funcName = funcName;
+  options.cuda.chip = chip;
+  options.cuda.indexBitwidth = indexBitwidth;
+  options.cuda.mma = mma;
+  options.cuda.wgmmaInFlight = wgmmaInFlight;
+  options.jobs = jobs;
+  std::string error;
+  std::optional<tl::ParCompileResult> result =
+      tl::parCompile(options, outputDir, error);
+  if (!result) {
+    llvm::errs() << error << (error.back() == '\n' ? "" : "\n");
     return 1;
   }
-  os << llvm::formatv(
-      "{0:2}\n",
-      llvm::json::Value(llvm::json::Object{
-          {"target", target == "cuda" ? chip.getValue() : std::string("host")},
-          {"kernels", std::move(index)}}));
+  for (const tl::CompiledKernel &k : result->kernels)
+    if (!k.ok)
+      llvm::errs() << "tl-compile: " << k.name << ": " << k.error << "\n";
+  size_t failures = result->failures();
   llvm::outs() << llvm::formatv(
       "tl-compile: {0} of {1} configs compiled for {2} in {3:F2} s ({4} "
       "jobs) -> {5}\n",
-      configs->size() - failures, configs->size(),
-      target == "cuda" ? chip.getValue() : std::string("host"), total,
-      session.pool.getMaxConcurrency(), outputDir);
+      result->kernels.size() - failures, result->kernels.size(), result->target,
+      result->seconds, result->jobs, outputDir);
   return failures ? 1 : 0;
 }

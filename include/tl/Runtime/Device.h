@@ -43,6 +43,13 @@ public:
   virtual ~LoadedKernel() = default;
   /// Runs once on `args` (device pointers / scalars, as args[i] -> value).
   virtual bool run(void **args, std::string &error) = 0;
+  /// Launches once on `args` in `stream` (a CUstream; null: the default
+  /// stream) and returns without waiting; a caller's buffers and stream.
+  /// The host runs it to the end (no streams there).
+  virtual bool launch(void **args, void *stream, std::string &error) {
+    (void)stream;
+    return run(args, error);
+  }
   /// Times `reps` runs after `warmup` runs; each sample in milliseconds. On
   /// GPUs, device events around each run and the L2 flushed before each.
   virtual bool time(void **args, int warmup, int reps,

@@ -23,6 +23,10 @@ namespace mlir::tl {
 FailureOr<SmallVector<ModuleOp>>
 expandConfigs(ModuleOp module, const TLExpandConfigsOptions &options);
 
+/// The `tl.config` of an expanded config module as a JSON object text
+/// (`{"block_M":128,...}`), as records and results show it.
+std::string configJson(ModuleOp config);
+
 /// The expansion as a textual pipeline, every option spelled out: for cache
 /// keys (a new option of the pass is in the key without anyone adding it).
 std::string expandPipelineText(const TLExpandConfigsOptions &options);

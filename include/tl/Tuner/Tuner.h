@@ -55,6 +55,12 @@ std::optional<TuneResult> tune(const TuneOptions &options, std::string &error);
 bool runSaved(const std::string &dir, const ProfileOptions &profile,
               std::string &report, std::string &error);
 
+/// Reads a result saved with --output (or a cache entry) back: every
+/// candidate's record, the best, and `bestDir` set to `dir`; nullopt with
+/// `error` when `dir` holds no sound result.
+std::optional<TuneResult> loadResult(const std::string &dir,
+                                     std::string &error);
+
 } // namespace mlir::tl
 
 #endif // TL_TUNER_TUNER_H

@@ -1,0 +1,199 @@
+/*===- tl-c/Tuner.h - The autotuner through the C API -------------*- C -*-===*\
+|*                                                                            *|
+|* The tuner behind an opaque options handle with one setter per option (the  *|
+|* shape of CIRCT's circt-c/Firtool.h): tune a template and read the result   *|
+|* (best config, latency, every candidate's record, the binary's directory),  *|
+|* compile a config space without tuning (the guide's par_compile), load a    *|
+|* saved result, and launch a compiled kernel on the caller's buffers.        *|
+|*                                                                            *|
+|* Strings in are MlirStringRef (copied); strings out are valid while the     *|
+|* handle that gave them lives. A call that fails returns a null handle (or   *|
+|* false) and, when `error` is not NULL, sets *error to a TlError the caller  *|
+|* destroys; nothing aborts the caller's process.                             *|
+|*                                                                            *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef TL_C_TUNER_H
+#define TL_C_TUNER_H
+
+#include "mlir-c/Support.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TL_DEFINE_C_API_STRUCT(name)                                           \
+  struct name {                                                                \
+    void *ptr;                                                                 \
+  };                                                                           \
+  typedef struct name name
+
+TL_DEFINE_C_API_STRUCT(TlError);
+TL_DEFINE_C_API_STRUCT(TlTuneOptions);
+TL_DEFINE_C_API_STRUCT(TlTuneResult);
+TL_DEFINE_C_API_STRUCT(TlCompileResult);
+TL_DEFINE_C_API_STRUCT(TlKernel);
+
+#undef TL_DEFINE_C_API_STRUCT
+
+//===----------------------------------------------------------------------===//
+// Errors
+//===----------------------------------------------------------------------===//
+
+/// The message: names the input, the place and what to do.
+MLIR_CAPI_EXPORTED MlirStringRef tlErrorGetMessage(TlError error);
+MLIR_CAPI_EXPORTED void tlErrorDestroy(TlError error);
+
+//===----------------------------------------------------------------------===//
+// Options (tl-tune's command-line options, one setter each)
+//===----------------------------------------------------------------------===//
+
+MLIR_CAPI_EXPORTED TlTuneOptions tlTuneOptionsCreate(void);
+MLIR_CAPI_EXPORTED void tlTuneOptionsDestroy(TlTuneOptions options);
+
+/// The template's .mlir file.
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetInput(TlTuneOptions o,
+                                              MlirStringRef path);
+// Expansion (tl-expand-configs' options).
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetInstantiate(TlTuneOptions o,
+                                                    MlirStringRef values);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetConfigsFile(TlTuneOptions o,
+                                                    MlirStringRef path);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetConstraint(TlTuneOptions o,
+                                                   MlirStringRef expression);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetFunc(TlTuneOptions o,
+                                             MlirStringRef name);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetMaxConfigs(TlTuneOptions o, int64_t n);
+// Compilation.
+/// "auto", "cuda", "hip" or "host" (another name fails the run that uses it).
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetTarget(TlTuneOptions o,
+                                               MlirStringRef target);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetChip(TlTuneOptions o,
+                                             MlirStringRef chip);
+/// "auto", "wgmma" or "mma.sync".
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetMma(TlTuneOptions o, MlirStringRef mma);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetJobs(TlTuneOptions o, uint64_t jobs);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetCompileTimeout(TlTuneOptions o,
+                                                       double seconds);
+// Profiling and validation.
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetWarmup(TlTuneOptions o, int runs);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetRep(TlTuneOptions o, int runs);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetWarmupMs(TlTuneOptions o, double ms);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetRepMs(TlTuneOptions o, double ms);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetPruneRatio(TlTuneOptions o,
+                                                   double ratio);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetTimeout(TlTuneOptions o,
+                                                double seconds);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetHostThreads(TlTuneOptions o,
+                                                    unsigned threads);
+/// "auto", "integer", "uniform", "normal", "randn", "zero" or "one".
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetSupplyType(TlTuneOptions o,
+                                                   MlirStringRef type);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetSeed(TlTuneOptions o, uint64_t seed);
+/// Appends a .npy file for the next input tensor / output reference.
+MLIR_CAPI_EXPORTED void tlTuneOptionsAddInputFile(TlTuneOptions o,
+                                                  MlirStringRef path);
+MLIR_CAPI_EXPORTED void tlTuneOptionsAddRefFile(TlTuneOptions o,
+                                                MlirStringRef path);
+/// The output arguments (negative: from the end); default {-1}.
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetOutIdx(TlTuneOptions o,
+                                               const int *indices, intptr_t n);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetTolerance(TlTuneOptions o, double rtol,
+                                                  double atol,
+                                                  double maxMismatchedRatio);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetSkipCheck(TlTuneOptions o, bool skip);
+// Caching and results.
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetCacheDir(TlTuneOptions o,
+                                                 MlirStringRef dir);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetNoCache(TlTuneOptions o, bool noCache);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetOutputDir(TlTuneOptions o,
+                                                  MlirStringRef dir);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetLogFile(TlTuneOptions o,
+                                                MlirStringRef path);
+
+//===----------------------------------------------------------------------===//
+// Tuning and its result
+//===----------------------------------------------------------------------===//
+
+/// Tunes as tl-tune does. A tuning where every candidate failed is a result
+/// (best index -1), not an error.
+MLIR_CAPI_EXPORTED TlTuneResult tlTune(TlTuneOptions options, TlError *error);
+/// Reads a result saved with an output directory (or a cache entry) back.
+MLIR_CAPI_EXPORTED TlTuneResult tlLoadResult(MlirStringRef dir, TlError *error);
+MLIR_CAPI_EXPORTED void tlTuneResultDestroy(TlTuneResult result);
+
+MLIR_CAPI_EXPORTED bool tlTuneResultIsNull(TlTuneResult result);
+/// The best candidate's index, or -1 when none passed.
+MLIR_CAPI_EXPORTED intptr_t tlTuneResultGetBestIndex(TlTuneResult result);
+/// The best config as a JSON object ("" when none passed).
+MLIR_CAPI_EXPORTED MlirStringRef tlTuneResultGetBestConfig(TlTuneResult result);
+/// The best candidate's median latency in ms (0 when none passed).
+MLIR_CAPI_EXPORTED double tlTuneResultGetBestLatencyMs(TlTuneResult result);
+/// The directory with the best binary and its kernel.json (the cache entry,
+/// else the output directory; "" when it was neither cached nor saved).
+MLIR_CAPI_EXPORTED MlirStringRef tlTuneResultGetBestDir(TlTuneResult result);
+/// "host" or the chip.
+MLIR_CAPI_EXPORTED MlirStringRef tlTuneResultGetTarget(TlTuneResult result);
+MLIR_CAPI_EXPORTED bool tlTuneResultIsFromCache(TlTuneResult result);
+MLIR_CAPI_EXPORTED double tlTuneResultGetTuningSeconds(TlTuneResult result);
+MLIR_CAPI_EXPORTED intptr_t tlTuneResultGetNumCandidates(TlTuneResult result);
+/// Candidate `i`'s record: one JSON object, as in candidates.jsonl.
+MLIR_CAPI_EXPORTED MlirStringRef tlTuneResultGetCandidate(TlTuneResult result,
+                                                          intptr_t i);
+
+//===----------------------------------------------------------------------===//
+// Compiling without tuning (par_compile)
+//===----------------------------------------------------------------------===//
+
+/// Compiles every config of the template (the options' expansion and
+/// target, which must be cuda or host) into `outputDir`, in parallel.
+/// `configsJson`, when not empty, is the space: a JSON list of
+/// {parameter: value} objects. A config that fails is in the result.
+MLIR_CAPI_EXPORTED TlCompileResult tlCompileConfigs(TlTuneOptions options,
+                                                    MlirStringRef configsJson,
+                                                    MlirStringRef outputDir,
+                                                    TlError *error);
+MLIR_CAPI_EXPORTED void tlCompileResultDestroy(TlCompileResult result);
+MLIR_CAPI_EXPORTED bool tlCompileResultIsNull(TlCompileResult result);
+MLIR_CAPI_EXPORTED intptr_t tlCompileResultGetNumKernels(TlCompileResult r);
+MLIR_CAPI_EXPORTED MlirStringRef tlCompileResultGetName(TlCompileResult r,
+                                                        intptr_t i);
+MLIR_CAPI_EXPORTED MlirStringRef tlCompileResultGetConfig(TlCompileResult r,
+                                                          intptr_t i);
+/// The kernel's directory (binary + kernel.json).
+MLIR_CAPI_EXPORTED MlirStringRef tlCompileResultGetDir(TlCompileResult r,
+                                                       intptr_t i);
+/// "" when config `i` compiled, else why not.
+MLIR_CAPI_EXPORTED MlirStringRef tlCompileResultGetError(TlCompileResult r,
+                                                         intptr_t i);
+
+//===----------------------------------------------------------------------===//
+// Running a compiled kernel on the caller's buffers
+//===----------------------------------------------------------------------===//
+
+/// Loads the kernel in `dir` (a compiled kernel's or a result's directory):
+/// a CUDA binary on CUDA device `device` (through the device's primary
+/// context, the one CUDA's runtime and PyTorch use), a host one on the CPU.
+MLIR_CAPI_EXPORTED TlKernel tlKernelLoad(MlirStringRef dir, int device,
+                                         TlError *error);
+MLIR_CAPI_EXPORTED void tlKernelDestroy(TlKernel kernel);
+MLIR_CAPI_EXPORTED bool tlKernelIsNull(TlKernel kernel);
+/// The kernel's kernel.json: argument order, dtypes, shapes, launch shape.
+MLIR_CAPI_EXPORTED MlirStringRef tlKernelGetMetadata(TlKernel kernel);
+MLIR_CAPI_EXPORTED intptr_t tlKernelGetNumArgs(TlKernel kernel);
+/// Launches once. `args[i]` points at argument i's value: for a tensor, a
+/// variable holding its data pointer (device memory for CUDA kernels, host
+/// memory for host kernels); for a scalar, the scalar. `stream` is a
+/// CUstream (NULL: the default stream); CUDA launches return without
+/// waiting, host launches run to the end.
+MLIR_CAPI_EXPORTED bool tlKernelLaunch(TlKernel kernel, void **args,
+                                       void *stream, TlError *error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif // TL_C_TUNER_H

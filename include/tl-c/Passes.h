@@ -17,7 +17,7 @@ extern "C" {
 
 MLIR_CAPI_EXPORTED void tlRegisterAllPasses(void);
 
-/// The TileMLIR version ("0.1.0"), the one the project declares.
+/// The TileMLIR version, as the project() of the top CMakeLists.txt says.
 MLIR_CAPI_EXPORTED MlirStringRef tlGetVersion(void);
 
 #ifdef __cplusplus

@@ -119,7 +119,9 @@ MLIR_CAPI_EXPORTED void tlTuneOptionsSetLogFile(TlTuneOptions o,
 //===----------------------------------------------------------------------===//
 
 /// Tunes as tl-tune does. A tuning where every candidate failed is a result
-/// (best index -1), not an error.
+/// (best index -1), not an error. The workers are forked from the calling
+/// process: on a CUDA target, call it before the process initializes CUDA
+/// itself (a forked child cannot use CUDA its parent initialized).
 MLIR_CAPI_EXPORTED TlTuneResult tlTune(TlTuneOptions options, TlError *error);
 /// Reads a result saved with an output directory (or a cache entry) back.
 MLIR_CAPI_EXPORTED TlTuneResult tlLoadResult(MlirStringRef dir, TlError *error);

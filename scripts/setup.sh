@@ -8,6 +8,7 @@ packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22
   nlohmann-json3-dev libgtest-dev libopenblas-dev patchelf xz-utils
   clang-22 libclang-rt-22-dev python3-psutil
+  python3-numpy python3-pytest python3-venv python3-setuptools
 )
 
 missing=()

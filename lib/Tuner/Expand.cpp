@@ -10,6 +10,51 @@
 using namespace mlir;
 using namespace mlir::tl;
 
+CollectedDiagnostics::CollectedDiagnostics(MLIRContext *ctx,
+                                           std::string fallbackLocation)
+    : fallback(std::move(fallbackLocation)) {
+  handler =
+      std::make_unique<ScopedDiagnosticHandler>(ctx, [this](Diagnostic &d) {
+        bool error = d.getSeverity() == DiagnosticSeverity::Error;
+        if (!error && d.getSeverity() != DiagnosticSeverity::Remark)
+          return success();
+        std::string line;
+        llvm::raw_string_ostream os(line);
+        if (auto file = dyn_cast<FileLineColLoc>(d.getLocation()))
+          os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+             << file.getColumn();
+        else
+          os << fallback;
+        os << (error ? ": error: " : ": remark: ") << d.str() << "\n";
+        std::lock_guard<std::mutex> lock(mutex);
+        if (error)
+          errorText += line;
+        else
+          remarks.push_back(line);
+        return success();
+      });
+}
+
+CollectedDiagnostics::~CollectedDiagnostics() = default;
+
+std::string CollectedDiagnostics::errors() const {
+  std::lock_guard<std::mutex> lock(mutex);
+  return errorText;
+}
+
+std::string CollectedDiagnostics::report(size_t maxRemarks) const {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (errorText.empty())
+    return "";
+  std::string text;
+  for (size_t i = 0; i < remarks.size() && i < maxRemarks; ++i)
+    text += remarks[i];
+  if (remarks.size() > maxRemarks)
+    text +=
+        "(" + std::to_string(remarks.size() - maxRemarks) + " more remarks)\n";
+  return text + errorText;
+}
+
 FailureOr<SmallVector<ModuleOp>>
 mlir::tl::expandConfigs(ModuleOp module,
                         const TLExpandConfigsOptions &options) {

@@ -9,7 +9,6 @@
 #include "tl/Tuner/Expand.h"
 #include "tl/Tuner/TuningKey.h"
 
-#include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -62,23 +61,12 @@ mlir::tl::parCompile(const TuneOptions &options, const std::string &outputDir,
   // An error names the config and the parameter; the whole template in
   // generic form after it would only bury that.
   ctx.printOpOnDiagnostic(false);
-  std::string diagnostics;
-  ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &diag) {
-    if (diag.getSeverity() != DiagnosticSeverity::Error)
-      return success();
-    llvm::raw_string_ostream os(diagnostics);
-    if (auto file = dyn_cast<FileLineColLoc>(diag.getLocation()))
-      os << file.getFilename().getValue() << ":" << file.getLine() << ":"
-         << file.getColumn();
-    else
-      os << options.input;
-    os << ": error: " << diag.str() << "\n";
-    return success();
-  });
+  CollectedDiagnostics diagnostics(&ctx, options.input);
   llvm::SourceMgr sourceMgr;
   session.module = parseSourceFileChecked(options.input, sourceMgr, &ctx);
   if (!session.module) {
-    error = diagnostics.empty() ? "cannot parse " + options.input : diagnostics;
+    error = diagnostics.errors().empty() ? "cannot parse " + options.input
+                                         : diagnostics.errors();
     return std::nullopt;
   }
   if (std::error_code ec = llvm::sys::fs::create_directories(outputDir)) {
@@ -90,7 +78,8 @@ mlir::tl::parCompile(const TuneOptions &options, const std::string &outputDir,
   FailureOr<SmallVector<ModuleOp>> configs =
       expandConfigs(*session.module, expand);
   if (failed(configs)) {
-    error = diagnostics.empty() ? "expansion failed" : diagnostics;
+    error = diagnostics.errors().empty() ? "expansion failed"
+                                         : diagnostics.report();
     return std::nullopt;
   }
   preloadPipelineDialects(&ctx);

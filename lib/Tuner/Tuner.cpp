@@ -111,8 +111,8 @@ private:
   DialectRegistry registry;
   /// On the heap: see CompileSession (leaked while a compile still runs).
   std::unique_ptr<CompileSession> session;
-  /// Collects the session's error diagnostics (in session->diagnostics).
-  std::unique_ptr<ScopedDiagnosticHandler> handler;
+  /// The parse's and the expansion's errors and remarks.
+  std::unique_ptr<CollectedDiagnostics> diagnostics;
   SmallVector<ModuleOp> configs;
   std::string templateIR;
   CacheKey key;
@@ -127,7 +127,7 @@ private:
 };
 
 TuningRun::~TuningRun() {
-  handler.reset();
+  diagnostics.reset();
   worker.reset();
   reference.reset();
   // What is kept was copied to the cache or --output; an abandoned compile
@@ -166,25 +166,12 @@ bool TuningRun::parseAndExpand(std::string &error) {
     return false;
   session = std::make_unique<CompileSession>(registry, *jobs);
   MLIRContext &ctx = session->ctx;
-  std::string &diagnostics = session->diagnostics;
-  // file:line:col: error: message, as compilers say it.
-  handler =
-      std::make_unique<ScopedDiagnosticHandler>(&ctx, [&](Diagnostic &diag) {
-        if (diag.getSeverity() != DiagnosticSeverity::Error)
-          return success();
-        llvm::raw_string_ostream os(diagnostics);
-        if (auto file = dyn_cast<FileLineColLoc>(diag.getLocation()))
-          os << file.getFilename().getValue() << ":" << file.getLine() << ":"
-             << file.getColumn();
-        else
-          os << options.input;
-        os << ": error: " << diag.str() << "\n";
-        return success();
-      });
+  diagnostics = std::make_unique<CollectedDiagnostics>(&ctx, options.input);
   llvm::SourceMgr sourceMgr;
   session->module = parseSourceFileChecked(options.input, sourceMgr, &ctx);
   if (!session->module) {
-    error = diagnostics.empty() ? "cannot parse " + options.input : diagnostics;
+    error = diagnostics->errors().empty() ? "cannot parse " + options.input
+                                          : diagnostics->errors();
     return false;
   }
   {
@@ -195,7 +182,8 @@ bool TuningRun::parseAndExpand(std::string &error) {
       *session->module,
       tuningExpansion(options, cuda ? Target::Cuda : Target::Host));
   if (failed(expanded)) {
-    error = diagnostics.empty() ? "expansion failed" : diagnostics;
+    error = diagnostics->errors().empty() ? "expansion failed"
+                                          : diagnostics->report();
     return false;
   }
   configs = std::move(*expanded);

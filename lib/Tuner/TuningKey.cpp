@@ -31,11 +31,14 @@ CacheKey mlir::tl::tuningKey(const TuneOptions &options,
   key.add("configs", inputs.configs);
   HostCompileOptions host = options.host;
   host.cpu = inputs.hostCpu;
-  key.add(
-      "compile",
-      "expand=" + expandPipelineText(tuningExpansion(options, inputs.target)) +
-          " timeout=" + std::to_string(options.compileTimeoutSeconds) + " " +
-          (cuda ? describeCompile(options.cuda) : describeCompile(host)));
+  // The configs are keyed by what they are (above), not by the file they
+  // came from.
+  TLExpandConfigsOptions expand = tuningExpansion(options, inputs.target);
+  expand.configsFile.clear();
+  key.add("compile",
+          "expand=" + expandPipelineText(expand) + " timeout=" +
+              std::to_string(options.compileTimeoutSeconds) + " " +
+              (cuda ? describeCompile(options.cuda) : describeCompile(host)));
   key.add("profile", options.profile.keyText());
   key.add("toolchain", std::string("LLVM ") + LLVM_VERSION_STRING +
                            (cuda ? " ptxas " + ptxasVersion(findCudaToolkit(

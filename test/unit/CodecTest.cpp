@@ -264,6 +264,10 @@ TEST(TuningKey, FollowsEveryOption) {
   EXPECT_FALSE(changed([](TuneOptions &o) { o.outputDir = "/elsewhere"; }));
   EXPECT_FALSE(changed([](TuneOptions &o) { o.jobs = 3; }));
   EXPECT_FALSE(changed([](TuneOptions &o) { o.expand.report = "space.json"; }));
+  // The configs a file holds are keyed by their contents (KeyInputs), not
+  // by the file's name.
+  EXPECT_FALSE(
+      changed([](TuneOptions &o) { o.expand.configsFile = "/tmp/x.json"; }));
   // The host target does not compile for CUDA.
   EXPECT_FALSE(changed([](TuneOptions &o) { o.cuda.mma = "mma.sync"; }));
 }

@@ -84,8 +84,6 @@ public:
 
   llvm::DefaultThreadPool pool;
   MLIRContext ctx; // after the pool: destroyed before it
-  /// Error diagnostics of the parse and the expansion, file:line:col first.
-  std::string diagnostics;
   /// The template and its expanded configs, which the compiles work on.
   OwningOpRef<ModuleOp> module;
 

@@ -12,10 +12,36 @@
 #include "tl/Dialect/TL/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 
+#include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace mlir::tl {
+
+/// Collects the diagnostics of a context as a tool prints them
+/// (`file:line:col: error: message`): the errors, and the remarks that say
+/// why a config was dropped, so that a caller without a terminal (tl-tune,
+/// the C API) can report them.
+class CollectedDiagnostics {
+public:
+  /// `fallbackLocation` names places without a file location.
+  CollectedDiagnostics(MLIRContext *ctx, std::string fallbackLocation);
+  ~CollectedDiagnostics();
+
+  std::string errors() const;
+  /// The errors, after the first `maxRemarks` remarks (and how many more
+  /// there were); empty when there was no error.
+  std::string report(size_t maxRemarks = 5) const;
+
+private:
+  mutable std::mutex mutex; // compiles on the thread pool report too
+  std::string fallback, errorText;
+  std::vector<std::string> remarks;
+  std::unique_ptr<ScopedDiagnosticHandler> handler;
+};
 
 /// Runs tl-expand-configs with `options` on `module` and returns the kept
 /// configs (the nested modules it made); failure when the pass failed (its

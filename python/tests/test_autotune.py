@@ -1,0 +1,146 @@
+"""tilemlir.autotune / AutoTuner on the host: the guide's two workflows, the
+config-key check, the in-process and disk caches (shared with tl-tune), the
+input supply priority, ref_prog's verdicts, save/load in a new process."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import tilemlir
+from tilemlir.autotuner import AutoTuner, set_autotune_inputs
+from tilemlir.autotuner.param import AutotuneResult, CompileArgs
+
+import kernels
+
+M, N, K = 128, 96, 64
+
+
+def space(M, N, K):
+    return [dict(block_M=bm, block_N=bn, block_K=32, num_stages=2, threads=128)
+            for bm in (32, 64) for bn in (32, 64)]
+
+
+def operands(seed=0):
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((M, K)).astype("float32"),
+            rng.standard_normal((K, N)).astype("float32"))
+
+
+def factory():
+    return tilemlir.jit(out_idx=[-1], target="host")(kernels.matmul)
+
+
+def test_decorator_with_fixed_inputs():
+    tuned = tilemlir.autotune(configs=space, warmup=1, rep=5)(factory())
+    A, B = operands()
+    C = np.empty((M, N), "float32")
+    with set_autotune_inputs(A, B, C):
+        best = tuned(M, N, K)
+    assert best.config in [dict(c) for c in space(M, N, K)]
+    np.testing.assert_allclose(best(A, B), A @ B, rtol=1e-4, atol=1e-4)
+    # Tuned once per argument tuple: the second call is the same kernel.
+    assert tuned(M, N, K) is best
+    assert len(tuned.results) == 1
+    result = next(iter(tuned.results.values()))
+    assert len(result.candidates) == 4
+    assert {c["status"] for c in result.candidates} <= {"ok", "pruned"}
+    with open("autotuner.log") as f:
+        assert len(f.read().splitlines()) == 4, "every candidate's record is logged"
+
+
+def test_config_keys_must_be_arguments():
+    tuned = tilemlir.autotune(configs=[dict(block_M=64, block_Q=3)], warmup=1, rep=2)(factory())
+    with pytest.raises(tilemlir.TileMLIRError, match=r"config 0 sets 'block_Q', which is not "
+                                                     r"an integer argument of matmul"):
+        tuned(M, N, K)
+    with pytest.raises(tilemlir.TileMLIRError, match="No configurations to tune"):
+        tilemlir.autotune(configs=[])(factory())(M, N, K)
+
+
+def test_programmatic_run_save_and_load_in_a_new_process(tmp_path):
+    tuner = AutoTuner.from_kernel(factory()(M, N, K), configs=space(M, N, K))
+    tuner.set_profile_args(warmup=1, rep=5, ref_prog=lambda A, B: A @ B)
+    tuner.set_compile_args(target="host", out_idx=[-1])
+    artifact = tuner.run()
+    assert artifact.latency > 0 and artifact.config["block_K"] == 32
+    A, B = operands(3)
+    np.testing.assert_allclose(artifact.kernel(A, B), A @ B, rtol=1e-4, atol=1e-4)
+    save = tmp_path / "out" / "best" / "matmul"
+    artifact.save_to_disk(save)
+    assert json.loads((save / "best_config.json").read_text()) == artifact.config
+    script = (
+        "import numpy as np, sys\n"
+        "from tilemlir.autotuner.param import AutotuneResult, CompileArgs\n"
+        f"r = AutotuneResult.load_from_disk({str(save)!r}, CompileArgs(out_idx=[-1]))\n"
+        f"A = np.ones(({M}, {K}), 'float32'); B = np.ones(({K}, {N}), 'float32')\n"
+        f"assert (r.kernel(A, B) == {K}).all()\n"
+        "print('config', r.config)\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert run.returncode == 0, run.stderr
+    assert f"config {artifact.config}" in run.stdout
+    with pytest.raises(tilemlir.TileMLIRError, match="is not a saved tuning result"):
+        AutotuneResult.load_from_disk(tmp_path / "nothing", CompileArgs())
+
+
+def test_a_wrong_reference_fails_every_candidate():
+    tuner = AutoTuner.from_kernel(factory()(M, N, K), configs=space(M, N, K)[:2])
+    tuner.set_profile_args(warmup=1, rep=3, ref_prog=lambda A, B: A @ B + 1)
+    with pytest.raises(tilemlir.TileMLIRError, match=r"no candidate of matmul passed "
+                                                     r"\(\{'check_failed': 2\}\)"):
+        tuner.run()
+
+
+def test_supply_priority():
+    calls = []
+
+    def supply_prog(signature):
+        calls.append([a["name"] for a in signature])
+        return list(operands(7)) + [np.empty((M, N), "float32")]
+
+    seen = []
+
+    def ref(A, B):
+        seen.append(A.copy())
+        return A @ B
+
+    tuner = AutoTuner.from_kernel(factory()(M, N, K), configs=space(M, N, K)[:1])
+    tuner.set_profile_args(warmup=1, rep=2, supply_prog=supply_prog, ref_prog=ref)
+    # Fixed inputs come first: supply_prog is not asked.
+    fixed = operands(5)
+    with set_autotune_inputs(*fixed):
+        tuner.run()
+    assert calls == [] and np.array_equal(seen[-1], fixed[0])
+    # Without them, supply_prog's inputs are the ones checked and timed.
+    tuner.run()
+    assert calls == [["A", "B", "C"]]
+    assert np.array_equal(seen[-1], operands(7)[0])
+
+
+def test_checker_style_ref_prog_is_refused_with_a_message():
+    tuner = AutoTuner.from_kernel(factory()(M, N, K), configs=space(M, N, K)[:1])
+    tuner.set_profile_args(ref_prog=lambda A, B, C: np.allclose(C, A @ B))
+    with pytest.raises(tilemlir.TileMLIRError, match="not supported yet"):
+        tuner.run()
+
+
+def test_disk_cache_is_shared_with_tl_tune(tool, tmp_path):
+    tuner = AutoTuner.from_kernel(factory()(M, N, K), configs=space(M, N, K))
+    tuner.set_profile_args(warmup=1, rep=5)
+    first = tuner.run()
+    assert not first.from_cache
+    # tl-tune on the same template, space and options answers from the
+    # entry the Python tuning stored.
+    impl = factory()
+    (tmp_path / "t.mlir").write_text(impl.trace(impl.bind(M, N, K)).ir)
+    (tmp_path / "space.json").write_text(json.dumps(space(M, N, K)))
+    run = subprocess.run([tool("tl-tune"), "t.mlir", "--target=host", "--configs=space.json",
+                          "--warmup=1", "--rep=5", "--timeout=30"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "from the disk cache" in run.stdout, run.stdout
+    assert json.dumps(first.config, separators=(",", ":"), sort_keys=True) in run.stdout

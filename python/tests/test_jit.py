@@ -1,0 +1,91 @@
+"""tilemlir.jit on the host: compiled kernels run on numpy arrays, are kept
+in memory per argument tuple and on disk, and refuse wrong arguments."""
+
+import os
+
+import numpy as np
+import pytest
+
+import tilemlir
+
+import kernels
+
+
+def operands(M, N, K, seed=0):
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((M, K)).astype("float32"),
+            rng.standard_normal((K, N)).astype("float32"))
+
+
+def test_matmul_matches_numpy():
+    k = tilemlir.jit(out_idx=[-1], target="host")(kernels.matmul)(128, 96, 64)
+    A, B = operands(128, 96, 64)
+    C = k(A, B)
+    assert C.shape == (128, 96) and C.dtype == np.float32
+    np.testing.assert_allclose(C, A @ B, rtol=1e-4, atol=1e-4)
+    # All arguments given: C is written in place, nothing returned.
+    D = np.zeros((128, 96), "float32")
+    assert k(A, B, D) is None
+    np.testing.assert_allclose(D, A @ B, rtol=1e-4, atol=1e-4)
+
+
+def test_odd_sizes_and_other_kernels():
+    k = tilemlir.jit(out_idx=[-1], target="host")(kernels.row_softmax_max)(40, 24)
+    X = np.random.default_rng(1).standard_normal((40, 24)).astype("float32")
+    np.testing.assert_allclose(k(X), np.exp(X - X.max(axis=1, keepdims=True)), rtol=1e-5)
+
+
+def test_kernels_are_kept_in_memory_and_on_disk(monkeypatch):
+    impl = tilemlir.jit(out_idx=[-1], target="host")(kernels.matmul)
+    a = impl(64, 64, 64)
+    assert impl(64, 64, 64) is a, "the same arguments give the same kernel"
+    assert impl(64, 64, 64, block_M=32) is not a
+    assert a.directory.startswith(os.environ["TILELANG_CACHE_DIR"])
+    # A fresh factory (a new process would be the same) finds it on disk
+    # without compiling.
+    fresh = tilemlir.jit(out_idx=[-1], target="host")(kernels.matmul)
+    monkeypatch.setattr(tilemlir.JITImpl, "_compile_into",
+                        lambda *a: pytest.fail("compiled although it was on disk"))
+    b = fresh(64, 64, 64)
+    assert b.directory == a.directory
+
+
+def test_cache_off_still_compiles(monkeypatch):
+    monkeypatch.setenv("TILELANG_DISABLE_CACHE", "1")
+    k = tilemlir.jit(out_idx=[-1], target="host")(kernels.matmul)(64, 64, 32)
+    assert not os.path.exists(os.path.join(os.environ["TILELANG_CACHE_DIR"], "kernels"))
+    A, B = operands(64, 64, 32)
+    np.testing.assert_allclose(k(A, B), A @ B, rtol=1e-4, atol=1e-4)
+
+
+def test_wrong_arguments_are_refused():
+    k = tilemlir.jit(out_idx=[-1], target="host")(kernels.matmul)(64, 64, 32)
+    A, B = operands(64, 64, 32)
+    with pytest.raises(TypeError, match=r"argument 1 of matmul must be float32 \(32, 64\)"):
+        k(A, A)
+    with pytest.raises(TypeError, match="takes 2 inputs"):
+        k(A)
+    with pytest.raises(TypeError, match="float32"):
+        k(A.astype("float64"), B)
+    with pytest.raises(TypeError, match="matmul"):
+        tilemlir.jit(kernels.matmul)(64)  # N and K missing
+
+
+def test_par_compile():
+    impl = tilemlir.jit(out_idx=[-1], target="host")(kernels.matmul)
+    cfgs = [dict(M=64, N=64, K=64, block_M=32, block_N=64),
+            dict(M=64, N=64, K=64, block_M=64, block_N=32, block_K=64)]
+    ks = impl.par_compile(cfgs, num_workers=2)
+    assert [k.config["block_M"] for k in ks] == [32, 64]
+    assert ks[1].config["block_K"] == 64
+    A, B = operands(64, 64, 64)
+    for k in ks:
+        np.testing.assert_allclose(k(A, B), A @ B, rtol=1e-4, atol=1e-4)
+
+
+def test_an_impossible_config_is_a_message():
+    # 256 x 256 x 128 floats of shared tiles are far past what the host
+    # model allows? (the C++ side decides; the message must say why)
+    impl = tilemlir.jit(out_idx=[-1], target="host")(kernels.matmul)
+    with pytest.raises(tilemlir.TileMLIRError):
+        impl(64, 64, 64, threads=0)

@@ -1,0 +1,155 @@
+"""The C API (include/tl-c/Tuner.h) through ctypes: no compiled extension.
+
+The library is found, in order, at $TILEMLIR_LIBRARY, in the package's own
+``_lib/`` (a wheel or an install that copied it there), or in a TileMLIR
+build or install tree above the package (``build/lib``, ``lib``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+
+
+class TileMLIRError(RuntimeError):
+    """An error the C++ side reported (bad input, a failed compile, ...)."""
+
+
+class StringRef(ctypes.Structure):
+    _fields_ = [("data", ctypes.c_void_p), ("length", ctypes.c_size_t)]
+
+    def text(self):
+        return ctypes.string_at(self.data, self.length).decode() if self.length else ""
+
+
+class Handle(ctypes.Structure):
+    _fields_ = [("ptr", ctypes.c_void_p)]
+
+
+def ref(text):
+    """A StringRef over `text` (kept alive by the caller's reference)."""
+    data = str(text).encode()
+    buf = ctypes.create_string_buffer(data, len(data))
+    r = StringRef(ctypes.cast(buf, ctypes.c_void_p), len(data))
+    r._keep = buf  # noqa: SLF001
+    return r
+
+
+def _candidates():
+    env = os.environ.get("TILEMLIR_LIBRARY")
+    if env:
+        yield env
+    here = os.path.dirname(os.path.abspath(__file__))
+    yield os.path.join(here, "_lib", "libTileMLIRCAPI.so")
+    d = here
+    for _ in range(4):
+        d = os.path.dirname(d)
+        yield os.path.join(d, "build", "lib", "libTileMLIRCAPI.so")
+        yield os.path.join(d, "lib", "libTileMLIRCAPI.so")
+
+
+_lib = None
+
+
+def lib():
+    """The loaded C API library (loaded once)."""
+    global _lib
+    if _lib is not None:
+        return _lib
+    tried = []
+    for path in _candidates():
+        tried.append(path)
+        if os.path.exists(path):
+            _lib = _declare(ctypes.CDLL(path))
+            return _lib
+    raise TileMLIRError(
+        "libTileMLIRCAPI.so not found (looked at " + ", ".join(tried) +
+        "): build TileMLIR (./scripts/build.sh TileMLIRCAPI) or set TILEMLIR_LIBRARY")
+
+
+def _declare(L):
+    S, H, P = StringRef, Handle, ctypes.POINTER(Handle)
+    sig = {
+        "tlGetVersion": (S, []),
+        "tlErrorGetMessage": (S, [H]), "tlErrorDestroy": (None, [H]),
+        "tlTuneOptionsCreate": (H, []), "tlTuneOptionsDestroy": (None, [H]),
+        "tlTune": (H, [H, P]), "tlLoadResult": (H, [S, P]),
+        "tlTuneResultDestroy": (None, [H]),
+        "tlTuneResultGetBestIndex": (ctypes.c_ssize_t, [H]),
+        "tlTuneResultGetBestConfig": (S, [H]),
+        "tlTuneResultGetBestLatencyMs": (ctypes.c_double, [H]),
+        "tlTuneResultGetBestDir": (S, [H]), "tlTuneResultGetTarget": (S, [H]),
+        "tlTuneResultIsFromCache": (ctypes.c_bool, [H]),
+        "tlTuneResultGetTuningSeconds": (ctypes.c_double, [H]),
+        "tlTuneResultGetNumCandidates": (ctypes.c_ssize_t, [H]),
+        "tlTuneResultGetCandidate": (S, [H, ctypes.c_ssize_t]),
+        "tlCompileConfigs": (H, [H, S, S, P]), "tlCompileResultDestroy": (None, [H]),
+        "tlCompileResultGetNumKernels": (ctypes.c_ssize_t, [H]),
+        "tlCompileResultGetName": (S, [H, ctypes.c_ssize_t]),
+        "tlCompileResultGetConfig": (S, [H, ctypes.c_ssize_t]),
+        "tlCompileResultGetDir": (S, [H, ctypes.c_ssize_t]),
+        "tlCompileResultGetError": (S, [H, ctypes.c_ssize_t]),
+        "tlKernelLoad": (H, [S, ctypes.c_int, P]), "tlKernelDestroy": (None, [H]),
+        "tlKernelGetMetadata": (S, [H]), "tlKernelGetNumArgs": (ctypes.c_ssize_t, [H]),
+        "tlKernelLaunch": (ctypes.c_bool, [H, ctypes.POINTER(ctypes.c_void_p),
+                                           ctypes.c_void_p, P]),
+        "tlTuneOptionsSetOutIdx": (None, [H, ctypes.POINTER(ctypes.c_int), ctypes.c_ssize_t]),
+        "tlTuneOptionsSetTolerance": (None, [H, ctypes.c_double, ctypes.c_double,
+                                             ctypes.c_double]),
+    }
+    for name in ("Input", "Instantiate", "ConfigsFile", "Constraint", "Func", "Target",
+                 "Chip", "Mma", "SupplyType", "CacheDir", "OutputDir", "LogFile"):
+        sig[f"tlTuneOptionsSet{name}"] = (None, [H, S])
+    for name in ("AddInputFile", "AddRefFile"):
+        sig[f"tlTuneOptions{name}"] = (None, [H, S])
+    for name, ty in (("MaxConfigs", ctypes.c_int64), ("Jobs", ctypes.c_uint64),
+                     ("CompileTimeout", ctypes.c_double), ("Warmup", ctypes.c_int),
+                     ("Rep", ctypes.c_int), ("WarmupMs", ctypes.c_double),
+                     ("RepMs", ctypes.c_double), ("PruneRatio", ctypes.c_double),
+                     ("Timeout", ctypes.c_double), ("HostThreads", ctypes.c_uint),
+                     ("Seed", ctypes.c_uint64), ("SkipCheck", ctypes.c_bool),
+                     ("NoCache", ctypes.c_bool)):
+        sig[f"tlTuneOptionsSet{name}"] = (None, [H, ty])
+    for name, (res, args) in sig.items():
+        f = getattr(L, name)
+        f.restype, f.argtypes = res, args
+    return L
+
+
+def check(handle, error):
+    """`handle`, or TileMLIRError with the C++ side's message."""
+    if handle.ptr:
+        return handle
+    message = lib().tlErrorGetMessage(error).text()
+    lib().tlErrorDestroy(error)
+    raise TileMLIRError(message)
+
+
+class Options:
+    """A TlTuneOptions handle; `set(name, value)` calls tlTuneOptionsSet<name>."""
+
+    def __init__(self):
+        self.handle = lib().tlTuneOptionsCreate()
+
+    def __del__(self):
+        if getattr(self, "handle", None) is not None and _lib is not None:
+            _lib.tlTuneOptionsDestroy(self.handle)
+            self.handle = None
+
+    def set(self, name, value):
+        f = getattr(lib(), f"tlTuneOptionsSet{name}")
+        f(self.handle, ref(value) if isinstance(value, str) else value)
+        return self
+
+    def add(self, name, value):
+        getattr(lib(), f"tlTuneOptions{name}")(self.handle, ref(value))
+        return self
+
+    def out_idx(self, indices):
+        arr = (ctypes.c_int * len(indices))(*indices)
+        lib().tlTuneOptionsSetOutIdx(self.handle, arr, len(indices))
+        return self
+
+    def tolerance(self, rtol, atol, ratio):
+        lib().tlTuneOptionsSetTolerance(self.handle, rtol, atol, ratio)
+        return self

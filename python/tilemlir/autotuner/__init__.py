@@ -1,0 +1,301 @@
+"""The guide's autotuner: ``AutoTuner.from_kernel(...).set_*().run()``, the
+``@tilemlir.autotune`` decorator, and ``set_autotune_inputs``.
+
+The tuning itself is tl-tune's, through the C API: the factory is traced
+once into a template whose integer arguments are parameters, the configs
+become its space, and the C++ tuner expands, compiles in parallel, runs every
+candidate in a worker process (a fault or a hang costs only that candidate,
+never this Python process), validates, times and caches, in the same disk
+cache as tl-tune.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import enum
+import inspect
+import json
+import os
+import shutil
+import threading
+
+from .. import _capi
+from .._capi import TileMLIRError
+from ..jit import JITImpl, JITKernel, _work_dir, resolve_target
+from .param import AutotuneResult, CompileArgs, ProfileArgs
+
+__all__ = ["AutoTuner", "autotune", "set_autotune_inputs", "AutotuneResult",
+           "CompileArgs", "TensorSupplyType"]
+
+
+class TensorSupplyType(enum.Enum):
+    """How inputs are generated when none are given (TileLang's names)."""
+
+    Auto = "auto"
+    Integer = "integer"
+    Uniform = "uniform"
+    Normal = "normal"
+    Randn = "randn"
+    Zero = "zero"
+    One = "one"
+
+
+_inputs = threading.local()
+
+
+@contextlib.contextmanager
+def set_autotune_inputs(*tensors):
+    """Every config is measured on these inputs (all the kernel's arguments,
+    or only its inputs)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    old = getattr(_inputs, "tensors", None)
+    _inputs.tensors = tensors
+    try:
+        yield
+    finally:
+        _inputs.tensors = old
+
+
+def _save_npy(x, path):
+    try:
+        import numpy
+    except ImportError as e:  # pragma: no cover - numpy comes with torch
+        raise TileMLIRError("fixed inputs and ref_prog outputs need numpy") from e
+    if type(x).__module__.startswith("torch"):
+        if str(x.dtype) == "torch.bfloat16":
+            raise TileMLIRError("bfloat16 inputs cannot be handed to the tuner yet "
+                                "(.npy has no bfloat16); use supply_type")
+        x = x.detach().cpu().numpy()
+    numpy.save(path, numpy.ascontiguousarray(x))
+
+
+class AutoTuner:
+    """Tunes one kernel factory over a list of configs."""
+
+    def __init__(self, fn, configs):
+        if isinstance(fn, JITKernel):
+            if fn.impl is None:
+                raise TypeError("from_kernel needs a kernel made by a @tilemlir.jit factory")
+            self.impl, self.bound = fn.impl, dict(fn.bound)
+        elif isinstance(fn, JITImpl):
+            self.impl, self.bound = fn, None
+        else:
+            raise TypeError("AutoTuner tunes a @tilemlir.jit factory or a kernel it made")
+        self.configs = configs
+        self.compile_args = CompileArgs(out_idx=self.impl.out_idx, target=self.impl.target)
+        self.profile_args = ProfileArgs()
+        self._call_args = None
+
+    @classmethod
+    def from_kernel(cls, kernel, configs):
+        return cls(kernel, configs)
+
+    def set_compile_args(self, out_idx=None, target="auto", execution_backend="auto",
+                         target_host=None, verbose=False, pass_configs=None):
+        self.compile_args = CompileArgs(out_idx if out_idx is not None else self.impl.out_idx,
+                                        target, execution_backend, target_host, verbose,
+                                        pass_configs)
+        return self
+
+    def set_profile_args(self, warmup=25, rep=100, timeout=30, supply_type=None, ref_prog=None,
+                         supply_prog=None, rtol=1e-2, atol=1e-2, max_mismatched_ratio=0.01,
+                         skip_check=False, manual_check_prog=None, cache_input_tensors=False):
+        self.profile_args = ProfileArgs(warmup, rep, timeout, supply_type, ref_prog,
+                                        supply_prog, rtol, atol, max_mismatched_ratio,
+                                        skip_check, manual_check_prog, cache_input_tensors)
+        return self
+
+    # -- the space ---------------------------------------------------------
+
+    def _space(self, bound):
+        configs = self.configs
+        if callable(configs):
+            args, kwargs = self._call_args or ((), {})
+            configs = configs(*args, **kwargs) if (args or kwargs) else configs(
+                **{k: bound[k] for k in inspect.signature(configs).parameters if k in bound})
+        configs = [dict(c) for c in (configs or [])]
+        if not configs:
+            raise TileMLIRError("No configurations to tune: give configs as a non-empty "
+                                "list of dicts or a callable returning one")
+        tunable = set(self.impl.tunables(bound))
+        for i, c in enumerate(configs):
+            unknown = sorted(set(c) - tunable)
+            if unknown:
+                raise TileMLIRError(
+                    f"config {i} sets {', '.join(repr(u) for u in unknown)}, which "
+                    f"{'is' if len(unknown) == 1 else 'are'} not an integer argument of "
+                    f"{self.impl.func.__name__} (its tunable arguments: "
+                    f"{', '.join(sorted(tunable))})")
+            for k, v in c.items():
+                if not isinstance(v, int) or isinstance(v, bool):
+                    raise TileMLIRError(f"config {i}: {k} = {v!r}; config values are integers")
+        return configs
+
+    # -- inputs and reference ---------------------------------------------
+
+    def _signature(self, prim):
+        return prim.args
+
+    def _out_idx(self):
+        """out_idx as given (as tl-tune's --out-idx: keys compare equal)."""
+        out = self.compile_args.out_idx
+        return [-1] if out is None else ([out] if isinstance(out, int) else list(out))
+
+    def _outputs(self, n):
+        return sorted(i % n for i in self._out_idx())
+
+    def _inputs(self, prim, outputs):
+        """Fixed inputs (set_autotune_inputs), else supply_prog's, else None."""
+        n = len(prim.args)
+        fixed = getattr(_inputs, "tensors", None)
+        if fixed is None and self.profile_args.supply_prog is not None:
+            fixed = tuple(self.profile_args.supply_prog(self._signature(prim)))
+        if fixed is None:
+            return None
+        if len(fixed) == n:
+            return [x for i, x in enumerate(fixed) if i not in outputs]
+        if len(fixed) == n - len(outputs):
+            return list(fixed)
+        raise TileMLIRError(f"{len(fixed)} input tensors given; {prim.name} takes {n} "
+                            f"arguments, {n - len(outputs)} of them inputs")
+
+    def _references(self, inputs, outputs):
+        ref = self.profile_args.ref_prog
+        if ref is None or self.profile_args.skip_check:
+            return None
+        if self.profile_args.manual_check_prog is not None:
+            raise TileMLIRError("manual_check_prog is not supported yet; return the "
+                                "expected outputs from ref_prog instead")
+        try:
+            arity = len(inspect.signature(ref).parameters)
+        except (TypeError, ValueError):
+            arity = len(inputs)
+        if arity != len(inputs):
+            raise TileMLIRError(
+                f"ref_prog takes {arity} arguments: a checker called with every "
+                f"candidate's outputs is not supported yet; give ref_prog the "
+                f"{len(inputs)} inputs and return the expected outputs")
+        got = ref(*inputs)
+        got = list(got) if isinstance(got, (list, tuple)) else [got]
+        if len(got) != len(outputs):
+            raise TileMLIRError(f"ref_prog returned {len(got)} outputs; the kernel has "
+                                f"{len(outputs)} (out_idx)")
+        return got
+
+    # -- the run ------------------------------------------------------------
+
+    def run(self, warmup=None, rep=None, timeout=None):
+        if self.bound is None:
+            raise TileMLIRError("AutoTuner.from_kernel(factory, ...) needs the factory's "
+                                "arguments: pass factory(M, N, K) (a kernel) instead")
+        p = self.profile_args
+        warmup = p.warmup if warmup is None else warmup
+        rep = p.rep if rep is None else rep
+        timeout = p.timeout if timeout is None else timeout
+        space = self._space(self.bound)
+        prim = self.impl.trace(self.bound)
+        outputs = self._outputs(len(prim.args))
+        inputs = self._inputs(prim, outputs)
+        if inputs is None and p.ref_prog is not None and not p.skip_check:
+            inputs = self._generated_inputs(prim, outputs)
+        refs = self._references(inputs, outputs) if inputs is not None else None
+        work = _work_dir()
+        try:
+            o = self.impl.options(self.impl.template_file(prim, work))
+            o.set("Target", resolve_target(self.compile_args.target))
+            with open(os.path.join(work, "configs.json"), "w") as f:
+                json.dump(space, f)
+            o.set("ConfigsFile", os.path.join(work, "configs.json"))
+            o.set("Warmup", int(warmup)).set("Rep", int(rep)).set("Timeout", float(timeout))
+            o.tolerance(p.rtol, p.atol, p.max_mismatched_ratio).set("SkipCheck", bool(p.skip_check))
+            supply = p.supply_type.value if isinstance(p.supply_type, TensorSupplyType) else (
+                p.supply_type or "auto")
+            o.set("SupplyType", str(supply)).set("LogFile", "autotuner.log")
+            o.out_idx(self._out_idx())
+            for i, x in enumerate(inputs or []):
+                path = os.path.join(work, f"input{i}.npy")
+                _save_npy(x, path)
+                o.add("AddInputFile", path)
+            for i, x in enumerate(refs or []):
+                path = os.path.join(work, f"ref{i}.npy")
+                _save_npy(x, path)
+                o.add("AddRefFile", path)
+            keep = None
+            if _no_disk_cache():
+                keep = _work_dir()  # the best's files live here for this process
+                o.set("OutputDir", keep)
+            err = _capi.Handle()
+            L = _capi.lib()
+            r = _capi.check(L.tlTune(o.handle, ctypes.byref(err)), err)
+            try:
+                result = AutotuneResult._from_handle(r, JITKernel, outputs, func=prim)
+            finally:
+                L.tlTuneResultDestroy(r)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        if result.kernel is None:
+            statuses = {}
+            for c in result.candidates:
+                statuses[c["status"]] = statuses.get(c["status"], 0) + 1
+            first = next((c.get("message", "") for c in result.candidates if c.get("message")), "")
+            raise TileMLIRError(f"no candidate of {prim.name} passed ({statuses}); {first}")
+        result.kernel.impl = self.impl
+        result.kernel.bound = dict(self.bound, **result.config)
+        return result
+
+    def _generated_inputs(self, prim, outputs):
+        """Inputs for ref_prog when none were given: generated here (numpy,
+        seeded) and handed to the tuner, so both see the same data."""
+        import numpy
+        rng = numpy.random.default_rng(0)
+        out = []
+        for i, a in enumerate(prim.args):
+            if i in outputs:
+                continue
+            shape = [self.bound[d.name] if hasattr(d, "name") else d for d in a["shape"]]
+            out.append(rng.standard_normal(shape).astype(str(a["dtype"])))
+        return out
+
+
+def _no_disk_cache():
+    env = {k: os.environ.get(k, "").strip().lower() for k in
+           ("TILELANG_DISABLE_CACHE", "TILELANG_AUTO_TUNING_DISABLE_CACHE")}
+    return any(v in ("1", "true", "yes", "on") for v in env.values())
+
+
+class AutotuneImpl:
+    """``@autotune`` over ``@jit``: tunes once per argument tuple, keeps the
+    best kernel in this process."""
+
+    def __init__(self, impl, configs, profile):
+        self.impl, self.configs, self.profile = impl, configs, profile
+        self._best = {}
+        self.results = {}
+
+    def __call__(self, *args, **kwargs):
+        bound = self.impl.bind(*args, **kwargs)
+        key = tuple(sorted((k, repr(v)) for k, v in bound.items()))
+        if key not in self._best:
+            tuner = AutoTuner(self.impl, self.configs)
+            tuner.bound, tuner._call_args = bound, (args, kwargs)
+            tuner.profile_args = self.profile
+            result = tuner.run()
+            self.results[key] = result
+            self._best[key] = result.kernel
+        return self._best[key]
+
+
+def autotune(configs=None, warmup=25, rep=100, timeout=100, supply_type=None, ref_prog=None,
+             supply_prog=None, rtol=1e-2, atol=1e-2, max_mismatched_ratio=0.01,
+             skip_check=False, manual_check_prog=None, cache_input_tensors=False):
+    """``@tilemlir.autotune(configs=...)`` stacked on ``@tilemlir.jit``."""
+    profile = ProfileArgs(warmup, rep, timeout, supply_type, ref_prog, supply_prog, rtol,
+                          atol, max_mismatched_ratio, skip_check, manual_check_prog,
+                          cache_input_tensors)
+
+    def decorator(fn):
+        impl = fn if isinstance(fn, JITImpl) else JITImpl(fn)
+        return AutotuneImpl(impl, configs, profile)
+    return decorator

@@ -1,7 +1,8 @@
 """The package's version is the project's: project(TileMLIR VERSION x.y.z) in
 the top CMakeLists.txt, the one place it is written. The C API library of
 the build (TILEMLIR_BUILD, default ../build) goes into the package as
-tilemlir/_lib/libTileMLIRCAPI.so when it has been built."""
+tilemlir/_lib/libTileMLIRCAPI.so, and its worker program as
+tilemlir/bin/tl-worker, when they have been built."""
 import os
 import re
 import shutil
@@ -18,11 +19,14 @@ class BuildWithLibrary(build_py):
     def run(self):
         super().run()
         build = os.environ.get("TILEMLIR_BUILD", os.path.join(here, "..", "build"))
-        lib = os.path.join(build, "lib", "libTileMLIRCAPI.so")
-        if os.path.exists(lib):
-            dest = os.path.join(self.build_lib, "tilemlir", "_lib")
-            os.makedirs(dest, exist_ok=True)
-            shutil.copy2(lib, dest)
+        # The library, and tl-worker in the bin/ beside it (where the C API
+        # looks for the programs it starts).
+        for src, sub in (("lib/libTileMLIRCAPI.so", "_lib"), ("bin/tl-worker", "bin")):
+            path = os.path.join(build, src)
+            if os.path.exists(path):
+                dest = os.path.join(self.build_lib, "tilemlir", sub)
+                os.makedirs(dest, exist_ok=True)
+                shutil.copy2(path, dest)
 
 
 setup(version=version, cmdclass={"build_py": BuildWithLibrary})

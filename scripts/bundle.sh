@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packs tl-opt, tl-tune, tl-compile, ld.lld and their non-glibc shared
+# Packs tl-opt, tl-tune, tl-compile, tl-worker, ld.lld and their non-glibc shared
 # libraries into one relocatable archive (rpath $ORIGIN/../lib) that runs on
 # a GPU node with only the NVIDIA driver and CUDA's ptxas.
 #
@@ -11,10 +11,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TL_BUILD_DIR:-$root/build}
 out=${1:-$build/tilemlir-bundle.tar.xz}
-"$root/scripts/build.sh" tl-opt tl-tune tl-compile >/dev/null
+"$root/scripts/build.sh" tl-opt tl-tune tl-compile tl-worker >/dev/null
 stage=$build/bundle/tilemlir
 rm -rf "$stage" && mkdir -p "$stage/bin" "$stage/lib"
-cp "$build/bin/tl-opt" "$build/bin/tl-tune" "$build/bin/tl-compile" "$stage/bin/"
+cp "$build/bin/tl-opt" "$build/bin/tl-tune" "$build/bin/tl-compile" "$build/bin/tl-worker" "$stage/bin/"
 lld=$(readlink -f /usr/lib/llvm-22/bin/lld)
 cp "$lld" "$stage/bin/lld" && ln -sf lld "$stage/bin/ld.lld"
 # Every shared library the tools need, except the C runtime the node has.
@@ -34,7 +34,7 @@ for f in "$stage"/lib/*.so*; do
   patchelf --set-rpath '$ORIGIN' "$f"
 done
 cat > "$stage/README" <<'TXT'
-TileMLIR bundle: bin/tl-tune, bin/tl-opt, bin/tl-compile (rpath ../lib).
+TileMLIR bundle: bin/tl-tune, bin/tl-opt, bin/tl-compile, bin/tl-worker (rpath ../lib).
 Needs the NVIDIA driver (libcuda.so.1) for --target cuda and CUDA's ptxas
 (CUDA_HOME, default /usr/local/cuda) to make CUBINs.
 TXT

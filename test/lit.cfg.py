@@ -19,6 +19,7 @@ config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "Inputs", "unit"
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", sys.executable))
+config.substitutions.append(("%tl_tools_dir", config.tl_tools_dir))
 config.substitutions.append(("%tl_src_root", config.tl_src_root))
 config.substitutions.append(("%examples", os.path.join(config.tl_src_root, "examples")))
 

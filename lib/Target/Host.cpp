@@ -133,32 +133,14 @@ FailureOr<std::string> mlir::tl::emitHostObject(Operation *llvmModule,
   return std::string(object.str());
 }
 
-/// ld.lld: beside the running executable (a bundle's bin/), in the bin/
-/// beside the shared library holding this code (the C API library in a
-/// bundle's or prefix's lib/, loaded by Python), on PATH, or LLVM 22's.
+/// ld.lld: where TileMLIR's own programs are (findCompanionTool), else
+/// LLVM 22's.
 static std::string findLinker(const HostCompileOptions &options) {
   if (!options.linker.empty())
     return options.linker;
-  SmallVector<std::string, 2> dirs;
-  std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
-  if (!self.empty())
-    dirs.push_back(llvm::sys::path::parent_path(self).str());
-  Dl_info library;
-  if (dladdr(reinterpret_cast<void *>(&findLinker), &library) &&
-      library.dli_fname && self != library.dli_fname) {
-    SmallString<256> bin(llvm::sys::path::parent_path(library.dli_fname));
-    llvm::sys::path::append(bin, "..", "bin");
-    dirs.push_back(std::string(bin));
-  }
-  for (const std::string &dir : dirs) {
-    SmallString<256> beside(dir);
-    llvm::sys::path::append(beside, "ld.lld");
-    if (llvm::sys::fs::can_execute(beside))
-      return std::string(beside);
-  }
   for (StringRef name : {"ld.lld", "ld.lld-22"})
-    if (llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName(name))
-      return *found;
+    if (std::string found = findCompanionTool(name); !found.empty())
+      return found;
   if (llvm::sys::fs::can_execute("/usr/lib/llvm-22/bin/ld.lld"))
     return "/usr/lib/llvm-22/bin/ld.lld";
   return "";

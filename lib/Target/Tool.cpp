@@ -4,9 +4,11 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 
 #include <csignal>
+#include <dlfcn.h>
 #include <thread>
 
 using namespace mlir;
@@ -66,4 +68,27 @@ LogicalResult mlir::tl::runTool(ArrayRef<StringRef> args, Deadline deadline,
                            : message) +
           ")" + (stderrText.empty() ? "" : ": " + stderrText);
   return failure();
+}
+
+std::string mlir::tl::findCompanionTool(StringRef name) {
+  SmallVector<std::string, 2> dirs;
+  std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
+  if (!self.empty())
+    dirs.push_back(llvm::sys::path::parent_path(self).str());
+  Dl_info library;
+  if (dladdr(reinterpret_cast<void *>(&findCompanionTool), &library) &&
+      library.dli_fname && self != library.dli_fname) {
+    SmallString<256> bin(llvm::sys::path::parent_path(library.dli_fname));
+    llvm::sys::path::append(bin, "..", "bin");
+    dirs.push_back(std::string(bin));
+  }
+  for (const std::string &dir : dirs) {
+    SmallString<256> path(dir);
+    llvm::sys::path::append(path, name);
+    if (llvm::sys::fs::can_execute(path))
+      return std::string(path);
+  }
+  if (llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName(name))
+    return *found;
+  return "";
 }

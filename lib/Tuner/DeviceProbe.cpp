@@ -8,13 +8,19 @@
 #include "llvm/Support/Program.h"
 
 #include <algorithm>
+#include <dlfcn.h>
 #include <fstream>
 #include <unistd.h>
 
 using namespace mlir::tl;
 
-/// The CUDA device 0's fingerprint, probed in a child process.
+/// The CUDA device 0's fingerprint, probed in a child process (this process
+/// must stay free of CUDA to fork workers), or here when this process has
+/// loaded the driver already (Python with torch, say: a forked child could
+/// not use it, and the workers are tl-worker programs then).
 static std::optional<tlrt::DeviceFingerprint> probeCuda(std::string &why) {
+  if (dlopen("libcuda.so.1", RTLD_NOW | RTLD_NOLOAD))
+    return tlrt::cudaFingerprint(0, why);
   std::optional<std::string> out = inChild([] {
     std::string error;
     std::optional<tlrt::DeviceFingerprint> f = tlrt::cudaFingerprint(0, error);

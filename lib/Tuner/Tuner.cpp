@@ -120,7 +120,8 @@ private:
   std::string workDir;
   std::vector<std::string> dirs, irs; // per config
   std::vector<double> flops;          // per config
-  Workload workload;
+  /// The workload and what a worker needs besides.
+  WorkerSetup setup;
   bool haveWorkload = false;
   std::unique_ptr<Worker> worker;
   std::unique_ptr<HostReference> reference;
@@ -255,7 +256,7 @@ bool TuningRun::startCompiles(std::string &error) {
       !options.profile.skipCheck && options.profile.refFiles.empty();
   reference = std::make_unique<HostReference>(needReference, started);
   reference->startBuild(registry, options, hostCpu, workDir + "/reference");
-  workload.referenceFile = workDir + "/reference.bin";
+  setup.work.referenceFile = workDir + "/reference.bin";
 
   // Every config's name, config and IR, recorded before the compiles start
   // (printing while other threads compile would race with them).
@@ -323,8 +324,8 @@ TuningRun::nextCompiled(const std::function<bool()> &idle) {
 const Workload *TuningRun::ensureWorkload(const std::string &kernelJson,
                                           std::string &error) {
   haveWorkload = haveWorkload ||
-                 buildWorkload(options.profile, kernelJson, workload, error);
-  return haveWorkload ? &workload : nullptr;
+                 buildWorkload(options.profile, kernelJson, setup.work, error);
+  return haveWorkload ? &setup.work : nullptr;
 }
 
 bool TuningRun::prepare(size_t index, std::string &error) {
@@ -332,7 +333,18 @@ bool TuningRun::prepare(size_t index, std::string &error) {
   // candidate's (the same template, the same arguments).
   if (!ensureWorkload(dirs[index] + "/kernel.json", error))
     return false;
-  worker = std::make_unique<Worker>(workload, options.profile, cuda);
+  setup.cuda = cuda;
+  setup.hostThreads = options.profile.hostThreads;
+  setup.tolerance = options.profile.tolerance;
+  // Workers are tl-worker processes when it is there (see Worker.h).
+  std::string executable = findCompanionTool("tl-worker"), setupFile;
+  if (!executable.empty()) {
+    setupFile = workDir + "/worker-setup.bin";
+    if (!writeWorkerSetup(setup, setupFile, error))
+      return false;
+  }
+  worker = std::make_unique<Worker>(setup, options.profile.timeoutSeconds,
+                                    executable, setupFile);
   return true;
 }
 

@@ -25,8 +25,8 @@ namespace {
 /// What a worker does for one request; lives in the child.
 class WorkerState {
 public:
-  WorkerState(const Workload &w, const ProfileOptions &p, bool cuda)
-      : work(w), profile(p), cuda(cuda), reference(w.reference) {}
+  explicit WorkerState(const WorkerSetup &s)
+      : work(s.work), setup(s), cuda(s.cuda), reference(s.work.reference) {}
   ~WorkerState() {
     for (void *p : hostOutputs)
       if (p)
@@ -38,7 +38,7 @@ public:
   std::string setUp() {
     std::string error;
     device = cuda ? tlrt::createCudaDevice(0, error)
-                  : tlrt::createHostDevice(profile.hostThreads);
+                  : tlrt::createHostDevice(setup.hostThreads);
     if (!device)
       return error;
     const auto &args = work.signature.args;
@@ -172,7 +172,7 @@ private:
       const tlrt::ArgInfo &a = work.signature.args[work.outputs[o]];
       checks[o] =
           tlrt::compare(hostOutputs[o], a.dtype, reference[o].data.data(),
-                        reference[o].dtype, a.numElements(), profile.tolerance);
+                        reference[o].dtype, a.numElements(), setup.tolerance);
     }
   }
 
@@ -214,7 +214,7 @@ private:
   }
 
   const Workload &work;
-  const ProfileOptions &profile;
+  const WorkerSetup &setup;
   bool cuda;
   std::vector<Reference> reference;
   std::unique_ptr<tlrt::Device> device;
@@ -223,20 +223,20 @@ private:
   std::map<size_t, void *> pristine; // per input tensor
 };
 
-/// The worker's loop: one request line in, one reply line out.
-[[noreturn]] void serve(const Workload &work, const ProfileOptions &profile,
-                        bool cuda, int in, int out) {
+} // namespace
+
+void mlir::tl::serveWorker(const WorkerSetup &setup, int in, int out) {
   {
-    WorkerState state(work, profile, cuda);
-    std::string setup = state.setUp();
+    WorkerState state(setup);
+    std::string setUpError = state.setUp();
     FILE *requests = fdopen(in, "r");
     char buf[4096];
-    while (fgets(buf, sizeof(buf), requests)) {
+    while (requests && fgets(buf, sizeof(buf), requests)) {
       std::string dir;
       std::optional<RunRequest> req = RunRequest::decode(buf, dir);
-      RunReply reply = !setup.empty() ? state.fail(setup)
-                       : !req         ? state.fail("unreadable request")
-                                      : state.runCandidate(dir, *req);
+      RunReply reply = !setUpError.empty() ? state.fail(setUpError)
+                       : !req              ? state.fail("unreadable request")
+                                           : state.runCandidate(dir, *req);
       std::string line = reply.encode();
       (void)!write(out, line.data(), line.size());
     }
@@ -244,10 +244,10 @@ private:
   _exit(0);
 }
 
-} // namespace
-
-Worker::Worker(const Workload &w, const ProfileOptions &p, bool cuda)
-    : work(w), profile(p), cuda(cuda) {}
+Worker::Worker(const WorkerSetup &setup, double timeoutSeconds,
+               std::string executable, std::string setupFile)
+    : setup(setup), timeoutSeconds(timeoutSeconds),
+      executable(std::move(executable)), setupFile(std::move(setupFile)) {}
 
 Worker::~Worker() { stop(); }
 
@@ -259,8 +259,7 @@ RunReply Worker::run(const std::string &dir, const RunRequest &req) {
       static_cast<ssize_t>(command.size()))
     return died();
   using Clock = std::chrono::steady_clock;
-  auto deadline =
-      Clock::now() + std::chrono::duration<double>(profile.timeoutSeconds);
+  auto deadline = Clock::now() + std::chrono::duration<double>(timeoutSeconds);
   std::string line;
   char c;
   while (true) {
@@ -271,7 +270,7 @@ RunReply Worker::run(const std::string &dir, const RunRequest &req) {
       return RunReply::failure(
           CandidateStatus::Timeout,
           llvm::formatv("ran past --timeout {0} s",
-                        llvm::format("%g", profile.timeoutSeconds)));
+                        llvm::format("%g", timeoutSeconds)));
     }
     pollfd p{fromChild, POLLIN, 0};
     int ready = poll(&p, 1, static_cast<int>(std::min(left, 1.0) * 1000) + 1);
@@ -298,7 +297,16 @@ bool Worker::start() {
   if (pid == 0) {
     close(down[1]);
     close(up[0]);
-    serve(work, profile, cuda, down[0], up[1]);
+    if (executable.empty())
+      serveWorker(setup, down[0], up[1]);
+    // A fresh program on the pipes as its stdin and stdout.
+    if (dup2(down[0], STDIN_FILENO) < 0 || dup2(up[1], STDOUT_FILENO) < 0)
+      _exit(126);
+    close(down[0]);
+    close(up[1]);
+    execl(executable.c_str(), executable.c_str(), setupFile.c_str(),
+          static_cast<char *>(nullptr));
+    _exit(127);
   }
   close(down[0]);
   close(up[1]);
@@ -310,10 +318,12 @@ bool Worker::start() {
 RunReply Worker::died() {
   int status = 0;
   waitpid(pid, &status, 0);
-  std::string why = WIFSIGNALED(status)
-                        ? std::string("the worker died with signal ") +
-                              strsignal(WTERMSIG(status))
-                        : "the worker exited";
+  std::string why =
+      WIFSIGNALED(status) ? std::string("the worker died with signal ") +
+                                strsignal(WTERMSIG(status))
+      : WIFEXITED(status) && WEXITSTATUS(status) == 127 && !executable.empty()
+          ? "cannot run the worker " + executable
+          : "the worker exited";
   closeFds();
   pid = -1;
   return RunReply::failure(CandidateStatus::Crashed, why);

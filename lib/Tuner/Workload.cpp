@@ -4,7 +4,9 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 
+#include <fstream>
 #include <unistd.h>
 
 using namespace mlir::tl;
@@ -183,4 +185,122 @@ bool ArgumentBinding::bind(const tlrt::KernelInfo &info,
     args[i] = &pointers[i];
   }
   return true;
+}
+
+bool mlir::tl::writeWorkerSetup(const WorkerSetup &setup,
+                                const std::string &path, std::string &error) {
+  const Workload &w = setup.work;
+  llvm::json::Array sizes, reference;
+  for (const std::vector<unsigned char> &arg : w.hostArgs)
+    sizes.push_back(static_cast<int64_t>(arg.size()));
+  for (const Reference &r : w.reference)
+    reference.push_back(
+        llvm::json::Object{{"dtype", tlrt::dtypeName(r.dtype)},
+                           {"bytes", static_cast<int64_t>(r.data.size())}});
+  llvm::json::Array outputs;
+  for (size_t o : w.outputs)
+    outputs.push_back(static_cast<int64_t>(o));
+  llvm::json::Object header{
+      {"signature", tlrt::writeKernelInfo(w.signature)},
+      {"arg_bytes", std::move(sizes)},
+      {"scalars", llvm::json::Array(w.scalarValues)},
+      {"outputs", std::move(outputs)},
+      {"reference", std::move(reference)},
+      {"reference_file", w.referenceFile},
+      {"cuda", setup.cuda},
+      {"host_threads", static_cast<int64_t>(setup.hostThreads)},
+      {"rtol", setup.tolerance.rtol},
+      {"atol", setup.tolerance.atol},
+      {"max_mismatched_ratio", setup.tolerance.maxMismatchedRatio}};
+  std::string part = path + ".part";
+  {
+    std::ofstream out(part, std::ios::binary);
+    std::string line;
+    llvm::raw_string_ostream(line) << llvm::json::Value(std::move(header));
+    out << line << "\n";
+    for (const std::vector<unsigned char> &arg : w.hostArgs)
+      out.write(reinterpret_cast<const char *>(arg.data()), arg.size());
+    for (const Reference &r : w.reference)
+      out.write(reinterpret_cast<const char *>(r.data.data()), r.data.size());
+    if (!out) {
+      error = "cannot write the workers' inputs to " + part;
+      return false;
+    }
+  }
+  if (std::rename(part.c_str(), path.c_str()) != 0) {
+    error = "cannot rename " + part + " to " + path;
+    return false;
+  }
+  return true;
+}
+
+std::optional<WorkerSetup> mlir::tl::readWorkerSetup(const std::string &path,
+                                                     std::string &error) {
+  auto fail = [&](const std::string &why) -> std::optional<WorkerSetup> {
+    error = path + ": " + why;
+    return std::nullopt;
+  };
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  if (!in || !std::getline(in, line))
+    return fail("cannot be read");
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(line);
+  if (!parsed) {
+    llvm::consumeError(parsed.takeError());
+    return fail("the header is not JSON");
+  }
+  const llvm::json::Object *h = parsed->getAsObject();
+  const llvm::json::Array *sizes = h ? h->getArray("arg_bytes") : nullptr;
+  const llvm::json::Array *scalars = h ? h->getArray("scalars") : nullptr;
+  const llvm::json::Array *outputs = h ? h->getArray("outputs") : nullptr;
+  const llvm::json::Array *reference = h ? h->getArray("reference") : nullptr;
+  std::optional<llvm::StringRef> signature =
+      h ? h->getString("signature") : std::nullopt;
+  if (!sizes || !scalars || !outputs || !reference || !signature)
+    return fail("the header lacks a field of the worker setup");
+  WorkerSetup s;
+  std::string why;
+  if (!tlrt::parseKernelInfo(signature->str(), s.work.signature, why))
+    return fail(why);
+  size_t n = s.work.signature.args.size();
+  if (sizes->size() != n || scalars->size() != n)
+    return fail("the header's argument lists do not match the signature");
+  auto readBytes = [&](std::vector<unsigned char> &into, int64_t bytes) {
+    into.resize(static_cast<size_t>(std::max<int64_t>(bytes, 0)));
+    in.read(reinterpret_cast<char *>(into.data()), into.size());
+    return static_cast<bool>(in);
+  };
+  s.work.hostArgs.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (!readBytes(s.work.hostArgs[i], (*sizes)[i].getAsInteger().value_or(0)))
+      return fail("ends before argument " + std::to_string(i) + "'s bytes");
+    s.work.scalarValues.push_back((*scalars)[i].getAsNumber().value_or(1.0));
+  }
+  for (const llvm::json::Value &o : *outputs) {
+    int64_t i = o.getAsInteger().value_or(-1);
+    if (i < 0 || static_cast<size_t>(i) >= n)
+      return fail("an output index is out of range");
+    s.work.outputs.push_back(static_cast<size_t>(i));
+  }
+  for (const llvm::json::Value &v : *reference) {
+    const llvm::json::Object *r = v.getAsObject();
+    std::optional<tlrt::DType> dtype =
+        r && r->getString("dtype")
+            ? tlrt::parseDType(r->getString("dtype")->str())
+            : std::nullopt;
+    Reference ref{dtype.value_or(tlrt::DType::F32), {}};
+    if (!dtype || !readBytes(ref.data, r->getInteger("bytes").value_or(0)))
+      return fail("a reference output is unreadable");
+    s.work.reference.push_back(std::move(ref));
+  }
+  s.work.referenceFile = h->getString("reference_file").value_or("").str();
+  s.cuda = h->getBoolean("cuda").value_or(false);
+  s.hostThreads =
+      static_cast<unsigned>(h->getInteger("host_threads").value_or(0));
+  s.tolerance.rtol = h->getNumber("rtol").value_or(s.tolerance.rtol);
+  s.tolerance.atol = h->getNumber("atol").value_or(s.tolerance.atol);
+  s.tolerance.maxMismatchedRatio =
+      h->getNumber("max_mismatched_ratio")
+          .value_or(s.tolerance.maxMismatchedRatio);
+  return s;
 }

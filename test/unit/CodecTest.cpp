@@ -11,8 +11,13 @@
 #include "tl/Tuner/Protocol.h"
 #include "tl/Tuner/Records.h"
 #include "tl/Tuner/TuningKey.h"
+#include "tl/Tuner/Workload.h"
+
+#include "llvm/Support/FileSystem.h"
 
 #include "gtest/gtest.h"
+
+#include <unistd.h>
 
 using namespace mlir::tl;
 
@@ -211,6 +216,52 @@ TEST(DeviceFingerprint, WrittenReadsBack) {
   EXPECT_FALSE(tlrt::DeviceFingerprint::fromJson("not json"));
   EXPECT_FALSE(tlrt::DeviceFingerprint::fromJson("[]"));
   EXPECT_FALSE(tlrt::DeviceFingerprint::fromJson(R"({"multiprocessors":"x"})"));
+}
+
+TEST(WorkerSetup, WrittenReadsBack) {
+  WorkerSetup s;
+  tlrt::ArgInfo t;
+  t.dtype = tlrt::DType::F16;
+  t.shape = {2, 3};
+  tlrt::ArgInfo scalar;
+  scalar.isTensor = false;
+  scalar.dtype = tlrt::DType::I32;
+  s.work.signature.name = s.work.signature.symbol = "k";
+  s.work.signature.target = "host";
+  s.work.signature.args = {t, scalar, t};
+  s.work.signature.grid = {1};
+  s.work.signature.threads = 32;
+  s.work.hostArgs = {{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {}, {0, 0, 0}};
+  s.work.scalarValues = {1, 7, 1};
+  s.work.outputs = {2};
+  s.work.reference = {Reference{tlrt::DType::F32, {9, 8, 7, 6}}};
+  s.work.referenceFile = "/tmp/ref.bin";
+  s.cuda = true;
+  s.hostThreads = 3;
+  s.tolerance = tlrt::Tolerance{0.5, 0.25, 0.125};
+  llvm::SmallString<128> path;
+  ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("setup", "bin", path));
+  std::string error;
+  ASSERT_TRUE(writeWorkerSetup(s, std::string(path), error)) << error;
+  std::optional<WorkerSetup> b = readWorkerSetup(std::string(path), error);
+  ASSERT_TRUE(b) << error;
+  EXPECT_EQ(b->work.hostArgs, s.work.hostArgs);
+  EXPECT_EQ(b->work.scalarValues, s.work.scalarValues);
+  EXPECT_EQ(b->work.outputs, s.work.outputs);
+  ASSERT_EQ(b->work.reference.size(), 1u);
+  EXPECT_EQ(b->work.reference[0].data, s.work.reference[0].data);
+  EXPECT_EQ(b->work.reference[0].dtype, tlrt::DType::F32);
+  EXPECT_EQ(b->work.referenceFile, "/tmp/ref.bin");
+  EXPECT_EQ(b->work.signature.args.size(), 3u);
+  EXPECT_TRUE(b->cuda);
+  EXPECT_EQ(b->hostThreads, 3u);
+  EXPECT_DOUBLE_EQ(b->tolerance.maxMismatchedRatio, 0.125);
+  // Cut short: refused, with the file named.
+  ASSERT_EQ(truncate(path.c_str(), 200), 0);
+  EXPECT_FALSE(readWorkerSetup(std::string(path), error));
+  EXPECT_NE(error.find(std::string(path)), std::string::npos) << error;
+  llvm::sys::fs::remove(path);
+  EXPECT_FALSE(readWorkerSetup("/no/such/setup", error));
 }
 
 /// The key of `options` over fixed inputs.

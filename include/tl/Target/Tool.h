@@ -31,6 +31,12 @@ LogicalResult checkDeadline(Deadline deadline, StringRef what,
 LogicalResult runTool(ArrayRef<StringRef> args, Deadline deadline,
                       std::string &error);
 
+/// A program that ships with TileMLIR (ld.lld, tl-worker): beside the
+/// running executable (a bundle's or prefix's bin/), in the bin/ beside the
+/// shared library holding this code (the C API library in lib/, or
+/// Python's tilemlir/_lib/), then on PATH; empty when none is there.
+std::string findCompanionTool(StringRef name);
+
 } // namespace mlir::tl
 
 #endif // TL_TARGET_TOOL_H

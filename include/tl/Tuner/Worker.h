@@ -5,6 +5,11 @@
 // The worker sets up its device once (buffers, pristine input copies) and
 // restores the inputs and poisons the outputs before every candidate.
 //
+// A worker is the tl-worker program, started with exec on the setup file
+// (Workload.h), when it is found beside the tools or the library: a fresh
+// process, which can use CUDA even when the tuner's own process (Python with
+// torch, say) initialized it. Without tl-worker, the tuner forks itself.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef TL_TUNER_WORKER_H
@@ -17,11 +22,17 @@
 
 namespace mlir::tl {
 
+/// Serves requests read from `in` with replies written to `out`, until `in`
+/// ends; then exits the process. tl-worker's main, and a forked worker's.
+[[noreturn]] void serveWorker(const WorkerSetup &setup, int in, int out);
+
 class Worker {
 public:
-  /// Candidates of `work` on a CUDA device (`cuda`) or the host; a run
-  /// longer than `timeoutSeconds` is killed.
-  Worker(const Workload &work, const ProfileOptions &profile, bool cuda);
+  /// Candidates of `setup`; a run longer than `timeoutSeconds` is killed.
+  /// With `executable` (tl-worker) and `setupFile` (writeWorkerSetup's),
+  /// each worker is that program; else a fork of this process.
+  Worker(const WorkerSetup &setup, double timeoutSeconds,
+         std::string executable = "", std::string setupFile = "");
   ~Worker();
   Worker(const Worker &) = delete;
   Worker &operator=(const Worker &) = delete;
@@ -37,9 +48,9 @@ private:
   void stop();
   void closeFds();
 
-  const Workload &work;
-  const ProfileOptions &profile;
-  bool cuda;
+  const WorkerSetup &setup;
+  double timeoutSeconds;
+  std::string executable, setupFile;
   pid_t pid = -1;
   int toChild = -1, fromChild = -1;
 };

@@ -15,6 +15,7 @@
 #include "tl/Tuner/Options.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,25 @@ struct Workload {
 /// the option or file at fault.
 bool buildWorkload(const ProfileOptions &profile, const std::string &kernelJson,
                    Workload &workload, std::string &error);
+
+/// What a worker process needs, as the file a worker started with exec
+/// (tl-worker) reads: the workload, the device, and how outputs are
+/// compared. Writer and reader side by side.
+struct WorkerSetup {
+  Workload work;
+  bool cuda = false;
+  unsigned hostThreads = 0;
+  tlrt::Tolerance tolerance;
+};
+
+/// One JSON header line (the signature as kernel.json, outputs, scalars,
+/// the reference's file and dtypes, the device, the tolerances), then the
+/// bytes of every tensor argument and given reference output, in order.
+bool writeWorkerSetup(const WorkerSetup &setup, const std::string &path,
+                      std::string &error);
+/// nullopt with `error` naming the file and what is wrong with it.
+std::optional<WorkerSetup> readWorkerSetup(const std::string &path,
+                                           std::string &error);
 
 /// False with `error` when `copies` host copies of every tensor of `info`
 /// (one more for each output in `outputs`) need more than half of this

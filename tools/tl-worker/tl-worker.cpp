@@ -1,0 +1,33 @@
+//===- tl-worker.cpp - A tuning's worker process --------------------------===//
+//
+//   tl-worker SETUP-FILE
+//
+// Started by the tuner (never by hand): reads the workload from SETUP-FILE
+// (writeWorkerSetup), then runs one candidate per request line on stdin and
+// answers one reply line on stdout (tl/Tuner/Protocol.h). Being its own
+// program, it starts with no CUDA state from the process that tunes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tl/Tuner/Worker.h"
+
+#include <cstdio>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: tl-worker SETUP-FILE (started by tl-tune)\n");
+    return 2;
+  }
+  std::string error;
+  std::optional<mlir::tl::WorkerSetup> setup =
+      mlir::tl::readWorkerSetup(argv[1], error);
+  if (!setup) {
+    std::fprintf(stderr, "tl-worker: %s\n", error.c_str());
+    return 1;
+  }
+  // Replies go to stdout alone: nothing else may write there.
+  int replies = dup(STDOUT_FILENO);
+  dup2(STDERR_FILENO, STDOUT_FILENO);
+  mlir::tl::serveWorker(*setup, STDIN_FILENO, replies);
+}

@@ -18,6 +18,7 @@ import inspect
 import json
 import os
 import shutil
+import sys
 import threading
 
 from .. import _capi
@@ -246,17 +247,22 @@ class AutoTuner:
         return result
 
     def _generated_inputs(self, prim, outputs):
-        """Inputs for ref_prog when none were given: generated here (numpy,
-        seeded) and handed to the tuner, so both see the same data."""
+        """Inputs for ref_prog when none were given: generated here (seeded)
+        and handed to the tuner, so that both see the same data; torch
+        tensors (on the GPU for a CUDA target) when the caller uses torch,
+        else numpy arrays."""
+        shapes = [[self.bound[d.name] if hasattr(d, "name") else d for d in a["shape"]]
+                  for i, a in enumerate(prim.args) if i not in outputs]
+        dtypes = [a["dtype"] for i, a in enumerate(prim.args) if i not in outputs]
+        if "torch" in sys.modules:
+            import torch
+            device = "cuda" if resolve_target(self.compile_args.target) == "cuda" else "cpu"
+            g = torch.Generator(device=device).manual_seed(0)
+            return [torch.randn(s, generator=g, device=device).to(getattr(torch, str(d)))
+                    for s, d in zip(shapes, dtypes)]
         import numpy
         rng = numpy.random.default_rng(0)
-        out = []
-        for i, a in enumerate(prim.args):
-            if i in outputs:
-                continue
-            shape = [self.bound[d.name] if hasattr(d, "name") else d for d in a["shape"]]
-            out.append(rng.standard_normal(shape).astype(str(a["dtype"])))
-        return out
+        return [rng.standard_normal(s).astype(str(d)) for s, d in zip(shapes, dtypes)]
 
 
 def _no_disk_cache():

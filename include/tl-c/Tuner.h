@@ -105,6 +105,21 @@ MLIR_CAPI_EXPORTED void tlTuneOptionsSetTolerance(TlTuneOptions o, double rtol,
                                                   double atol,
                                                   double maxMismatchedRatio);
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetSkipCheck(TlTuneOptions o, bool skip);
+
+/// The caller's own check of each candidate's outputs (a Python ref_prog, a
+/// manual_check_prog): called once per candidate that ran, in the calling
+/// thread, with the candidate's index and a file holding its outputs' bytes
+/// one after the other (in argument order, each as kernel.json says);
+/// returning false rejects the candidate (check_failed) with the message
+/// written into `message` (at most `messageSize` bytes, NUL-terminated).
+typedef bool (*TlCheckOutputsCallback)(void *userData, intptr_t candidate,
+                                       MlirStringRef outputsFile, char *message,
+                                       size_t messageSize);
+/// Sets the check; `identity` (its source text, say) is part of the cache
+/// key, so that another check does not reuse this one's results.
+MLIR_CAPI_EXPORTED void
+tlTuneOptionsSetCheckCallback(TlTuneOptions o, TlCheckOutputsCallback callback,
+                              void *userData, MlirStringRef identity);
 // Caching and results.
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetCacheDir(TlTuneOptions o,
                                                  MlirStringRef dir);

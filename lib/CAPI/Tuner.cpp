@@ -17,6 +17,7 @@
 #include "mlir/CAPI/Support.h"
 #include "llvm/Support/FileSystem.h"
 
+#include <cstring>
 #include <memory>
 
 using namespace mlir;
@@ -176,6 +177,27 @@ void tlTuneOptionsSetOutIdx(TlTuneOptions o, const int *indices, intptr_t n) {
   unwrap(o).tune.profile.outIdx.assign(indices,
                                        indices + std::max<intptr_t>(n, 0));
 }
+void tlTuneOptionsSetCheckCallback(TlTuneOptions o,
+                                   TlCheckOutputsCallback callback,
+                                   void *userData, MlirStringRef identity) {
+  TuneOptions &t = unwrap(o).tune;
+  t.profile.checkIdentity = str(identity);
+  if (!callback) {
+    t.checkOutputs = nullptr;
+    return;
+  }
+  t.checkOutputs = [callback, userData](size_t index, const std::string &file,
+                                        std::string &why) {
+    char message[4096] = {0};
+    bool ok = callback(userData, static_cast<intptr_t>(index), toRef(file),
+                       message, sizeof(message));
+    if (!ok)
+      why = message[0] ? std::string(message, strnlen(message, sizeof(message)))
+                       : "rejected by the caller's check of its outputs";
+    return ok;
+  };
+}
+
 void tlTuneOptionsSetTolerance(TlTuneOptions o, double rtol, double atol,
                                double maxMismatchedRatio) {
   unwrap(o).tune.profile.tolerance =

@@ -46,6 +46,8 @@ std::string ProfileOptions::keyText() const {
     text += " ref=" + sha256Hex(readFile(f).value_or(f));
   for (int o : outIdx)
     text += " out=" + std::to_string(o);
+  if (!checkIdentity.empty())
+    text += " check=" + sha256Hex(checkIdentity);
   return text;
 }
 

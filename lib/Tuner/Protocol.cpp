@@ -14,18 +14,19 @@ std::string RunRequest::encode(const std::string &dir) const {
   std::ostringstream os;
   os.precision(17);
   os << (check ? 1 : 0) << " " << warmup << " " << rep << " " << warmupMs << " "
-     << repMs << " " << dir << "\n";
+     << repMs << " " << (dumpOutputs ? 1 : 0) << " " << dir << "\n";
   return os.str();
 }
 
 std::optional<RunRequest> RunRequest::decode(const std::string &line,
                                              std::string &dir) {
   RunRequest r;
-  int check = 0, consumed = 0;
-  if (sscanf(line.c_str(), "%d %d %d %lf %lf %n", &check, &r.warmup, &r.rep,
-             &r.warmupMs, &r.repMs, &consumed) < 5 ||
+  int check = 0, dump = 0, consumed = 0;
+  if (sscanf(line.c_str(), "%d %d %d %lf %lf %d %n", &check, &r.warmup, &r.rep,
+             &r.warmupMs, &r.repMs, &dump, &consumed) < 6 ||
       consumed <= 0)
     return std::nullopt;
+  r.dumpOutputs = dump != 0;
   dir = line.substr(consumed);
   if (!dir.empty() && dir.back() == '\n')
     dir.pop_back();

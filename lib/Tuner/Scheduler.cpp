@@ -36,7 +36,7 @@ public:
   Schedule(const SchedulePolicy &policy, CandidateHost &host,
            std::vector<CandidateRecord> &records, std::string &error)
       : policy(policy), host(host), records(records), error(error),
-        checked(records.size(), 0) {}
+        checked(records.size(), 0), judged(records.size(), 0) {}
 
   ScheduleResult run() {
     if (!compilePhase())
@@ -53,6 +53,8 @@ private:
   /// and the reference is ready) and folds the reply into its record.
   void measure(size_t i, RunRequest req) {
     req.check = policy.check && !checked[i] && host.referenceReady();
+    bool judge = policy.externalCheck && !judged[i];
+    req.dumpOutputs = judge;
     RunReply reply = host.run(i, req);
     CandidateRecord &r = records[i];
     if (reply.status != CandidateStatus::Ok) {
@@ -71,6 +73,14 @@ private:
           flops > 0 && r.medianMs > 0 ? flops / (r.medianMs * 1e-3) / 1e12 : 0;
     }
     checked[i] |= req.check;
+    if (judge && reply.status == CandidateStatus::Ok) {
+      judged[i] = 1;
+      std::string why;
+      if (!host.externalVerdict(i, why)) {
+        r.status = CandidateStatus::CheckFailed;
+        r.message = why;
+      }
+    }
   }
 
   /// Moves the reference along; false (and stopped) once it failed.
@@ -206,7 +216,7 @@ private:
   CandidateHost &host;
   std::vector<CandidateRecord> &records;
   std::string &error;
-  std::vector<char> checked;
+  std::vector<char> checked, judged;
   std::vector<size_t> runnable; // compiled, in the order they finished
   bool stopped = false;
 };

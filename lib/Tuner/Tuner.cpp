@@ -79,6 +79,9 @@ public:
         error);
   }
   bool referenceReady() override { return reference->ready(); }
+  bool externalVerdict(size_t index, std::string &why) override {
+    return options.checkOutputs(index, dirs[index] + "/outputs.bin", why);
+  }
   void progress(const std::string &phase, size_t done, size_t total) override {
     if (options.progress)
       options.progress(phase, done, total);
@@ -398,6 +401,7 @@ std::optional<TuneResult> TuningRun::run(std::string &error) {
     return std::nullopt;
   SchedulePolicy policy = SchedulePolicy::from(
       options.profile, /*overlap=*/cuda, options.compileTimeoutSeconds);
+  policy.externalCheck = static_cast<bool>(options.checkOutputs);
   switch (schedule(policy, *this, result.candidates, error)) {
   case ScheduleResult::Stopped:
     return std::nullopt;

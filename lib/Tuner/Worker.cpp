@@ -82,8 +82,11 @@ public:
           t.join();
       }
     } join{checker};
+    if (req.dumpOutputs && (!copyOutputsBack(/*withReference=*/false, error) ||
+                            !dumpOutputs(dir + "/outputs.bin", error)))
+      return fail(error);
     if (req.check) {
-      if (!copyOutputsBack(error))
+      if (!copyOutputsBack(/*withReference=*/true, error))
         return fail(error);
       if (cuda)
         checker = std::thread([&] { compareAll(checks); });
@@ -150,8 +153,8 @@ private:
 
   /// Host memory for output `o` (page-locked on GPUs, so that the copy back
   /// runs at full speed), allocated once and reused by every candidate.
-  bool copyOutputsBack(std::string &error) {
-    if (!loadReference(error))
+  bool copyOutputsBack(bool withReference, std::string &error) {
+    if (withReference && !loadReference(error))
       return false;
     hostOutputs.resize(work.outputs.size(), nullptr);
     for (size_t o = 0; o < work.outputs.size(); ++o) {
@@ -163,6 +166,27 @@ private:
           !device->copyToHost(hostOutputs[o], binding.pointer(arg), bytes,
                               error))
         return false;
+    }
+    return true;
+  }
+
+  /// The outputs' bytes, one after the other, into `path` (renamed into
+  /// place: a reader sees all of them or none).
+  bool dumpOutputs(const std::string &path, std::string &error) {
+    std::string part = path + ".part";
+    {
+      std::ofstream out(part, std::ios::binary);
+      for (size_t o = 0; o < work.outputs.size(); ++o)
+        out.write(static_cast<const char *>(hostOutputs[o]),
+                  work.signature.args[work.outputs[o]].byteSize());
+      if (!out) {
+        error = "cannot write the outputs to " + part;
+        return false;
+      }
+    }
+    if (std::rename(part.c_str(), path.c_str()) != 0) {
+      error = "cannot rename " + part;
+      return false;
     }
     return true;
   }

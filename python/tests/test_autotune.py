@@ -121,10 +121,47 @@ def test_supply_priority():
     assert np.array_equal(seen[-1], operands(7)[0])
 
 
-def test_checker_style_ref_prog_is_refused_with_a_message():
-    tuner = AutoTuner.from_kernel(factory()(M, N, K), configs=space(M, N, K)[:1])
-    tuner.set_profile_args(ref_prog=lambda A, B, C: np.allclose(C, A @ B))
-    with pytest.raises(tilemlir.TileMLIRError, match="not supported yet"):
+def test_ref_prog_as_a_checker_of_each_candidate():
+    calls = []
+
+    def check(A, B, C):  # the guide's form: every argument, a verdict
+        calls.append(C.shape)
+        return np.allclose(C, A @ B, rtol=1e-3, atol=1e-3)
+
+    tuner = AutoTuner.from_kernel(factory()(M, N, K), configs=space(M, N, K))
+    tuner.set_profile_args(warmup=1, rep=3, ref_prog=check)
+    artifact = tuner.run()
+    assert calls == [(M, N)] * 4, "each candidate's outputs judged once"
+    A, B = operands(2)
+    np.testing.assert_allclose(artifact.kernel(A, B), A @ B, rtol=1e-4, atol=1e-4)
+
+    tuner.set_profile_args(warmup=1, rep=3, ref_prog=lambda A, B, C: False)
+    with pytest.raises(tilemlir.TileMLIRError,
+                       match=r"\{'check_failed': 4\}\); ref_prog returned False"):
+        tuner.run()
+
+    def assert_check(A, B, C):
+        assert (C == 0).all(), "C is not zero"
+
+    tuner.set_profile_args(warmup=1, rep=3, ref_prog=assert_check)
+    with pytest.raises(tilemlir.TileMLIRError, match="AssertionError: C is not zero"):
+        tuner.run()
+
+
+def test_manual_check_prog_gets_outputs_and_expected_outputs():
+    seen = []
+
+    def manual(out, expected):
+        seen.append(out.shape)
+        np.testing.assert_allclose(out, expected, rtol=1e-3, atol=1e-3)
+
+    tuner = AutoTuner.from_kernel(factory()(M, N, K), configs=space(M, N, K)[:2])
+    tuner.set_profile_args(warmup=1, rep=3, ref_prog=lambda A, B: A @ B, manual_check_prog=manual)
+    tuner.run()
+    assert seen == [(M, N)] * 2
+    tuner.set_profile_args(warmup=1, rep=3, ref_prog=lambda A, B: A @ B + 1,
+                           manual_check_prog=manual)
+    with pytest.raises(tilemlir.TileMLIRError, match="AssertionError"):
         tuner.run()
 
 

@@ -26,6 +26,11 @@ class Handle(ctypes.Structure):
     _fields_ = [("ptr", ctypes.c_void_p)]
 
 
+# bool (*)(void *user, intptr_t candidate, MlirStringRef outputs, char *msg, size_t n)
+CheckCallback = ctypes.CFUNCTYPE(ctypes.c_bool, ctypes.c_void_p, ctypes.c_ssize_t, StringRef,
+                                 ctypes.c_void_p, ctypes.c_size_t)
+
+
 def ref(text):
     """A StringRef over `text` (kept alive by the caller's reference)."""
     data = str(text).encode()
@@ -96,6 +101,7 @@ def _declare(L):
         "tlTuneOptionsSetOutIdx": (None, [H, ctypes.POINTER(ctypes.c_int), ctypes.c_ssize_t]),
         "tlTuneOptionsSetTolerance": (None, [H, ctypes.c_double, ctypes.c_double,
                                              ctypes.c_double]),
+        "tlTuneOptionsSetCheckCallback": (None, [H, CheckCallback, ctypes.c_void_p, S]),
     }
     for name in ("Input", "Instantiate", "ConfigsFile", "Constraint", "Func", "Target",
                  "Chip", "Mma", "SupplyType", "CacheDir", "OutputDir", "LogFile"):

@@ -107,7 +107,7 @@ TEST(Records, WhatNoTuningWritesIsRefused) {
 }
 
 TEST(Protocol, RequestRoundTrips) {
-  RunRequest r{true, 25, 100, 0.5, 1e-3};
+  RunRequest r{true, 25, 100, 0.5, 1e-3, /*dumpOutputs=*/true};
   std::string dir = "/tmp/run 1/7";
   std::string line = r.encode(dir);
   EXPECT_EQ(line.back(), '\n');
@@ -120,6 +120,7 @@ TEST(Protocol, RequestRoundTrips) {
   EXPECT_EQ(d->rep, 100);
   EXPECT_DOUBLE_EQ(d->warmupMs, 0.5);
   EXPECT_DOUBLE_EQ(d->repMs, 1e-3);
+  EXPECT_TRUE(d->dumpOutputs);
   EXPECT_FALSE(RunRequest::decode("garbage\n", back));
 }
 
@@ -311,6 +312,8 @@ TEST(TuningKey, FollowsEveryOption) {
   EXPECT_TRUE(changed(
       [](TuneOptions &o) { o.profile.tolerance.maxMismatchedRatio = 0; }));
   EXPECT_TRUE(changed([](TuneOptions &o) { o.profile.skipCheck = true; }));
+  EXPECT_TRUE(
+      changed([](TuneOptions &o) { o.profile.checkIdentity = "lambda A"; }));
   // Where results go is not what they are.
   EXPECT_FALSE(changed([](TuneOptions &o) { o.outputDir = "/elsewhere"; }));
   EXPECT_FALSE(changed([](TuneOptions &o) { o.jobs = 3; }));

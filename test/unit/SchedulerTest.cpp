@@ -87,6 +87,15 @@ public:
     return true;
   }
   bool referenceReady() override { return referenceReadyFlag; }
+  bool externalVerdict(size_t index, std::string &why) override {
+    verdicts.push_back(index);
+    EXPECT_TRUE(runs.back().request.dumpOutputs)
+        << "judged without its outputs";
+    if (index != rejected)
+      return true;
+    why = "C differs from A @ B";
+    return false;
+  }
   void phaseEnded(const std::string &phase) override {
     phases.push_back(phase);
   }
@@ -111,6 +120,8 @@ public:
   size_t handed = 0, prepared = 0;
   int polls = 0, readyAfterPolls = 0;
   bool referenceFails = false;
+  std::vector<size_t> verdicts;
+  size_t rejected = SIZE_MAX;
   bool referenceReadyFlag = false;
 };
 
@@ -265,6 +276,30 @@ TEST(Scheduler, SkipCheckNeverChecks) {
       ScheduleResult::Done);
   EXPECT_EQ(host.checksOf(0), 0u);
   EXPECT_EQ(records[0].status, CandidateStatus::Ok);
+}
+
+TEST(Scheduler, TheCallersCheckJudgesEachCandidateOnce) {
+  FakeHost host({{true, false, 1.0},
+                 {true, false, 0.5},
+                 {true, false, 3.0},
+                 {/*compiles=*/false}});
+  host.rejected = 1; // the fastest: it must not win
+  std::vector<CandidateRecord> records = recordsFor(4);
+  std::string error;
+  SchedulePolicy policy = gpuPolicy();
+  policy.externalCheck = true;
+  ASSERT_EQ(schedule(policy, host, records, error), ScheduleResult::Done);
+  EXPECT_EQ(host.verdicts, (std::vector<size_t>{0, 1, 2}))
+      << "each candidate that ran, once";
+  EXPECT_EQ(records[1].status, CandidateStatus::CheckFailed);
+  EXPECT_EQ(records[1].message, "C differs from A @ B");
+  EXPECT_EQ(records[2].status, CandidateStatus::Pruned)
+      << "judged, then pruned as usual";
+  size_t dumps = 0;
+  for (const FakeHost::Run &r : host.runs)
+    dumps += r.request.dumpOutputs;
+  EXPECT_EQ(dumps, 3u) << "outputs are written only for the judged run";
+  EXPECT_EQ(pickBest(records), 0);
 }
 
 TEST(Scheduler, PickBestIgnoresAllButOk) {

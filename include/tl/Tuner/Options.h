@@ -55,6 +55,9 @@ struct ProfileOptions {
   std::vector<int> outIdx = {-1};      // output arguments (negative: from end)
   tlrt::Tolerance tolerance;
   bool skipCheck = false;
+  /// Names the caller's own check of each candidate's outputs (the check
+  /// itself is TuneOptions::checkOutputs): a Python checker's source, say.
+  std::string checkIdentity;
 
   /// Every field as text; files by the hash of their contents.
   std::string keyText() const;
@@ -81,6 +84,11 @@ struct TuneOptions {
   bool noCache = false;
   std::string outputDir; // save the best result here (save_to_disk)
   std::string logFile = "autotuner.log";
+  /// The caller's own check of a candidate's outputs, on top of (or, with
+  /// skipCheck, instead of) the comparison with the reference: called once
+  /// per candidate with its index and the file holding its outputs' bytes,
+  /// one after the other; false with `why` rejects the candidate.
+  std::function<bool(size_t, const std::string &, std::string &)> checkOutputs;
   /// Progress callback: (phase, done, total).
   std::function<void(const std::string &, size_t, size_t)> progress;
 };

@@ -25,6 +25,9 @@ struct RunRequest {
   bool check = false;
   int warmup = 0, rep = 0; // rep 0 and no budget: not timed
   double warmupMs = 0, repMs = 0;
+  /// Write the outputs of the candidate's first run, one after the other,
+  /// to <dir>/outputs.bin (for a check by the caller's own code).
+  bool dumpOutputs = false;
 
   bool timed() const { return rep > 0 || repMs > 0; }
   /// One line, newline-terminated, naming the candidate's directory.

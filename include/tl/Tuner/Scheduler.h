@@ -57,6 +57,10 @@ public:
   /// `error` when it cannot be had.
   virtual bool advanceReference(bool wait, std::string &error) = 0;
   virtual bool referenceReady() = 0;
+  /// With an external check (SchedulePolicy::externalCheck): the verdict of
+  /// the caller's own check on config `index`'s outputs, which its first run
+  /// wrote to <dir>/outputs.bin; false with `why` when they are wrong.
+  virtual bool externalVerdict(size_t index, std::string &why) { return true; }
   virtual void progress(const std::string &phase, size_t done, size_t total) {}
   /// A phase (compile, benchmark, validate) ended.
   virtual void phaseEnded(const std::string &phase) {}
@@ -73,6 +77,9 @@ struct SchedulePolicy {
   double pruneRatio = 1.1;
   /// The compile timeout in seconds, for messages (0: none).
   double compileTimeout = 0;
+  /// Every candidate's outputs are also judged by the caller's own check
+  /// (CandidateHost::externalVerdict), once, after its first run.
+  bool externalCheck = false;
 
   static constexpr int kScreenWarmup = 2, kScreenRuns = 10;
   static SchedulePolicy from(const ProfileOptions &profile, bool overlap,

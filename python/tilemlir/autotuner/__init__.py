@@ -162,28 +162,63 @@ class AutoTuner:
         raise TileMLIRError(f"{len(fixed)} input tensors given; {prim.name} takes {n} "
                             f"arguments, {n - len(outputs)} of them inputs")
 
-    def _references(self, inputs, outputs):
+    def _ref_is_checker(self, n_inputs):
+        """ref_prog called with every argument (inputs and outputs) is a
+        checker; called with the inputs, it returns the expected outputs."""
         ref = self.profile_args.ref_prog
-        if ref is None or self.profile_args.skip_check:
-            return None
-        if self.profile_args.manual_check_prog is not None:
-            raise TileMLIRError("manual_check_prog is not supported yet; return the "
-                                "expected outputs from ref_prog instead")
+        if ref is None:
+            return False
         try:
             arity = len(inspect.signature(ref).parameters)
         except (TypeError, ValueError):
-            arity = len(inputs)
-        if arity != len(inputs):
-            raise TileMLIRError(
-                f"ref_prog takes {arity} arguments: a checker called with every "
-                f"candidate's outputs is not supported yet; give ref_prog the "
-                f"{len(inputs)} inputs and return the expected outputs")
+            return False
+        return arity != n_inputs
+
+    def _references(self, inputs, outputs):
+        """The expected outputs, from ref_prog on the inputs (None: none)."""
+        ref = self.profile_args.ref_prog
+        if ref is None or self.profile_args.skip_check or self._ref_is_checker(len(inputs)):
+            return None
         got = ref(*inputs)
         got = list(got) if isinstance(got, (list, tuple)) else [got]
         if len(got) != len(outputs):
             raise TileMLIRError(f"ref_prog returned {len(got)} outputs; the kernel has "
                                 f"{len(outputs)} (out_idx)")
         return got
+
+    def _checker(self, prim, inputs, outputs, refs):
+        """The check of each candidate's outputs in this process: ref_prog as
+        a checker (called with every argument; False or an exception rejects),
+        or manual_check_prog(outputs, expected outputs) (an exception or
+        False rejects). None when neither is asked for."""
+        p = self.profile_args
+        checker = self._ref_is_checker(len(inputs))
+        if p.skip_check or not (checker or p.manual_check_prog is not None):
+            return None, ""
+        specs = [a for a in _arg_specs(prim, self.bound)]
+        like = next((x for x in inputs if type(x).__module__.startswith("torch")), None)
+
+        def judge(candidate, outputs_file):
+            outs = _read_outputs(outputs_file, [specs[i] for i in outputs], like)
+            full, it_in, it_out = [], iter(inputs), iter(outs)
+            for i in range(len(specs)):
+                full.append(next(it_out) if i in outputs else next(it_in))
+            try:
+                if checker:
+                    verdict = p.ref_prog(*full)
+                    if verdict is not None and not bool(verdict):
+                        return "ref_prog returned False for its outputs"
+                if p.manual_check_prog is not None:
+                    expected = refs if refs is None or len(refs) > 1 else refs[0]
+                    verdict = p.manual_check_prog(outs if len(outs) > 1 else outs[0], expected)
+                    if verdict is not None and not bool(verdict):
+                        return "manual_check_prog returned False for its outputs"
+            except Exception as e:  # the user's check said no
+                return f"{type(e).__name__}: {e}"
+            return ""
+
+        identity = "\n".join(_source_of(f) for f in (p.ref_prog, p.manual_check_prog) if f)
+        return judge, identity
 
     # -- the run ------------------------------------------------------------
 
@@ -201,7 +236,11 @@ class AutoTuner:
         inputs = self._inputs(prim, outputs)
         if inputs is None and p.ref_prog is not None and not p.skip_check:
             inputs = self._generated_inputs(prim, outputs)
+        if inputs is None and p.manual_check_prog is not None and not p.skip_check:
+            inputs = self._generated_inputs(prim, outputs)
         refs = self._references(inputs, outputs) if inputs is not None else None
+        judge, identity = self._checker(prim, inputs, outputs, refs) if inputs is not None \
+            else (None, "")
         work = _work_dir()
         try:
             o = self.impl.options(self.impl.template_file(prim, work))
@@ -210,7 +249,21 @@ class AutoTuner:
                 json.dump(space, f)
             o.set("ConfigsFile", os.path.join(work, "configs.json"))
             o.set("Warmup", int(warmup)).set("Rep", int(rep)).set("Timeout", float(timeout))
-            o.tolerance(p.rtol, p.atol, p.max_mismatched_ratio).set("SkipCheck", bool(p.skip_check))
+            o.tolerance(p.rtol, p.atol, p.max_mismatched_ratio)
+            # A check in Python replaces the comparison with a reference
+            # (manual_check_prog gets the expected outputs itself).
+            o.set("SkipCheck", bool(p.skip_check or judge is not None))
+            callback = None
+            if judge is not None:
+                def callback_fn(user, candidate, outputs_file, message, size):
+                    why = judge(candidate, outputs_file.text())
+                    if why:
+                        data = why.encode()[: size - 1] + b"\0"
+                        ctypes.memmove(message, data, len(data))
+                    return not why
+                callback = _capi.CheckCallback(callback_fn)
+                _capi.lib().tlTuneOptionsSetCheckCallback(o.handle, callback, None,
+                                                          _capi.ref(identity))
             supply = p.supply_type.value if isinstance(p.supply_type, TensorSupplyType) else (
                 p.supply_type or "auto")
             o.set("SupplyType", str(supply)).set("LogFile", "autotuner.log")
@@ -219,7 +272,7 @@ class AutoTuner:
                 path = os.path.join(work, f"input{i}.npy")
                 _save_npy(x, path)
                 o.add("AddInputFile", path)
-            for i, x in enumerate(refs or []):
+            for i, x in enumerate([] if judge is not None else (refs or [])):
                 path = os.path.join(work, f"ref{i}.npy")
                 _save_npy(x, path)
                 o.add("AddRefFile", path)
@@ -263,6 +316,47 @@ class AutoTuner:
         import numpy
         rng = numpy.random.default_rng(0)
         return [rng.standard_normal(s).astype(str(d)) for s, d in zip(shapes, dtypes)]
+
+
+def _arg_specs(prim, bound):
+    """Each argument's (shape, dtype) with the call's values."""
+    return [([bound[d.name] if hasattr(d, "name") else d for d in a["shape"]], str(a["dtype"]))
+            for a in prim.args]
+
+
+def _read_outputs(path, specs, like):
+    """The outputs' bytes in `path`, as torch tensors on `like`'s device when
+    the inputs are torch tensors, else numpy arrays."""
+    with open(path, "rb") as f:
+        data = f.read()
+    out, offset = [], 0
+    for shape, dtype in specs:
+        count = 1
+        for d in shape:
+            count *= d
+        if like is not None:
+            import torch
+            t = getattr(torch, dtype)
+            size = count * torch.empty((), dtype=t).element_size()
+            x = torch.frombuffer(bytearray(data[offset:offset + size]), dtype=t)
+            out.append(x.reshape(shape).to(like.device))
+        else:
+            import numpy
+            x = numpy.frombuffer(data, dtype=dtype, count=count, offset=offset)
+            size = x.nbytes
+            out.append(x.reshape(shape).copy())
+        offset += size
+    return out
+
+
+def _source_of(fn):
+    """A check's identity for the cache key: its source and closure values."""
+    try:
+        text = inspect.getsource(fn)
+    except (OSError, TypeError):
+        text = getattr(fn, "__qualname__", repr(fn))
+    cells = getattr(fn, "__closure__", None) or ()
+    return text + "".join(repr(c.cell_contents) for c in cells)
 
 
 def _no_disk_cache():

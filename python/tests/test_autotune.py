@@ -181,3 +181,13 @@ def test_disk_cache_is_shared_with_tl_tune(tool, tmp_path):
     assert run.returncode == 0, run.stderr
     assert "from the disk cache" in run.stdout, run.stdout
     assert json.dumps(first.config, separators=(",", ":"), sort_keys=True) in run.stdout
+
+
+def test_autotuner_cache_off_still_gives_a_kernel(monkeypatch):
+    monkeypatch.setenv("TILELANG_AUTO_TUNING_DISABLE_CACHE", "1")
+    tuner = AutoTuner.from_kernel(factory()(M, N, K), configs=space(M, N, K)[:2])
+    tuner.set_profile_args(warmup=1, rep=2)
+    artifact = tuner.run()
+    assert not os.path.exists(os.path.join(os.environ["TILELANG_CACHE_DIR"], "autotuner"))
+    A, B = operands(4)
+    np.testing.assert_allclose(artifact.kernel(A, B), A @ B, rtol=1e-4, atol=1e-4)

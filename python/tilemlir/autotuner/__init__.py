@@ -11,6 +11,7 @@ cache as tl-tune.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import enum
@@ -70,6 +71,7 @@ def _save_npy(x, path):
                                 "(.npy has no bfloat16); use supply_type")
         x = x.detach().cpu().numpy()
     numpy.save(path, numpy.ascontiguousarray(x))
+    return path
 
 
 class AutoTuner:
@@ -223,63 +225,37 @@ class AutoTuner:
     # -- the run ------------------------------------------------------------
 
     def run(self, warmup=None, rep=None, timeout=None):
+        """Tunes; the AutotuneResult of the best valid candidate."""
         if self.bound is None:
             raise TileMLIRError("AutoTuner.from_kernel(factory, ...) needs the factory's "
                                 "arguments: pass factory(M, N, K) (a kernel) instead")
         p = self.profile_args
-        warmup = p.warmup if warmup is None else warmup
-        rep = p.rep if rep is None else rep
-        timeout = p.timeout if timeout is None else timeout
+        counts = (p.warmup if warmup is None else warmup, p.rep if rep is None else rep,
+                  p.timeout if timeout is None else timeout)
         space = self._space(self.bound)
         prim = self.impl.trace(self.bound)
         outputs = self._outputs(len(prim.args))
         inputs = self._inputs(prim, outputs)
-        if inputs is None and p.ref_prog is not None and not p.skip_check:
-            inputs = self._generated_inputs(prim, outputs)
-        if inputs is None and p.manual_check_prog is not None and not p.skip_check:
+        if inputs is None and not p.skip_check and (p.ref_prog or p.manual_check_prog):
             inputs = self._generated_inputs(prim, outputs)
         refs = self._references(inputs, outputs) if inputs is not None else None
-        judge, identity = self._checker(prim, inputs, outputs, refs) if inputs is not None \
-            else (None, "")
+        judge, identity = (self._checker(prim, inputs, outputs, refs)
+                           if inputs is not None else (None, ""))
         work = _work_dir()
         try:
-            o = self.impl.options(self.impl.template_file(prim, work))
-            o.set("Target", resolve_target(self.compile_args.target))
-            with open(os.path.join(work, "configs.json"), "w") as f:
-                json.dump(space, f)
-            o.set("ConfigsFile", os.path.join(work, "configs.json"))
-            o.set("Warmup", int(warmup)).set("Rep", int(rep)).set("Timeout", float(timeout))
-            o.tolerance(p.rtol, p.atol, p.max_mismatched_ratio)
+            o = self._options(prim, space, counts, work)
+            for i, x in enumerate(inputs or []):
+                o.add("AddInputFile", _save_npy(x, os.path.join(work, f"input{i}.npy")))
             # A check in Python replaces the comparison with a reference
             # (manual_check_prog gets the expected outputs itself).
             o.set("SkipCheck", bool(p.skip_check or judge is not None))
-            callback = None
-            if judge is not None:
-                def callback_fn(user, candidate, outputs_file, message, size):
-                    why = judge(candidate, outputs_file.text())
-                    if why:
-                        data = why.encode()[: size - 1] + b"\0"
-                        ctypes.memmove(message, data, len(data))
-                    return not why
-                callback = _capi.CheckCallback(callback_fn)
+            if judge is None:
+                for i, x in enumerate(refs or []):
+                    o.add("AddRefFile", _save_npy(x, os.path.join(work, f"ref{i}.npy")))
+            callback = _check_callback(judge)  # alive until tlTune returns
+            if callback is not None:
                 _capi.lib().tlTuneOptionsSetCheckCallback(o.handle, callback, None,
                                                           _capi.ref(identity))
-            supply = p.supply_type.value if isinstance(p.supply_type, TensorSupplyType) else (
-                p.supply_type or "auto")
-            o.set("SupplyType", str(supply)).set("LogFile", "autotuner.log")
-            o.out_idx(self._out_idx())
-            for i, x in enumerate(inputs or []):
-                path = os.path.join(work, f"input{i}.npy")
-                _save_npy(x, path)
-                o.add("AddInputFile", path)
-            for i, x in enumerate([] if judge is not None else (refs or [])):
-                path = os.path.join(work, f"ref{i}.npy")
-                _save_npy(x, path)
-                o.add("AddRefFile", path)
-            keep = None
-            if _no_disk_cache():
-                keep = _work_dir()  # the best's files live here for this process
-                o.set("OutputDir", keep)
             err = _capi.Handle()
             L = _capi.lib()
             r = _capi.check(L.tlTune(o.handle, ctypes.byref(err)), err)
@@ -299,6 +275,28 @@ class AutoTuner:
         result.kernel.bound = dict(self.bound, **result.config)
         return result
 
+    def _options(self, prim, space, counts, work):
+        """The C API options of this tuning (inputs and checks aside)."""
+        p = self.profile_args
+        warmup, rep, timeout = counts
+        o = self.impl.options(self.impl.template_file(prim, work))
+        o.set("Target", resolve_target(self.compile_args.target))
+        with open(os.path.join(work, "configs.json"), "w") as f:
+            json.dump(space, f)
+        o.set("ConfigsFile", os.path.join(work, "configs.json"))
+        o.set("Warmup", int(warmup)).set("Rep", int(rep)).set("Timeout", float(timeout))
+        o.tolerance(p.rtol, p.atol, p.max_mismatched_ratio)
+        supply = p.supply_type.value if isinstance(p.supply_type, TensorSupplyType) else (
+            p.supply_type or "auto")
+        o.set("SupplyType", str(supply)).set("LogFile", "autotuner.log")
+        o.out_idx(self._out_idx())
+        if _no_disk_cache():
+            # The best's files live here for the rest of this process.
+            keep = _work_dir()
+            atexit.register(shutil.rmtree, keep, True)
+            o.set("OutputDir", keep)
+        return o
+
     def _generated_inputs(self, prim, outputs):
         """Inputs for ref_prog when none were given: generated here (seeded)
         and handed to the tuner, so that both see the same data; torch
@@ -316,6 +314,21 @@ class AutoTuner:
         import numpy
         rng = numpy.random.default_rng(0)
         return [rng.standard_normal(s).astype(str(d)) for s, d in zip(shapes, dtypes)]
+
+
+def _check_callback(judge):
+    """`judge(candidate, outputs_file)` -> message ("" accepts) as the C
+    API's TlCheckOutputsCallback; None without a judge."""
+    if judge is None:
+        return None
+
+    def callback(user, candidate, outputs_file, message, size):
+        why = judge(candidate, outputs_file.text())
+        if why:
+            data = why.encode()[: size - 1] + b"\0"
+            ctypes.memmove(message, data, len(data))
+        return not why
+    return _capi.CheckCallback(callback)
 
 
 def _arg_specs(prim, bound):

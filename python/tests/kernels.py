@@ -1,7 +1,6 @@
 """The guide's GEMM factory (with float32 so numpy can check it on the host)
 and an elementwise + reduction kernel, shared by the tests."""
 
-import tilemlir
 import tilemlir.language as T
 
 

@@ -89,3 +89,13 @@ def test_an_impossible_config_is_a_message():
     impl = tilemlir.jit(out_idx=[-1], target="host")(kernels.matmul)
     with pytest.raises(tilemlir.TileMLIRError):
         impl(64, 64, 64, threads=0)
+
+
+def test_compile_args_a_tilelang_user_passes():
+    with pytest.raises(ValueError, match="target 'metal' is not one of"):
+        tilemlir.jit(kernels.matmul, target="metal")
+    with pytest.raises(ValueError, match="execution_backend 'fast'"):
+        tilemlir.jit(kernels.matmul, execution_backend="fast")
+    with pytest.warns(UserWarning, match="have no effect"):
+        tilemlir.jit(kernels.matmul, pass_configs={"tl.disable_tma_lower": True})
+    tilemlir.jit(kernels.matmul, execution_backend="cython", pass_configs={})  # the guide's

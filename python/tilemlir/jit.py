@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import tempfile
+import warnings
 
 from . import _capi
 from . import language as T
@@ -45,6 +46,25 @@ def cache_dir():
 
 def _cache_disabled():
     return os.environ.get("TILELANG_DISABLE_CACHE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _check_backend(backend):
+    """TileLang's execution backends all mean the one launcher here (the C
+    API's); another name is a mistake."""
+    if backend not in ("auto", "tvm_ffi", "cython", "nvrtc", "torch", "ctypes", "dlpack"):
+        raise ValueError(f"execution_backend '{backend}' is not one of auto, tvm_ffi, "
+                         "cython, nvrtc, torch, ctypes, dlpack")
+    return backend
+
+
+def _check_pass_configs(pass_configs):
+    """TileLang's pass_configs switch TVM passes, which TileMLIR does not
+    have: accepted, and said to have no effect."""
+    configs = dict(pass_configs or {})
+    if configs:
+        warnings.warn(f"pass_configs {sorted(map(str, configs))} have no effect in "
+                      "TileMLIR (its pipeline has no TVM passes to switch)", stacklevel=3)
+    return configs
 
 
 def resolve_target(target):
@@ -207,8 +227,8 @@ class JITImpl:
         self.signature = inspect.signature(func)
         self.out_idx = out_idx
         self.target = _target_name(target)
-        self.execution_backend = execution_backend
-        self.pass_configs = dict(pass_configs or {})
+        self.execution_backend = _check_backend(execution_backend)
+        self.pass_configs = _check_pass_configs(pass_configs)
         self.verbose = verbose
         self._kernels = {}
         functools.update_wrapper(self, func)

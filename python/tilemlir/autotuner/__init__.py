@@ -24,7 +24,8 @@ import threading
 
 from .. import _capi
 from .._capi import TileMLIRError
-from ..jit import JITImpl, JITKernel, _work_dir, resolve_target
+from ..jit import (JITImpl, JITKernel, _check_backend, _check_pass_configs, _target_name,
+                   _work_dir, resolve_target)
 from .param import AutotuneResult, CompileArgs, ProfileArgs
 
 __all__ = ["AutoTuner", "autotune", "set_autotune_inputs", "AutotuneResult",
@@ -98,8 +99,8 @@ class AutoTuner:
     def set_compile_args(self, out_idx=None, target="auto", execution_backend="auto",
                          target_host=None, verbose=False, pass_configs=None):
         self.compile_args = CompileArgs(out_idx if out_idx is not None else self.impl.out_idx,
-                                        target, execution_backend, target_host, verbose,
-                                        pass_configs)
+                                        _target_name(target), _check_backend(execution_backend),
+                                        target_host, verbose, _check_pass_configs(pass_configs))
         return self
 
     def set_profile_args(self, warmup=25, rep=100, timeout=30, supply_type=None, ref_prog=None,

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Packs tl-opt, tl-tune, tl-compile, tl-worker, ld.lld and their non-glibc shared
 # libraries into one relocatable archive (rpath $ORIGIN/../lib) that runs on
-# a GPU node with only the NVIDIA driver and CUDA's ptxas.
+# a GPU node with only the NVIDIA driver and CUDA's ptxas; and, beside it,
+# tilemlir-capi.tar.xz: the C API library and the Python package, which
+# unpack into the same tilemlir/ (PYTHONPATH=tilemlir/python).
 #
 #   scripts/bundle.sh [OUT.tar.xz]      (default: build/tilemlir-bundle.tar.xz)
 #
@@ -11,7 +13,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TL_BUILD_DIR:-$root/build}
 out=${1:-$build/tilemlir-bundle.tar.xz}
-"$root/scripts/build.sh" tl-opt tl-tune tl-compile tl-worker >/dev/null
+"$root/scripts/build.sh" tl-opt tl-tune tl-compile tl-worker TileMLIRCAPI >/dev/null
 stage=$build/bundle/tilemlir
 rm -rf "$stage" && mkdir -p "$stage/bin" "$stage/lib"
 cp "$build/bin/tl-opt" "$build/bin/tl-tune" "$build/bin/tl-compile" "$build/bin/tl-worker" "$stage/bin/"
@@ -40,3 +42,15 @@ Needs the NVIDIA driver (libcuda.so.1) for --target cuda and CUDA's ptxas
 TXT
 tar -C "$build/bundle" -cf - tilemlir | xz -T0 -6 > "$out"
 ls -la "$out"
+
+# The C API and the Python package: their own archive, so that the tools'
+# stays small; it needs the tools' lib/ and bin/ (libLLVM, tl-worker, ld.lld).
+capi=$build/bundle-capi/tilemlir
+rm -rf "$capi" && mkdir -p "$capi/lib" "$capi/python"
+cp "$build/lib/libTileMLIRCAPI.so" "$capi/lib/"
+strip --strip-unneeded "$capi/lib/libTileMLIRCAPI.so"
+patchelf --set-rpath '$ORIGIN' "$capi/lib/libTileMLIRCAPI.so"
+(cd "$root/python" && tar --exclude=__pycache__ -cf - tilemlir) | tar -C "$capi/python" -xf -
+capi_out=$(dirname "$out")/tilemlir-capi.tar.xz
+tar -C "$build/bundle-capi" -cf - tilemlir | xz -T0 -6 > "$capi_out"
+ls -la "$capi_out"

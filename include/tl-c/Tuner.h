@@ -105,6 +105,10 @@ MLIR_CAPI_EXPORTED void tlTuneOptionsSetTolerance(TlTuneOptions o, double rtol,
                                                   double atol,
                                                   double maxMismatchedRatio);
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetSkipCheck(TlTuneOptions o, bool skip);
+/// What candidates are checked against without reference files: "auto",
+/// "device", "host" or "none" (tl-tune's --reference).
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetReference(TlTuneOptions o,
+                                                  MlirStringRef reference);
 
 /// The caller's own check of each candidate's outputs (a Python ref_prog, a
 /// manual_check_prog): called once per candidate that ran, in the calling

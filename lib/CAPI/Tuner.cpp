@@ -29,7 +29,7 @@ namespace {
 /// error, with the setter's option named).
 struct Options {
   TuneOptions tune;
-  std::string target = "auto", supply = "auto";
+  std::string target = "auto", supply = "auto", reference = "auto";
 };
 
 struct Result {
@@ -84,9 +84,16 @@ std::optional<TuneOptions> resolve(const Options &o, std::string &message) {
     return std::nullopt;
   }
   t.profile.supply = *supply;
+  std::optional<ReferenceKind> reference = parseReference(o.reference);
+  if (!reference) {
+    message = "reference must be auto, device, host or none, not '" +
+              o.reference + "'";
+    return std::nullopt;
+  }
+  t.profile.reference = *reference;
   const std::string &mma = t.cuda.mma;
-  if (mma != "auto" && mma != "wgmma" && mma != "mma.sync") {
-    message = "mma must be auto, wgmma or mma.sync, not '" + mma + "'";
+  if (mma != "auto" && mma != "wgmma" && mma != "mma.sync" && mma != "simt") {
+    message = "mma must be auto, wgmma, mma.sync or simt, not '" + mma + "'";
     return std::nullopt;
   }
   if (std::optional<std::string> bad = checkRanges(t)) {
@@ -158,6 +165,7 @@ TL_VALUE_SETTER(PruneRatio, double, tune.profile.pruneRatio)
 TL_VALUE_SETTER(Timeout, double, tune.profile.timeoutSeconds)
 TL_VALUE_SETTER(HostThreads, unsigned, tune.profile.hostThreads)
 TL_STRING_SETTER(SupplyType, supply)
+TL_STRING_SETTER(Reference, reference)
 TL_VALUE_SETTER(Seed, uint64_t, tune.profile.seed)
 TL_VALUE_SETTER(SkipCheck, bool, tune.profile.skipCheck)
 TL_STRING_SETTER(CacheDir, tune.cacheDir)

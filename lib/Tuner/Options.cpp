@@ -32,6 +32,28 @@ std::optional<Target> mlir::tl::parseTarget(llvm::StringRef name) {
   return std::nullopt;
 }
 
+const char *mlir::tl::referenceName(ReferenceKind kind) {
+  switch (kind) {
+  case ReferenceKind::Auto:
+    return "auto";
+  case ReferenceKind::Device:
+    return "device";
+  case ReferenceKind::Host:
+    return "host";
+  case ReferenceKind::None:
+    return "none";
+  }
+  return "auto";
+}
+
+std::optional<ReferenceKind> mlir::tl::parseReference(llvm::StringRef name) {
+  for (ReferenceKind k : {ReferenceKind::Auto, ReferenceKind::Device,
+                          ReferenceKind::Host, ReferenceKind::None})
+    if (name == referenceName(k))
+      return k;
+  return std::nullopt;
+}
+
 std::string ProfileOptions::keyText() const {
   std::string text = llvm::formatv(
       "warmup={0} rep={1} supply={2} seed={3} rtol={4} atol={5} ratio={6} "
@@ -48,6 +70,7 @@ std::string ProfileOptions::keyText() const {
     text += " out=" + std::to_string(o);
   if (!checkIdentity.empty())
     text += " check=" + sha256Hex(checkIdentity);
+  text += std::string(" reference=") + referenceName(reference);
   return text;
 }
 

@@ -14,19 +14,21 @@ std::string RunRequest::encode(const std::string &dir) const {
   std::ostringstream os;
   os.precision(17);
   os << (check ? 1 : 0) << " " << warmup << " " << rep << " " << warmupMs << " "
-     << repMs << " " << (dumpOutputs ? 1 : 0) << " " << dir << "\n";
+     << repMs << " " << (dumpOutputs ? 1 : 0) << " " << (reference ? 1 : 0)
+     << " " << dir << "\n";
   return os.str();
 }
 
 std::optional<RunRequest> RunRequest::decode(const std::string &line,
                                              std::string &dir) {
   RunRequest r;
-  int check = 0, dump = 0, consumed = 0;
-  if (sscanf(line.c_str(), "%d %d %d %lf %lf %d %n", &check, &r.warmup, &r.rep,
-             &r.warmupMs, &r.repMs, &dump, &consumed) < 6 ||
+  int check = 0, dump = 0, reference = 0, consumed = 0;
+  if (sscanf(line.c_str(), "%d %d %d %lf %lf %d %d %n", &check, &r.warmup,
+             &r.rep, &r.warmupMs, &r.repMs, &dump, &reference, &consumed) < 7 ||
       consumed <= 0)
     return std::nullopt;
   r.dumpOutputs = dump != 0;
+  r.reference = reference != 0;
   dir = line.substr(consumed);
   if (!dir.empty() && dir.back() == '\n')
     dir.pop_back();

@@ -16,7 +16,7 @@
 #include "tl/Tuner/CompileSession.h"
 #include "tl/Tuner/DeviceProbe.h"
 #include "tl/Tuner/Expand.h"
-#include "tl/Tuner/HostReference.h"
+#include "tl/Tuner/ReferenceRun.h"
 #include "tl/Tuner/ResultFiles.h"
 #include "tl/Tuner/Scheduler.h"
 #include "tl/Tuner/TuningKey.h"
@@ -76,6 +76,9 @@ public:
         [this](const std::string &kernelJson, std::string &e) {
           return ensureWorkload(kernelJson, e);
         },
+        [this](const std::string &dir, std::string &e) {
+          return runDeviceReference(dir, e);
+        },
         error);
   }
   bool referenceReady() override { return reference->ready(); }
@@ -99,6 +102,8 @@ private:
   bool store(std::string &error);
   const Workload *ensureWorkload(const std::string &kernelJson,
                                  std::string &error);
+  bool ensureWorker(std::string &error);
+  bool runDeviceReference(const std::string &dir, std::string &error);
   void writeLog();
   TuneResult finished(TuneResult r) {
     r.tuningSeconds = secondsSince(started);
@@ -127,7 +132,7 @@ private:
   WorkerSetup setup;
   bool haveWorkload = false;
   std::unique_ptr<Worker> worker;
-  std::unique_ptr<HostReference> reference;
+  std::unique_ptr<ReferenceRun> reference;
 };
 
 TuningRun::~TuningRun() {
@@ -255,9 +260,18 @@ bool TuningRun::startCompiles(std::string &error) {
   preloadPipelineDialects(&session->ctx);
   // The host reference builds on its own thread while the candidates
   // compile.
-  bool needReference =
-      !options.profile.skipCheck && options.profile.refFiles.empty();
-  reference = std::make_unique<HostReference>(needReference, started);
+  const ProfileOptions &profile = options.profile;
+  ReferenceKind kind = profile.reference;
+  if (profile.skipCheck || !profile.refFiles.empty())
+    kind = ReferenceKind::None;
+  if (kind == ReferenceKind::Auto) // see ReferenceKind
+    kind = ReferenceKind::Host;
+  if (kind == ReferenceKind::Device && !cuda) {
+    error = "--reference device needs a GPU target; this tuning runs on the "
+            "host (use --reference host or auto)";
+    return false;
+  }
+  reference = std::make_unique<ReferenceRun>(kind, started);
   reference->startBuild(registry, options, hostCpu, workDir + "/reference");
   setup.work.referenceFile = workDir + "/reference.bin";
 
@@ -334,8 +348,13 @@ const Workload *TuningRun::ensureWorkload(const std::string &kernelJson,
 bool TuningRun::prepare(size_t index, std::string &error) {
   // The inputs, from the first kernel.json there is: the reference's or a
   // candidate's (the same template, the same arguments).
-  if (!ensureWorkload(dirs[index] + "/kernel.json", error))
-    return false;
+  return ensureWorkload(dirs[index] + "/kernel.json", error) &&
+         ensureWorker(error);
+}
+
+bool TuningRun::ensureWorker(std::string &error) {
+  if (worker)
+    return true;
   setup.cuda = cuda;
   setup.hostThreads = options.profile.hostThreads;
   setup.tolerance = options.profile.tolerance;
@@ -349,6 +368,21 @@ bool TuningRun::prepare(size_t index, std::string &error) {
   worker = std::make_unique<Worker>(setup, options.profile.timeoutSeconds,
                                     executable, setupFile);
   return true;
+}
+
+bool TuningRun::runDeviceReference(const std::string &dir, std::string &error) {
+  if (!ensureWorker(error))
+    return false;
+  RunRequest request;
+  request.reference = true;
+  RunReply reply = worker->run(dir, request);
+  if (reply.status == CandidateStatus::Ok)
+    return true;
+  error = "the device reference (the template with its default parameters, "
+          "no tensor cores) failed: " +
+          reply.message +
+          "; give --ref files, --reference host or --skip-check";
+  return false;
 }
 
 void TuningRun::writeLog() {
@@ -402,6 +436,10 @@ std::optional<TuneResult> TuningRun::run(std::string &error) {
   SchedulePolicy policy = SchedulePolicy::from(
       options.profile, /*overlap=*/cuda, options.compileTimeoutSeconds);
   policy.externalCheck = static_cast<bool>(options.checkOutputs);
+  // --reference none without --ref files: nothing to compare with.
+  if (options.profile.reference == ReferenceKind::None &&
+      options.profile.refFiles.empty())
+    policy.check = false;
   switch (schedule(policy, *this, result.candidates, error)) {
   case ScheduleResult::Stopped:
     return std::nullopt;
@@ -416,6 +454,7 @@ std::optional<TuneResult> TuningRun::run(std::string &error) {
   worker.reset();
   result.best = pickBest(result.candidates);
   result.referenceSeconds = reference->readySeconds();
+  result.referenceKind = referenceName(reference->kind());
   result.abandonedCompiles = session->stillRunning();
   writeLog();
   if (result.best < 0) {

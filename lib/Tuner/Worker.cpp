@@ -82,6 +82,16 @@ public:
           t.join();
       }
     } join{checker};
+    if (req.reference) {
+      // The device reference: its outputs are what candidates are checked
+      // against, in this worker and in any that replaces it.
+      if (!copyOutputsBack(/*withReference=*/false, error) ||
+          !dumpOutputs(work.referenceFile, error))
+        return fail(error);
+      RunReply reply;
+      reply.status = CandidateStatus::Ok;
+      return reply;
+    }
     if (req.dumpOutputs && (!copyOutputsBack(/*withReference=*/false, error) ||
                             !dumpOutputs(dir + "/outputs.bin", error)))
       return fail(error);

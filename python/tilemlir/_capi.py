@@ -104,7 +104,8 @@ def _declare(L):
         "tlTuneOptionsSetCheckCallback": (None, [H, CheckCallback, ctypes.c_void_p, S]),
     }
     for name in ("Input", "Instantiate", "ConfigsFile", "Constraint", "Func", "Target",
-                 "Chip", "Mma", "SupplyType", "CacheDir", "OutputDir", "LogFile"):
+                 "Chip", "Mma", "SupplyType", "Reference", "CacheDir", "OutputDir",
+                 "LogFile"):
         sig[f"tlTuneOptionsSet{name}"] = (None, [H, S])
     for name in ("AddInputFile", "AddRefFile"):
         sig[f"tlTuneOptions{name}"] = (None, [H, S])

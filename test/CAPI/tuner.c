@@ -112,6 +112,12 @@ static void badInputs(const char *input, const char *work) {
   if (tlTuneResultIsNull(r))
     report("bad target", error);
   tlTuneOptionsSetTarget(o, s("host"));
+  tlTuneOptionsSetReference(o, s("gpu"));
+  r = tlTune(o, &error);
+  // CHECK: bad reference: error: reference must be auto, device, host or none, not 'gpu'
+  if (tlTuneResultIsNull(r))
+    report("bad reference", error);
+  tlTuneOptionsSetReference(o, s("auto"));
   tlTuneOptionsSetRep(o, 0);
   r = tlTune(o, &error);
   // CHECK: bad rep: error: --warmup must be 0 to 1000000 and --rep 1 to 1000000

@@ -18,7 +18,7 @@
 // CONFIG: error: config 0 {block_M = 128, block_N = 192, block_K = 64, num_stages = 3, threads = 256}: parameter 'block_N' = 192 is not one of its allowed values [16, 32, 64, 128, 256]
 // CONFIG-NOT: see current operation
 // RUN: not tl-compile %examples/matmul.mlir --mma=tensor -o %t.mma 2>&1 | FileCheck %s --check-prefix=MMA
-// MMA: tl-compile: --mma must be auto, wgmma or mma.sync, not 'tensor'
+// MMA: tl-compile: --mma must be auto, wgmma, mma.sync or simt, not 'tensor'
 
 // Kernels index with 64 bits unless told 32, which is refused for a tensor
 // it cannot address (2^32 elements here), per config, before any lowering.

@@ -47,7 +47,7 @@ static cl::opt<std::string>
     mma("mma",
         cl::desc("cuda: tensor-core instructions for tl.gemm: auto (wgmma on "
                  "sm_90a where the tile allows, else mma.sync), wgmma, "
-                 "mma.sync"),
+                 "mma.sync, simt (no tensor cores)"),
         cl::init("auto"));
 static cl::opt<bool> wgmmaInFlight(
     "wgmma-in-flight",
@@ -70,9 +70,10 @@ int main(int argc, char **argv) {
                  << indexBitwidth << "\n";
     return 2;
   }
-  if (mma != "auto" && mma != "wgmma" && mma != "mma.sync") {
-    llvm::errs() << "tl-compile: --mma must be auto, wgmma or mma.sync, not '"
-                 << mma << "'\n";
+  if (mma != "auto" && mma != "wgmma" && mma != "mma.sync" && mma != "simt") {
+    llvm::errs()
+        << "tl-compile: --mma must be auto, wgmma, mma.sync or simt, not '"
+        << mma << "'\n";
     return 2;
   }
 

@@ -97,6 +97,14 @@ static cl::opt<double>
                   cl::init(0.01), cl::cat(category));
 static cl::opt<bool> skipCheck("skip-check", cl::desc("Skip validation"),
                                cl::cat(category));
+static cl::opt<std::string> reference(
+    "reference",
+    cl::desc("What candidates are checked against without --ref files: the "
+             "template's defaults built with no tensor cores and run on the "
+             "device, or built for and run on the host, or none (auto: "
+             "host)"),
+    cl::value_desc("auto|device|host|none"), cl::init("auto"),
+    cl::cat(category));
 static cl::opt<std::string> cacheDir("cache-dir",
                                      cl::desc("Overrides TILELANG_CACHE_DIR"),
                                      cl::cat(category));
@@ -162,6 +170,15 @@ static std::optional<tl::TuneOptions> buildOptions() {
     profile.outIdx.assign(outIdx.begin(), outIdx.end());
   profile.tolerance = tlrt::Tolerance{relTol, absTol, maxMismatched};
   profile.skipCheck = skipCheck;
+  std::optional<tl::ReferenceKind> referenceKind =
+      tl::parseReference(reference);
+  if (!referenceKind) {
+    llvm::errs() << "tl-tune: --reference must be auto, device, host or none, "
+                    "not '"
+                 << reference << "'\n";
+    return std::nullopt;
+  }
+  profile.reference = *referenceKind;
   std::optional<tlrt::SupplyType> supplyType = tlrt::parseSupplyType(supply);
   if (!supplyType) {
     llvm::errs() << "tl-tune: --supply-type '" << supply
@@ -290,7 +307,8 @@ int main(int argc, char **argv) {
     llvm::outs() << ")";
   }
   if (result->referenceSeconds > 0)
-    llvm::outs() << llvm::formatv("; host reference ready after {0:F3} s",
+    llvm::outs() << llvm::formatv("; {0} reference ready after {1:F3} s",
+                                  result->referenceKind,
                                   result->referenceSeconds);
   llvm::outs() << "\n";
   return exitCode(*result);

@@ -85,8 +85,8 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
       llvm::cl::init("")};
   PassOptions::Option<std::string> mma{
       *this, "mma",
-      llvm::cl::desc("Tensor-core instructions for tl.gemm: auto, wgmma or "
-                     "mma.sync (tl-convert-to-gpu's mma option)"),
+      llvm::cl::desc("Tensor-core instructions for tl.gemm: auto, wgmma, "
+                     "mma.sync or simt (tl-convert-to-gpu's mma option)"),
       llvm::cl::init("auto")};
   PassOptions::Option<bool> wgmmaInFlight{
       *this, "wgmma-in-flight",

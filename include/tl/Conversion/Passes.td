@@ -146,8 +146,8 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
       the kernel attribute `tl.mma = "mma.sync"`), it runs ldmatrix +
       mma.sync.m16n8k16 per warp (A row-major, B row-major or transposed);
       `mma=wgmma` / `tl.mma = "wgmma"` makes a gemm that cannot use wgmma an
-      error. Other gemms run on SIMT FMAs, one owned C element per dot
-      product. The chip is the `chip` option, else the `tl.target` that
+      error. Other gemms, and every gemm with `mma=simt`, run on SIMT FMAs,
+      one owned C element per dot product. The chip is the `chip` option, else the `tl.target` that
       `tl-expand-configs` recorded on the module, else sm_80.
     - `tl.reduce` of a fragment goes through a shared scratch tile;
       `tl.parallel` iterates the layout of the fragment its body indexes
@@ -161,8 +161,9 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
     Option<"mma", "mma", "std::string", /*default=*/"\"auto\"",
            "Tensor-core instructions for tl.gemm: auto (wgmma where the "
            "chip and the tile allow, else mma.sync), wgmma (an error where "
-           "it cannot be used) or mma.sync; a kernel's tl.mma attribute "
-           "overrides it">,
+           "it cannot be used), mma.sync, or simt (no tensor cores: FMAs "
+           "into f32, as the tuner's device reference runs); a kernel's "
+           "tl.mma attribute overrides it">,
     Option<"wgmmaInFlight", "wgmma-in-flight", "bool", /*default=*/"true",
            "Keep one wgmma group in flight across the iterations of a "
            "pipelined loop (false: wait for every group in its iteration)">

@@ -20,7 +20,7 @@ struct CudaCompileOptions {
   /// tile offsets into addresses; it was the faster GEMM on the H100.
   unsigned indexBitwidth = 64;
   /// Tensor-core instructions for tl.gemm: auto (wgmma on sm_90a where the
-  /// tile allows, else mma.sync), wgmma or mma.sync.
+  /// tile allows, else mma.sync), wgmma, mma.sync, or simt (no tensor cores).
   std::string mma = "auto";
   /// Keep one wgmma group in flight across pipelined iterations.
   bool wgmmaInFlight = true;

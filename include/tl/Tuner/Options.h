@@ -32,6 +32,17 @@ const char *targetName(Target target);
 /// nullopt for any other name.
 std::optional<Target> parseTarget(llvm::StringRef name);
 
+/// What candidates are checked against when no --ref files are given: the
+/// template with its default parameters, built by a simple path (on the GPU
+/// with no tensor cores, FMAs into f32; or for the CPU) and run once. Auto
+/// is the host: the GPU's SIMT gemm is too slow to be the default yet (50 s
+/// for the example at 8192^3 on the H200, docs/performance.md).
+enum class ReferenceKind { Auto, Device, Host, None };
+
+/// "auto", "device", "host", "none".
+const char *referenceName(ReferenceKind kind);
+std::optional<ReferenceKind> parseReference(llvm::StringRef name);
+
 /// How candidates are run, timed and checked. Every field is part of the
 /// cache key (keyText); a field added here is added there.
 struct ProfileOptions {
@@ -55,6 +66,7 @@ struct ProfileOptions {
   std::vector<int> outIdx = {-1};      // output arguments (negative: from end)
   tlrt::Tolerance tolerance;
   bool skipCheck = false;
+  ReferenceKind reference = ReferenceKind::Auto;
   /// Names the caller's own check of each candidate's outputs (the check
   /// itself is TuneOptions::checkOutputs): a Python checker's source, say.
   std::string checkIdentity;

@@ -28,6 +28,10 @@ struct RunRequest {
   /// Write the outputs of the candidate's first run, one after the other,
   /// to <dir>/outputs.bin (for a check by the caller's own code).
   bool dumpOutputs = false;
+  /// Run the reference build in <dir> once and write its outputs to the
+  /// workload's reference file (the device reference), instead of a
+  /// candidate.
+  bool reference = false;
 
   bool timed() const { return rep > 0 || repMs > 0; }
   /// One line, newline-terminated, naming the candidate's directory.

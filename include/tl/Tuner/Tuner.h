@@ -5,7 +5,7 @@
 // (CompileSession.h), run each candidate in a worker process (Worker.h: a
 // fault or a hang costs only that candidate) in the order the scheduler
 // picks (Scheduler.h), validate its outputs against a reference
-// (HostReference.h), pick the fastest valid one, and cache the result on
+// (ReferenceRun.h), pick the fastest valid one, and cache the result on
 // disk (TuningKey.h, ResultFiles.h, Cache.h) and in memory.
 //
 //===----------------------------------------------------------------------===//
@@ -37,9 +37,10 @@ struct TuneResult {
   /// Wall time of each phase (probe, expand, compile, reference,
   /// benchmark, store), in order.
   std::vector<std::pair<std::string, double>> phases;
-  /// When the host reference's outputs were ready, from the start (0: not
-  /// run).
+  /// When the reference's outputs were ready, from the start (0: not run),
+  /// and where it ran ("device", "host").
   double referenceSeconds = 0;
+  std::string referenceKind;
   /// Configs abandoned at the compile timeout and still compiling: their
   /// threads cannot be stopped, so a tool should exit without waiting.
   size_t abandonedCompiles = 0;

@@ -151,7 +151,9 @@ std::optional<MmaLayout> tensorCoreLayout(GemmOp gemm, int64_t warps);
 bool sameLayout(const MmaLayout &x, const MmaLayout &y);
 
 /// Which tensor-core instructions tl.gemm may use.
-enum class MmaKind { Auto, Wgmma, MmaSync };
+/// Simt: no tensor cores (FMAs with an f32 accumulator), as the device
+/// reference is built.
+enum class MmaKind { Auto, Wgmma, MmaSync, Simt };
 
 struct Fragment {
   MemRefType logical;

@@ -560,7 +560,7 @@ struct ConvertTLToGPUPass
       auto str = dyn_cast<StringAttr>(attr);
       if (!str)
         return kernel.emitError() << "tl.mma must be a string: \"auto\", "
-                                     "\"wgmma\" or \"mma.sync\"";
+                                     "\"wgmma\", \"mma.sync\" or \"simt\"";
       choice = str.str();
     }
     if (choice == "auto")
@@ -569,9 +569,11 @@ struct ConvertTLToGPUPass
       return cuda::MmaKind::Wgmma;
     if (choice == "mma.sync")
       return cuda::MmaKind::MmaSync;
+    if (choice == "simt")
+      return cuda::MmaKind::Simt;
     return emitError(at) << "unknown tensor-core choice '" << choice
                          << "' for '" << kernel.getSymName()
-                         << "'; use auto, wgmma or mma.sync";
+                         << "'; use auto, wgmma, mma.sync or simt";
   }
 
   LogicalResult convert(ModuleOp module, FuncOp kernel) {

@@ -104,6 +104,8 @@ FailureOr<std::optional<MmaLayout>>
 KernelLowering::chooseMmaLayout(GemmOp gemm) {
   int64_t warps = threads / 32;
   std::string why;
+  if (mmaKind == MmaKind::Simt)
+    return std::optional<MmaLayout>();
   if (mmaKind != MmaKind::MmaSync) {
     if (!wgmmaChip)
       why = "the target chip is not sm_90a";

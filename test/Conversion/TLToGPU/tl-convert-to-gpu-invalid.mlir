@@ -126,7 +126,7 @@ tl.func @wgmma_narrow(%A: memref<32x64xf16>, %C: memref<32x64xf32>) attributes {
 
 // -----
 
-// expected-error @below {{unknown tensor-core choice 'tensor' for 'bad_choice'; use auto, wgmma or mma.sync}}
+// expected-error @below {{unknown tensor-core choice 'tensor' for 'bad_choice'; use auto, wgmma, mma.sync or simt}}
 tl.func @bad_choice() attributes {tl.mma = "tensor"} {
   %c1 = arith.constant 1 : index
   %c32 = arith.constant 32 : index
@@ -137,7 +137,7 @@ tl.func @bad_choice() attributes {tl.mma = "tensor"} {
 
 // -----
 
-// expected-error @below {{tl.mma must be a string: "auto", "wgmma" or "mma.sync"}}
+// expected-error @below {{tl.mma must be a string: "auto", "wgmma", "mma.sync" or "simt"}}
 tl.func @bad_choice_type() attributes {tl.mma = 1 : i64} {
   %c1 = arith.constant 1 : index
   %c32 = arith.constant 32 : index

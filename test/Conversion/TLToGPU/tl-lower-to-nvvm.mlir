@@ -30,6 +30,14 @@
 // SYNC-NOT: wgmma
 // SYNC-NOT: fence.proxy
 
+// No tensor cores with mma=simt (how the tuner's device reference is built):
+// FMAs into f32.
+// RUN: tl-opt %t.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa mma=simt}))" | FileCheck %s --check-prefix=SIMT
+// SIMT: gpu.binary @matmul_block_M128_block_N64_block_K32_num_stages3_threads128_kernels
+// SIMT-SAME: fma.rn.f32
+// SIMT-NOT: mma.sync
+// SIMT-NOT: wgmma
+
 // A.B^T (B stored N x K) reads B K-major: imm-trans-b is 0. Two warpgroups
 // split a 128-row accumulator: 64 rows each, one m64n128 per k step.
 // RUN: tl-opt %examples/matmul_nt.mlir --tl-expand-configs="instantiate=M=4096,N=4096,K=4096 constraint='block_M == 128 && block_N == 128 && block_K == 64 && num_stages == 3 && threads == 256'" -o %t.nt.mlir 2>/dev/null

@@ -1,11 +1,13 @@
-//===- HostReference.cpp - The outputs candidates are checked against -----===//
+//===- ReferenceRun.cpp - The outputs candidates are checked against -----===//
 
-#include "tl/Tuner/HostReference.h"
+#include "tl/Tuner/ReferenceRun.h"
 
 #include "tl/Dialect/TL/IR/TLOps.h"
 #include "tl/ParseSource.h"
 #include "tl/Runtime/Device.h"
 #include "tl/Target/CapturedDiagnostics.h"
+#include "tl/Target/Cuda.h"
+#include "tl/Target/Host.h"
 #include "tl/Tuner/Expand.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -19,13 +21,14 @@
 using namespace mlir;
 using namespace mlir::tl;
 
-HostReference::HostReference(bool needed,
-                             std::chrono::steady_clock::time_point since)
-    : state(needed ? State::Building : State::Ready), created(since) {
-  built = !needed;
+ReferenceRun::ReferenceRun(ReferenceKind kind,
+                           std::chrono::steady_clock::time_point since)
+    : state(kind == ReferenceKind::None ? State::Ready : State::Building),
+      which(kind), created(since) {
+  built = kind == ReferenceKind::None;
 }
 
-HostReference::~HostReference() {
+ReferenceRun::~ReferenceRun() {
   if (builder.joinable())
     builder.join();
   if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == 0) {
@@ -35,9 +38,10 @@ HostReference::~HostReference() {
 }
 
 /// Compiles the template of `options.input` with its default parameters
-/// for the host into `dir`; false with `error`.
+/// into `dir`: for the GPU with no tensor cores (`device`), else for the
+/// host; false with `error`.
 static bool buildReference(const DialectRegistry &registry,
-                           const TuneOptions &options,
+                           const TuneOptions &options, bool device,
                            const std::string &hostCpu, const std::string &dir,
                            std::string &error) {
   // Its own context: nothing it loads or uniques races with the compile.
@@ -54,27 +58,35 @@ static bool buildReference(const DialectRegistry &registry,
   }
   module->walk([](FuncOp f) { f.removeConfigsAttr(); });
   TLExpandConfigsOptions expand;
-  expand.target = "host";
+  expand.target = device ? options.cuda.chip : "host";
   expand.instantiate = options.expand.instantiate;
   expand.funcName = options.expand.funcName;
   FailureOr<SmallVector<ModuleOp>> configs = expandConfigs(*module, expand);
-  HostCompileOptions host = options.host;
-  host.cpu = hostCpu;
-  bool ok = succeeded(configs) && configs->size() == 1 &&
-            succeeded(compileHostKernel(configs->front(), dir, host, error));
+  bool ok = succeeded(configs) && configs->size() == 1;
+  if (ok && device) {
+    CudaCompileOptions cuda = options.cuda;
+    cuda.mma = "simt";
+    ok = succeeded(compileCudaKernel(configs->front(), dir, cuda, error));
+  } else if (ok) {
+    HostCompileOptions host = options.host;
+    host.cpu = hostCpu;
+    ok = succeeded(compileHostKernel(configs->front(), dir, host, error));
+  }
   if (!ok && error.empty())
     error = diagnostics.str();
   return ok;
 }
 
-void HostReference::startBuild(const DialectRegistry &registry,
-                               const TuneOptions &options,
-                               const std::string &hostCpu, std::string dir) {
+void ReferenceRun::startBuild(const DialectRegistry &registry,
+                              const TuneOptions &options,
+                              const std::string &hostCpu, std::string dir) {
   if (state != State::Building)
     return;
   this->dir = std::move(dir);
-  builder = std::thread([this, &registry, &options, hostCpu] {
-    buildOk = buildReference(registry, options, hostCpu, this->dir, buildError);
+  bool device = which == ReferenceKind::Device;
+  builder = std::thread([this, &registry, &options, device, hostCpu] {
+    buildOk = buildReference(registry, options, device, hostCpu, this->dir,
+                             buildError);
     built = true;
   });
 }
@@ -113,24 +125,31 @@ static pid_t startRun(const std::string &dir, const Workload &workload) {
   _exit(std::rename(part.c_str(), path.c_str()) == 0 ? 0 : 1);
 }
 
-bool HostReference::advance(bool wait, const WorkloadFor &workloadFor,
-                            std::string &error) {
+bool ReferenceRun::advance(bool wait, const WorkloadFor &workloadFor,
+                           const RunOnDevice &runOnDevice, std::string &error) {
+  bool device = which == ReferenceKind::Device;
   if (state == State::Building) {
     if (!wait && !built)
       return true;
     if (builder.joinable())
       builder.join();
     if (!buildOk) {
-      error = "cannot build the host reference (the template with its "
-              "default parameters): " +
+      error = std::string("cannot build the ") + (device ? "device" : "host") +
+              " reference (the template with its default parameters): " +
               buildError + "; give --ref files or --skip-check";
       return false;
     }
     const Workload *workload = workloadFor(dir + "/kernel.json", error);
     if (!workload)
       return false;
-    pid = startRun(dir, *workload);
-    state = State::Running;
+    if (device) {
+      if (!runOnDevice(dir, error))
+        return false;
+      state = State::Ready;
+    } else {
+      pid = startRun(dir, *workload);
+      state = State::Running;
+    }
   }
   if (state == State::Running) {
     int status = 0;
@@ -144,9 +163,10 @@ bool HostReference::advance(bool wait, const WorkloadFor &workloadFor,
       return false;
     }
     state = State::Ready;
+  }
+  if (state == State::Ready && readyAfter == 0 && which != ReferenceKind::None)
     readyAfter = std::chrono::duration<double>(
                      std::chrono::steady_clock::now() - created)
                      .count();
-  }
   return true;
 }

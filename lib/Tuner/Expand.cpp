@@ -1,10 +1,12 @@
 //===- Expand.cpp - Template to specialized config modules ----------------===//
 
 #include "tl/Tuner/Expand.h"
+#include "tl/ParseSource.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -63,6 +65,27 @@ mlir::tl::expandConfigs(ModuleOp module,
   if (failed(pm.run(module)))
     return failure();
   return SmallVector<ModuleOp>(module.getBody()->getOps<ModuleOp>());
+}
+
+FailureOr<SmallVector<ModuleOp>> mlir::tl::parseAndExpand(
+    const std::string &input, MLIRContext *ctx, OwningOpRef<ModuleOp> &module,
+    const TLExpandConfigsOptions &options,
+    const CollectedDiagnostics &diagnostics, std::string &error,
+    llvm::function_ref<LogicalResult(ModuleOp)> beforeExpansion) {
+  llvm::SourceMgr sourceMgr;
+  module = parseSourceFileChecked(input, sourceMgr, ctx);
+  if (!module) {
+    error = diagnostics.errors().empty() ? "cannot parse " + input
+                                         : diagnostics.errors();
+    return failure();
+  }
+  if (beforeExpansion && failed(beforeExpansion(*module)))
+    return failure();
+  FailureOr<SmallVector<ModuleOp>> configs = expandConfigs(*module, options);
+  if (failed(configs))
+    error = diagnostics.errors().empty() ? "expansion failed"
+                                         : diagnostics.report();
+  return configs;
 }
 
 std::string

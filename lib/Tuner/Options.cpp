@@ -11,47 +11,47 @@
 
 using namespace mlir::tl;
 
+/// Each enum's names, in one table that both directions read.
+template <typename Enum> using Name = std::pair<Enum, const char *>;
+
+static const Name<Target> kTargetNames[] = {{Target::Auto, "auto"},
+                                            {Target::Cuda, "cuda"},
+                                            {Target::Hip, "hip"},
+                                            {Target::Host, "host"}};
+static const Name<ReferenceKind> kReferenceNames[] = {
+    {ReferenceKind::Auto, "auto"},
+    {ReferenceKind::Device, "device"},
+    {ReferenceKind::Host, "host"},
+    {ReferenceKind::None, "none"}};
+
+template <typename Enum, size_t N>
+static const char *nameIn(const Name<Enum> (&table)[N], Enum value) {
+  for (const auto &[e, name] : table)
+    if (e == value)
+      return name;
+  return table[0].second;
+}
+
+template <typename Enum, size_t N>
+static std::optional<Enum> parseIn(const Name<Enum> (&table)[N],
+                                   llvm::StringRef name) {
+  for (const auto &[e, text] : table)
+    if (name == text)
+      return e;
+  return std::nullopt;
+}
+
 const char *mlir::tl::targetName(Target target) {
-  switch (target) {
-  case Target::Auto:
-    return "auto";
-  case Target::Cuda:
-    return "cuda";
-  case Target::Hip:
-    return "hip";
-  case Target::Host:
-    return "host";
-  }
-  return "auto";
+  return nameIn(kTargetNames, target);
 }
-
 std::optional<Target> mlir::tl::parseTarget(llvm::StringRef name) {
-  for (Target t : {Target::Auto, Target::Cuda, Target::Hip, Target::Host})
-    if (name == targetName(t))
-      return t;
-  return std::nullopt;
+  return parseIn(kTargetNames, name);
 }
-
 const char *mlir::tl::referenceName(ReferenceKind kind) {
-  switch (kind) {
-  case ReferenceKind::Auto:
-    return "auto";
-  case ReferenceKind::Device:
-    return "device";
-  case ReferenceKind::Host:
-    return "host";
-  case ReferenceKind::None:
-    return "none";
-  }
-  return "auto";
+  return nameIn(kReferenceNames, kind);
 }
-
 std::optional<ReferenceKind> mlir::tl::parseReference(llvm::StringRef name) {
-  for (ReferenceKind k : {ReferenceKind::Auto, ReferenceKind::Device,
-                          ReferenceKind::Host, ReferenceKind::None})
-    if (name == referenceName(k))
-      return k;
-  return std::nullopt;
+  return parseIn(kReferenceNames, name);
 }
 
 std::string ProfileOptions::keyText() const {

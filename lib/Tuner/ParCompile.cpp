@@ -3,7 +3,6 @@
 #include "tl/Tuner/ParCompile.h"
 
 #include "tl/InitAll.h"
-#include "tl/ParseSource.h"
 #include "tl/Target/KernelMetadata.h"
 #include "tl/Tuner/CompileSession.h"
 #include "tl/Tuner/Expand.h"
@@ -13,7 +12,6 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 
 #include <chrono>
 
@@ -62,26 +60,19 @@ mlir::tl::parCompile(const TuneOptions &options, const std::string &outputDir,
   // generic form after it would only bury that.
   ctx.printOpOnDiagnostic(false);
   CollectedDiagnostics diagnostics(&ctx, options.input);
-  llvm::SourceMgr sourceMgr;
-  session.module = parseSourceFileChecked(options.input, sourceMgr, &ctx);
-  if (!session.module) {
-    error = diagnostics.errors().empty() ? "cannot parse " + options.input
-                                         : diagnostics.errors();
-    return std::nullopt;
-  }
-  if (std::error_code ec = llvm::sys::fs::create_directories(outputDir)) {
-    error = "cannot create " + outputDir + ": " + ec.message();
-    return std::nullopt;
-  }
   TLExpandConfigsOptions expand = tuningExpansion(options, options.target);
   expand.report = outputDir + "/space.json";
-  FailureOr<SmallVector<ModuleOp>> configs =
-      expandConfigs(*session.module, expand);
-  if (failed(configs)) {
-    error = diagnostics.errors().empty() ? "expansion failed"
-                                         : diagnostics.report();
+  FailureOr<SmallVector<ModuleOp>> configs = parseAndExpand(
+      options.input, &ctx, session.module, expand, diagnostics, error,
+      [&](ModuleOp) -> LogicalResult {
+        if (std::error_code ec = llvm::sys::fs::create_directories(outputDir)) {
+          error = "cannot create " + outputDir + ": " + ec.message();
+          return failure();
+        }
+        return success();
+      });
+  if (failed(configs))
     return std::nullopt;
-  }
   preloadPipelineDialects(&ctx);
 
   ParCompileResult result;

@@ -3,15 +3,12 @@
 #include "tl/Tuner/ReferenceRun.h"
 
 #include "tl/Dialect/TL/IR/TLOps.h"
-#include "tl/ParseSource.h"
 #include "tl/Runtime/Device.h"
-#include "tl/Target/CapturedDiagnostics.h"
 #include "tl/Target/Cuda.h"
 #include "tl/Target/Host.h"
 #include "tl/Tuner/Expand.h"
 
 #include "mlir/IR/MLIRContext.h"
-#include "llvm/Support/SourceMgr.h"
 
 #include <csignal>
 #include <fstream>
@@ -48,20 +45,18 @@ static bool buildReference(const DialectRegistry &registry,
   MLIRContext ctx(registry, MLIRContext::Threading::DISABLED);
   ctx.loadAllAvailableDialects();
   preloadPipelineDialects(&ctx);
-  CapturedDiagnostics diagnostics(&ctx);
-  llvm::SourceMgr sourceMgr;
-  OwningOpRef<ModuleOp> module =
-      parseSourceFileChecked(options.input, sourceMgr, &ctx);
-  if (!module) {
-    error = "cannot parse " + options.input + " again";
-    return false;
-  }
-  module->walk([](FuncOp f) { f.removeConfigsAttr(); });
+  CollectedDiagnostics diagnostics(&ctx, options.input);
   TLExpandConfigsOptions expand;
   expand.target = device ? options.cuda.chip : "host";
   expand.instantiate = options.expand.instantiate;
   expand.funcName = options.expand.funcName;
-  FailureOr<SmallVector<ModuleOp>> configs = expandConfigs(*module, expand);
+  OwningOpRef<ModuleOp> module;
+  FailureOr<SmallVector<ModuleOp>> configs =
+      parseAndExpand(options.input, &ctx, module, expand, diagnostics, error,
+                     [](ModuleOp parsed) {
+                       parsed.walk([](FuncOp f) { f.removeConfigsAttr(); });
+                       return success();
+                     });
   bool ok = succeeded(configs) && configs->size() == 1;
   if (ok && device) {
     CudaCompileOptions cuda = options.cuda;
@@ -73,7 +68,7 @@ static bool buildReference(const DialectRegistry &registry,
     ok = succeeded(compileHostKernel(configs->front(), dir, host, error));
   }
   if (!ok && error.empty())
-    error = diagnostics.str();
+    error = diagnostics.errors();
   return ok;
 }
 

@@ -11,7 +11,6 @@
 #include "tl/Tuner/Tuner.h"
 
 #include "tl/InitAll.h"
-#include "tl/ParseSource.h"
 #include "tl/Tuner/Cache.h"
 #include "tl/Tuner/CompileSession.h"
 #include "tl/Tuner/DeviceProbe.h"
@@ -22,10 +21,8 @@
 #include "tl/Tuner/TuningKey.h"
 #include "tl/Tuner/Worker.h"
 
-#include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <fstream>
@@ -176,25 +173,16 @@ bool TuningRun::parseAndExpand(std::string &error) {
   session = std::make_unique<CompileSession>(registry, *jobs);
   MLIRContext &ctx = session->ctx;
   diagnostics = std::make_unique<CollectedDiagnostics>(&ctx, options.input);
-  llvm::SourceMgr sourceMgr;
-  session->module = parseSourceFileChecked(options.input, sourceMgr, &ctx);
-  if (!session->module) {
-    error = diagnostics->errors().empty() ? "cannot parse " + options.input
-                                          : diagnostics->errors();
+  FailureOr<SmallVector<ModuleOp>> expanded = mlir::tl::parseAndExpand(
+      options.input, &ctx, session->module,
+      tuningExpansion(options, cuda ? Target::Cuda : Target::Host),
+      *diagnostics, error, [&](ModuleOp parsed) {
+        llvm::raw_string_ostream os(templateIR);
+        parsed.print(os, OpPrintingFlags().printGenericOpForm());
+        return success();
+      });
+  if (failed(expanded))
     return false;
-  }
-  {
-    llvm::raw_string_ostream os(templateIR);
-    session->module->print(os, OpPrintingFlags().printGenericOpForm());
-  }
-  FailureOr<SmallVector<ModuleOp>> expanded = expandConfigs(
-      *session->module,
-      tuningExpansion(options, cuda ? Target::Cuda : Target::Host));
-  if (failed(expanded)) {
-    error = diagnostics->errors().empty() ? "expansion failed"
-                                          : diagnostics->report();
-    return false;
-  }
   configs = std::move(*expanded);
   if (configs.empty()) {
     error = "No configurations to tune: " + options.input +

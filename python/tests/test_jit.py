@@ -84,10 +84,10 @@ def test_par_compile():
 
 
 def test_an_impossible_config_is_a_message():
-    # 256 x 256 x 128 floats of shared tiles are far past what the host
-    # model allows? (the C++ side decides; the message must say why)
+    # A block of 0 threads: the expansion refuses it, and the message says
+    # why and where.
     impl = tilemlir.jit(out_idx=[-1], target="host")(kernels.matmul)
-    with pytest.raises(tilemlir.TileMLIRError):
+    with pytest.raises(tilemlir.TileMLIRError, match="launches 0 threads per block"):
         impl(64, 64, 64, threads=0)
 
 

@@ -13,6 +13,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OwningOpRef.h"
 
 #include <memory>
 #include <mutex>
@@ -48,6 +49,18 @@ private:
 /// diagnostics went to the context's handlers).
 FailureOr<SmallVector<ModuleOp>>
 expandConfigs(ModuleOp module, const TLExpandConfigsOptions &options);
+
+/// Parses the template in `input` into `module` (in `ctx`, whose errors and
+/// remarks `diagnostics` collects) and expands it with `options`: the kept
+/// configs, or failure with `error` (the parse's errors, or the expansion's
+/// with the remarks of the configs it dropped). `beforeExpansion`, when
+/// given, sees the parsed template first; its failure (with `error` set)
+/// stops there.
+FailureOr<SmallVector<ModuleOp>> parseAndExpand(
+    const std::string &input, MLIRContext *ctx, OwningOpRef<ModuleOp> &module,
+    const TLExpandConfigsOptions &options,
+    const CollectedDiagnostics &diagnostics, std::string &error,
+    llvm::function_ref<LogicalResult(ModuleOp)> beforeExpansion = {});
 
 /// The `tl.config` of an expanded config module as a JSON object text
 /// (`{"block_M":128,...}`), as records and results show it.

@@ -139,9 +139,6 @@ class AutoTuner:
 
     # -- inputs and reference ---------------------------------------------
 
-    def _signature(self, prim):
-        return prim.args
-
     def _out_idx(self):
         """out_idx as given (as tl-tune's --out-idx: keys compare equal)."""
         out = self.compile_args.out_idx
@@ -155,7 +152,7 @@ class AutoTuner:
         n = len(prim.args)
         fixed = getattr(_inputs, "tensors", None)
         if fixed is None and self.profile_args.supply_prog is not None:
-            fixed = tuple(self.profile_args.supply_prog(self._signature(prim)))
+            fixed = tuple(self.profile_args.supply_prog(prim.args))
         if fixed is None:
             return None
         if len(fixed) == n:
@@ -198,7 +195,7 @@ class AutoTuner:
         checker = self._ref_is_checker(len(inputs))
         if p.skip_check or not (checker or p.manual_check_prog is not None):
             return None, ""
-        specs = [a for a in _arg_specs(prim, self.bound)]
+        specs = _arg_specs(prim, self.bound)
         like = next((x for x in inputs if type(x).__module__.startswith("torch")), None)
 
         def judge(candidate, outputs_file):
@@ -303,9 +300,8 @@ class AutoTuner:
         and handed to the tuner, so that both see the same data; torch
         tensors (on the GPU for a CUDA target) when the caller uses torch,
         else numpy arrays."""
-        shapes = [[self.bound[d.name] if hasattr(d, "name") else d for d in a["shape"]]
-                  for i, a in enumerate(prim.args) if i not in outputs]
-        dtypes = [a["dtype"] for i, a in enumerate(prim.args) if i not in outputs]
+        specs = [spec for i, spec in enumerate(_arg_specs(prim, self.bound)) if i not in outputs]
+        shapes, dtypes = [s for s, _ in specs], [d for _, d in specs]
         if "torch" in sys.modules:
             import torch
             device = "cuda" if resolve_target(self.compile_args.target) == "cuda" else "cpu"

@@ -26,7 +26,8 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_matmul import (  # noqa: E402
-    CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, check, flushed_median, group_inputs)
+    CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, check, flushed_median, group_inputs,
+    kernel_launcher)
 
 libcuda = ctypes.CDLL("libcuda.so.1")
 
@@ -84,15 +85,7 @@ def main():
                 continue
             kdir = os.path.join(gdir, entry["dir"])
             meta = json.load(open(os.path.join(kdir, "kernel.json")))
-            smem = meta["shared_memory_bytes"]
-            func = load(os.path.join(kdir, "kernel.cubin"), meta["symbol"], smem)
-            grid = meta["grid"] + [1] * (3 - len(meta["grid"]))
-            ptrs = [ctypes.c_void_p(t.data_ptr()) for t in (a, b, c)]
-            params = (ctypes.c_void_p * 3)(*[ctypes.addressof(q) for q in ptrs])
-
-            def launch(func=func, grid=grid, meta=meta, smem=smem, params=params, ptrs=ptrs):
-                check(libcuda.cuLaunchKernel(func, grid[0], grid[1], grid[2], meta["threads"],
-                                             1, 1, smem, stream, params, None), "cuLaunchKernel")
+            launch = kernel_launcher(kdir, [t.data_ptr() for t in (a, b, c)], stream)
 
             c.zero_()
             launch()

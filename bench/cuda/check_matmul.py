@@ -4,8 +4,10 @@
 Groups named nt-<dtype>_<shape> hold matmul_nt.mlir's kernels (B stored
 N x K); they are compared with, and timed against, torch.matmul(a, b.t()).
 
-For every kernel: random inputs (torch, seeded), launch through the CUDA
-driver API (ctypes, no extra packages), compare with torch.matmul in float64
+For every kernel: random inputs (torch, seeded), launch through TileMLIR's
+runtime (the C API library of the bundle's companion archive, through the
+tilemlir package on PYTHONPATH: it encodes the TMA tensor maps kernels
+take), compare with torch.matmul in float64
 under the guide's tolerances (rtol = atol = 1e-2, at most 1% mismatched), and
 check that nothing was written past the end of C. At 4096^3 it also times
 every config and cuBLAS (torch.matmul) in the same run (the shapes in
@@ -58,6 +60,27 @@ def flushed_median(fn, warmup=25, reps=100):
     return times[reps // 2]
 
 
+def kernel_launcher(kdir, ptrs, stream):
+    """A function launching the kernel in `kdir` on the data pointers
+    `ptrs` (ints) in `stream`, through TileMLIR's runtime (tlKernelLoad /
+    tlKernelLaunch, which encode the tensor maps a TMA kernel takes)."""
+    from tilemlir import _capi
+
+    err = _capi.Handle()
+    kernel = _capi.check(_capi.lib().tlKernelLoad(_capi.ref(kdir), 0, ctypes.byref(err)), err)
+    stream = getattr(stream, "value", stream)  # an int or a ctypes.c_void_p
+    values = [ctypes.c_void_p(p) for p in ptrs]
+    args = (ctypes.c_void_p * len(values))(*[ctypes.addressof(v) for v in values])
+
+    def launch():
+        e = _capi.Handle()
+        if not _capi.lib().tlKernelLaunch(kernel, args, ctypes.c_void_p(stream), ctypes.byref(e)):
+            _capi.check(_capi.Handle(), e)
+
+    launch.keep = (kernel, values, args)  # alive as long as the launcher
+    return launch
+
+
 def group_inputs(group_dir):
     """The problem of a group directory, [<variant>-]<dtype>_<M>x<N>x<K>
     (a variant token nt: matmul_nt.mlir, B stored N x K): the dtype name,
@@ -80,7 +103,6 @@ def group_inputs(group_dir):
 def run_group(group_dir, timing):
     import torch
 
-    libcuda = ctypes.CDLL("libcuda.so.1")
     _, (m, n, k), dtype, a, b, bk, ref = group_inputs(group_dir)
     dev = "cuda"
     guard = 4096
@@ -92,24 +114,8 @@ def run_group(group_dir, timing):
         name = entry["name"]
         kdir = os.path.join(group_dir, entry["dir"])
         meta = json.load(open(os.path.join(kdir, "kernel.json")))
-        image = open(os.path.join(kdir, "kernel.cubin"), "rb").read()
-        module = ctypes.c_void_p()
-        check(libcuda.cuModuleLoadData(ctypes.byref(module), image), "cuModuleLoadData")
-        func = ctypes.c_void_p()
-        check(libcuda.cuModuleGetFunction(ctypes.byref(func), module,
-                                          meta["symbol"].encode()), "cuModuleGetFunction")
-        smem = meta["shared_memory_bytes"]
-        check(libcuda.cuFuncSetAttribute(func, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                                         ctypes.c_int(smem)), "cuFuncSetAttribute")
-        grid = meta["grid"] + [1] * (3 - len(meta["grid"]))
         c_full.fill_(7.0)
-        ptrs = [ctypes.c_void_p(t.data_ptr()) for t in (a, b, c_full)]
-        params = (ctypes.c_void_p * 3)(*[ctypes.addressof(p) for p in ptrs])
-
-        def launch():
-            check(libcuda.cuLaunchKernel(func, grid[0], grid[1], grid[2], meta["threads"], 1, 1,
-                                         smem, ctypes.c_void_p(stream), params, None),
-                  "cuLaunchKernel")
+        launch = kernel_launcher(kdir, [t.data_ptr() for t in (a, b, c_full)], stream)
 
         launch()
         torch.cuda.synchronize()
@@ -138,7 +144,6 @@ def run_group(group_dir, timing):
             result["flushed_ms"] = flushed_median(launch)
             result["flushed_tflops"] = 2.0 * m * n * k / result["flushed_ms"] / 1e9
         results.append(result)
-        libcuda.cuModuleUnload(module)
     if timing:
         for _ in range(10):
             torch.matmul(a, bk)

@@ -5,12 +5,14 @@
 # timed against cuBLAS at the shapes in TL_CHECK_TIMED; then, for every
 # other directory .device/<variant>/ holding a group of the same name (the
 # same kernels from another compiler or other flags), an interleaved A/B of
-# the two in the same rounds as cuBLAS; then Triton's autotuned matmul.
-# Logs under $OUT; short tables last.
+# the two in the same rounds as cuBLAS; then Triton's autotuned matmul, and
+# compute-sanitizer over the groups in TL_SANITIZE. Kernels launch through
+# TileMLIR's runtime: the C API archive (.device/tilemlir-capi.tar.xz) is
+# unpacked by bundle-env.sh. Logs under $OUT; short tables last.
 set -uo pipefail
-out=${OUT:-/tmp/tl-out}
-mkdir -p "$out"
 here=$(dirname "$0")
+# shellcheck source=bench/cuda/bundle-env.sh
+source "$here/bundle-env.sh"
 nvidia-smi -L
 TL_CHECK_TIMED=${TL_CHECK_TIMED:-"4096x4096x4096 8192x8192x8192 3000x5000x1000"} \
   python3 "$here/check_matmul.py" .device/matmul-check "$out" > "$out/check.txt" 2>&1
@@ -29,9 +31,17 @@ for vdir in .device/*/; do
   done
 done
 TRITON_CACHE_DIR=$(mktemp -d) python3 "$here/triton_autotune.py" 4096 > "$out/triton.txt" 2>&1
+sanitizer=$CUDA_HOME/bin/compute-sanitizer
+for group in ${TL_SANITIZE:-}; do
+  timeout 120 "$sanitizer" --tool memcheck --error-exitcode 9 \
+    python3 "$here/check_matmul.py" --group ".device/matmul-check/$group" 0 \
+    > "$out/sanitize-$group.txt" 2>&1
+  echo "compute-sanitizer memcheck $group: rc=$? ($(grep -c '^=========' "$out/sanitize-$group.txt") report lines)" >> "$out/sanitize.txt"
+done
 cat "$out/check.txt"
 for f in "${ab[@]}"; do
   echo "== A/B $(basename "$f" .txt)"
   head -9 "$f"
 done
 tail -3 "$out/triton.txt"
+[ -f "$out/sanitize.txt" ] && cat "$out/sanitize.txt"

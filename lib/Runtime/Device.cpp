@@ -9,6 +9,7 @@
 #include <cstring>
 #include <dlfcn.h>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 using namespace tlrt;
@@ -197,6 +198,11 @@ struct CudaApi {
   CUresult (*cuEventElapsedTime)(float *, CUevent, CUevent);
   CUresult (*cuEventDestroy)(CUevent);
   CUresult (*cuGetErrorString)(CUresult, const char **);
+  /// CUDA 12 drivers and later; null before (kernels with TMA cannot run).
+  CUresult (*cuTensorMapEncodeTiled)(void *, int, unsigned, void *,
+                                     const uint64_t *, const uint64_t *,
+                                     const uint32_t *, const uint32_t *, int,
+                                     int, int, int) = nullptr;
 
   bool open(std::string &error) {
     lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
@@ -245,6 +251,9 @@ struct CudaApi {
     sym(cuEventElapsedTime, "cuEventElapsedTime");
     sym(cuEventDestroy, "cuEventDestroy_v2");
     sym(cuGetErrorString, "cuGetErrorString");
+    cuTensorMapEncodeTiled =
+        reinterpret_cast<decltype(cuTensorMapEncodeTiled)>(
+            dlsym(lib, "cuTensorMapEncodeTiled"));
     return ok;
   }
 
@@ -267,7 +276,8 @@ class CudaLoaded : public LoadedKernel {
 public:
   CudaLoaded(CudaDevice &device, CUmodule module, CUfunction func,
              KernelInfo info)
-      : device(device), module(module), func(func), info(std::move(info)) {}
+      : device(device), module(module), func(func), info(std::move(info)),
+        maps(this->info.tensorMaps.size()) {}
   ~CudaLoaded() override { api().cuModuleUnload(module); }
   bool run(void **args, std::string &error) override;
   bool time(void **args, int warmup, int reps, std::vector<double> &samples,
@@ -277,6 +287,23 @@ public:
   CUmodule module;
   CUfunction func;
   KernelInfo info;
+
+private:
+  /// The kernel's parameters for `args`: the arguments, then the tensor
+  /// maps (encoded again only when their tensor's address changed).
+  bool parameters(void **args, std::vector<void *> &params,
+                  std::string &error);
+  /// A CUtensorMap: 128 bytes, 64-byte aligned.
+  struct alignas(64) TensorMap {
+    uint64_t words[16];
+  };
+  struct EncodedMap {
+    TensorMap map;
+    void *address = nullptr;
+    bool encoded = false;
+  };
+  std::vector<EncodedMap> maps;
+  std::mutex mapsMutex; // launches from several host threads
 };
 
 /// Opens the driver and describes device `ordinal` (no context needed).
@@ -438,13 +465,56 @@ private:
   DeviceFingerprint fp;
 };
 
+bool CudaLoaded::parameters(void **args, std::vector<void *> &params,
+                            std::string &error) {
+  params.assign(args, args + info.args.size());
+  CudaApi &a = api();
+  if (!maps.empty() && !a.cuTensorMapEncodeTiled) {
+    error = "kernel '" + info.name +
+            "' loads through TMA, and this CUDA driver has no "
+            "cuTensorMapEncodeTiled (CUDA 12 or later); recompile with "
+            "--tma=false";
+    return false;
+  }
+  for (size_t i = 0; i < maps.size(); ++i) {
+    const TensorMapInfo &m = info.tensorMaps[i];
+    void *address = *static_cast<void **>(args[m.arg]);
+    EncodedMap &e = maps[i];
+    if (!e.encoded || e.address != address) {
+      TensorMapEncoding enc = tensorMapEncoding(info, m);
+      // Interleave none, L2 promotion of 256 B, out-of-bounds elements
+      // read as zero.
+      if (CUresult r = a.cuTensorMapEncodeTiled(
+              &e.map, enc.dataType, enc.rank, address, enc.dims, enc.strides,
+              enc.box, enc.elementStrides, /*interleave=*/0, enc.swizzle,
+              /*l2Promotion=*/3, /*oobFill=*/0)) {
+        e.encoded = false;
+        error = "cuTensorMapEncodeTiled for argument " +
+                std::to_string(m.arg) + " of '" + info.name + "' at " +
+                std::to_string(reinterpret_cast<uintptr_t>(address)) + ": " +
+                a.describe(r) +
+                " (TMA needs 16-byte aligned tensors and row strides)";
+        return false;
+      }
+      e.address = address;
+      e.encoded = true;
+    }
+    params.push_back(&e.map);
+  }
+  return true;
+}
+
 bool CudaLoaded::launch(void **args, void *stream, std::string &error) {
   std::vector<unsigned> g(info.grid.begin(), info.grid.end());
   g.resize(3, 1);
+  std::vector<void *> params;
+  std::lock_guard<std::mutex> lock(mapsMutex);
+  if (!parameters(args, params, error))
+    return false;
   if (CUresult r = api().cuLaunchKernel(
           func, g[0], g[1], g[2], static_cast<unsigned>(info.threads), 1, 1,
           static_cast<unsigned>(info.sharedMemoryBytes),
-          static_cast<CUstream>(stream), args, nullptr)) {
+          static_cast<CUstream>(stream), params.data(), nullptr)) {
     error = "cuLaunchKernel: " + api().describe(r);
     return false;
   }

@@ -27,6 +27,81 @@ int64_t KernelInfo::numBlocks() const {
   return n;
 }
 
+/// What is wrong with `map` for a kernel described by `info` (the limits of
+/// cuTensorMapEncodeTiled), or empty.
+static std::string checkTensorMap(const KernelInfo &info,
+                                  const TensorMapInfo &map) {
+  if (map.arg < 0 || map.arg >= static_cast<int64_t>(info.args.size()) ||
+      !info.args[map.arg].isTensor)
+    return "argument " + std::to_string(map.arg) + " is not a tensor argument";
+  const ArgInfo &a = info.args[map.arg];
+  if (a.shape.size() < 1 || a.shape.size() > 5 ||
+      map.box.size() != a.shape.size())
+    return "the box must have one entry per dimension of argument " +
+           std::to_string(map.arg) + " (1 to 5)";
+  for (int64_t b : map.box)
+    if (b < 1 || b > 256)
+      return "box entries must be 1 to 256";
+  if (map.swizzleBytes != 0 && map.swizzleBytes != 32 &&
+      map.swizzleBytes != 64 && map.swizzleBytes != 128)
+    return "swizzle must be 0, 32, 64 or 128 bytes";
+  int64_t inner = map.box.back() * static_cast<int64_t>(dtypeSize(a.dtype));
+  if (inner % 16 || (map.swizzleBytes && inner > map.swizzleBytes))
+    return "the box's rows must be a multiple of 16 bytes and fit the swizzle";
+  return "";
+}
+
+TensorMapEncoding tlrt::tensorMapEncoding(const KernelInfo &info,
+                                          const TensorMapInfo &map) {
+  TensorMapEncoding e;
+  const ArgInfo &a = info.args.at(map.arg);
+  // CUtensorMapDataType values from cuda.h.
+  switch (a.dtype) {
+  case DType::F16:
+    e.dataType = 6;
+    break;
+  case DType::BF16:
+    e.dataType = 9;
+    break;
+  case DType::F32:
+    e.dataType = 7;
+    break;
+  case DType::F64:
+    e.dataType = 8;
+    break;
+  case DType::I32:
+    e.dataType = 3;
+    break;
+  case DType::I64:
+    e.dataType = 5;
+    break;
+  case DType::I16:
+    e.dataType = 1;
+    break;
+  case DType::I8:
+  case DType::F8E4M3FN:
+  case DType::F8E5M2:
+    e.dataType = 0; // bytes
+    break;
+  }
+  e.rank = static_cast<unsigned>(a.shape.size());
+  uint64_t stride = dtypeSize(a.dtype);
+  for (unsigned d = 0; d < e.rank; ++d) {
+    size_t dim = e.rank - 1 - d; // innermost first
+    e.dims[d] = static_cast<uint64_t>(a.shape[dim]);
+    e.box[d] = static_cast<uint32_t>(map.box[dim]);
+    if (d > 0)
+      e.strides[d - 1] = stride;
+    stride *= e.dims[d];
+  }
+  // CUtensorMapSwizzle: none, 32B, 64B, 128B.
+  e.swizzle = map.swizzleBytes == 128  ? 3
+              : map.swizzleBytes == 64 ? 2
+              : map.swizzleBytes == 32 ? 1
+                                       : 0;
+  return e;
+}
+
 std::string tlrt::writeKernelInfo(const KernelInfo &info) {
   json args = json::array();
   for (size_t i = 0; i < info.args.size(); ++i) {
@@ -55,6 +130,13 @@ std::string tlrt::writeKernelInfo(const KernelInfo &info) {
     j["config"] = json::object();
   if (!info.cpu.empty())
     j["cpu"] = info.cpu;
+  if (!info.tensorMaps.empty()) {
+    json maps = json::array();
+    for (const TensorMapInfo &m : info.tensorMaps)
+      maps.push_back(
+          {{"arg", m.arg}, {"box", m.box}, {"swizzle", m.swizzleBytes}});
+    j["tensor_maps"] = std::move(maps);
+  }
   return j.dump(2) + "\n";
 }
 
@@ -115,6 +197,19 @@ bool tlrt::parseKernelInfo(const std::string &text, KernelInfo &info,
       return false;
     }
     info.cpu = j.value("cpu", std::string());
+    info.tensorMaps.clear();
+    for (const json &m : j.value("tensor_maps", json::array())) {
+      TensorMapInfo map;
+      map.arg = m.at("arg").get<int64_t>();
+      map.box = m.at("box").get<std::vector<int64_t>>();
+      map.swizzleBytes = m.at("swizzle").get<int64_t>();
+      if (std::string why = checkTensorMap(info, map); !why.empty()) {
+        error = "kernel metadata: tensor map " +
+                std::to_string(info.tensorMaps.size()) + ": " + why;
+        return false;
+      }
+      info.tensorMaps.push_back(std::move(map));
+    }
     return true;
   } catch (const json::exception &e) {
     error = std::string("kernel metadata: ") + e.what();

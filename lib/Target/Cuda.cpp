@@ -55,6 +55,7 @@ static void fillLowering(const CudaCompileOptions &options,
   lower.optLevel = options.optLevel;
   lower.mma = options.mma;
   lower.wgmmaInFlight = options.wgmmaInFlight;
+  lower.tma = options.tma;
   lower.indexBitwidth = options.indexBitwidth;
   lower.format = "none";
 }
@@ -113,6 +114,16 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
       metadata->sharedMemoryBytes = bytes.getInt();
       found = true;
     }
+    // The TMA tensor maps the kernel takes after its arguments.
+    if (auto maps = op->getAttrOfType<ArrayAttr>("tl.tensor_maps"))
+      for (auto entry : maps.getAsRange<DictionaryAttr>()) {
+        tlrt::TensorMapInfo m;
+        m.arg = cast<IntegerAttr>(entry.get("arg")).getInt();
+        llvm::append_range(m.box,
+                           cast<DenseI64ArrayAttr>(entry.get("box")).asArrayRef());
+        m.swizzleBytes = cast<IntegerAttr>(entry.get("swizzle")).getInt();
+        metadata->tensorMaps.push_back(std::move(m));
+      }
   });
   if (!found) {
     error = "the lowered kernel lost its tl.shared_memory_bytes; cannot tell "

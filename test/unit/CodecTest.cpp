@@ -202,6 +202,70 @@ TEST(KernelInfo, WrittenReadsBack) {
   EXPECT_NE(error.find("kernel metadata"), std::string::npos) << error;
 }
 
+/// A CUDA kernel of C = A B over f16 [M x K] x [K x N] with TMA maps.
+static tlrt::KernelInfo tmaKernel() {
+  tlrt::KernelInfo k;
+  k.name = k.symbol = "matmul";
+  k.target = "sm_90a";
+  tlrt::ArgInfo a;
+  a.dtype = tlrt::DType::F16;
+  a.shape = {1000, 40};
+  tlrt::ArgInfo b = a;
+  b.shape = {40, 72};
+  k.args = {a, b};
+  k.grid = {2, 8};
+  k.threads = 128;
+  tlrt::TensorMapInfo ma{0, {128, 32}, 64}, mb{1, {32, 64}, 128};
+  k.tensorMaps = {ma, mb};
+  return k;
+}
+
+TEST(KernelInfo, TensorMapsReadBack) {
+  tlrt::KernelInfo k = tmaKernel(), b;
+  std::string error;
+  ASSERT_TRUE(tlrt::parseKernelInfo(tlrt::writeKernelInfo(k), b, error))
+      << error;
+  ASSERT_EQ(b.tensorMaps.size(), 2u);
+  EXPECT_EQ(b.tensorMaps[1].arg, 1);
+  EXPECT_EQ(b.tensorMaps[1].box, (std::vector<int64_t>{32, 64}));
+  EXPECT_EQ(b.tensorMaps[1].swizzleBytes, 128);
+}
+
+TEST(KernelInfo, BadTensorMapsAreRefused) {
+  auto refused = [](auto change, const char *what) {
+    tlrt::KernelInfo k = tmaKernel(), b;
+    change(k.tensorMaps[0]);
+    std::string error;
+    bool ok = tlrt::parseKernelInfo(tlrt::writeKernelInfo(k), b, error);
+    EXPECT_NE(error.find(what), std::string::npos) << error;
+    return !ok;
+  };
+  EXPECT_TRUE(refused([](auto &m) { m.arg = 2; }, "not a tensor argument"));
+  EXPECT_TRUE(refused([](auto &m) { m.box = {128}; }, "one entry per"));
+  EXPECT_TRUE(refused([](auto &m) { m.box = {512, 32}; }, "1 to 256"));
+  EXPECT_TRUE(refused([](auto &m) { m.swizzleBytes = 48; }, "swizzle must"));
+  // 64 f16 are 128 bytes: wider than a 64-byte swizzle.
+  EXPECT_TRUE(refused([](auto &m) { m.box = {128, 64}; }, "fit the swizzle"));
+}
+
+TEST(KernelInfo, TensorMapEncodingIsInnermostFirst) {
+  tlrt::KernelInfo k = tmaKernel();
+  tlrt::TensorMapEncoding e = tlrt::tensorMapEncoding(k, k.tensorMaps[0]);
+  EXPECT_EQ(e.dataType, 6); // CU_TENSOR_MAP_DATA_TYPE_FLOAT16
+  EXPECT_EQ(e.rank, 2u);
+  EXPECT_EQ(e.dims[0], 40u);
+  EXPECT_EQ(e.dims[1], 1000u);
+  EXPECT_EQ(e.strides[0], 80u); // bytes of one row
+  EXPECT_EQ(e.box[0], 32u);
+  EXPECT_EQ(e.box[1], 128u);
+  EXPECT_EQ(e.swizzle, 2); // CU_TENSOR_MAP_SWIZZLE_64B
+  k.args[1].dtype = tlrt::DType::BF16;
+  e = tlrt::tensorMapEncoding(k, k.tensorMaps[1]);
+  EXPECT_EQ(e.dataType, 9); // CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
+  EXPECT_EQ(e.strides[0], 144u);
+  EXPECT_EQ(e.swizzle, 3); // CU_TENSOR_MAP_SWIZZLE_128B
+}
+
 TEST(DeviceFingerprint, WrittenReadsBack) {
   tlrt::DeviceFingerprint f;
   f.kind = "cuda";
@@ -338,6 +402,7 @@ TEST(TuningKey, CudaFollowsTheLoweringOptions) {
   EXPECT_TRUE(changed([](TuneOptions &o) { o.cuda.chip = "sm_80"; }));
   EXPECT_TRUE(changed([](TuneOptions &o) { o.cuda.mma = "mma.sync"; }));
   EXPECT_TRUE(changed([](TuneOptions &o) { o.cuda.wgmmaInFlight = false; }));
+  EXPECT_TRUE(changed([](TuneOptions &o) { o.cuda.tma = false; }));
   EXPECT_TRUE(changed([](TuneOptions &o) { o.cuda.indexBitwidth = 32; }));
   EXPECT_TRUE(changed([](TuneOptions &o) { o.cuda.optLevel = 2; }));
   EXPECT_TRUE(changed([](TuneOptions &o) { o.cuda.features = "+ptx85"; }));

@@ -54,6 +54,11 @@ static cl::opt<bool> wgmmaInFlight(
     cl::desc("cuda: keep one wgmma group in flight across pipelined "
              "iterations"),
     cl::init(true));
+static cl::opt<bool>
+    tma("tma",
+        cl::desc("cuda: on sm_90a, TMA loads into mbarrier stages for "
+                 "pipelined wgmma operand tiles (false: cp.async)"),
+        cl::init(true));
 static cl::opt<unsigned> jobs("j", cl::desc("Parallel compile jobs (0: all)"),
                               cl::init(0));
 
@@ -94,6 +99,7 @@ int main(int argc, char **argv) {
   options.cuda.indexBitwidth = indexBitwidth;
   options.cuda.mma = mma;
   options.cuda.wgmmaInFlight = wgmmaInFlight;
+  options.cuda.tma = tma;
   options.jobs = jobs;
   std::string error;
   std::optional<tl::ParCompileResult> result =

@@ -93,6 +93,11 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
       llvm::cl::desc("Keep one wgmma group in flight across pipelined "
                      "iterations (tl-convert-to-gpu's option)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> tma{
+      *this, "tma",
+      llvm::cl::desc("On sm_90a, TMA loads for pipelined wgmma operand "
+                     "tiles (tl-convert-to-gpu's option)"),
+      llvm::cl::init(true)};
 };
 
 /// tl-convert-to-gpu, the upstream lowerings of the gpu.module to NVVM,

@@ -136,6 +136,15 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
       previous iteration, behind the loop's barrier, and it is refilled
       before the iteration computes. With static bounds the loop is unrolled
       by `S`, so stage offsets are constants.
+    - On sm_90a, when every such copy of a loop fills a wgmma operand tile
+      from a contiguous kernel argument (`tma=true`, the default), the
+      copies are TMA loads instead: one thread issues a stage's
+      `cp.async.bulk.tensor` loads (one per swizzle-atom column block, the
+      tile's swizzle) and `mbarrier.arrive.expect_tx` of their bytes; every
+      thread waits with `mbarrier.try_wait.parity`. Edges are zero-filled by
+      TMA. The tensor maps are `__grid_constant__` parameters appended to
+      the kernel, described by the `tl.tensor_maps` attribute (argument,
+      box, swizzle) for the runtime to encode at launch.
     - `tl.gemm` with f16/bf16 operands in shared memory and an f32
       accumulator runs, on sm_90a, warpgroup MMA (`wgmma.mma_async`
       m64nNk16 from shared-memory descriptors, accumulators in registers,
@@ -166,7 +175,12 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
            "tl.mma attribute overrides it">,
     Option<"wgmmaInFlight", "wgmma-in-flight", "bool", /*default=*/"true",
            "Keep one wgmma group in flight across the iterations of a "
-           "pipelined loop (false: wait for every group in its iteration)">
+           "pipelined loop (false: wait for every group in its iteration)">,
+    Option<"tma", "tma", "bool", /*default=*/"true",
+           "On sm_90a, load a pipelined loop's wgmma operand tiles with TMA "
+           "(cp.async.bulk.tensor into mbarrier stages; the tensor maps are "
+           "trailing kernel parameters, kernel.json's tensor_maps); false: "
+           "cp.async">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
@@ -184,7 +198,10 @@ def TLKernelsToNVVM : Pass<"tl-kernels-to-nvvm", "::mlir::gpu::GPUModuleOp"> {
     What `convert-nvgpu-to-nvvm` followed by `convert-gpu-to-nvvm` do, in one
     dialect conversion with one type converter, so that ldmatrix and cp.async
     addresses use the same index width as the rest of the kernel. Kernel
-    arguments use the bare-pointer calling convention (static shapes).
+    arguments use the bare-pointer calling convention (static shapes);
+    the trailing parameters a kernel's `tl.tensor_maps` counts (its TMA
+    tensor maps) become 128-byte `llvm.byval` + `nvvm.grid_constant`
+    parameters, read in place by the hardware.
   }];
   let options = [
     Option<"indexBitwidth", "index-bitwidth", "unsigned", /*default=*/"64",

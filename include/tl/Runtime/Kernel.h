@@ -32,6 +32,35 @@ struct ArgInfo {
   size_t byteSize() const { return numElements() * dtypeSize(dtype); }
 };
 
+/// A TMA tensor map a CUDA kernel takes as a trailing parameter (after its
+/// arguments, in order): the runtime encodes it at launch over tensor
+/// argument `arg` (its address, shape and dtype), row-major.
+struct TensorMapInfo {
+  int64_t arg = 0;
+  /// Elements of one box per dimension, outermost first (as the shape).
+  std::vector<int64_t> box;
+  /// 0 (none), 32, 64 or 128: the shared-memory swizzle the box lands in.
+  int64_t swizzleBytes = 0;
+};
+
+struct KernelInfo;
+
+/// The arguments of cuTensorMapEncodeTiled for a tensor map (innermost
+/// dimension first, as the driver takes them); no driver needed.
+struct TensorMapEncoding {
+  int dataType = 0; // CUtensorMapDataType
+  unsigned rank = 0;
+  uint64_t dims[5] = {};
+  uint64_t strides[4] = {}; // bytes, of dimensions 1 .. rank-1
+  uint32_t box[5] = {};
+  uint32_t elementStrides[5] = {1, 1, 1, 1, 1};
+  int swizzle = 0; // CUtensorMapSwizzle
+};
+/// The encoding of `map` (checked by parseKernelInfo) over its argument of
+/// `info`, a row-major tensor.
+TensorMapEncoding tensorMapEncoding(const KernelInfo &info,
+                                    const TensorMapInfo &map);
+
 struct KernelInfo {
   std::string name;
   std::string symbol;
@@ -46,6 +75,8 @@ struct KernelInfo {
   std::string cpu;
   /// The config, as JSON text.
   std::string configJson;
+  /// CUDA kernels loading through TMA: the tensor maps they take.
+  std::vector<TensorMapInfo> tensorMaps;
 
   int64_t numBlocks() const;
 };

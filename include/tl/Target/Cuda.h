@@ -24,6 +24,8 @@ struct CudaCompileOptions {
   std::string mma = "auto";
   /// Keep one wgmma group in flight across pipelined iterations.
   bool wgmmaInFlight = true;
+  /// On sm_90a, TMA loads (mbarrier stages) for pipelined wgmma operands.
+  bool tma = true;
   /// CUDA toolkit holding bin/ptxas; empty: $CUDA_HOME, then /usr/local/cuda.
   std::string toolkit;
   /// ptxas is stopped, and the compile fails, at this point in time.

@@ -155,6 +155,22 @@ bool sameLayout(const MmaLayout &x, const MmaLayout &y);
 /// reference is built.
 enum class MmaKind { Auto, Wgmma, MmaSync, Simt };
 
+/// A TMA tensor map the kernel takes as a trailing __grid_constant__
+/// parameter (Tma.cpp): the runtime encodes it at launch from the kernel
+/// argument `arg` (kernel.json's "tensor_maps").
+struct TmaMap {
+  unsigned arg = 0;
+  SmallVector<int64_t> box; // elements per dimension, outermost first
+  int64_t swizzleBytes = 0; // 128, 64 or 32
+};
+
+/// A pipelined loop whose producer copies are TMA loads: one mbarrier a
+/// stage, completed by the loads' transaction bytes.
+struct TmaPipeline {
+  int64_t barrierOffset = 0; // bytes into dynamic shared memory
+  int64_t stageBytes = 0;    // transaction bytes of one stage's loads
+};
+
 struct Fragment {
   MemRefType logical;
   bool isMma = false;
@@ -180,17 +196,20 @@ class KernelLowering {
 public:
   /// `wgmmaChip`: whether the target has wgmma (sm_90a); `mma`: which
   /// instructions tensor-core gemms use; `wgmmaInFlight`: whether pipelined
-  /// loops keep a wgmma group in flight across iterations.
+  /// loops keep a wgmma group in flight across iterations; `tma`: whether
+  /// pipelined loads into wgmma operand tiles may use TMA.
   KernelLowering(KernelOp launch, gpu::GPUFuncOp func, IRMapping &mapping,
-                 bool wgmmaChip, MmaKind mma, bool wgmmaInFlight)
+                 bool wgmmaChip, MmaKind mma, bool wgmmaInFlight, bool tma)
       : launch(launch), func(func), map(mapping),
         threads(*constantOf(launch.getThreads())), wgmmaChip(wgmmaChip),
-        mmaKind(mma), wgmmaInFlightOption(wgmmaInFlight) {}
+        mmaKind(mma), wgmmaInFlightOption(wgmmaInFlight), tmaOption(tma) {}
 
   /// Analysis + storage + body. Reports errors on the offending op.
   LogicalResult run(OpBuilder &b);
 
   int64_t sharedBytes() const { return sharedTotal; }
+  /// The tensor maps the kernel's trailing parameters are, in order.
+  ArrayRef<TmaMap> tensorMaps() const { return tmaMaps; }
 
 private:
   LogicalResult analyze();
@@ -232,6 +251,30 @@ private:
   /// Whether `copy` can be an async 16-byte copy into shared memory.
   bool isAsyncCopy(CopyOp copy);
 
+  // Tma.cpp.
+  /// Decides which pipelined loops load through TMA, reserving their
+  /// mbarriers with `reserve` and recording the tensor maps.
+  void planTma(function_ref<int64_t(int64_t, int64_t)> reserve);
+  /// The tensor map `copy` can load through, or why not.
+  std::optional<TmaMap> tmaMapFor(CopyOp copy, std::string &why);
+  /// Appends the tensor-map parameters to the kernel and initializes the
+  /// mbarriers (one thread), before the body.
+  void setUpTma(OpBuilder &b, Location l);
+  /// One thread: expects `stage`'s bytes on its mbarrier and issues the TMA
+  /// loads of `producers` for the iteration `map` is at.
+  void issueTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
+                     ArrayRef<CopyOp> producers, Value stage);
+  /// Waits until `stage`'s loads of the iteration `k` (lower bound `lb`)
+  /// have landed.
+  void waitTmaStage(OpBuilder &b, Location l, PipelinedOp loop, Value stage,
+                    Value k, Value lb, int64_t stages);
+  /// The shared-memory pointer (!llvm.ptr<3>, or <7> for a shared::cluster
+  /// operand) `bytes` (an index) into dynamic shared memory.
+  Value sharedPointer(OpBuilder &b, Location l, Value bytes,
+                      bool cluster = false);
+  /// The mbarrier of `stage` (an index) of TMA pipeline `loop`.
+  Value stageBarrier(OpBuilder &b, Location l, PipelinedOp loop, Value stage);
+
   // Element access.
   Value loadShared(OpBuilder &b, Location l, Value tile, ValueRange coords);
   void storeShared(OpBuilder &b, Location l, Value v, Value tile,
@@ -268,6 +311,7 @@ private:
   bool wgmmaChip;
   MmaKind mmaKind;
   bool wgmmaInFlightOption;
+  bool tmaOption;
   bool asyncProxyReads = false; // some tile is a wgmma operand
   GemmOp inFlightGemm;          // inside its pipelined loop's iterations
   Value tid, lane, warp;
@@ -279,6 +323,10 @@ private:
   llvm::DenseMap<ReduceOp, int64_t> reduceScratch; // byte offsets
   int64_t sharedTotal = 0;
   Value smemBase;
+  SmallVector<TmaMap> tmaMaps;
+  llvm::DenseMap<Operation *, unsigned> tmaCopies;     // copy -> map index
+  llvm::DenseMap<Operation *, TmaPipeline> tmaLoops;   // tl.pipelined
+  SmallVector<Value> tmaMapArgs; // the kernel's tensor-map parameters
 
   /// Inside a tl.parallel iterating a fragment layout: the fragment shape,
   /// the induction values, and the slot of the current element.

@@ -4,7 +4,9 @@
 // convert-gpu-to-nvvm do, in one dialect conversion with one type converter,
 // so that the index width is the same for the nvgpu ops (ldmatrix,
 // cp.async) and everything else. 32-bit indices halve the address
-// arithmetic of the kernels.
+// arithmetic of the kernels. The TMA tensor maps (a kernel's trailing
+// parameters, counted by tl.tensor_maps) are passed by value as
+// __grid_constant__ parameters.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +18,7 @@
 #include "mlir/Conversion/LLVMCommon/LoweringOptions.h"
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Interfaces/DataLayoutInterfaces.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -56,7 +59,23 @@ struct KernelsToNVVMPass
     configureGpuToNVVMConversionLegality(target);
     target.addIllegalDialect<nvgpu::NVGPUDialect>();
     if (failed(applyPartialConversion(module, target, std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    // The trailing parameters of a kernel with tl.tensor_maps are the TMA
+    // tensor maps, passed by value and read in place by the hardware:
+    // __grid_constant__, never copied to local memory.
+    module.walk([&](LLVM::LLVMFuncOp func) {
+      auto maps = func->getAttrOfType<ArrayAttr>("tl.tensor_maps");
+      if (!maps || maps.size() > func.getNumArguments())
+        return;
+      auto byval = LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8), 128);
+      for (unsigned i = func.getNumArguments() - maps.size();
+           i < func.getNumArguments(); ++i) {
+        func.setArgAttr(i, LLVM::LLVMDialect::getByValAttrName(),
+                        TypeAttr::get(byval));
+        func.setArgAttr(i, NVVM::NVVMDialect::getGridConstantAttrName(),
+                        UnitAttr::get(ctx));
+      }
+    });
   }
 };
 } // namespace

@@ -2,7 +2,7 @@
 //
 // Reductions through a shared scratch tile, tl.parallel over a fragment's
 // layout or the block's threads, and the software pipeline of tl.pipelined
-// (cp.async stages, optionally a wgmma group in flight).
+// (cp.async or TMA stages, optionally a wgmma group in flight).
 //
 //===----------------------------------------------------------------------===//
 
@@ -169,6 +169,8 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   // into the next iteration's wait.
   GemmOp inFlight = wgmmaInFlightOption ? inFlightWgmma(body) : GemmOp();
   int64_t ahead = stages - 1;
+  // The producers are TMA loads into mbarrier stages (Tma.cpp).
+  bool tma = tmaLoops.count(op) != 0;
 
   // Issues the producers of iteration `k` into `stage`, reading nothing
   // when k >= ub.
@@ -181,6 +183,17 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     // Past a static end nothing is read; the (empty) group is still
     // committed so that the waits count the same.
     std::optional<int64_t> kc = constantOf(k), ubc = constantOf(ub);
+    if (tma) {
+      // Nothing past the end: that stage's barrier is not waited on.
+      if (kc && ubc && *kc < *ubc) {
+        issueTmaStage(bb, l, op, producers, stage);
+      } else if (!kc || !ubc) {
+        auto inRange = scf::IfOp::create(bb, l, ult(bb, l, k, ub));
+        OpBuilder tb = inRange.getThenBodyBuilder();
+        issueTmaStage(tb, l, op, producers, stage);
+      }
+      return success();
+    }
     if (!kc || !ubc || *kc < *ubc) {
       Value inRange = ult(bb, l, k, ub);
       for (CopyOp copy : producers)
@@ -202,8 +215,15 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   // the previous iteration's group is done.
   auto iteration = [&](OpBuilder &bb, Value k, Value stage,
                        Value refill) -> LogicalResult {
-    NVVM::CpAsyncWaitGroupOp::create(bb, l, ahead - 1);
-    barrier(bb, l);
+    if (tma) {
+      waitTmaStage(bb, l, op, stage, k, lb, stages);
+      // Refilling before computing: every thread is done with the stage.
+      if (!inFlight)
+        barrier(bb, l);
+    } else {
+      NVVM::CpAsyncWaitGroupOp::create(bb, l, ahead - 1);
+      barrier(bb, l);
+    }
     if (!inFlight && failed(issue(bb, add(bb, l, k, ahead), refill)))
       return failure();
     for (CopyOp copy : producers)
@@ -264,7 +284,8 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     if (failed(iteration(b, k, stageOf(b, k, 0), stageOf(b, k, ahead))))
       return failure();
   }
-  NVVM::CpAsyncWaitGroupOp::create(b, l, 0);
+  if (!tma)
+    NVVM::CpAsyncWaitGroupOp::create(b, l, 0);
   if (inFlight)
     drainWgmma(b, l, inFlight);
   barrier(b, l);

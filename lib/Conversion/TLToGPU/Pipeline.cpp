@@ -31,6 +31,7 @@ void mlir::tl::buildLowerToNVVMPipeline(OpPassManager &pm,
   convert.chip = options.chip;
   convert.mma = options.mma;
   convert.wgmmaInFlight = options.wgmmaInFlight;
+  convert.tma = options.tma;
   pm.addPass(createConvertTLToGPU(convert));
   OpPassManager &gpu = pm.nest<gpu::GPUModuleOp>();
   gpu.addPass(createCanonicalizerPass());

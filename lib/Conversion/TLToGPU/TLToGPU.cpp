@@ -192,6 +192,7 @@ LogicalResult KernelLowering::analyze() {
     t.offset = reserve(bytes, t.atomCols ? 8 * t.atomBytes() : 128);
     shared[alloc.getBuffer()] = t;
   });
+  planTma(reserve);
   launch.walk([&](ReduceOp reduce) {
     auto src = cast<MemRefType>(reduce.getSource().getType());
     if (getMemorySpace(src) == MemorySpace::Fragment)
@@ -401,6 +402,7 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
           b, l,
           MemRefType::get({fragments[value].slots},
                           fragments[value].logical.getElementType()));
+  setUpTma(b, l);
   return lowerBlock(launch.getBody().front(), b);
 }
 
@@ -648,9 +650,18 @@ struct ConvertTLToGPUPass
     if (failed(mmaKind))
       return failure();
     KernelLowering lowering(launch, func, map, targetChip(module) == "sm_90a",
-                            *mmaKind, wgmmaInFlight);
+                            *mmaKind, wgmmaInFlight, tma);
     if (failed(lowering.run(b)))
       return failure();
+    // What the runtime encodes the tensor-map parameters from.
+    SmallVector<Attribute> maps;
+    for (const cuda::TmaMap &m : lowering.tensorMaps())
+      maps.push_back(b.getDictionaryAttr(
+          {b.getNamedAttr("arg", b.getI64IntegerAttr(m.arg)),
+           b.getNamedAttr("box", b.getDenseI64ArrayAttr(m.box)),
+           b.getNamedAttr("swizzle", b.getI64IntegerAttr(m.swizzleBytes))}));
+    if (!maps.empty())
+      func->setAttr("tl.tensor_maps", b.getArrayAttr(maps));
     gpu::ReturnOp::create(b, kernel.getLoc());
     func->setAttr("tl.shared_memory_bytes",
                   b.getI64IntegerAttr(lowering.sharedBytes()));

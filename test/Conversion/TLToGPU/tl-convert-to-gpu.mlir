@@ -1,5 +1,6 @@
 // RUN: tl-opt %s --split-input-file --tl-convert-to-gpu | FileCheck %s
 // RUN: tl-opt %s --split-input-file --tl-convert-to-gpu=wgmma-in-flight=false | FileCheck %s --check-prefix=NOFLIGHT
+// RUN: tl-opt %s --split-input-file --tl-convert-to-gpu=tma=false | FileCheck %s --check-prefix=CPASYNC
 
 // The pipelined GEMM: shared tiles are double-buffered views of dynamic
 // shared memory; the prologue prefetches one stage with cp.async (a fast
@@ -193,40 +194,69 @@ tl.func @softmax(%A: memref<64x64xf16>, %B: memref<64x64xf16>, %O: memref<64x64x
 // sm_90a (the tl.target tl-expand-configs records): the gemm runs on
 // warpgroup MMA. Its operand tiles are stored as column blocks of 64
 // elements (128-byte swizzle atoms): A 64x64 is one block, B 64x128 two.
-// The copies' writers fence the async proxy before the barrier that
-// publishes the stage; the warpgroup then issues one m64n128k16 per 16 of
-// K straight from shared memory, through descriptors: A K-major (leading
-// offset unused, stride 8 rows = 1024 B, 128B swizzle), B N-major (leading
-// offset = one 64-column block of 8192 B). The accumulators stay in
-// registers across the loop: each iteration waits for the previous
-// k-tile's group only, then refills the stage that group read; the loop
-// drains the last group and pins the registers behind that wait. With
-// wgmma-in-flight=false every iteration waits for its own group.
+// The pipelined copies are TMA loads: the kernel takes one tensor map per
+// (argument, box) after its arguments, described by tl.tensor_maps; thread 0
+// initializes one mbarrier a stage, and issues a stage as one expect_tx of
+// its 24 KiB and one load per column block (A: one, B: two), the box's
+// coordinates innermost first. Every thread waits on the stage's parity.
+// The warpgroup then issues one m64n128k16 per 16 of K straight from
+// shared memory, through descriptors: A K-major (leading offset unused,
+// stride 8 rows = 1024 B, 128B swizzle), B N-major (leading offset = one
+// 64-column block of 8192 B). The accumulators stay in registers across the
+// loop: each iteration waits for the previous k-tile's group only, then
+// refills the stage that group read, with no block barrier (one
+// warpgroup); the loop drains the last group and pins the registers behind
+// that wait. With wgmma-in-flight=false every iteration waits for its own
+// group, and a barrier orders the refill after every thread's reads.
 // NOFLIGHT-LABEL: gpu.func @gemm_wgmma
+// NOFLIGHT: scf.for
+// NOFLIGHT: nvvm.mbarrier.try_wait.parity
+// NOFLIGHT-NEXT: nvvm.fence.proxy
+// NOFLIGHT-NEXT: gpu.barrier
+// NOFLIGHT: nvvm.mbarrier.arrive.expect_tx
 // NOFLIGHT: nvvm.wgmma.commit.group.sync.aligned
 // NOFLIGHT-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
 // NOFLIGHT: llvm.inline_asm has_side_effects asm_dialect = att "", "=f,
-// NOFLIGHT: nvvm.cp.async.commit.group
-// CHECK-LABEL: gpu.func @gemm_wgmma
+// CHECK-LABEL: gpu.func @gemm_wgmma(
+// CHECK-SAME: %[[A:[^:]*]]: memref<128x128xf16>, %[[B:[^:]*]]: memref<128x128xf16>, %{{[^:]*}}: memref<128x128xf16>,
+// CHECK-SAME: %[[MA:[^:]*]]: !llvm.ptr {llvm.align = 64 : i64}, %[[MB:[^:]*]]: !llvm.ptr {llvm.align = 64 : i64})
+// CHECK-SAME: tl.tensor_maps = [{arg = 0 : i64, box = array<i64: 64, 64>, swizzle = 128 : i64}, {arg = 1 : i64, box = array<i64: 64, 64>, swizzle = 128 : i64}]
 // CHECK-DAG: memref.view {{.*}} to memref<2x1x64x64xf16, #gpu.address_space<workgroup>>
 // CHECK-DAG: memref.view {{.*}} to memref<2x2x64x64xf16, #gpu.address_space<workgroup>>
-// CHECK-DAG: arith.constant 4611686293305360384 : i64
-// CHECK-DAG: arith.constant 4611686293338849280 : i64
-// CHECK: nvvm.cp.async.wait.group 0
-// CHECK-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
-// CHECK-NEXT: gpu.barrier
+// CHECK: nvvm.mbarrier.init %{{.*}}, %{{.*}} : !llvm.ptr<3>, i32
+// CHECK: nvvm.mbarrier.init
+// CHECK-NEXT: nvvm.fence.mbarrier.init
+// CHECK: gpu.barrier
+// CHECK: nvvm.mbarrier.arrive.expect_tx %[[BAR:.*]], %c24576_i32
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[MA]], %[[BAR]], box[%{{[^,]*}}, %{{[^,]*}}] : !llvm.ptr<7>, !llvm.ptr
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[MB]], %[[BAR]], box[
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[MB]], %[[BAR]], box[
+// CHECK: scf.for
+// CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK-NOT: gpu.barrier
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <row>]
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 // CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 1
 // CHECK-NOT: gpu.barrier
-// CHECK: nvgpu.device_async_copy
-// CHECK: nvvm.cp.async.commit.group
-// CHECK: nvvm.cp.async.wait.group 0
-// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: nvvm.mbarrier.arrive.expect_tx
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
 // CHECK: llvm.inline_asm has_side_effects asm_dialect = att "", "=f,
+// CHECK-NOT: nvgpu.device_async_copy
 // CHECK-NOT: nvgpu.ldmatrix
 // CHECK: gpu.return
+// tma=false: cp.async from every thread, a barrier publishing each stage.
+// CPASYNC-LABEL: gpu.func @gemm_wgmma
+// CPASYNC-NOT: tl.tensor_maps
+// CPASYNC: nvvm.cp.async.wait.group 0
+// CPASYNC-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CPASYNC-NEXT: gpu.barrier
+// CPASYNC: nvvm.wgmma.commit.group.sync.aligned
+// CPASYNC-NEXT: nvvm.wgmma.wait.group.sync.aligned 1
+// CPASYNC: nvgpu.device_async_copy
+// CPASYNC: nvvm.cp.async.commit.group
+// CPASYNC: nvvm.wgmma.wait.group.sync.aligned 0
+// CPASYNC-NOT: nvvm.cp.async.bulk.tensor
 module attributes {tl.target = "sm_90a"} {
 tl.func @gemm_wgmma(%A: memref<128x128xf16>, %B: memref<128x128xf16>, %C: memref<128x128xf16>) {
   %c0 = arith.constant 0 : index

@@ -2,7 +2,10 @@
 // and async copies (format=isa needs no ptxas); and, where ptxas is, a CUBIN
 // for every kept config for sm_80 and sm_90a. On sm_90a the gemm runs on
 // warpgroup MMA straight from the swizzled shared tiles (a row-major B is
-// read N-major: the last immediate, imm-trans-b, is 1); the tiles' writers
+// read N-major: the last immediate, imm-trans-b, is 1), which TMA loads
+// fill: the tensor maps are 128-byte __grid_constant__ parameters, one
+// thread issues the loads into mbarrier stages, every thread waits on the
+// stage's phase. With tma=false the copies are cp.async, and their writers
 // fence the async proxy before the barrier that publishes them.
 // RUN: tl-opt %examples/matmul.mlir --tl-expand-configs="instantiate=M=1000,N=72,K=40 constraint='block_M == 128 && block_K == 32 && num_stages == 3'" -o %t.mlir 2>/dev/null
 // RUN: tl-opt %t.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s
@@ -10,15 +13,26 @@
 // CHECK-SAME: chip = "sm_90a"
 // CHECK-SAME: .version 8.0
 // CHECK-SAME: .target sm_90a
-// CHECK-SAME: cp.async.cg.shared.global
-// CHECK-SAME: cp.async.wait_group
-// CHECK-SAME: fence.proxy.async.shared::cta;\0A\09bar.sync
+// CHECK-SAME: .param .align 64 .b8 matmul_block_M128_block_N64_block_K32_num_stages3_threads128_param_3[128]
+// CHECK-SAME: .param .align 64 .b8 matmul_block_M128_block_N64_block_K32_num_stages3_threads128_param_4[128]
+// CHECK-SAME: mbarrier.init.shared.b64
+// CHECK-SAME: mbarrier.arrive.expect_tx.shared.b64
+// CHECK-SAME: cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
+// CHECK-SAME: mbarrier.try_wait.parity.shared.b64
 // CHECK-SAME: wgmma.fence.sync.aligned
 // CHECK-SAME: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {{[{]}}%r{{.*}}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 1;
 // CHECK-SAME: wgmma.commit_group.sync.aligned
 // CHECK-SAME: wgmma.wait_group.sync.aligned \090;
 // CHECK-NOT: ldmatrix
 // CHECK-NOT: .local
+// CHECK-NOT: cp.async.cg
+// RUN: tl-opt %t.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa tma=false}))" | FileCheck %s --check-prefix=CPASYNC
+// CPASYNC: gpu.binary @matmul_block_M128_block_N64_block_K32_num_stages3_threads128_kernels
+// CPASYNC-SAME: cp.async.cg.shared.global
+// CPASYNC-SAME: cp.async.wait_group
+// CPASYNC-SAME: fence.proxy.async.shared::cta;\0A\09bar.sync
+// CPASYNC-SAME: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16
+// CPASYNC-NOT: cp.async.bulk.tensor
 
 // sm_80 keeps ldmatrix + mma.sync, and so does sm_90a when asked (mma=).
 // RUN: tl-opt %t.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa chip=sm_80}))" | FileCheck %s --check-prefix=SYNC
@@ -46,15 +60,16 @@
 // NT-NOT: ldmatrix
 // NT-NOT: .local
 
-// The block indices are known to be below the (specialized) grid, so where
-// every tile fits, integer range analysis removes the edge path: no
+// With cp.async (tma=false) the block indices are known to be below the
+// (specialized) grid, so where every tile fits, integer range analysis
+// removes the edge path: no
 // zero-filling cp.async (the form with a source size) is left. At M=1000
 // the last block row is partial and keeps it. Constant tile offsets fold
 // into addresses: one shared-memory base register serves every chunk.
 // With 3 stages the loop keeps one wgmma group in flight (it waits for the
 // previous k-tile's group only) and drains it after the loop.
 // RUN: tl-opt %examples/matmul.mlir --tl-expand-configs="instantiate=M=4096,N=4096,K=4096 constraint='block_M == 128 && block_N == 128 && block_K == 32 && num_stages == 3 && threads == 128'" -o %t.fits.mlir 2>/dev/null
-// RUN: tl-opt %t.fits.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s --check-prefix=FITS
+// RUN: tl-opt %t.fits.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa tma=false}))" | FileCheck %s --check-prefix=FITS
 // FITS-NOT: ], 16, {{.*}};
 // FITS: cp.async.cg.shared.global [%rd[[S:[0-9]+]]], [%rd[[G:[0-9]+]]], 16;
 // FITS-SAME: cp.async.cg.shared.global [%rd[[S]]+2048], [%rd[[G]]+262144], 16;
@@ -63,14 +78,38 @@
 // FITS-SAME: wgmma.wait_group.sync.aligned \090;
 // FITS-NOT: ], 16, {{.*}};
 // RUN: tl-opt %examples/matmul.mlir --tl-expand-configs="instantiate=M=1000,N=4096,K=4096 constraint='block_M == 128 && block_N == 128 && block_K == 32 && num_stages == 3 && threads == 128'" -o %t.edge.mlir 2>/dev/null
-// RUN: tl-opt %t.edge.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s --check-prefix=EDGE
+// RUN: tl-opt %t.edge.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa tma=false}))" | FileCheck %s --check-prefix=EDGE
 // EDGE: cp.async.cg.shared.global [{{[^]]*}}], [{{[^]]*}}], 16, %r
+// TMA zero-fills the rows past M=1000 itself: no edge path, no cp.async;
+// the same loop keeps its wgmma group in flight.
+// RUN: tl-opt %t.edge.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s --check-prefix=TMAEDGE
+// TMAEDGE: cp.async.bulk.tensor.2d
+// TMAEDGE-SAME: wgmma.wait_group.sync.aligned \091;
+// TMAEDGE-SAME: wgmma.wait_group.sync.aligned \090;
+// TMAEDGE-NOT: cp.async.cg
 
 // RUN: %if ptxas %{ tl-compile %examples/matmul.mlir --instantiate=M=4096,N=4096,K=4096 --chip=sm_90a -o %t.sm90a 2>/dev/null | FileCheck %s --check-prefix=SM90A %}
 // RUN: %if ptxas %{ ls %t.sm90a/*/kernel.cubin | count 32 %}
 // RUN: %if ptxas %{ tl-compile %examples/matmul.mlir --instantiate=M=4096,N=4096,K=4096 --chip=sm_80 -o %t.sm80 2>/dev/null | FileCheck %s --check-prefix=SM80 %}
 // RUN: %if ptxas %{ ls %t.sm80/*/kernel.cubin | count 32 %}
 // SM90A: tl-compile: 32 of 32 configs compiled for sm_90a
+// kernel.json describes the tensor maps the runtime encodes at launch: A's
+// box is 128 rows of one 64-byte atom (32 f16), B's 32 rows of 128 bytes.
+// RUN: %if ptxas %{ FileCheck %s --check-prefix=MAPS < %t.sm90a/matmul_block_M128_block_N128_block_K32_num_stages3_threads128/kernel.json %}
+// MAPS: "tensor_maps": [
+// MAPS-NEXT: {
+// MAPS-NEXT: "arg": 0,
+// MAPS-NEXT: "box": [
+// MAPS-NEXT: 128,
+// MAPS-NEXT: 32
+// MAPS-NEXT: ],
+// MAPS-NEXT: "swizzle": 64
+// MAPS: "arg": 1,
+// MAPS-NEXT: "box": [
+// MAPS-NEXT: 32,
+// MAPS-NEXT: 64
+// MAPS-NEXT: ],
+// MAPS-NEXT: "swizzle": 128
 // SM80: tl-compile: 32 of 32 configs compiled for sm_80
 
 // kernel.json gives the runtime the lowering's dynamic shared memory, which

@@ -1,0 +1,237 @@
+//===- Tma.cpp - TMA loads and mbarrier stages on sm_90a -----------------===//
+//
+// On sm_90a the producer copies of a tl.pipelined loop that fill wgmma
+// operand tiles are TMA loads (cp.async.bulk.tensor): one thread issues a
+// stage's loads and expects their bytes on the stage's mbarrier; every
+// thread waits on that mbarrier's phase before reading the stage. Out of
+// range parts of a box are zero-filled by the hardware, so edge tiles need
+// no per-element guards, and no thread computes addresses.
+//
+// A wgmma operand tile is stored as column blocks of one swizzle atom
+// (SharedTile::atomCols): each block is exactly what one TMA load of a
+// rows x atomCols box writes with the 128B/64B/32B swizzle of the same
+// width, so a stage of a tile is one load per column block.
+//
+// The tensor maps are kernel parameters appended after the kernel's
+// arguments, counted by the kernel's tl.tensor_maps; tl-kernels-to-nvvm
+// makes them 128-byte __grid_constant__ parameters passed by value
+// (llvm.byval + nvvm.grid_constant) once the kernel is an llvm.func.
+// The runtime encodes them at launch with cuTensorMapEncodeTiled from the
+// argument's address, shape and the box and swizzle recorded in
+// kernel.json. Upstream nvgpu.tma.* takes its descriptor from a host
+// wrapper Debian does not ship and passes it by pointer, so this file emits
+// the NVVM ops directly.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelLowering.h"
+
+#include "tl/Conversion/LoweringUtils.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::tl;
+
+namespace mlir::tl::cuda {
+
+/// The alignment of a CUtensorMap parameter.
+constexpr int64_t kTensorMapAlign = 64;
+
+std::optional<TmaMap> KernelLowering::tmaMapFor(CopyOp copy,
+                                                std::string &why) {
+  llvm::raw_string_ostream os(why);
+  auto src = cast<MemRefType>(copy.getSource().getType());
+  auto dst = cast<MemRefType>(copy.getDest().getType());
+  SharedTile &t = shared[copy.getDest()];
+  if (!t.atomCols) {
+    os << "the tile is not a wgmma operand";
+    return std::nullopt;
+  }
+  auto arg = dyn_cast<BlockArgument>(copy.getSource());
+  if (!arg || !isa<FuncOp>(arg.getOwner()->getParentOp())) {
+    os << "the source is not a kernel argument";
+    return std::nullopt;
+  }
+  int64_t rank = src.getRank();
+  if (rank < 2 || rank > 5 || !src.getLayout().isIdentity()) {
+    os << "TMA reads contiguous tensors of 2 to 5 dimensions";
+    return std::nullopt;
+  }
+  if (llvm::any_of(src.getShape(), [](int64_t d) { return d >= (1ll << 31); })) {
+    os << "a dimension of the tensor does not fit TMA's 32-bit coordinates";
+    return std::nullopt;
+  }
+  int64_t rows = dst.getDimSize(0);
+  if (rows > 256 || rows % 8) {
+    os << "a box has at most 256 rows, here a multiple of 8";
+    return std::nullopt;
+  }
+  TmaMap m;
+  m.arg = arg.getArgNumber();
+  m.box.assign(rank - 2, 1);
+  m.box.push_back(rows);
+  m.box.push_back(t.atomCols);
+  m.swizzleBytes = t.atomBytes();
+  return m;
+}
+
+void KernelLowering::planTma(
+    function_ref<int64_t(int64_t, int64_t)> reserve) {
+  if (!tmaOption || !wgmmaChip)
+    return;
+  launch.walk([&](PipelinedOp loop) {
+    std::optional<int64_t> stages = constantOf(loop.getNumStages());
+    if (!stages || *stages < 2)
+      return;
+    SmallVector<std::pair<CopyOp, TmaMap>> loads;
+    for (Operation &inner : loop.getBody().front()) {
+      auto copy = dyn_cast<CopyOp>(&inner);
+      if (!copy || !isAsyncCopy(copy) ||
+          shared[copy.getDest()].stages != *stages)
+        continue;
+      std::string why;
+      std::optional<TmaMap> m = tmaMapFor(copy, why);
+      if (!m)
+        return; // one mechanism a loop: these stay cp.async
+      loads.emplace_back(copy, *m);
+    }
+    if (loads.empty())
+      return;
+    TmaPipeline p;
+    p.barrierOffset = reserve(8 * *stages, 8);
+    for (auto &[copy, m] : loads) {
+      p.stageBytes += shared[copy.getDest()].stageBytes();
+      auto *same = llvm::find_if(tmaMaps, [&](const TmaMap &x) {
+        return x.arg == m.arg && x.box == m.box &&
+               x.swizzleBytes == m.swizzleBytes;
+      });
+      tmaCopies[copy] = same - tmaMaps.begin();
+      if (same == tmaMaps.end())
+        tmaMaps.push_back(m);
+    }
+    tmaLoops[loop] = p;
+  });
+}
+
+Value KernelLowering::sharedPointer(OpBuilder &b, Location l, Value bytes,
+                                    bool cluster) {
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, l, smemBase);
+  Value at = arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                        add(b, l, base, bytes));
+  // A shared::cta address is also the shared::cluster address of this
+  // block's shared memory (how CUTLASS passes TMA destinations).
+  return LLVM::IntToPtrOp::create(
+      b, l,
+      LLVM::LLVMPointerType::get(b.getContext(),
+                                 cluster ? static_cast<unsigned>(NVVM::NVVMMemorySpace::SharedCluster)
+                                         : static_cast<unsigned>(NVVM::NVVMMemorySpace::Shared)),
+      at);
+}
+
+void KernelLowering::setUpTma(OpBuilder &b, Location l) {
+  if (tmaMaps.empty())
+    return;
+  MLIRContext *ctx = b.getContext();
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  for (size_t i = 0; i < tmaMaps.size(); ++i) {
+    NamedAttrList attrs;
+    attrs.set(LLVM::LLVMDialect::getAlignAttrName(),
+              b.getI64IntegerAttr(kTensorMapAlign));
+    unsigned at = func.getNumArguments();
+    if (failed(func.insertArgument(at, ptr, attrs.getDictionary(ctx), l)))
+      llvm_unreachable("appending a kernel argument cannot fail");
+    tmaMapArgs.push_back(func.getArgument(at));
+  }
+  // One thread initializes every stage's mbarrier (one arrival: the thread
+  // that expects the bytes); the fence and the barrier publish them.
+  auto once = scf::IfOp::create(
+      b, l,
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, tid, cIdx(b, l, 0)));
+  {
+    OpBuilder tb = once.getThenBodyBuilder();
+    Value one = arith::ConstantIntOp::create(tb, l, tb.getI32Type(), 1);
+    for (Operation *loop : llvm::make_first_range(tmaLoops)) {
+      int64_t stages = *constantOf(cast<PipelinedOp>(loop).getNumStages());
+      for (int64_t s = 0; s < stages; ++s)
+        NVVM::MBarrierInitOp::create(
+            tb, l,
+            sharedPointer(tb, l,
+                          cIdx(tb, l, tmaLoops[loop].barrierOffset + 8 * s)),
+            one, Value());
+    }
+    NVVM::FenceMbarrierInitOp::create(tb, l);
+  }
+  gpu::BarrierOp::create(b, l);
+}
+
+Value KernelLowering::stageBarrier(OpBuilder &b, Location l,
+                                   PipelinedOp loop, Value stage) {
+  return sharedPointer(b, l,
+                       add(b, l, cIdx(b, l, tmaLoops[loop].barrierOffset),
+                           mul(b, l, stage, cIdx(b, l, 8))));
+}
+
+void KernelLowering::issueTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
+                                   ArrayRef<CopyOp> producers, Value stage) {
+  int64_t stageBytes = tmaLoops[loop].stageBytes;
+  auto once = scf::IfOp::create(
+      b, l,
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, tid, cIdx(b, l, 0)));
+  OpBuilder tb = once.getThenBodyBuilder();
+  Value bar = stageBarrier(tb, l, loop, stage);
+  NVVM::MBarrierArriveExpectTxOp::create(
+      tb, l, Type(), bar,
+      arith::ConstantIntOp::create(tb, l, tb.getI32Type(), stageBytes),
+      NVVM::MemScopeKind::CTA, /*relaxed=*/false, Value());
+  auto i32 = [&](Value v) {
+    return arith::IndexCastOp::create(tb, l, tb.getI32Type(), v).getResult();
+  };
+  for (CopyOp copy : producers) {
+    SharedTile &t = shared[copy.getDest()];
+    Value tensorMap = tmaMapArgs[tmaCopies[copy]];
+    SmallVector<Value> offsets;
+    for (Value v : copy.getSourceOffsets())
+      offsets.push_back(map.lookupOrDefault(v));
+    Value tileBytes = add(tb, l, cIdx(tb, l, t.offset),
+                          mul(tb, l, stage, cIdx(tb, l, t.stageBytes())));
+    int64_t blocks = t.logical.getDimSize(1) / t.atomCols;
+    for (int64_t blk = 0; blk < blocks; ++blk) {
+      // Coordinates innermost first: the column, the row, leading dims.
+      SmallVector<Value> coords{
+          i32(add(tb, l, offsets.back(), blk * t.atomCols)),
+          i32(offsets[offsets.size() - 2])};
+      for (int64_t d = static_cast<int64_t>(offsets.size()) - 3; d >= 0; --d)
+        coords.push_back(i32(offsets[d]));
+      NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+          tb, l,
+          sharedPointer(tb, l, add(tb, l, tileBytes, blk * t.blockBytes()),
+                        /*cluster=*/true),
+          tensorMap, coords, bar, ValueRange{}, Value(),
+          Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
+          NVVM::CTAGroupKindAttr(), Value());
+    }
+  }
+}
+
+void KernelLowering::waitTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
+                                  Value stage, Value k, Value lb,
+                                  int64_t stages) {
+  // Iteration k is the ((k - lb) / stages)-th use of its stage: that
+  // phase's parity.
+  Value use = arith::DivUIOp::create(b, l, arith::SubIOp::create(b, l, k, lb),
+                                     cIdx(b, l, stages));
+  Value parity = arith::IndexCastOp::create(
+      b, l, b.getI32Type(),
+      arith::RemUIOp::create(b, l, use, cIdx(b, l, 2)));
+  Value bar = stageBarrier(b, l, loop, stage);
+  // The suspend-time hint CUTLASS uses (ns).
+  NVVM::MBarrierTryWaitParityOp::create(
+      b, l, bar, parity,
+      arith::ConstantIntOp::create(b, l, b.getI32Type(), 0x989680));
+}
+
+} // namespace mlir::tl::cuda

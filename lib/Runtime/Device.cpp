@@ -493,7 +493,8 @@ bool CudaLoaded::parameters(void **args, std::vector<void *> &params,
                 std::to_string(m.arg) + " of '" + info.name + "' at " +
                 std::to_string(reinterpret_cast<uintptr_t>(address)) + ": " +
                 a.describe(r) +
-                " (TMA needs 16-byte aligned tensors and row strides)";
+                " (TMA needs a 16-byte aligned tensor; pass an aligned one "
+                "or recompile with --tma=false)";
         return false;
       }
       e.address = address;

@@ -56,6 +56,7 @@ static void fillLowering(const CudaCompileOptions &options,
   lower.mma = options.mma;
   lower.wgmmaInFlight = options.wgmmaInFlight;
   lower.tma = options.tma;
+  lower.warpSpecialize = options.warpSpecialize;
   lower.indexBitwidth = options.indexBitwidth;
   lower.format = "none";
 }
@@ -114,6 +115,9 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
       metadata->sharedMemoryBytes = bytes.getInt();
       found = true;
     }
+    // The block size: a warp-specialized kernel adds a producer warpgroup.
+    if (auto launch = op->getAttrOfType<IntegerAttr>("tl.launch_threads"))
+      metadata->threads = launch.getInt();
     // The TMA tensor maps the kernel takes after its arguments.
     if (auto maps = op->getAttrOfType<ArrayAttr>("tl.tensor_maps"))
       for (auto entry : maps.getAsRange<DictionaryAttr>()) {

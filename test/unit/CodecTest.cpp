@@ -403,6 +403,7 @@ TEST(TuningKey, CudaFollowsTheLoweringOptions) {
   EXPECT_TRUE(changed([](TuneOptions &o) { o.cuda.mma = "mma.sync"; }));
   EXPECT_TRUE(changed([](TuneOptions &o) { o.cuda.wgmmaInFlight = false; }));
   EXPECT_TRUE(changed([](TuneOptions &o) { o.cuda.tma = false; }));
+  EXPECT_TRUE(changed([](TuneOptions &o) { o.cuda.warpSpecialize = true; }));
   EXPECT_TRUE(changed([](TuneOptions &o) { o.cuda.indexBitwidth = 32; }));
   EXPECT_TRUE(changed([](TuneOptions &o) { o.cuda.optLevel = 2; }));
   EXPECT_TRUE(changed([](TuneOptions &o) { o.cuda.features = "+ptx85"; }));

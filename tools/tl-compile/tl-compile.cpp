@@ -59,6 +59,11 @@ static cl::opt<bool>
         cl::desc("cuda: on sm_90a, TMA loads into mbarrier stages for "
                  "pipelined wgmma operand tiles (false: cp.async)"),
         cl::init(true));
+static cl::opt<bool> warpSpecialize(
+    "warp-specialize",
+    cl::desc("cuda: on sm_90a, a producer warpgroup issues a TMA loop's "
+             "loads (default false: every thread waits, one issues)"),
+    cl::init(false));
 static cl::opt<unsigned> jobs("j", cl::desc("Parallel compile jobs (0: all)"),
                               cl::init(0));
 
@@ -100,6 +105,7 @@ int main(int argc, char **argv) {
   options.cuda.mma = mma;
   options.cuda.wgmmaInFlight = wgmmaInFlight;
   options.cuda.tma = tma;
+  options.cuda.warpSpecialize = warpSpecialize;
   options.jobs = jobs;
   std::string error;
   std::optional<tl::ParCompileResult> result =

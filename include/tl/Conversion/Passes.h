@@ -98,6 +98,11 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
       llvm::cl::desc("On sm_90a, TMA loads for pipelined wgmma operand "
                      "tiles (tl-convert-to-gpu's option)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> warpSpecialize{
+      *this, "warp-specialize",
+      llvm::cl::desc("On sm_90a, a producer warpgroup for a TMA loop "
+                     "(tl-convert-to-gpu's option)"),
+      llvm::cl::init(false)};
 };
 
 /// tl-convert-to-gpu, the upstream lowerings of the gpu.module to NVVM,

@@ -145,6 +145,15 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
       TMA. The tensor maps are `__grid_constant__` parameters appended to
       the kernel, described by the `tl.tensor_maps` attribute (argument,
       box, swizzle) for the runtime to encode at launch.
+    - With `warp-specialize=true` (off by default), a kernel whose one
+      pipelined loop loads through TMA and keeps a wgmma group in flight is
+      launched with a producer warpgroup after its threads (the launch size
+      is `tl.launch_threads`): one producer thread issues every stage's
+      loads once the stage's consumer warps released it (an empty mbarrier a
+      stage, one arrival per consumer warp); the kernel's own threads run
+      the rest and synchronize with named barrier 1. With two or more
+      consumer warpgroups the producer drops to 40 registers and the
+      consumers take the rest (`setmaxnreg`).
     - `tl.gemm` with f16/bf16 operands in shared memory and an f32
       accumulator runs, on sm_90a, warpgroup MMA (`wgmma.mma_async`
       m64nNk16 from shared-memory descriptors, accumulators in registers,
@@ -180,7 +189,15 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
            "On sm_90a, load a pipelined loop's wgmma operand tiles with TMA "
            "(cp.async.bulk.tensor into mbarrier stages; the tensor maps are "
            "trailing kernel parameters, kernel.json's tensor_maps); false: "
-           "cp.async">
+           "cp.async">,
+    Option<"warpSpecialize", "warp-specialize", "bool", /*default=*/"false",
+           "On sm_90a, give a kernel's TMA loop that keeps a wgmma group in "
+           "flight a producer warpgroup (launched after the kernel's "
+           "threads; one thread issues the loads into stages its consumers "
+           "release through mbarriers; setmaxnreg with two or more consumer "
+           "warpgroups); off by default: slower than the unspecialized TMA "
+           "loop for the example's best configs on the H200 "
+           "(docs/performance.md)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",

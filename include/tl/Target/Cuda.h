@@ -26,6 +26,9 @@ struct CudaCompileOptions {
   bool wgmmaInFlight = true;
   /// On sm_90a, TMA loads (mbarrier stages) for pipelined wgmma operands.
   bool tma = true;
+  /// On sm_90a, a producer warpgroup for a TMA loop (off: slower for the
+  /// example's best configs on the H200, docs/performance.md).
+  bool warpSpecialize = false;
   /// CUDA toolkit holding bin/ptxas; empty: $CUDA_HOME, then /usr/local/cuda.
   std::string toolkit;
   /// ptxas is stopped, and the compile fails, at this point in time.

@@ -169,6 +169,10 @@ struct TmaMap {
 struct TmaPipeline {
   int64_t barrierOffset = 0; // bytes into dynamic shared memory
   int64_t stageBytes = 0;    // transaction bytes of one stage's loads
+  /// Warp-specialized: a producer warpgroup issues the loads, and a second
+  /// mbarrier a stage (after the first `stages`) counts the consumer warps
+  /// that are done reading it.
+  bool specialized = false;
 };
 
 struct Fragment {
@@ -197,12 +201,15 @@ public:
   /// `wgmmaChip`: whether the target has wgmma (sm_90a); `mma`: which
   /// instructions tensor-core gemms use; `wgmmaInFlight`: whether pipelined
   /// loops keep a wgmma group in flight across iterations; `tma`: whether
-  /// pipelined loads into wgmma operand tiles may use TMA.
+  /// pipelined loads into wgmma operand tiles may use TMA;
+  /// `warpSpecialize`: whether such a loop may get a producer warpgroup.
   KernelLowering(KernelOp launch, gpu::GPUFuncOp func, IRMapping &mapping,
-                 bool wgmmaChip, MmaKind mma, bool wgmmaInFlight, bool tma)
+                 bool wgmmaChip, MmaKind mma, bool wgmmaInFlight, bool tma,
+                 bool warpSpecialize)
       : launch(launch), func(func), map(mapping),
         threads(*constantOf(launch.getThreads())), wgmmaChip(wgmmaChip),
-        mmaKind(mma), wgmmaInFlightOption(wgmmaInFlight), tmaOption(tma) {}
+        mmaKind(mma), wgmmaInFlightOption(wgmmaInFlight), tmaOption(tma),
+        warpSpecializeOption(warpSpecialize) {}
 
   /// Analysis + storage + body. Reports errors on the offending op.
   LogicalResult run(OpBuilder &b);
@@ -210,6 +217,9 @@ public:
   int64_t sharedBytes() const { return sharedTotal; }
   /// The tensor maps the kernel's trailing parameters are, in order.
   ArrayRef<TmaMap> tensorMaps() const { return tmaMaps; }
+  /// The block size the kernel launches with: the tl.kernel's threads, and
+  /// a producer warpgroup when a loop is warp-specialized.
+  int64_t launchThreads() const { return threads + producerThreads; }
 
 private:
   LogicalResult analyze();
@@ -255,15 +265,27 @@ private:
   /// Decides which pipelined loops load through TMA, reserving their
   /// mbarriers with `reserve` and recording the tensor maps.
   void planTma(function_ref<int64_t(int64_t, int64_t)> reserve);
-  /// The tensor map `copy` can load through, or why not.
-  std::optional<TmaMap> tmaMapFor(CopyOp copy, std::string &why);
+  /// The tensor map `copy` can load through, if any.
+  std::optional<TmaMap> tmaMapFor(CopyOp copy);
   /// Appends the tensor-map parameters to the kernel and initializes the
   /// mbarriers (one thread), before the body.
   void setUpTma(OpBuilder &b, Location l);
-  /// One thread: expects `stage`'s bytes on its mbarrier and issues the TMA
-  /// loads of `producers` for the iteration `map` is at.
+  /// Decides whether the kernel's TMA loop gets a producer warpgroup.
+  void planWarpSpecialization(function_ref<int64_t(int64_t, int64_t)> reserve);
+  /// One thread (`guarded`: thread 0; else the caller's): expects `stage`'s
+  /// bytes on its mbarrier and issues the TMA loads of `producers` for the
+  /// iteration `map` is at.
   void issueTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
-                     ArrayRef<CopyOp> producers, Value stage);
+                     ArrayRef<CopyOp> producers, Value stage,
+                     bool guarded = true);
+  /// Warp specialization: the producer warpgroup's side of the kernel (its
+  /// index math and the TMA loop's loads, one thread issuing) and the
+  /// consumers' release of a stage.
+  void lowerProducer(OpBuilder &b);
+  void lowerProducerLoop(PipelinedOp loop, OpBuilder &b);
+  void releaseTmaStage(OpBuilder &b, Location l, PipelinedOp loop, Value stage);
+  /// The copies of pipelined `loop` that fill its multi-buffered tiles.
+  SmallVector<CopyOp> pipelineProducers(PipelinedOp loop, int64_t stages);
   /// Waits until `stage`'s loads of the iteration `k` (lower bound `lb`)
   /// have landed.
   void waitTmaStage(OpBuilder &b, Location l, PipelinedOp loop, Value stage,
@@ -272,8 +294,10 @@ private:
   /// operand) `bytes` (an index) into dynamic shared memory.
   Value sharedPointer(OpBuilder &b, Location l, Value bytes,
                       bool cluster = false);
-  /// The mbarrier of `stage` (an index) of TMA pipeline `loop`.
-  Value stageBarrier(OpBuilder &b, Location l, PipelinedOp loop, Value stage);
+  /// The mbarrier of `stage` (an index) of TMA pipeline `loop`: the one
+  /// its loads complete, or (`empty`) the one its consumers release.
+  Value stageBarrier(OpBuilder &b, Location l, PipelinedOp loop, Value stage,
+                     bool empty = false);
 
   // Element access.
   Value loadShared(OpBuilder &b, Location l, Value tile, ValueRange coords);
@@ -303,6 +327,8 @@ private:
   /// barrier also orders this thread's earlier shared-memory writes before
   /// the async proxy's reads.
   void barrier(OpBuilder &b, Location l);
+  /// bar.sync of the tl.kernel's threads (without a producer warpgroup).
+  void syncThreads(OpBuilder &b, Location l);
 
   KernelOp launch;
   gpu::GPUFuncOp func;
@@ -312,6 +338,9 @@ private:
   MmaKind mmaKind;
   bool wgmmaInFlightOption;
   bool tmaOption;
+  bool warpSpecializeOption;
+  /// 128 when a producer warpgroup runs after the tl.kernel's threads.
+  int64_t producerThreads = 0;
   bool asyncProxyReads = false; // some tile is a wgmma operand
   GemmOp inFlightGemm;          // inside its pipelined loop's iterations
   Value tid, lane, warp;

@@ -142,12 +142,7 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   int64_t stages = constantOf(map.lookupOrDefault(op.getNumStages()))
                        .value_or(constantOf(op.getNumStages()).value_or(1));
   // Producers: async copies into shared tiles multi-buffered for this loop.
-  SmallVector<CopyOp> producers;
-  for (Operation &inner : op.getBody().front())
-    if (auto copy = dyn_cast<CopyOp>(&inner))
-      if (isAsyncCopy(copy) && shared[copy.getDest()].stages == stages &&
-          stages > 1)
-        producers.push_back(copy);
+  SmallVector<CopyOp> producers = pipelineProducers(op, stages);
 
   Block &body = op.getBody().front();
   Value iv = op.getInductionVar();
@@ -169,8 +164,11 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   // into the next iteration's wait.
   GemmOp inFlight = wgmmaInFlightOption ? inFlightWgmma(body) : GemmOp();
   int64_t ahead = stages - 1;
-  // The producers are TMA loads into mbarrier stages (Tma.cpp).
+  // The producers are TMA loads into mbarrier stages (Tma.cpp), issued by
+  // a producer warpgroup when the loop is warp-specialized: the consumers
+  // only wait for a stage and release it.
   bool tma = tmaLoops.count(op) != 0;
+  bool specialized = tma && tmaLoops[op].specialized;
 
   // Issues the producers of iteration `k` into `stage`, reading nothing
   // when k >= ub.
@@ -240,18 +238,26 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     for (CopyOp copy : producers)
       currentStage.erase(copy.getDest());
     inFlightGemm = GemmOp();
-    if (inFlight) {
+    if (specialized) {
+      // The previous iteration's group is done: its stage is free.
+      Value notFirst =
+          arith::CmpIOp::create(bb, l, arith::CmpIPredicate::ugt, k, lb);
+      auto release = scf::IfOp::create(bb, l, notFirst);
+      OpBuilder rb = release.getThenBodyBuilder();
+      releaseTmaStage(rb, l, op, refill);
+    } else if (inFlight) {
       // wgmma.wait_group is per warpgroup: the others may still read.
       if (threads > 128)
-        gpu::BarrierOp::create(bb, l);
+        syncThreads(bb, l);
       if (failed(issue(bb, add(bb, l, k, ahead), refill)))
         return failure();
     }
     return success();
   };
 
-  // Prologue: `ahead` iterations in flight.
-  for (int64_t s = 0; s < ahead; ++s)
+  // Prologue: `ahead` iterations in flight (the producer's, when there is
+  // one).
+  for (int64_t s = 0; s < ahead && !specialized; ++s)
     if (failed(issue(b, add(b, l, lb, s), cIdx(b, l, s))))
       return failure();
 

@@ -32,6 +32,7 @@ void mlir::tl::buildLowerToNVVMPipeline(OpPassManager &pm,
   convert.mma = options.mma;
   convert.wgmmaInFlight = options.wgmmaInFlight;
   convert.tma = options.tma;
+  convert.warpSpecialize = options.warpSpecialize;
   pm.addPass(createConvertTLToGPU(convert));
   OpPassManager &gpu = pm.nest<gpu::GPUModuleOp>();
   gpu.addPass(createCanonicalizerPass());

@@ -355,7 +355,20 @@ void KernelLowering::barrier(OpBuilder &b, Location l) {
         NVVM::ProxyKindAttr::get(b.getContext(), NVVM::ProxyKind::async_shared),
         NVVM::SharedSpaceAttr::get(b.getContext(),
                                    NVVM::SharedSpace::shared_cta));
-  gpu::BarrierOp::create(b, l);
+  syncThreads(b, l);
+}
+
+void KernelLowering::syncThreads(OpBuilder &b, Location l) {
+  if (!producerThreads) {
+    gpu::BarrierOp::create(b, l);
+    return;
+  }
+  // The tl.kernel's threads without the producer warpgroup: named barrier 1.
+  auto i32 = [&](int64_t v) {
+    return arith::ConstantIntOp::create(b, l, b.getI32Type(), v);
+  };
+  NVVM::BarrierOp::create(b, l, Type(), i32(1), i32(threads),
+                          NVVM::BarrierReductionAttr(), Value());
 }
 
 LogicalResult KernelLowering::run(OpBuilder &b) {
@@ -403,7 +416,34 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
           MemRefType::get({fragments[value].slots},
                           fragments[value].logical.getElementType()));
   setUpTma(b, l);
-  return lowerBlock(launch.getBody().front(), b);
+  if (!producerThreads)
+    return lowerBlock(launch.getBody().front(), b);
+  // Warp-specialized (Tma.cpp): the producer warpgroup after the threads.
+  auto role = scf::IfOp::create(
+      b, l,
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::uge, tid,
+                            cIdx(b, l, threads)),
+      /*withElseRegion=*/true);
+  // With two or more consumer warpgroups the producer's registers go to
+  // them: 40 a producer thread, the rest of the 64K shared by the consumers
+  // (232 each for two, as CUTLASS).
+  bool rebalance = threads >= 256;
+  int64_t consumerRegs =
+      std::min<int64_t>(256, (65536 - 128 * 40) / threads / 8 * 8);
+  IRMapping outer = map;
+  {
+    OpBuilder pb = role.getThenBodyBuilder();
+    if (rebalance)
+      NVVM::SetMaxRegisterOp::create(pb, l, 40,
+                                     NVVM::SetMaxRegisterAction::decrease);
+    lowerProducer(pb);
+  }
+  map = outer;
+  OpBuilder cb = role.getElseBodyBuilder();
+  if (rebalance)
+    NVVM::SetMaxRegisterOp::create(cb, l, consumerRegs,
+                                   NVVM::SetMaxRegisterAction::increase);
+  return lowerBlock(launch.getBody().front(), cb);
 }
 
 LogicalResult KernelLowering::lowerBlock(Block &src, OpBuilder &b) {
@@ -650,9 +690,13 @@ struct ConvertTLToGPUPass
     if (failed(mmaKind))
       return failure();
     KernelLowering lowering(launch, func, map, targetChip(module) == "sm_90a",
-                            *mmaKind, wgmmaInFlight, tma);
+                            *mmaKind, wgmmaInFlight, tma, warpSpecialize);
     if (failed(lowering.run(b)))
       return failure();
+    func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
+        {static_cast<int32_t>(lowering.launchThreads()), 1, 1}));
+    func->setAttr("tl.launch_threads",
+                  b.getI64IntegerAttr(lowering.launchThreads()));
     // What the runtime encodes the tensor-map parameters from.
     SmallVector<Attribute> maps;
     for (const cuda::TmaMap &m : lowering.tensorMaps())

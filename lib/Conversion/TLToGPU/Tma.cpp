@@ -22,6 +22,9 @@
 // wrapper Debian does not ship and passes it by pointer, so this file emits
 // the NVVM ops directly.
 //
+// Warp specialization (the end of this file) moves the loads to a producer
+// warpgroup that waits for the consumers to release a stage.
+//
 //===----------------------------------------------------------------------===//
 
 #include "KernelLowering.h"
@@ -41,35 +44,22 @@ namespace mlir::tl::cuda {
 /// The alignment of a CUtensorMap parameter.
 constexpr int64_t kTensorMapAlign = 64;
 
-std::optional<TmaMap> KernelLowering::tmaMapFor(CopyOp copy,
-                                                std::string &why) {
-  llvm::raw_string_ostream os(why);
+std::optional<TmaMap> KernelLowering::tmaMapFor(CopyOp copy) {
   auto src = cast<MemRefType>(copy.getSource().getType());
   auto dst = cast<MemRefType>(copy.getDest().getType());
   SharedTile &t = shared[copy.getDest()];
-  if (!t.atomCols) {
-    os << "the tile is not a wgmma operand";
-    return std::nullopt;
-  }
+  // A wgmma operand tile (its column blocks are TMA boxes) filled from a
+  // kernel argument (what a tensor map describes): a contiguous tensor of 2
+  // to 5 dimensions within TMA's 32-bit coordinates; a box has at most 256
+  // rows, here a multiple of 8 so that every block starts a swizzle atom.
   auto arg = dyn_cast<BlockArgument>(copy.getSource());
-  if (!arg || !isa<FuncOp>(arg.getOwner()->getParentOp())) {
-    os << "the source is not a kernel argument";
+  int64_t rank = src.getRank(), rows = dst.getDimSize(0);
+  if (!t.atomCols || !arg || !isa<FuncOp>(arg.getOwner()->getParentOp()) ||
+      rank < 2 || rank > 5 || !src.getLayout().isIdentity() ||
+      llvm::any_of(src.getShape(),
+                   [](int64_t d) { return d >= (int64_t(1) << 31); }) ||
+      rows > 256 || rows % 8)
     return std::nullopt;
-  }
-  int64_t rank = src.getRank();
-  if (rank < 2 || rank > 5 || !src.getLayout().isIdentity()) {
-    os << "TMA reads contiguous tensors of 2 to 5 dimensions";
-    return std::nullopt;
-  }
-  if (llvm::any_of(src.getShape(), [](int64_t d) { return d >= (1ll << 31); })) {
-    os << "a dimension of the tensor does not fit TMA's 32-bit coordinates";
-    return std::nullopt;
-  }
-  int64_t rows = dst.getDimSize(0);
-  if (rows > 256 || rows % 8) {
-    os << "a box has at most 256 rows, here a multiple of 8";
-    return std::nullopt;
-  }
   TmaMap m;
   m.arg = arg.getArgNumber();
   m.box.assign(rank - 2, 1);
@@ -88,13 +78,8 @@ void KernelLowering::planTma(
     if (!stages || *stages < 2)
       return;
     SmallVector<std::pair<CopyOp, TmaMap>> loads;
-    for (Operation &inner : loop.getBody().front()) {
-      auto copy = dyn_cast<CopyOp>(&inner);
-      if (!copy || !isAsyncCopy(copy) ||
-          shared[copy.getDest()].stages != *stages)
-        continue;
-      std::string why;
-      std::optional<TmaMap> m = tmaMapFor(copy, why);
+    for (CopyOp copy : pipelineProducers(loop, *stages)) {
+      std::optional<TmaMap> m = tmaMapFor(copy);
       if (!m)
         return; // one mechanism a loop: these stay cp.async
       loads.emplace_back(copy, *m);
@@ -115,6 +100,40 @@ void KernelLowering::planTma(
     }
     tmaLoops[loop] = p;
   });
+  planWarpSpecialization(reserve);
+}
+
+SmallVector<CopyOp> KernelLowering::pipelineProducers(PipelinedOp loop,
+                                                      int64_t stages) {
+  SmallVector<CopyOp> producers;
+  if (stages < 2)
+    return producers;
+  for (Operation &inner : loop.getBody().front())
+    if (auto copy = dyn_cast<CopyOp>(&inner))
+      if (isAsyncCopy(copy) && shared[copy.getDest()].stages == stages)
+        producers.push_back(copy);
+  return producers;
+}
+
+void KernelLowering::planWarpSpecialization(
+    function_ref<int64_t(int64_t, int64_t)> reserve) {
+  // One TMA loop at the top of the kernel, the only pipelined loop, keeping
+  // a wgmma group in flight; whole consumer warpgroups and room for one
+  // more.
+  SmallVector<PipelinedOp> loops;
+  launch.walk([&](PipelinedOp loop) { loops.push_back(loop); });
+  if (!warpSpecializeOption || !wgmmaInFlightOption || loops.size() != 1 ||
+      !tmaLoops.count(loops[0]) ||
+      loops[0]->getParentOp() != launch.getOperation() || threads % 128 ||
+      threads + 128 > 1024 || !inFlightWgmma(loops[0].getBody().front()))
+    return;
+  TmaPipeline &p = tmaLoops[loops[0]];
+  int64_t stages = *constantOf(loops[0].getNumStages());
+  // The empty barriers follow the full ones.
+  if (reserve(8 * stages, 8) != p.barrierOffset + 8 * stages)
+    return;
+  p.specialized = true;
+  producerThreads = 128;
 }
 
 Value KernelLowering::sharedPointer(OpBuilder &b, Location l, Value bytes,
@@ -153,15 +172,16 @@ void KernelLowering::setUpTma(OpBuilder &b, Location l) {
       arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, tid, cIdx(b, l, 0)));
   {
     OpBuilder tb = once.getThenBodyBuilder();
+    // Empty barriers: one arrival per consumer warp.
     Value one = arith::ConstantIntOp::create(tb, l, tb.getI32Type(), 1);
-    for (Operation *loop : llvm::make_first_range(tmaLoops)) {
+    Value warps =
+        arith::ConstantIntOp::create(tb, l, tb.getI32Type(), threads / 32);
+    for (auto &[loop, p] : tmaLoops) {
       int64_t stages = *constantOf(cast<PipelinedOp>(loop).getNumStages());
-      for (int64_t s = 0; s < stages; ++s)
+      for (int64_t s = 0; s < (p.specialized ? 2 : 1) * stages; ++s)
         NVVM::MBarrierInitOp::create(
-            tb, l,
-            sharedPointer(tb, l,
-                          cIdx(tb, l, tmaLoops[loop].barrierOffset + 8 * s)),
-            one, Value());
+            tb, l, sharedPointer(tb, l, cIdx(tb, l, p.barrierOffset + 8 * s)),
+            s < stages ? one : warps, Value());
     }
     NVVM::FenceMbarrierInitOp::create(tb, l);
   }
@@ -169,19 +189,26 @@ void KernelLowering::setUpTma(OpBuilder &b, Location l) {
 }
 
 Value KernelLowering::stageBarrier(OpBuilder &b, Location l,
-                                   PipelinedOp loop, Value stage) {
+                                   PipelinedOp loop, Value stage, bool empty) {
+  int64_t stages = *constantOf(loop.getNumStages());
+  int64_t offset = tmaLoops[loop].barrierOffset + (empty ? 8 * stages : 0);
   return sharedPointer(b, l,
-                       add(b, l, cIdx(b, l, tmaLoops[loop].barrierOffset),
+                       add(b, l, cIdx(b, l, offset),
                            mul(b, l, stage, cIdx(b, l, 8))));
 }
 
 void KernelLowering::issueTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
-                                   ArrayRef<CopyOp> producers, Value stage) {
+                                   ArrayRef<CopyOp> producers, Value stage,
+                                   bool guarded) {
   int64_t stageBytes = tmaLoops[loop].stageBytes;
-  auto once = scf::IfOp::create(
-      b, l,
-      arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, tid, cIdx(b, l, 0)));
-  OpBuilder tb = once.getThenBodyBuilder();
+  OpBuilder tb = b;
+  if (guarded) {
+    auto once = scf::IfOp::create(
+        b, l,
+        arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, tid,
+                              cIdx(b, l, 0)));
+    tb = once.getThenBodyBuilder();
+  }
   Value bar = stageBarrier(tb, l, loop, stage);
   NVVM::MBarrierArriveExpectTxOp::create(
       tb, l, Type(), bar,
@@ -232,6 +259,85 @@ void KernelLowering::waitTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
   NVVM::MBarrierTryWaitParityOp::create(
       b, l, bar, parity,
       arith::ConstantIntOp::create(b, l, b.getI32Type(), 0x989680));
+}
+
+
+//===----------------------------------------------------------------------===//
+// Warp specialization
+//===----------------------------------------------------------------------===//
+//
+// A kernel whose one pipelined loop loads through TMA and keeps a wgmma
+// group in flight runs a producer warpgroup after its threads (CUTLASS's
+// and TileLang's warp-specialized Hopper GEMM): the tl.kernel's threads
+// are the consumers and run the kernel as written, minus the loads; one
+// producer thread runs the loop's loads only, each into a stage once its
+// consumer warps released it (the stage's empty barrier). Consumers
+// synchronize among themselves with a named barrier, never with the
+// producer; with two or more consumer warpgroups the producer gives its
+// registers to them (setmaxnreg).
+
+void KernelLowering::lowerProducer(OpBuilder &b) {
+  // Index math the loads need, then the loads; nothing else of the kernel.
+  for (Operation &op : launch.getBody().front().without_terminator()) {
+    if (auto loop = dyn_cast<PipelinedOp>(&op)) {
+      lowerProducerLoop(loop, b);
+    } else if (isa<CeilDivOp>(&op)) {
+      (void)lowerOp(&op, b);
+    } else if (!isa<TLDialect>(op.getDialect()) && isMemoryEffectFree(&op) &&
+               op.getNumRegions() == 0) {
+      b.clone(op, map);
+    }
+  }
+}
+
+void KernelLowering::lowerProducerLoop(PipelinedOp loop, OpBuilder &b) {
+  Location l = loop.getLoc();
+  int64_t stages = *constantOf(loop.getNumStages());
+  SmallVector<CopyOp> producers = pipelineProducers(loop, stages);
+  Value lb = map.lookupOrDefault(loop.getLower());
+  Value ub = map.lookupOrDefault(loop.getUpper());
+  auto once = scf::IfOp::create(
+      b, l,
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, tid,
+                            cIdx(b, l, threads)));
+  OpBuilder ob = once.getThenBodyBuilder();
+  auto forOp = scf::ForOp::create(ob, l, lb, ub, cIdx(ob, l, 1));
+  OpBuilder fb = OpBuilder::atBlockTerminator(forOp.getBody());
+  Value k = forOp.getInductionVar();
+  map.map(loop.getInductionVar(), k);
+  for (Operation &inner : loop.getBody().front().without_terminator())
+    if (!isa<TLDialect>(inner.getDialect()) && isMemoryEffectFree(&inner) &&
+        inner.getNumRegions() == 0)
+      fb.clone(inner, map);
+  // The n-th use of a stage waits until its consumers released use n-1:
+  // the empty barrier's phase n-1, whose parity is (n & 1) ^ 1 (for n = 0
+  // the phase "before" the first, which counts as complete).
+  Value rel = arith::SubIOp::create(fb, l, k, lb);
+  Value stage = arith::RemUIOp::create(fb, l, rel, cIdx(fb, l, stages));
+  Value use = arith::DivUIOp::create(fb, l, rel, cIdx(fb, l, stages));
+  Value parity = arith::IndexCastOp::create(
+      fb, l, fb.getI32Type(),
+      arith::XOrIOp::create(fb, l,
+                            arith::RemUIOp::create(fb, l, use, cIdx(fb, l, 2)),
+                            cIdx(fb, l, 1)));
+  NVVM::MBarrierTryWaitParityOp::create(
+      fb, l, stageBarrier(fb, l, loop, stage, /*empty=*/true), parity,
+      arith::ConstantIntOp::create(fb, l, fb.getI32Type(), 0x989680));
+  issueTmaStage(fb, l, loop, producers, stage, /*guarded=*/false);
+}
+
+void KernelLowering::releaseTmaStage(OpBuilder &b, Location l,
+                                     PipelinedOp loop, Value stage) {
+  // Lane 0 of every consumer warp, after the warp's wgmma reads of the
+  // stage completed.
+  auto leader = scf::IfOp::create(
+      b, l,
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, lane,
+                            cIdx(b, l, 0)));
+  OpBuilder tb = leader.getThenBodyBuilder();
+  NVVM::MBarrierArriveOp::create(
+      tb, l, Type(), stageBarrier(tb, l, loop, stage, /*empty=*/true),
+      Value());
 }
 
 } // namespace mlir::tl::cuda

@@ -1,6 +1,7 @@
 // RUN: tl-opt %s --split-input-file --tl-convert-to-gpu | FileCheck %s
 // RUN: tl-opt %s --split-input-file --tl-convert-to-gpu=wgmma-in-flight=false | FileCheck %s --check-prefix=NOFLIGHT
 // RUN: tl-opt %s --split-input-file --tl-convert-to-gpu=tma=false | FileCheck %s --check-prefix=CPASYNC
+// RUN: tl-opt %s --split-input-file --tl-convert-to-gpu=warp-specialize=true | FileCheck %s --check-prefix=WS
 
 // The pipelined GEMM: shared tiles are double-buffered views of dynamic
 // shared memory; the prologue prefetches one stage with cp.async (a fast
@@ -208,6 +209,11 @@ tl.func @softmax(%A: memref<64x64xf16>, %B: memref<64x64xf16>, %O: memref<64x64x
 // warpgroup); the loop drains the last group and pins the registers behind
 // that wait. With wgmma-in-flight=false every iteration waits for its own
 // group, and a barrier orders the refill after every thread's reads.
+// With warp-specialize=true a producer warpgroup (threads 128-255) runs
+// after the kernel's 128, its thread 128 waits for a stage's
+// empty barrier (4 arrivals: one per consumer warp), then expects and
+// issues the stage; the consumers wait, compute, release the previous
+// stage once its group is done, and synchronize with named barrier 1.
 // NOFLIGHT-LABEL: gpu.func @gemm_wgmma
 // NOFLIGHT: scf.for
 // NOFLIGHT: nvvm.mbarrier.try_wait.parity
@@ -245,6 +251,40 @@ tl.func @softmax(%A: memref<64x64xf16>, %B: memref<64x64xf16>, %O: memref<64x64x
 // CHECK-NOT: nvgpu.device_async_copy
 // CHECK-NOT: nvgpu.ldmatrix
 // CHECK: gpu.return
+// warp-specialize=true: the producer warpgroup.
+// WS-LABEL: gpu.func @gemm_wgmma(
+// WS-SAME: %[[MA:[^:]*]]: !llvm.ptr {llvm.align = 64 : i64}, %[[MB:[^:]*]]: !llvm.ptr {llvm.align = 64 : i64})
+// WS-SAME: known_block_size = array<i32: 256, 1, 1>
+// WS-SAME: tl.launch_threads = 256
+// WS: nvvm.mbarrier.init %{{.*}}, %c1_i32
+// WS: nvvm.mbarrier.init %{{.*}}, %c1_i32
+// WS: nvvm.mbarrier.init %{{.*}}, %c4_i32
+// WS: nvvm.mbarrier.init %{{.*}}, %c4_i32
+// WS-NEXT: nvvm.fence.mbarrier.init
+// WS: gpu.barrier
+// WS: %[[PRODUCER:.*]] = arith.cmpi uge, %{{.*}}, %c128
+// WS: scf.if %[[PRODUCER]] {
+// WS: scf.for
+// WS: nvvm.mbarrier.try_wait.parity
+// WS: nvvm.mbarrier.arrive.expect_tx %[[BAR:[^,]*]], %c24576_i32
+// WS: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[MA]], %[[BAR]]
+// WS: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[MB]], %[[BAR]]
+// WS: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[MB]], %[[BAR]]
+// WS: } else {
+// WS-NOT: nvvm.cp.async.bulk.tensor
+// WS-NOT: gpu.barrier
+// WS: scf.for
+// WS: nvvm.mbarrier.try_wait.parity
+// WS: nvvm.wgmma.fence.aligned
+// WS-COUNT-4: nvvm.wgmma.mma_async
+// WS: nvvm.wgmma.commit.group.sync.aligned
+// WS-NEXT: nvvm.wgmma.wait.group.sync.aligned 1
+// WS: nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<3>
+// WS: nvvm.wgmma.wait.group.sync.aligned 0
+// WS: nvvm.barrier id = %c1_i32 number_of_threads = %c128_i32
+// WS-NOT: gpu.barrier
+// WS-NOT: nvvm.cp.async.bulk.tensor
+// WS: gpu.return
 // tma=false: cp.async from every thread, a barrier publishing each stage.
 // CPASYNC-LABEL: gpu.func @gemm_wgmma
 // CPASYNC-NOT: tl.tensor_maps

@@ -53,10 +53,19 @@
 // SIMT-NOT: wgmma
 
 // A.B^T (B stored N x K) reads B K-major: imm-trans-b is 0. Two warpgroups
-// split a 128-row accumulator: 64 rows each, one m64n128 per k step.
+// split a 128-row accumulator: 64 rows each, one m64n128 per k step. With
+// warp-specialize=true a third, the producer, gives them its registers: 40
+// for it, 232 for each consumer thread (384 threads).
 // RUN: tl-opt %examples/matmul_nt.mlir --tl-expand-configs="instantiate=M=4096,N=4096,K=4096 constraint='block_M == 128 && block_N == 128 && block_K == 64 && num_stages == 3 && threads == 256'" -o %t.nt.mlir 2>/dev/null
 // RUN: tl-opt %t.nt.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s --check-prefix=NT
 // NT: wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {{[{]}}%r{{.*}}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 0;
+// RUN: tl-opt %t.nt.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa warp-specialize=true}))" | FileCheck %s --check-prefix=WSNT
+// WSNT: .maxntid 384, 1, 1
+// WSNT-SAME: setmaxnreg.dec.sync.aligned.u32 \0940;
+// WSNT-SAME: cp.async.bulk.tensor.2d
+// WSNT-SAME: setmaxnreg.inc.sync.aligned.u32 \09232;
+// WSNT-SAME: wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16
+// WSNT-SAME: bar.sync \091, 256;
 // NT-NOT: ldmatrix
 // NT-NOT: .local
 

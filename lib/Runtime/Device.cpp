@@ -251,9 +251,8 @@ struct CudaApi {
     sym(cuEventElapsedTime, "cuEventElapsedTime");
     sym(cuEventDestroy, "cuEventDestroy_v2");
     sym(cuGetErrorString, "cuGetErrorString");
-    cuTensorMapEncodeTiled =
-        reinterpret_cast<decltype(cuTensorMapEncodeTiled)>(
-            dlsym(lib, "cuTensorMapEncodeTiled"));
+    cuTensorMapEncodeTiled = reinterpret_cast<decltype(cuTensorMapEncodeTiled)>(
+        dlsym(lib, "cuTensorMapEncodeTiled"));
     return ok;
   }
 
@@ -291,8 +290,7 @@ public:
 private:
   /// The kernel's parameters for `args`: the arguments, then the tensor
   /// maps (encoded again only when their tensor's address changed).
-  bool parameters(void **args, std::vector<void *> &params,
-                  std::string &error);
+  bool parameters(void **args, std::vector<void *> &params, std::string &error);
   /// A CUtensorMap: 128 bytes, 64-byte aligned.
   struct alignas(64) TensorMap {
     uint64_t words[16];
@@ -489,8 +487,8 @@ bool CudaLoaded::parameters(void **args, std::vector<void *> &params,
               enc.box, enc.elementStrides, /*interleave=*/0, enc.swizzle,
               /*l2Promotion=*/3, /*oobFill=*/0)) {
         e.encoded = false;
-        error = "cuTensorMapEncodeTiled for argument " +
-                std::to_string(m.arg) + " of '" + info.name + "' at " +
+        error = "cuTensorMapEncodeTiled for argument " + std::to_string(m.arg) +
+                " of '" + info.name + "' at " +
                 std::to_string(reinterpret_cast<uintptr_t>(address)) + ": " +
                 a.describe(r) +
                 " (TMA needs a 16-byte aligned tensor; pass an aligned one "

@@ -123,8 +123,8 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
       for (auto entry : maps.getAsRange<DictionaryAttr>()) {
         tlrt::TensorMapInfo m;
         m.arg = cast<IntegerAttr>(entry.get("arg")).getInt();
-        llvm::append_range(m.box,
-                           cast<DenseI64ArrayAttr>(entry.get("box")).asArrayRef());
+        llvm::append_range(
+            m.box, cast<DenseI64ArrayAttr>(entry.get("box")).asArrayRef());
         m.swizzleBytes = cast<IntegerAttr>(entry.get("swizzle")).getInt();
         metadata->tensorMaps.push_back(std::move(m));
       }

@@ -12,10 +12,14 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -122,6 +126,99 @@ static cl::opt<unsigned> threads("host-threads",
                                  cl::init(0), cl::cat(category));
 static cl::opt<bool> json("json", cl::desc("Print the result as JSON"),
                           cl::cat(category));
+static cl::opt<std::string> reportDir(
+    "report",
+    cl::desc("Write the candidates' records (candidates.jsonl) and a report "
+             "of them (index.html with PNG plots, through the tilemlir Python "
+             "package and matplotlib) to DIR"),
+    cl::value_desc("DIR"), cl::cat(category));
+
+/// The directory holding the tilemlir Python package for the report: a
+/// bundle's or prefix's python/ beside bin/, else the source tree's (a build
+/// tree's tools); empty: an installed package.
+static std::string pythonPackageDir(const char *argv0) {
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&pythonPackageDir));
+  llvm::SmallString<256> beside(
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
+  llvm::sys::path::append(beside, "python");
+  for (std::string dir : {beside.str().str(), std::string(TL_PYTHON_DIR)}) {
+    llvm::SmallString<256> probe(dir);
+    llvm::sys::path::append(probe, "tilemlir", "report.py");
+    if (llvm::sys::fs::exists(probe))
+      return dir;
+  }
+  return "";
+}
+
+/// Writes `result`'s records to <--report>/candidates.jsonl, then runs
+/// `python3 -m tilemlir.report` ($PYTHON, else python3 on PATH) over them.
+/// False with `error` saying what is missing; the records are kept.
+static bool writeReport(const tl::TuneResult &result, const char *argv0,
+                        std::string &error) {
+  llvm::SmallString<256> records(reportDir);
+  llvm::sys::path::append(records, "candidates.jsonl");
+  std::string lines;
+  for (const tl::CandidateRecord &c : result.candidates)
+    lines += tl::recordLine(c) + "\n";
+  std::error_code ec = llvm::sys::fs::create_directories(reportDir);
+  if (!ec) {
+    llvm::raw_fd_ostream out(records, ec);
+    out << lines;
+  }
+  if (ec) {
+    error = "cannot write " + records.str().str() + ": " + ec.message();
+    return false;
+  }
+  std::string kept = "; the records are in " + records.str().str();
+  std::string python;
+  if (std::optional<std::string> env = llvm::sys::Process::GetEnv("PYTHON"))
+    python = *env;
+  else if (llvm::ErrorOr<std::string> found =
+               llvm::sys::findProgramByName("python3"))
+    python = *found;
+  if (python.empty()) {
+    error =
+        "the report needs Python 3: put python3 on PATH or set $PYTHON" + kept;
+    return false;
+  }
+  std::vector<std::string> env;
+  std::string package = pythonPackageDir(argv0);
+  for (char **e = environ; *e; ++e)
+    if (package.empty() || !llvm::StringRef(*e).starts_with("PYTHONPATH="))
+      env.push_back(*e);
+  if (!package.empty()) {
+    std::optional<std::string> old = llvm::sys::Process::GetEnv("PYTHONPATH");
+    env.push_back("PYTHONPATH=" + package + (old ? ":" + *old : ""));
+  }
+  llvm::SmallString<128> log;
+  if (llvm::sys::fs::createTemporaryFile("tl-tune-report", "txt", log)) {
+    error = "cannot create a temporary file for the report's messages";
+    return false;
+  }
+  std::vector<llvm::StringRef> args{python, "-m", "tilemlir.report",
+                                    records.str(), reportDir.getValue()};
+  std::vector<llvm::StringRef> envRefs(env.begin(), env.end());
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt,
+                                                llvm::StringRef(""), log.str()};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(python, args, envRefs, redirects,
+                                     /*SecondsToWait=*/0, /*MemoryLimit=*/0,
+                                     &message);
+  auto stderrText = llvm::MemoryBuffer::getFile(log);
+  llvm::sys::fs::remove(log);
+  if (rc != 0) {
+    std::string why =
+        stderrText ? llvm::StringRef((*stderrText)->getBuffer()).trim().str()
+                   : "";
+    if (why.empty())
+      why = message;
+    error = "the report failed (" + python + " -m tilemlir.report): " +
+            (why.empty() ? "exit code " + std::to_string(rc) : why) + kept;
+    return false;
+  }
+  return true;
+}
 
 /// 0 when a candidate passed. A compile abandoned at --compile-timeout
 /// still runs on a thread that cannot be stopped: exit without waiting.
@@ -242,6 +339,23 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  // The exit code, after the report (--report) when one was asked for: a
+  // report that cannot be written fails the command, never the tuning.
+  auto finish = [&]() {
+    int reportCode = 0;
+    if (!reportDir.empty()) {
+      std::string why;
+      if (!writeReport(*result, argv[0], why)) {
+        llvm::outs().flush(); // the table first, then why the report is not
+        llvm::errs() << "tl-tune: " << why << "\n";
+        reportCode = 1;
+      } else if (!json) {
+        llvm::outs() << "report: " << reportDir << "/index.html\n";
+      }
+    }
+    return std::max(exitCode(*result), reportCode);
+  };
+
   if (json) {
     llvm::json::Array candidates;
     for (const tl::CandidateRecord &c : result->candidates)
@@ -254,7 +368,7 @@ int main(int argc, char **argv) {
                          {"best", result->best},
                          {"candidates", std::move(candidates)}};
     llvm::outs() << llvm::formatv("{0:2}\n", llvm::json::Value(std::move(o)));
-    return exitCode(*result);
+    return finish();
   }
 
   // The table: best first, then the rest by latency, failures last.
@@ -311,5 +425,5 @@ int main(int argc, char **argv) {
                                   result->referenceKind,
                                   result->referenceSeconds);
   llvm::outs() << "\n";
-  return exitCode(*result);
+  return finish();
 }

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMTypes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
@@ -53,6 +54,14 @@ inline Value andV(OpBuilder &b, Location l, Value x, Value y) {
   if (!y)
     return x;
   return arith::AndIOp::create(b, l, x, y);
+}
+
+/// A builder into the then-block of `if (v == c)` (one thread, one lane).
+inline OpBuilder whenEquals(OpBuilder &b, Location l, Value v, int64_t c) {
+  auto op = scf::IfOp::create(
+      b, l,
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, v, cIdx(b, l, c)));
+  return op.getThenBodyBuilder();
 }
 
 inline std::optional<int64_t> constantOf(Value v) {
@@ -353,8 +362,8 @@ private:
   int64_t sharedTotal = 0;
   Value smemBase;
   SmallVector<TmaMap> tmaMaps;
-  llvm::DenseMap<Operation *, unsigned> tmaCopies;     // copy -> map index
-  llvm::DenseMap<Operation *, TmaPipeline> tmaLoops;   // tl.pipelined
+  llvm::DenseMap<Operation *, unsigned> tmaCopies;   // copy -> map index
+  llvm::DenseMap<Operation *, TmaPipeline> tmaLoops; // tl.pipelined
   SmallVector<Value> tmaMapArgs; // the kernel's tensor-map parameters
 
   /// Inside a tl.parallel iterating a fragment layout: the fragment shape,

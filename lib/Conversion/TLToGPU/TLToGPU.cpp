@@ -81,7 +81,6 @@ Value iterationFragment(ParallelOp op,
 }
 
 LogicalResult KernelLowering::analyze() {
-  int64_t warps = std::max<int64_t>(threads / 32, 1);
   // Fragments: the mma layout for tensor-core accumulators.
   launch.walk([&](Operation *op) {
     if (isa<AllocSharedOp, AllocFragmentOp>(op))
@@ -419,11 +418,11 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
   if (!producerThreads)
     return lowerBlock(launch.getBody().front(), b);
   // Warp-specialized (Tma.cpp): the producer warpgroup after the threads.
-  auto role = scf::IfOp::create(
-      b, l,
-      arith::CmpIOp::create(b, l, arith::CmpIPredicate::uge, tid,
-                            cIdx(b, l, threads)),
-      /*withElseRegion=*/true);
+  auto role =
+      scf::IfOp::create(b, l,
+                        arith::CmpIOp::create(b, l, arith::CmpIPredicate::uge,
+                                              tid, cIdx(b, l, threads)),
+                        /*withElseRegion=*/true);
   // With two or more consumer warpgroups the producer's registers go to
   // them: 40 a producer thread, the rest of the 64K shared by the consumers
   // (232 each for two, as CUTLASS).

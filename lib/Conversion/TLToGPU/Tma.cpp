@@ -69,8 +69,7 @@ std::optional<TmaMap> KernelLowering::tmaMapFor(CopyOp copy) {
   return m;
 }
 
-void KernelLowering::planTma(
-    function_ref<int64_t(int64_t, int64_t)> reserve) {
+void KernelLowering::planTma(function_ref<int64_t(int64_t, int64_t)> reserve) {
   if (!tmaOption || !wgmmaChip)
     return;
   launch.walk([&](PipelinedOp loop) {
@@ -139,15 +138,16 @@ void KernelLowering::planWarpSpecialization(
 Value KernelLowering::sharedPointer(OpBuilder &b, Location l, Value bytes,
                                     bool cluster) {
   Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, l, smemBase);
-  Value at = arith::IndexCastOp::create(b, l, b.getI64Type(),
-                                        add(b, l, base, bytes));
+  Value at =
+      arith::IndexCastOp::create(b, l, b.getI64Type(), add(b, l, base, bytes));
   // A shared::cta address is also the shared::cluster address of this
   // block's shared memory (how CUTLASS passes TMA destinations).
   return LLVM::IntToPtrOp::create(
       b, l,
-      LLVM::LLVMPointerType::get(b.getContext(),
-                                 cluster ? static_cast<unsigned>(NVVM::NVVMMemorySpace::SharedCluster)
-                                         : static_cast<unsigned>(NVVM::NVVMMemorySpace::Shared)),
+      LLVM::LLVMPointerType::get(
+          b.getContext(),
+          cluster ? static_cast<unsigned>(NVVM::NVVMMemorySpace::SharedCluster)
+                  : static_cast<unsigned>(NVVM::NVVMMemorySpace::Shared)),
       at);
 }
 
@@ -167,11 +167,8 @@ void KernelLowering::setUpTma(OpBuilder &b, Location l) {
   }
   // One thread initializes every stage's mbarrier (one arrival: the thread
   // that expects the bytes); the fence and the barrier publish them.
-  auto once = scf::IfOp::create(
-      b, l,
-      arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, tid, cIdx(b, l, 0)));
   {
-    OpBuilder tb = once.getThenBodyBuilder();
+    OpBuilder tb = whenEquals(b, l, tid, 0);
     // Empty barriers: one arrival per consumer warp.
     Value one = arith::ConstantIntOp::create(tb, l, tb.getI32Type(), 1);
     Value warps =
@@ -188,27 +185,19 @@ void KernelLowering::setUpTma(OpBuilder &b, Location l) {
   gpu::BarrierOp::create(b, l);
 }
 
-Value KernelLowering::stageBarrier(OpBuilder &b, Location l,
-                                   PipelinedOp loop, Value stage, bool empty) {
+Value KernelLowering::stageBarrier(OpBuilder &b, Location l, PipelinedOp loop,
+                                   Value stage, bool empty) {
   int64_t stages = *constantOf(loop.getNumStages());
   int64_t offset = tmaLoops[loop].barrierOffset + (empty ? 8 * stages : 0);
-  return sharedPointer(b, l,
-                       add(b, l, cIdx(b, l, offset),
-                           mul(b, l, stage, cIdx(b, l, 8))));
+  return sharedPointer(
+      b, l, add(b, l, cIdx(b, l, offset), mul(b, l, stage, cIdx(b, l, 8))));
 }
 
 void KernelLowering::issueTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
                                    ArrayRef<CopyOp> producers, Value stage,
                                    bool guarded) {
   int64_t stageBytes = tmaLoops[loop].stageBytes;
-  OpBuilder tb = b;
-  if (guarded) {
-    auto once = scf::IfOp::create(
-        b, l,
-        arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, tid,
-                              cIdx(b, l, 0)));
-    tb = once.getThenBodyBuilder();
-  }
+  OpBuilder tb = guarded ? whenEquals(b, l, tid, 0) : b;
   Value bar = stageBarrier(tb, l, loop, stage);
   NVVM::MBarrierArriveExpectTxOp::create(
       tb, l, Type(), bar,
@@ -237,8 +226,8 @@ void KernelLowering::issueTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
           tb, l,
           sharedPointer(tb, l, add(tb, l, tileBytes, blk * t.blockBytes()),
                         /*cluster=*/true),
-          tensorMap, coords, bar, ValueRange{}, Value(),
-          Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
+          tensorMap, coords, bar, ValueRange{}, Value(), Value(),
+          NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
           NVVM::CTAGroupKindAttr(), Value());
     }
   }
@@ -252,15 +241,13 @@ void KernelLowering::waitTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
   Value use = arith::DivUIOp::create(b, l, arith::SubIOp::create(b, l, k, lb),
                                      cIdx(b, l, stages));
   Value parity = arith::IndexCastOp::create(
-      b, l, b.getI32Type(),
-      arith::RemUIOp::create(b, l, use, cIdx(b, l, 2)));
+      b, l, b.getI32Type(), arith::RemUIOp::create(b, l, use, cIdx(b, l, 2)));
   Value bar = stageBarrier(b, l, loop, stage);
   // The suspend-time hint CUTLASS uses (ns).
   NVVM::MBarrierTryWaitParityOp::create(
       b, l, bar, parity,
       arith::ConstantIntOp::create(b, l, b.getI32Type(), 0x989680));
 }
-
 
 //===----------------------------------------------------------------------===//
 // Warp specialization
@@ -296,11 +283,7 @@ void KernelLowering::lowerProducerLoop(PipelinedOp loop, OpBuilder &b) {
   SmallVector<CopyOp> producers = pipelineProducers(loop, stages);
   Value lb = map.lookupOrDefault(loop.getLower());
   Value ub = map.lookupOrDefault(loop.getUpper());
-  auto once = scf::IfOp::create(
-      b, l,
-      arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, tid,
-                            cIdx(b, l, threads)));
-  OpBuilder ob = once.getThenBodyBuilder();
+  OpBuilder ob = whenEquals(b, l, tid, threads);
   auto forOp = scf::ForOp::create(ob, l, lb, ub, cIdx(ob, l, 1));
   OpBuilder fb = OpBuilder::atBlockTerminator(forOp.getBody());
   Value k = forOp.getInductionVar();
@@ -326,18 +309,13 @@ void KernelLowering::lowerProducerLoop(PipelinedOp loop, OpBuilder &b) {
   issueTmaStage(fb, l, loop, producers, stage, /*guarded=*/false);
 }
 
-void KernelLowering::releaseTmaStage(OpBuilder &b, Location l,
-                                     PipelinedOp loop, Value stage) {
+void KernelLowering::releaseTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
+                                     Value stage) {
   // Lane 0 of every consumer warp, after the warp's wgmma reads of the
   // stage completed.
-  auto leader = scf::IfOp::create(
-      b, l,
-      arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, lane,
-                            cIdx(b, l, 0)));
-  OpBuilder tb = leader.getThenBodyBuilder();
+  OpBuilder tb = whenEquals(b, l, lane, 0);
   NVVM::MBarrierArriveOp::create(
-      tb, l, Type(), stageBarrier(tb, l, loop, stage, /*empty=*/true),
-      Value());
+      tb, l, Type(), stageBarrier(tb, l, loop, stage, /*empty=*/true), Value());
 }
 
 } // namespace mlir::tl::cuda

@@ -302,9 +302,15 @@ bool tlrt::parseNpy(const std::string &bytes, const std::string &name,
       array.dtype = d;
       found = true;
     }
+  array.bitPatterns = descr == "<u2" || descr == "|u1" || descr == "<u1";
+  if (array.bitPatterns) {
+    array.dtype = descr == "<u2" ? DType::I16 : DType::I8;
+    found = true;
+  }
   if (!found)
     return fail("unsupported dtype '" + descr +
-                "' (use float16/32/64 or int8/16/32/64, little-endian)");
+                "' (use float16/32/64 or int8/16/32/64, little-endian; "
+                "bfloat16 and fp8 as their bit patterns in uint16 / uint8)");
   if (fortran)
     return fail("Fortran-order arrays are not supported; save with "
                 "numpy.ascontiguousarray");
@@ -322,6 +328,14 @@ bool tlrt::parseNpy(const std::string &bytes, const std::string &name,
   array.shape = std::move(shape);
   array.data.assign(bytes.begin() + headerStart + headerLen, bytes.end());
   return true;
+}
+
+bool tlrt::holdsValuesOf(const NpyArray &array, DType dtype) {
+  if (!array.bitPatterns)
+    return array.dtype == dtype;
+  return array.dtype == DType::I16 ? dtype == DType::BF16
+                                   : dtype == DType::F8E4M3FN ||
+                                         dtype == DType::F8E5M2;
 }
 
 bool tlrt::readNpy(const std::string &path, NpyArray &array,

@@ -105,10 +105,16 @@ static bool fillInputs(const ProfileOptions &profile, Workload &workload,
       const std::string &path = profile.inputFiles[inputNumber];
       if (!tlrt::readNpy(path, array, error))
         return false;
-      if (array.dtype != args[i].dtype || array.shape != args[i].shape) {
-        error = path + " holds " + tlrt::dtypeName(array.dtype) +
-                " of another shape than argument " + std::to_string(i) + " (" +
-                tlrt::dtypeName(args[i].dtype) + ")";
+      if (!tlrt::holdsValuesOf(array, args[i].dtype) ||
+          array.shape != args[i].shape) {
+        error = path + " holds " +
+                (array.bitPatterns ? std::string("unsigned ")
+                                   : std::string()) +
+                tlrt::dtypeName(array.dtype) +
+                " of another dtype or shape than argument " +
+                std::to_string(i) + " (" + tlrt::dtypeName(args[i].dtype) +
+                "; bf16 and fp8 tensors as their bit patterns in uint16 / "
+                "uint8)";
         return false;
       }
       workload.hostArgs[i] = array.data;
@@ -144,7 +150,16 @@ static bool readReferences(const ProfileOptions &profile, Workload &workload,
               std::to_string(expected);
       return false;
     }
-    workload.reference.push_back(Reference{array.dtype, array.data});
+    // Bit patterns are the output's own dtype (bf16, fp8).
+    tlrt::DType outDtype = args[workload.outputs[o]].dtype;
+    if (array.bitPatterns && !tlrt::holdsValuesOf(array, outDtype)) {
+      error = path + " holds unsigned bit patterns; output argument " +
+              std::to_string(workload.outputs[o]) + " is " +
+              tlrt::dtypeName(outDtype) + " (only bf16 and fp8 take them)";
+      return false;
+    }
+    workload.reference.push_back(
+        Reference{array.bitPatterns ? outDtype : array.dtype, array.data});
   }
   return true;
 }

@@ -191,3 +191,41 @@ def test_autotuner_cache_off_still_gives_a_kernel(monkeypatch):
     assert not os.path.exists(os.path.join(os.environ["TILELANG_CACHE_DIR"], "autotuner"))
     A, B = operands(4)
     np.testing.assert_allclose(artifact.kernel(A, B), A @ B, rtol=1e-4, atol=1e-4)
+
+
+def bf16_bits(x):
+    """float32 -> bfloat16 bit patterns (round to nearest even), as uint16."""
+    bits = x.astype(np.float32).view(np.uint32)
+    bits = bits + np.uint32(0x7FFF) + ((bits >> np.uint32(16)) & np.uint32(1))
+    return (bits >> np.uint32(16)).astype(np.uint16)
+
+
+def bf16_values(bits):
+    return (bits.astype(np.uint32) << np.uint32(16)).view(np.float32)
+
+
+def matmul_bf16(M, N, K, block_M=64, block_N=64, block_K=32, threads=128, num_stages=2):
+    return kernels.matmul(M, N, K, block_M, block_N, block_K, threads, num_stages,
+                          dtype="bfloat16")
+
+
+def test_bfloat16_tensors_are_their_bit_patterns_in_numpy():
+    rng = np.random.default_rng(1)
+    A = bf16_bits(rng.standard_normal((M, K)))
+    B = bf16_bits(rng.standard_normal((K, N)))
+    kernel = tilemlir.jit(out_idx=[-1], target="host")(matmul_bf16)(M, N, K)
+    C = kernel(A, B)
+    assert C.dtype == np.uint16
+    np.testing.assert_allclose(bf16_values(C), bf16_values(A) @ bf16_values(B),
+                               rtol=2e-2, atol=5e-2)
+    with pytest.raises(TypeError, match=r"numpy has no bfloat16: its bit patterns, as uint16"):
+        kernel(A.view(np.int16), B)
+    # Fixed inputs reach the tuner as uint16 .npy files, which bf16 arguments
+    # take as bits; every candidate is checked against the reference on them.
+    tuned = tilemlir.autotune(configs=[dict(block_K=32), dict(block_K=64)], warmup=1, rep=2)(
+        tilemlir.jit(out_idx=[-1], target="host")(matmul_bf16))
+    with set_autotune_inputs(A, B, np.empty((M, N), np.uint16)):
+        best = tuned(M, N, K)
+    result = next(iter(tuned.results.values()))
+    assert {c["status"] for c in result.candidates} <= {"ok", "pruned"}
+    np.testing.assert_allclose(bf16_values(best(A, B)), bf16_values(C), rtol=1e-2, atol=1e-2)

@@ -96,9 +96,12 @@ def _work_dir():
     return tempfile.mkdtemp(prefix="py-", dir=base)
 
 
-# dtype names in kernel.json -> numpy and torch names.
+# dtype names in kernel.json -> numpy and torch names. numpy has no
+# bfloat16 or fp8: such tensors are their bit patterns in uint16 / uint8
+# arrays (what ml_dtypes stores, and .npy files carry).
 _NP = {"f16": "float16", "f32": "float32", "f64": "float64", "i8": "int8",
-       "i16": "int16", "i32": "int32", "i64": "int64"}
+       "i16": "int16", "i32": "int32", "i64": "int64",
+       "bf16": "uint16", "f8E4M3FN": "uint8", "f8E5M2": "uint8"}
 _TORCH = dict(_NP, bf16="bfloat16", f8E4M3FN="float8_e4m3fn", f8E5M2="float8_e5m2")
 
 
@@ -157,8 +160,6 @@ class JITKernel:
             import torch
             return torch.empty(shape, dtype=getattr(torch, _TORCH[dtype]), device=like.device)
         import numpy
-        if dtype not in _NP:
-            raise TypeError(f"numpy has no {dtype}: pass torch tensors")
         return numpy.empty(shape, dtype=_NP[dtype])
 
     def __call__(self, *args):
@@ -182,9 +183,12 @@ class JITKernel:
                 argv.append(ctypes.cast(ctypes.pointer(c), ctypes.c_void_p))
                 continue
             shape, dtype, ptr, cuda, dev = _describe(x)
-            if list(shape) != list(spec["shape"]) or dtype != _TORCH.get(spec["dtype"]):
+            want = (_TORCH if _is_torch(x) else _NP).get(spec["dtype"])
+            if list(shape) != list(spec["shape"]) or dtype != want:
+                bits = "" if _is_torch(x) or want == _TORCH.get(spec["dtype"]) else \
+                    f" (numpy has no {_TORCH[spec['dtype']]}: its bit patterns, as {want})"
                 raise TypeError(f"argument {i} of {self.metadata['name']} must be "
-                                f"{_TORCH.get(spec['dtype'])} {tuple(spec['shape'])}, not {dtype} {shape}")
+                                f"{want} {tuple(spec['shape'])}{bits}, not {dtype} {shape}")
             if cuda != self.is_cuda:
                 raise TypeError(f"argument {i}: a {'CUDA' if self.is_cuda else 'host'} kernel "
                                 f"needs {'CUDA' if self.is_cuda else 'CPU'} tensors")

@@ -232,6 +232,20 @@ TEST(Npy, MalformedFilesAreErrors) {
   ASSERT_TRUE(parseNpy(file(header("(3,)"), 12, 2), "v2.npy", a, error))
       << error;
   ASSERT_TRUE(parseNpy(file(header("()"), 4), "scalar.npy", a, error)) << error;
+  EXPECT_FALSE(a.bitPatterns);
+  // numpy has no bfloat16 or fp8: uint16 / uint8 arrays carry their bits,
+  // and only such arguments take them.
+  std::string u2 = "{'descr': '<u2', 'fortran_order': False, 'shape': (8,), }";
+  ASSERT_TRUE(parseNpy(file(u2, 16), "bits.npy", a, error)) << error;
+  EXPECT_TRUE(a.bitPatterns);
+  EXPECT_TRUE(holdsValuesOf(a, DType::BF16));
+  EXPECT_FALSE(holdsValuesOf(a, DType::I16));
+  EXPECT_FALSE(holdsValuesOf(a, DType::F16));
+  std::string u1 = "{'descr': '|u1', 'fortran_order': False, 'shape': (8,), }";
+  ASSERT_TRUE(parseNpy(file(u1, 8), "bits8.npy", a, error)) << error;
+  EXPECT_TRUE(holdsValuesOf(a, DType::F8E4M3FN));
+  EXPECT_TRUE(holdsValuesOf(a, DType::F8E5M2));
+  EXPECT_FALSE(holdsValuesOf(a, DType::BF16));
 
   const std::pair<std::string, std::string> bad[] = {
       {file(header("(abc, 64)"), 0), "not a non-negative integer"},

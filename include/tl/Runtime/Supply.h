@@ -39,12 +39,21 @@ struct NpyArray {
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
   std::vector<unsigned char> data;
+  /// An unsigned array (uint16 '<u2', uint8 '|u1'): numpy has no bfloat16 or
+  /// fp8, so such tensors travel as their bit patterns; `dtype` is then the
+  /// signed integer of that size, and only a bf16 (uint16) or fp8 (uint8)
+  /// argument takes the array (see takesBitPatterns).
+  bool bitPatterns = false;
   size_t numElements() const;
 };
 
+/// Whether `array` holds values of `dtype`: the same dtype, or the bit
+/// patterns of a bf16 / fp8 `dtype`.
+bool holdsValuesOf(const NpyArray &array, DType dtype);
+
 /// Reads a C-order, little-endian .npy file (versions 1-3) of dtype f2, f4,
-/// f8, i1, i2, i4, i8 (and bf16 stored as V2/<u2 is not standard: read as
-/// f2 is refused). Returns false and sets `error` naming the file and problem.
+/// f8, i1, i2, i4, i8, or u2 / u1 (bit patterns of bf16 / fp8). Returns false
+/// and sets `error` naming the file and problem.
 bool readNpy(const std::string &path, NpyArray &array, std::string &error);
 /// The same from the file's bytes (`name` for messages). The header is
 /// parsed strictly, the shape checked for overflow and against the data

@@ -67,10 +67,15 @@ def _save_npy(x, path):
     except ImportError as e:  # pragma: no cover - numpy comes with torch
         raise TileMLIRError("fixed inputs and ref_prog outputs need numpy") from e
     if type(x).__module__.startswith("torch"):
-        if str(x.dtype) == "torch.bfloat16":
-            raise TileMLIRError("bfloat16 inputs cannot be handed to the tuner yet "
-                                "(.npy has no bfloat16); use supply_type")
-        x = x.detach().cpu().numpy()
+        import torch
+        x = x.detach().cpu().contiguous()
+        # .npy has no bfloat16 or fp8: their bit patterns, in uint16 / uint8.
+        if x.dtype == torch.bfloat16:
+            x = x.view(torch.int16).numpy().view(numpy.uint16)
+        elif x.element_size() == 1 and x.is_floating_point():
+            x = x.view(torch.uint8).numpy()
+        else:
+            x = x.numpy()
     numpy.save(path, numpy.ascontiguousarray(x))
     return path
 
@@ -310,7 +315,28 @@ class AutoTuner:
                     for s, d in zip(shapes, dtypes)]
         import numpy
         rng = numpy.random.default_rng(0)
-        return [rng.standard_normal(s).astype(str(d)) for s, d in zip(shapes, dtypes)]
+        return [_to_numpy_dtype(rng.standard_normal(s).astype("float32"), str(d))
+                for s, d in zip(shapes, dtypes)]
+
+
+def _numpy_name(dtype):
+    """numpy's dtype for a DSL dtype: bfloat16 and fp8 are their bit
+    patterns (uint16, uint8), as tilemlir.jit passes them."""
+    return {"bfloat16": "uint16", "float8_e4m3fn": "uint8", "float8_e5m2": "uint8"}.get(dtype, dtype)
+
+
+def _to_numpy_dtype(x, dtype):
+    """float32 `x` as a numpy array of DSL dtype `dtype` (bfloat16: its bits,
+    rounded to nearest even)."""
+    import numpy
+    if dtype == "bfloat16":
+        bits = x.astype(numpy.float32).view(numpy.uint32)
+        bits = bits + numpy.uint32(0x7FFF) + ((bits >> numpy.uint32(16)) & numpy.uint32(1))
+        return (bits >> numpy.uint32(16)).astype(numpy.uint16)
+    if _numpy_name(dtype) != dtype:
+        raise TileMLIRError(f"numpy cannot make {dtype} inputs: pass torch tensors or "
+                            "fixed inputs (set_autotune_inputs)")
+    return x.astype(dtype)
 
 
 def _check_callback(judge):
@@ -352,7 +378,7 @@ def _read_outputs(path, specs, like):
             out.append(x.reshape(shape).to(like.device))
         else:
             import numpy
-            x = numpy.frombuffer(data, dtype=dtype, count=count, offset=offset)
+            x = numpy.frombuffer(data, dtype=_numpy_name(dtype), count=count, offset=offset)
             size = x.nbytes
             out.append(x.reshape(shape).copy())
         offset += size

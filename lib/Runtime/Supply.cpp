@@ -333,9 +333,9 @@ bool tlrt::parseNpy(const std::string &bytes, const std::string &name,
 bool tlrt::holdsValuesOf(const NpyArray &array, DType dtype) {
   if (!array.bitPatterns)
     return array.dtype == dtype;
-  return array.dtype == DType::I16 ? dtype == DType::BF16
-                                   : dtype == DType::F8E4M3FN ||
-                                         dtype == DType::F8E5M2;
+  return array.dtype == DType::I16
+             ? dtype == DType::BF16
+             : dtype == DType::F8E4M3FN || dtype == DType::F8E5M2;
 }
 
 bool tlrt::readNpy(const std::string &path, NpyArray &array,

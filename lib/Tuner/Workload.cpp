@@ -108,8 +108,7 @@ static bool fillInputs(const ProfileOptions &profile, Workload &workload,
       if (!tlrt::holdsValuesOf(array, args[i].dtype) ||
           array.shape != args[i].shape) {
         error = path + " holds " +
-                (array.bitPatterns ? std::string("unsigned ")
-                                   : std::string()) +
+                (array.bitPatterns ? std::string("unsigned ") : std::string()) +
                 tlrt::dtypeName(array.dtype) +
                 " of another dtype or shape than argument " +
                 std::to_string(i) + " (" + tlrt::dtypeName(args[i].dtype) +

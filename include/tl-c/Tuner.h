@@ -73,8 +73,13 @@ MLIR_CAPI_EXPORTED void tlTuneOptionsSetTarget(TlTuneOptions o,
                                                MlirStringRef target);
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetChip(TlTuneOptions o,
                                              MlirStringRef chip);
-/// "auto", "wgmma" or "mma.sync".
+/// "auto", "wgmma", "mma.sync" or "simt".
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetMma(TlTuneOptions o, MlirStringRef mma);
+/// On sm_90a: TMA loads for pipelined wgmma operands (default true), a
+/// producer warpgroup for them (default false).
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetTma(TlTuneOptions o, bool tma);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetWarpSpecialize(TlTuneOptions o,
+                                                       bool warpSpecialize);
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetJobs(TlTuneOptions o, uint64_t jobs);
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetCompileTimeout(TlTuneOptions o,
                                                        double seconds);

@@ -97,5 +97,32 @@ def test_compile_args_a_tilelang_user_passes():
     with pytest.raises(ValueError, match="execution_backend 'fast'"):
         tilemlir.jit(kernels.matmul, execution_backend="fast")
     with pytest.warns(UserWarning, match="have no effect"):
-        tilemlir.jit(kernels.matmul, pass_configs={"tl.disable_tma_lower": True})
+        tilemlir.jit(kernels.matmul, pass_configs={"tl.disable_dynamic_tail_split": True})
     tilemlir.jit(kernels.matmul, execution_backend="cython", pass_configs={})  # the guide's
+
+
+def test_pass_configs_with_a_counterpart_set_the_lowering(tmp_path):
+    # TileLang's tl.disable_tma_lower turns TMA off (CUDA compiles need no
+    # GPU, only ptxas); keys without a counterpart are said to do nothing.
+    ptxas = os.path.join(os.environ.get("CUDA_HOME", "/usr/local/cuda"), "bin", "ptxas")
+    if not os.access(ptxas, os.X_OK):
+        pytest.skip("no ptxas: CUDA compiles cannot run here")
+
+    def ptx(pass_configs):
+        impl = tilemlir.jit(out_idx=[-1], target="cuda", pass_configs=pass_configs)(
+            kernels.matmul)
+        (k,) = impl.par_compile([dict(M=256, N=256, K=256, block_M=128, block_N=128,
+                                      block_K=64, num_stages=3, dtype="float16")])
+        return k.get_kernel_source()
+
+    default = ptx(None)
+    assert "cp.async.bulk.tensor" in default and ".maxntid 128, 1, 1" in default
+    without = ptx({"tl.disable_tma_lower": True})
+    assert "cp.async.bulk.tensor" not in without and "cp.async.cg" in without
+    # Not disabled: warp-specialized, a producer warpgroup after the 128.
+    assert ".maxntid 256, 1, 1" in ptx({"tl.disable_warp_specialized": False})
+    with pytest.warns(UserWarning, match=r"\['tl.enable_fast_math'\] have no effect"):
+        tilemlir.jit(pass_configs={"tl.enable_fast_math": True, "tl.disable_tma_lower": True})(
+            kernels.matmul)
+    with pytest.raises(TypeError, match="must be True or False"):
+        tilemlir.jit(pass_configs={"tl.disable_tma_lower": 1})(kernels.matmul)

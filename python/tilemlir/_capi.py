@@ -115,6 +115,7 @@ def _declare(L):
                      ("RepMs", ctypes.c_double), ("PruneRatio", ctypes.c_double),
                      ("Timeout", ctypes.c_double), ("HostThreads", ctypes.c_uint),
                      ("Seed", ctypes.c_uint64), ("SkipCheck", ctypes.c_bool),
+                     ("Tma", ctypes.c_bool), ("WarpSpecialize", ctypes.c_bool),
                      ("NoCache", ctypes.c_bool)):
         sig[f"tlTuneOptionsSet{name}"] = (None, [H, ty])
     for name, (res, args) in sig.items():

@@ -57,14 +57,34 @@ def _check_backend(backend):
     return backend
 
 
+# TileLang's pass_configs that have a TileMLIR counterpart: the C API
+# option each one turns off when true (and on when false).
+_PASS_CONFIGS = {"tl.disable_tma_lower": "Tma",
+                 "tl.disable_warp_specialized": "WarpSpecialize"}
+
+
 def _check_pass_configs(pass_configs):
-    """TileLang's pass_configs switch TVM passes, which TileMLIR does not
-    have: accepted, and said to have no effect."""
+    """TileLang's pass_configs: those with a counterpart set the lowering's
+    option (_PASS_CONFIGS); the others switch TVM passes, which TileMLIR does
+    not have: accepted, and said to have no effect."""
     configs = dict(pass_configs or {})
-    if configs:
-        warnings.warn(f"pass_configs {sorted(map(str, configs))} have no effect in "
-                      "TileMLIR (its pipeline has no TVM passes to switch)", stacklevel=3)
+    for key in _PASS_CONFIGS:
+        if key in configs and not isinstance(configs[key], bool):
+            raise TypeError(f"pass_configs[{key!r}] must be True or False, "
+                            f"not {configs[key]!r}")
+    other = sorted(str(k) for k in configs if k not in _PASS_CONFIGS)
+    if other:
+        warnings.warn(f"pass_configs {other} have no effect in TileMLIR (its pipeline "
+                      "has no TVM passes to switch)", stacklevel=3)
     return configs
+
+
+def _apply_pass_configs(o, configs):
+    """Sets the C API options `configs` (checked) have counterparts for."""
+    for key, option in _PASS_CONFIGS.items():
+        if key in configs:
+            o.set(option, not configs[key])
+    return o
 
 
 def resolve_target(target):
@@ -268,10 +288,10 @@ class JITImpl:
             f.write(prim.ir)
         return path
 
-    def options(self, input_path):
+    def options(self, input_path, pass_configs=None):
         o = _capi.Options()
         o.set("Input", input_path).set("Target", resolve_target(self.target))
-        return o
+        return _apply_pass_configs(o, self.pass_configs if pass_configs is None else pass_configs)
 
     def _compile_into(self, prim, configs, work, out):
         opts = self.options(self.template_file(prim, work))
@@ -296,7 +316,9 @@ class JITImpl:
         prim = self.trace(bound)
         key = hashlib.sha256(json.dumps(
             [prim.ir, _machine_key(self.target), configs,
-             _capi.lib().tlGetVersion().text()], sort_keys=True).encode()).hexdigest()
+             _capi.lib().tlGetVersion().text(),
+             sorted([k, repr(v)] for k, v in self.pass_configs.items())],
+            sort_keys=True).encode()).hexdigest()
         cached = not _cache_disabled()
         out = os.path.join(cache_dir(), "kernels", key)
         if not cached or not os.path.exists(os.path.join(out, "index.json")):

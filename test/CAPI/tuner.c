@@ -92,6 +92,9 @@ static TlTuneOptions hostOptions(const char *input, const char *work) {
   tlTuneOptionsSetInput(o, s(input));
   tlTuneOptionsSetInstantiate(o, s("N=4096"));
   tlTuneOptionsSetTarget(o, s("host"));
+  // The CUDA lowering's switches (their defaults; no effect on the host).
+  tlTuneOptionsSetTma(o, true);
+  tlTuneOptionsSetWarpSpecialize(o, false);
   tlTuneOptionsSetWarmup(o, 1);
   tlTuneOptionsSetRep(o, 3);
   tlTuneOptionsSetCacheDir(o, s(cache));

@@ -126,6 +126,22 @@ static cl::opt<unsigned> threads("host-threads",
                                  cl::init(0), cl::cat(category));
 static cl::opt<bool> json("json", cl::desc("Print the result as JSON"),
                           cl::cat(category));
+static cl::opt<std::string>
+    mma("mma",
+        cl::desc("cuda: tensor-core instructions for tl.gemm: auto (wgmma on "
+                 "sm_90a where the tile allows, else mma.sync), wgmma, "
+                 "mma.sync, simt"),
+        cl::init("auto"), cl::cat(category));
+static cl::opt<bool>
+    tma("tma",
+        cl::desc("cuda: on sm_90a, TMA loads into mbarrier stages for "
+                 "pipelined wgmma operand tiles (false: cp.async)"),
+        cl::init(true), cl::cat(category));
+static cl::opt<bool> warpSpecialize(
+    "warp-specialize",
+    cl::desc("cuda: on sm_90a, a producer warpgroup issues a TMA loop's "
+             "loads (default false)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<std::string> reportDir(
     "report",
     cl::desc("Write the candidates' records (candidates.jsonl) and a report "
@@ -250,6 +266,15 @@ static std::optional<tl::TuneOptions> buildOptions() {
   }
   options.target = *parsedTarget;
   options.cuda.chip = chip;
+  if (mma != "auto" && mma != "wgmma" && mma != "mma.sync" && mma != "simt") {
+    llvm::errs() << "tl-tune: --mma must be auto, wgmma, mma.sync or simt, "
+                    "not '"
+                 << mma << "'\n";
+    return std::nullopt;
+  }
+  options.cuda.mma = mma;
+  options.cuda.tma = tma;
+  options.cuda.warpSpecialize = warpSpecialize;
   options.jobs = jobs;
   options.compileTimeoutSeconds = compileTimeout;
   tl::ProfileOptions &profile = options.profile;

@@ -282,7 +282,9 @@ class AutoTuner:
         """The C API options of this tuning (inputs and checks aside)."""
         p = self.profile_args
         warmup, rep, timeout = counts
-        o = self.impl.options(self.impl.template_file(prim, work))
+        configs = (self.compile_args.pass_configs if self.compile_args.pass_configs
+                   else self.impl.pass_configs)
+        o = self.impl.options(self.impl.template_file(prim, work), configs)
         o.set("Target", resolve_target(self.compile_args.target))
         with open(os.path.join(work, "configs.json"), "w") as f:
             json.dump(space, f)

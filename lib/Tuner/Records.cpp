@@ -65,6 +65,8 @@ llvm::json::Object mlir::tl::recordToJson(const CandidateRecord &r) {
                        {"median_ms", r.medianMs},
                        {"tflops", r.tflops},
                        {"samples_ms", llvm::json::Array(r.samples)}};
+  if (r.finishedSeconds > 0)
+    o["finished_s"] = r.finishedSeconds;
   if (!r.message.empty())
     o["message"] = r.message;
   if (r.check.count) {
@@ -98,6 +100,7 @@ mlir::tl::parseRecord(const llvm::json::Object &o) {
   r.compileSeconds = o.getNumber("compile_seconds").value_or(0);
   r.medianMs = *o.getNumber("median_ms");
   r.tflops = o.getNumber("tflops").value_or(0);
+  r.finishedSeconds = o.getNumber("finished_s").value_or(0);
   if (const llvm::json::Array *s = o.getArray("samples_ms"))
     for (const llvm::json::Value &v : *s)
       r.samples.push_back(v.getAsNumber().value_or(0));

@@ -5,6 +5,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <chrono>
+
 using namespace mlir::tl;
 
 SchedulePolicy SchedulePolicy::from(const ProfileOptions &profile, bool overlap,
@@ -36,7 +38,8 @@ public:
   Schedule(const SchedulePolicy &policy, CandidateHost &host,
            std::vector<CandidateRecord> &records, std::string &error)
       : policy(policy), host(host), records(records), error(error),
-        checked(records.size(), 0), judged(records.size(), 0) {}
+        checked(records.size(), 0), judged(records.size(), 0),
+        start(std::chrono::steady_clock::now()) {}
 
   ScheduleResult run() {
     if (!compilePhase())
@@ -57,6 +60,7 @@ private:
     req.dumpOutputs = judge;
     RunReply reply = host.run(i, req);
     CandidateRecord &r = records[i];
+    r.finishedSeconds = elapsed();
     if (reply.status != CandidateStatus::Ok) {
       r.status = reply.status;
       r.message = reply.message;
@@ -133,6 +137,7 @@ private:
 
   /// The record of a compile that ended; whether the config can run.
   bool recordCompile(const CompileEvent &event, CandidateRecord &r) {
+    r.finishedSeconds = elapsed();
     if (event.timedOut) {
       r.status = CandidateStatus::CompileTimeout;
       r.compileSeconds = policy.compileTimeout;
@@ -219,6 +224,13 @@ private:
   std::vector<char> checked, judged;
   std::vector<size_t> runnable; // compiled, in the order they finished
   bool stopped = false;
+  std::chrono::steady_clock::time_point start;
+
+  double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  }
 };
 
 } // namespace

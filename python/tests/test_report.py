@@ -47,14 +47,24 @@ def test_report_from_a_record_file(tmp_path):
     assert plots["latency.png"] == {"points": 4, "pruned": 1}
     assert plots["knobs.png"]["knobs"] == ["block", "stages"]
     assert plots["knobs.png"]["points"] == {"block": 4, "stages": 4}
-    # The best so far exists from the first config on.
-    assert plots["progress.png"]["points"] == 6
+    # The best so far exists from the first config on; without finish
+    # times, over the order of the configs.
+    assert plots["progress.png"] == {"points": 6, "axis": "order"}
     assert summary["best"] == {"config": {"block": 128, "stages": 1}, "median_ms": 1.5}
     assert summary["statuses"] == {"check_failed": 1, "compile_error": 1, "ok": 3, "pruned": 1}
     assert json.loads((tmp_path / "out" / "report.json").read_text()) == summary
     page = (tmp_path / "out" / "index.html").read_text()
     assert "needs 300 KiB" in page and 'class="best"' in page
     assert page.count("<tr") == 1 + len(RECORDS)
+
+
+def test_progress_follows_the_finish_times(tmp_path):
+    # Finished in the order 3, 0, 1 (wall seconds): the best so far starts
+    # at config 3's 1.5 ms and stays there.
+    times = {0: 2.0, 1: 3.0, 2: 3.5, 3: 1.0, 4: 0.5, 5: 4.0}
+    records = [dict(r, finished_s=times[r["index"]]) for r in RECORDS]
+    summary = report.write_report(records, str(tmp_path / "out"))
+    assert summary["plots"]["progress.png"] == {"points": 5, "axis": "seconds"}
 
 
 def test_cache_entry_and_json_output_read_alike(tmp_path):

@@ -12,8 +12,9 @@ writes ``OUT_DIR/index.html`` with
   candidates (screening figures only) in grey, the best marked;
 - ``knobs.png``: one panel a knob (a config key with more than one value):
   each timed candidate's median against the knob's value;
-- ``progress.png``: the best median found so far, in the order the search
-  visited the configs;
+- ``progress.png``: the best median found so far over the tuning's time
+  (the records' ``finished_s``; the order the configs were visited in
+  records without it);
 - ``report.json``: what each plot holds (its point counts), for tools and
   tests;
 
@@ -152,22 +153,27 @@ def _knob_plot(plt, records, path):
 
 
 def _progress_plot(plt, records, path):
-    order = sorted(records, key=lambda r: r["index"])
+    """The best median found so far: over the tuning's wall time when the
+    records say when each finished (finished_s), else over the order the
+    search visited the configs."""
+    timed = all(r.get("finished_s", 0) > 0 for r in records)
+    order = sorted(records, key=lambda r: r["finished_s"] if timed else r["index"])
     xs, ys, best = [], [], None
     for step, r in enumerate(order, 1):
         if r["status"] == "ok" and r.get("median_ms", 0) > 0:
             best = r["median_ms"] if best is None else min(best, r["median_ms"])
         if best is not None:
-            xs.append(step)
+            xs.append(r["finished_s"] if timed else step)
             ys.append(best)
     fig, ax = plt.subplots(figsize=(6, 3.4))
-    ax.step(xs, ys, where="post")
-    ax.set_xlabel("configs visited (in the order the search ran them)")
+    ax.step(xs, ys, where="post", marker=".")
+    ax.set_xlabel("seconds into the tuning" if timed
+                  else "configs visited (in the order the search ran them)")
     ax.set_ylabel("best median so far (ms)")
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
-    return {"points": len(xs)}
+    return {"points": len(xs), "axis": "seconds" if timed else "order"}
 
 
 def _table(records, best):

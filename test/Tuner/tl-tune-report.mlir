@@ -13,6 +13,10 @@
 // JSON: "knobs": [
 // JSON-NEXT: "block_K"
 // JSON-NEXT: ]
+// Records carry when each finished: progress is over the tuning's seconds.
+// JSON: "progress.png": {
+// JSON-NEXT: "points": 2,
+// JSON-NEXT: "axis": "seconds"
 // RUN: test -f %t/report/latency.png && test -f %t/report/knobs.png && test -f %t/report/progress.png
 // RUN: FileCheck %s --check-prefix=HTML < %t/report/index.html
 // HTML: 2 candidates: 2 ok.

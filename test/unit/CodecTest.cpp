@@ -54,6 +54,7 @@ CandidateRecord sampleRecord() {
 
 TEST(Records, ALineReadsBackAsTheRecord) {
   CandidateRecord r = sampleRecord();
+  r.finishedSeconds = 2.25;
   std::string line = recordLine(r);
   EXPECT_EQ(line.find('\n'), std::string::npos);
   std::vector<CandidateRecord> back;
@@ -79,6 +80,8 @@ TEST(Records, ALineReadsBackAsTheRecord) {
   EXPECT_EQ(b.check.mismatched, 2u);
   EXPECT_DOUBLE_EQ(b.check.maxAbsError, 0.125);
   EXPECT_DOUBLE_EQ(b.tflops, 12.5);
+  EXPECT_DOUBLE_EQ(b.finishedSeconds, 2.25);
+  EXPECT_DOUBLE_EQ(back[0].finishedSeconds, 2.25);
 }
 
 TEST(Records, WhatNoTuningWritesIsRefused) {

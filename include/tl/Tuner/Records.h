@@ -55,6 +55,9 @@ struct CandidateRecord {
   double medianMs = 0;
   tlrt::CompareResult check;
   double tflops = 0; // from the kernel's gemm FLOPs, 0 when unknown
+  /// Seconds into the schedule when the record last changed (its compile
+  /// ended or a run reported); 0 when unknown. The report's time axis.
+  double finishedSeconds = 0;
 };
 
 /// The record as a JSON object (config as an object, the check when one

@@ -98,6 +98,12 @@ MLIR_CAPI_EXPORTED void tlTuneOptionsSetHostThreads(TlTuneOptions o,
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetSupplyType(TlTuneOptions o,
                                                    MlirStringRef type);
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetSeed(TlTuneOptions o, uint64_t seed);
+/// The search: "exhaustive" (default) or "random" (`budget` configs drawn
+/// with the seed; another name fails the run); budget 0: every config.
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetStrategy(TlTuneOptions o,
+                                                 MlirStringRef strategy);
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetBudget(TlTuneOptions o,
+                                               uint64_t configs);
 /// Appends a .npy file for the next input tensor / output reference.
 MLIR_CAPI_EXPORTED void tlTuneOptionsAddInputFile(TlTuneOptions o,
                                                   MlirStringRef path);

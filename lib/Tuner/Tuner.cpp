@@ -189,6 +189,15 @@ bool TuningRun::parseAndExpand(std::string &error) {
             " has no template to expand (a tl.func with params)";
     return false;
   }
+  // The strategy's configs only: the others are not compiled.
+  std::optional<std::vector<size_t>> picked = selectConfigs(
+      options.search, configs.size(), options.profile.seed, error);
+  if (!picked)
+    return false;
+  SmallVector<ModuleOp> chosen;
+  for (size_t i : *picked)
+    chosen.push_back(configs[i]);
+  configs = std::move(chosen);
   phaseEnded("expand");
   return true;
 }

@@ -40,6 +40,7 @@ CacheKey mlir::tl::tuningKey(const TuneOptions &options,
               std::to_string(options.compileTimeoutSeconds) + " " +
               (cuda ? describeCompile(options.cuda) : describeCompile(host)));
   key.add("profile", options.profile.keyText());
+  key.add("search", options.search.keyText());
   key.add("toolchain", std::string("LLVM ") + LLVM_VERSION_STRING +
                            (cuda ? " ptxas " + ptxasVersion(findCudaToolkit(
                                                    options.cuda.toolkit))

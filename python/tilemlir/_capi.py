@@ -104,7 +104,7 @@ def _declare(L):
         "tlTuneOptionsSetCheckCallback": (None, [H, CheckCallback, ctypes.c_void_p, S]),
     }
     for name in ("Input", "Instantiate", "ConfigsFile", "Constraint", "Func", "Target",
-                 "Chip", "Mma", "SupplyType", "Reference", "CacheDir", "OutputDir",
+                 "Chip", "Mma", "SupplyType", "Reference", "CacheDir", "OutputDir", "Strategy",
                  "LogFile"):
         sig[f"tlTuneOptionsSet{name}"] = (None, [H, S])
     for name in ("AddInputFile", "AddRefFile"):
@@ -116,6 +116,7 @@ def _declare(L):
                      ("Timeout", ctypes.c_double), ("HostThreads", ctypes.c_uint),
                      ("Seed", ctypes.c_uint64), ("SkipCheck", ctypes.c_bool),
                      ("Tma", ctypes.c_bool), ("WarpSpecialize", ctypes.c_bool),
+                     ("Budget", ctypes.c_uint64),
                      ("NoCache", ctypes.c_bool)):
         sig[f"tlTuneOptionsSet{name}"] = (None, [H, ty])
     for name, (res, args) in sig.items():

@@ -95,6 +95,8 @@ static TlTuneOptions hostOptions(const char *input, const char *work) {
   // The CUDA lowering's switches (their defaults; no effect on the host).
   tlTuneOptionsSetTma(o, true);
   tlTuneOptionsSetWarpSpecialize(o, false);
+  tlTuneOptionsSetStrategy(o, s("exhaustive"));
+  tlTuneOptionsSetBudget(o, 0);
   tlTuneOptionsSetWarmup(o, 1);
   tlTuneOptionsSetRep(o, 3);
   tlTuneOptionsSetCacheDir(o, s(cache));

@@ -5,6 +5,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "tl/Tuner/Scheduler.h"
+#include "tl/Tuner/Search.h"
+
+#include <algorithm>
 
 #include "gtest/gtest.h"
 
@@ -316,3 +319,34 @@ TEST(Scheduler, PickBestIgnoresAllButOk) {
 }
 
 } // namespace
+
+TEST(Search, ExhaustiveRunsTheSpaceInOrder) {
+  std::string error;
+  SearchOptions all;
+  EXPECT_EQ(*selectConfigs(all, 4, 7, error),
+            (std::vector<size_t>{0, 1, 2, 3}));
+  all.budget = 2;
+  EXPECT_EQ(*selectConfigs(all, 4, 7, error), (std::vector<size_t>{0, 1}));
+}
+
+TEST(Search, RandomDrawsTheBudgetReproducibly) {
+  std::string error;
+  SearchOptions random;
+  random.strategy = "random";
+  random.budget = 10;
+  std::vector<size_t> a = *selectConfigs(random, 1000, 1, error);
+  ASSERT_EQ(a.size(), 10u);
+  EXPECT_TRUE(std::is_sorted(a.begin(), a.end()));
+  EXPECT_EQ(std::adjacent_find(a.begin(), a.end()), a.end()) << "no repeats";
+  EXPECT_LT(a.back(), 1000u);
+  EXPECT_EQ(*selectConfigs(random, 1000, 1, error), a) << "same seed";
+  EXPECT_NE(*selectConfigs(random, 1000, 2, error), a) << "another seed";
+  // A budget over the space runs all of it.
+  random.budget = 5000;
+  EXPECT_EQ(selectConfigs(random, 3, 1, error)->size(), 3u);
+  SearchOptions unknown;
+  unknown.strategy = "annealing";
+  EXPECT_FALSE(selectConfigs(unknown, 3, 1, error));
+  EXPECT_NE(error.find("unknown --strategy 'annealing'"), std::string::npos)
+      << error;
+}

@@ -82,8 +82,10 @@ static cl::opt<std::string>
     supply("supply-type",
            cl::desc("auto|integer|uniform|normal|randn|zero|one"),
            cl::init("auto"), cl::cat(category));
-static cl::opt<unsigned> seed("seed", cl::desc("Input generator seed"),
-                              cl::init(0), cl::cat(category));
+static cl::opt<unsigned>
+    seed("seed",
+         cl::desc("Seed of the generated inputs and of --strategy random"),
+         cl::init(0), cl::cat(category));
 static cl::list<std::string>
     inputs("input", cl::desc(".npy file per input tensor"), cl::cat(category));
 static cl::list<std::string> refs("ref", cl::desc(".npy file per output"),
@@ -142,6 +144,17 @@ static cl::opt<bool> warpSpecialize(
     cl::desc("cuda: on sm_90a, a producer warpgroup issues a TMA loop's "
              "loads (default false)"),
     cl::init(false), cl::cat(category));
+static cl::opt<std::string>
+    strategy("strategy",
+             cl::desc("Which configs of the space run: exhaustive (all, in "
+                      "order) or random (--budget of them, drawn with "
+                      "--seed)"),
+             cl::init("exhaustive"), cl::cat(category));
+static cl::opt<uint64_t>
+    budget("budget",
+           cl::desc("The most configs the strategy runs (0: all); only "
+                    "those are compiled"),
+           cl::init(0), cl::cat(category));
 static cl::opt<std::string> reportDir(
     "report",
     cl::desc("Write the candidates' records (candidates.jsonl) and a report "
@@ -275,6 +288,8 @@ static std::optional<tl::TuneOptions> buildOptions() {
   options.cuda.mma = mma;
   options.cuda.tma = tma;
   options.cuda.warpSpecialize = warpSpecialize;
+  options.search.strategy = strategy;
+  options.search.budget = budget;
   options.jobs = jobs;
   options.compileTimeoutSeconds = compileTimeout;
   tl::ProfileOptions &profile = options.profile;

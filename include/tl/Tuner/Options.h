@@ -10,6 +10,7 @@
 #ifndef TL_TUNER_OPTIONS_H
 #define TL_TUNER_OPTIONS_H
 
+#include "tl/Tuner/Search.h"
 #include "tl/Dialect/TL/Transforms/Passes.h"
 #include "tl/Runtime/Compare.h"
 #include "tl/Runtime/Supply.h"
@@ -91,6 +92,8 @@ struct TuneOptions {
   /// and the config reported as compile_timeout (0: no limit).
   double compileTimeoutSeconds = 120;
   ProfileOptions profile;
+  /// Which configs of the space run (drawn with profile.seed).
+  SearchOptions search;
   // Caching and results.
   std::string cacheDir; // overrides TILELANG_CACHE_DIR
   bool noCache = false;

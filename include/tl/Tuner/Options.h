@@ -10,12 +10,12 @@
 #ifndef TL_TUNER_OPTIONS_H
 #define TL_TUNER_OPTIONS_H
 
-#include "tl/Tuner/Search.h"
 #include "tl/Dialect/TL/Transforms/Passes.h"
 #include "tl/Runtime/Compare.h"
 #include "tl/Runtime/Supply.h"
 #include "tl/Target/Cuda.h"
 #include "tl/Target/Host.h"
+#include "tl/Tuner/Search.h"
 
 #include <functional>
 #include <optional>

@@ -173,13 +173,18 @@ void KernelLowering::setUpTma(OpBuilder &b, Location l) {
     Value one = arith::ConstantIntOp::create(tb, l, tb.getI32Type(), 1);
     Value warps =
         arith::ConstantIntOp::create(tb, l, tb.getI32Type(), threads / 32);
-    for (auto &[loop, p] : tmaLoops) {
-      int64_t stages = *constantOf(cast<PipelinedOp>(loop).getNumStages());
+    // In program order, so that the IR does not depend on pointer values.
+    launch.walk([&](PipelinedOp loop) {
+      auto it = tmaLoops.find(loop);
+      if (it == tmaLoops.end())
+        return;
+      const TmaPipeline &p = it->second;
+      int64_t stages = *constantOf(loop.getNumStages());
       for (int64_t s = 0; s < (p.specialized ? 2 : 1) * stages; ++s)
         NVVM::MBarrierInitOp::create(
             tb, l, sharedPointer(tb, l, cIdx(tb, l, p.barrierOffset + 8 * s)),
             s < stages ? one : warps, Value());
-    }
+    });
     NVVM::FenceMbarrierInitOp::create(tb, l);
   }
   gpu::BarrierOp::create(b, l);

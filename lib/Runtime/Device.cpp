@@ -467,7 +467,7 @@ bool CudaLoaded::parameters(void **args, std::vector<void *> &params,
                             std::string &error) {
   params.assign(args, args + info.args.size());
   CudaApi &a = api();
-  if (!maps.empty() && !a.cuTensorMapEncodeTiled) {
+  if (!a.cuTensorMapEncodeTiled) {
     error = "kernel '" + info.name +
             "' loads through TMA, and this CUDA driver has no "
             "cuTensorMapEncodeTiled (CUDA 12 or later); recompile with "
@@ -506,14 +506,20 @@ bool CudaLoaded::parameters(void **args, std::vector<void *> &params,
 bool CudaLoaded::launch(void **args, void *stream, std::string &error) {
   std::vector<unsigned> g(info.grid.begin(), info.grid.end());
   g.resize(3, 1);
+  // Kernels without tensor maps launch on `args` as given; the others on
+  // their arguments and maps, held until the launch copied them.
   std::vector<void *> params;
-  std::lock_guard<std::mutex> lock(mapsMutex);
-  if (!parameters(args, params, error))
-    return false;
+  std::unique_lock<std::mutex> lock(mapsMutex, std::defer_lock);
+  if (!maps.empty()) {
+    lock.lock();
+    if (!parameters(args, params, error))
+      return false;
+  }
   if (CUresult r = api().cuLaunchKernel(
           func, g[0], g[1], g[2], static_cast<unsigned>(info.threads), 1, 1,
           static_cast<unsigned>(info.sharedMemoryBytes),
-          static_cast<CUstream>(stream), params.data(), nullptr)) {
+          static_cast<CUstream>(stream), maps.empty() ? args : params.data(),
+          nullptr)) {
     error = "cuLaunchKernel: " + api().describe(r);
     return false;
   }

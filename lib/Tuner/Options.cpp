@@ -100,6 +100,9 @@ std::optional<std::string> mlir::tl::checkRanges(const TuneOptions &o) {
     return std::string("--max-mismatched-ratio must be between 0 and 1");
   if (o.expand.maxConfigs < 1)
     return std::string("--max-configs must be at least 1");
+  const std::string &mma = o.cuda.mma;
+  if (mma != "auto" && mma != "wgmma" && mma != "mma.sync" && mma != "simt")
+    return "--mma must be auto, wgmma, mma.sync or simt, not '" + mma + "'";
   return std::nullopt;
 }
 

@@ -80,12 +80,6 @@ int main(int argc, char **argv) {
                  << indexBitwidth << "\n";
     return 2;
   }
-  if (mma != "auto" && mma != "wgmma" && mma != "mma.sync" && mma != "simt") {
-    llvm::errs()
-        << "tl-compile: --mma must be auto, wgmma, mma.sync or simt, not '"
-        << mma << "'\n";
-    return 2;
-  }
 
   if (jobs > tl::kMaxCompileJobs) {
     llvm::errs() << "tl-compile: -j " << jobs << " asks for more than the "
@@ -107,6 +101,10 @@ int main(int argc, char **argv) {
   options.cuda.tma = tma;
   options.cuda.warpSpecialize = warpSpecialize;
   options.jobs = jobs;
+  if (std::optional<std::string> bad = tl::checkRanges(options)) {
+    llvm::errs() << "tl-compile: " << *bad << "\n";
+    return 2;
+  }
   std::string error;
   std::optional<tl::ParCompileResult> result =
       tl::parCompile(options, outputDir, error);

@@ -279,13 +279,7 @@ static std::optional<tl::TuneOptions> buildOptions() {
   }
   options.target = *parsedTarget;
   options.cuda.chip = chip;
-  if (mma != "auto" && mma != "wgmma" && mma != "mma.sync" && mma != "simt") {
-    llvm::errs() << "tl-tune: --mma must be auto, wgmma, mma.sync or simt, "
-                    "not '"
-                 << mma << "'\n";
-    return std::nullopt;
-  }
-  options.cuda.mma = mma;
+  options.cuda.mma = mma; // checked with the rest (checkRanges)
   options.cuda.tma = tma;
   options.cuda.warpSpecialize = warpSpecialize;
   options.search.strategy = strategy;

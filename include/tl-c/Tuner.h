@@ -98,12 +98,16 @@ MLIR_CAPI_EXPORTED void tlTuneOptionsSetHostThreads(TlTuneOptions o,
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetSupplyType(TlTuneOptions o,
                                                    MlirStringRef type);
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetSeed(TlTuneOptions o, uint64_t seed);
-/// The search: "exhaustive" (default) or "random" (`budget` configs drawn
-/// with the seed; another name fails the run); budget 0: every config.
+/// The search: "exhaustive" (default), "random", "halving" or "model"
+/// (tl-tune --strategy; another name fails the run), drawn with the seed.
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetStrategy(TlTuneOptions o,
                                                  MlirStringRef strategy);
+/// The search's budget: at most `configs` configs (0: no limit) ...
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetBudget(TlTuneOptions o,
                                                uint64_t configs);
+/// ... and no config proposed after `seconds` of search (0: no limit).
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetBudgetSeconds(TlTuneOptions o,
+                                                      double seconds);
 /// Appends a .npy file for the next input tensor / output reference.
 MLIR_CAPI_EXPORTED void tlTuneOptionsAddInputFile(TlTuneOptions o,
                                                   MlirStringRef path);

@@ -2,11 +2,14 @@
 
 #include "tl/Runtime/Supply.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 using namespace tlrt;
 
@@ -48,15 +51,22 @@ const char *tlrt::supplyTypeName(SupplyType type) {
   return "?";
 }
 
-void tlrt::fillBuffer(void *data, DType dtype, size_t count, SupplyType type,
-                      uint64_t seed) {
-  std::mt19937_64 rng(seed);
+/// Elements [begin, end) of the values of chunk `chunk`'s generator.
+static void fillChunk(void *data, DType dtype, size_t begin, size_t end,
+                      SupplyType type, uint64_t seed, uint64_t chunk) {
+  // Chunk 0 draws from `seed` itself; the others from a splitmix64 step of
+  // (seed, chunk), so that chunks are independent streams.
+  uint64_t z = seed + chunk * 0x9e3779b97f4a7c15ull;
+  if (chunk) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+  }
+  std::mt19937_64 rng(z);
   std::uniform_int_distribution<int> ints(-2, 2);
   std::uniform_real_distribution<double> uniform(-1.0, 1.0);
   std::normal_distribution<double> normal(0.0, 1.0);
-  if (type == SupplyType::Auto)
-    type = isFloat(dtype) ? SupplyType::Uniform : SupplyType::Integer;
-  for (size_t i = 0; i < count; ++i) {
+  for (size_t i = begin; i < end; ++i) {
     double v = 0;
     switch (type) {
     case SupplyType::Integer:
@@ -80,6 +90,30 @@ void tlrt::fillBuffer(void *data, DType dtype, size_t count, SupplyType type,
     }
     storeElement(data, dtype, i, v);
   }
+}
+
+void tlrt::fillBuffer(void *data, DType dtype, size_t count, SupplyType type,
+                      uint64_t seed) {
+  if (type == SupplyType::Auto)
+    type = isFloat(dtype) ? SupplyType::Uniform : SupplyType::Integer;
+  // Fixed-size chunks, each its own stream: the values do not depend on
+  // how many threads generate them.
+  constexpr size_t kChunk = size_t(1) << 20;
+  size_t chunks = (count + kChunk - 1) / kChunk;
+  size_t threads = std::min<size_t>(
+      chunks, std::max(1u, std::thread::hardware_concurrency()));
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t c; (c = next.fetch_add(1)) < chunks;)
+      fillChunk(data, dtype, c * kChunk, std::min(count, (c + 1) * kChunk),
+                type, seed, c);
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t)
+    pool.emplace_back(work);
+  work();
+  for (std::thread &t : pool)
+    t.join();
 }
 
 size_t NpyArray::numElements() const {

@@ -2,7 +2,7 @@
 
 #include "tl/Tuner/CompileSession.h"
 
-#include "mlir/IR/Threading.h"
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::tl;
@@ -32,40 +32,81 @@ CompileSession::CompileSession(const DialectRegistry &registry, unsigned jobs)
 }
 
 CompileSession::~CompileSession() {
-  cancelled = true;
-  if (driver.joinable())
-    driver.join();
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    cancelled = true;
+  }
+  wake.notify_all();
+  for (std::thread &t : threads)
+    t.join();
+}
+
+void CompileSession::prepare(size_t n, std::function<Outcome(size_t)> compile) {
+  this->compile = std::move(compile);
+  outcomes.assign(n, Outcome{});
+  startedAt.resize(n);
+  state.assign(n, kIdle);
+  for (unsigned t = 0; t < pool.getMaxConcurrency(); ++t)
+    threads.emplace_back([this] { work(); });
+}
+
+void CompileSession::work() {
+  for (;;) {
+    size_t i;
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      wake.wait(lock, [&] { return cancelled || !queue.empty(); });
+      if (cancelled)
+        return;
+      i = queue.front();
+      queue.pop_front();
+    }
+    compileOne(i);
+  }
+}
+
+void CompileSession::request(const std::vector<size_t> &indices) {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (size_t i : indices) {
+      if (state[i] != kIdle)
+        continue;
+      state[i] = kPending;
+      ++requested;
+      queue.push_back(i);
+    }
+  }
+  wake.notify_all();
 }
 
 void CompileSession::start(size_t n, std::function<Outcome(size_t)> compile) {
-  outcomes.resize(n);
-  startedAt.resize(n);
-  state.assign(n, kPending);
-  driver = std::thread([this, n, compile = std::move(compile)] {
-    (void)failableParallelForEachN(&ctx, 0, n, [&](size_t i) {
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        state[i] = kRunning;
-        startedAt[i] = Clock::now();
-      }
-      Outcome outcome = cancelled ? Outcome{} : compile(i);
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        outcomes[i] = std::move(outcome);
-        if (state[i] == kRunning)
-          finished.push_back(i);
-        state[i] = state[i] == kAbandoned ? kDoneLate : kDone;
-      }
-      wake.notify_all();
-      return success();
-    });
-  });
+  prepare(n, std::move(compile));
+  std::vector<size_t> all(n);
+  std::iota(all.begin(), all.end(), 0);
+  request(all);
+}
+
+void CompileSession::compileOne(size_t i) {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    state[i] = kRunning;
+    startedAt[i] = Clock::now();
+  }
+  Outcome outcome = cancelled ? Outcome{} : compile(i);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    outcomes[i] = std::move(outcome);
+    if (state[i] == kRunning)
+      finished.push_back(i);
+    state[i] = state[i] == kAbandoned ? kDoneLate : kDone;
+  }
+  wake.notify_all();
 }
 
 std::optional<CompileSession::Event>
 CompileSession::next(double timeoutSeconds, const std::function<bool()> &idle) {
   std::unique_lock<std::mutex> lock(mutex);
-  while (handed < state.size()) {
+  while (handed < requested) {
     if (!finished.empty()) {
       size_t i = finished.front();
       finished.pop_front();
@@ -101,7 +142,8 @@ size_t CompileSession::stillRunning() {
 bool CompileSession::leakIfRunning(std::unique_ptr<CompileSession> &session) {
   if (!session || !session->stillRunning())
     return false;
-  session->driver.detach();
+  for (std::thread &t : session->threads)
+    t.detach();
   (void)session.release(); // intentionally leaked: a compile thread uses it
   return true;
 }

@@ -106,3 +106,24 @@ std::string mlir::tl::configJson(ModuleOp config) {
   llvm::raw_string_ostream(text) << llvm::json::Value(std::move(c));
   return text;
 }
+
+KnobTable mlir::tl::knobTable(ArrayRef<ModuleOp> configs) {
+  std::vector<StringRef> names;
+  for (ModuleOp config : configs)
+    if (auto dict = config->getAttrOfType<DictionaryAttr>("tl.config"))
+      for (NamedAttribute e : dict)
+        if (isa<IntegerAttr>(e.getValue()))
+          names.push_back(e.getName().getValue());
+  llvm::sort(names);
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  KnobTable table;
+  for (ModuleOp config : configs) {
+    std::vector<double> row(names.size(), 0);
+    auto dict = config->getAttrOfType<DictionaryAttr>("tl.config");
+    for (size_t j = 0; dict && j < names.size(); ++j)
+      if (auto v = dict.getAs<IntegerAttr>(names[j]))
+        row[j] = static_cast<double>(v.getInt());
+    table.push_back(std::move(row));
+  }
+  return table;
+}

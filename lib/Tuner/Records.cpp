@@ -70,6 +70,8 @@ llvm::json::Object mlir::tl::recordToJson(const CandidateRecord &r) {
   if (!r.message.empty())
     o["message"] = r.message;
   if (r.check.count) {
+    o["checked_elements"] = static_cast<int64_t>(r.check.count);
+    o["check_passed"] = r.check.passed;
     o["mismatched"] = static_cast<int64_t>(r.check.mismatched);
     o["max_abs_error"] = r.check.maxAbsError;
     o["max_rel_error"] = r.check.maxRelError;
@@ -104,6 +106,8 @@ mlir::tl::parseRecord(const llvm::json::Object &o) {
   if (const llvm::json::Array *s = o.getArray("samples_ms"))
     for (const llvm::json::Value &v : *s)
       r.samples.push_back(v.getAsNumber().value_or(0));
+  r.check.count = o.getInteger("checked_elements").value_or(0);
+  r.check.passed = o.getBoolean("check_passed").value_or(true);
   r.check.mismatched = o.getInteger("mismatched").value_or(0);
   r.check.maxAbsError = o.getNumber("max_abs_error").value_or(0);
   r.check.maxRelError = o.getNumber("max_rel_error").value_or(0);

@@ -5,7 +5,9 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 using namespace mlir::tl;
 
@@ -35,14 +37,15 @@ namespace {
 /// One run of the schedule; each phase a method.
 class Schedule {
 public:
-  Schedule(const SchedulePolicy &policy, CandidateHost &host,
-           std::vector<CandidateRecord> &records, std::string &error)
-      : policy(policy), host(host), records(records), error(error),
-        checked(records.size(), 0), judged(records.size(), 0),
-        start(std::chrono::steady_clock::now()) {}
+  Schedule(const SchedulePolicy &policy, SearchStrategy &strategy,
+           CandidateHost &host, std::vector<CandidateRecord> &records,
+           std::string &error)
+      : policy(policy), strategy(strategy), host(host), records(records),
+        error(error), checked(records.size(), 0), judged(records.size(), 0),
+        screened(records.size(), 0), start(std::chrono::steady_clock::now()) {}
 
   ScheduleResult run() {
-    if (!compilePhase())
+    if (!searchPhase())
       return ScheduleResult::Stopped;
     if (runnable.empty())
       return ScheduleResult::NoneCompiled;
@@ -85,6 +88,17 @@ private:
         r.message = why;
       }
     }
+    host.settled(i, r);
+  }
+
+  /// The first runs of candidate `i`, which the strategy learns from.
+  void screen(size_t i) {
+    measure(i, policy.screen());
+    screened[i] = 1;
+    observe(i);
+  }
+  void observe(size_t i) {
+    strategy.observe(i, isValid(records[i].status), records[i].medianMs);
   }
 
   /// Moves the reference along; false (and stopped) once it failed.
@@ -109,29 +123,119 @@ private:
     return false;
   }
 
-  /// Records each compile as it ends; on a GPU screens it at once.
-  bool compilePhase() {
-    size_t compiled = 0, n = records.size();
-    host.progress("compile", 0, n);
-    while (std::optional<CompileEvent> event =
-               host.nextCompiled([this] { return idle(); })) {
+  bool budgetSpent() const {
+    // A time budget lets the first configs through, however short.
+    return (policy.budget && proposed >= policy.budget) ||
+           (policy.budgetSeconds > 0 && proposed > 0 &&
+            elapsed() >= policy.budgetSeconds);
+  }
+
+  /// Asks the strategy for configs while there is room and budget, and
+  /// starts compiling them.
+  void propose() {
+    while (!budgetSpent()) {
+      size_t room = SIZE_MAX;
+      if (policy.window)
+        room = inFlight < policy.window ? policy.window - inFlight : 0;
+      if (policy.budget)
+        room = std::min<uint64_t>(room, policy.budget - proposed);
+      if (room == 0)
+        return;
+      std::vector<size_t> next = strategy.propose(room);
+      if (next.empty())
+        return;
+      proposed += next.size();
+      inFlight += next.size();
+      host.compile(next);
+    }
+  }
+
+  /// Proposes, compiles and screens until the strategy is done or the
+  /// budget spent.
+  bool searchPhase() {
+    size_t compiled = 0;
+    for (;;) {
+      propose();
+      if (inFlight == 0) {
+        // On the host, candidates are screened while nothing compiles;
+        // the strategy may then propose more.
+        bool waiting = false;
+        for (size_t i : runnable)
+          waiting |= !screened[i];
+        if (!policy.overlap && waiting) {
+          if (!screenWaiting())
+            return false;
+          continue;
+        }
+        break;
+      }
+      host.progress("compile", compiled, compiled + inFlight);
+      std::optional<CompileEvent> event =
+          host.nextCompiled([this] { return idle(); });
       if (stopped)
         return false;
-      CandidateRecord &r = records[event->index];
-      host.progress("compile", ++compiled, n);
-      if (!recordCompile(*event, r))
-        continue;
-      if (runnable.empty() && !host.prepare(event->index, error))
+      if (!event)
+        break;
+      --inFlight;
+      ++compiled;
+      if (!settleCompile(*event))
         return false;
-      runnable.push_back(event->index);
+    }
+    host.progress("compile", compiled, compiled);
+    host.phaseEnded("compile");
+    return true;
+  }
+
+  /// A config's compile ended (or its record was restored); on a GPU it
+  /// is screened at once.
+  bool settleCompile(CompileEvent &event) {
+    size_t i = event.index;
+    CandidateRecord &r = records[i];
+    if (event.restored) {
+      int index = r.index;
+      r = *event.restored;
+      r.index = index;
+      if (r.status == CandidateStatus::Pruned) // decided again below
+        r.status = CandidateStatus::Ok;
+      if (isValid(r.status)) {
+        if (runnable.empty() && !host.prepare(i, error))
+          return false;
+        runnable.push_back(i);
+        screened[i] = 1;
+        checked[i] = r.check.count > 0;
+      }
+      observe(i);
+      return true;
+    }
+    if (!recordCompile(event, r)) {
+      host.settled(i, r);
+      observe(i);
+      return true;
+    }
+    if (runnable.empty() && !host.prepare(i, error))
+      return false;
+    runnable.push_back(i);
+    if (!advance(false))
+      return false;
+    if (policy.overlap)
+      screen(i);
+    return true;
+  }
+
+  /// The host's screening of the candidates compiled since the last, after
+  /// the reference (which must not share the CPU with the timings).
+  bool screenWaiting() {
+    if (policy.check && !advance(true))
+      return false;
+    size_t done = 0;
+    for (size_t i : runnable) {
+      host.progress("benchmark", done++, runnable.size());
+      if (screened[i])
+        continue;
       if (!advance(false))
         return false;
-      if (policy.overlap)
-        measure(event->index, policy.screen());
+      screen(i);
     }
-    if (stopped)
-      return false;
-    host.phaseEnded("compile");
     return true;
   }
 
@@ -157,36 +261,43 @@ private:
     return false;
   }
 
-  /// Screens (on the host, now), prunes, and gives the rest the full run.
+  /// The valid candidates, fastest screened median first (ties: lower
+  /// index, so the order does not depend on when each compiled).
+  std::vector<size_t> ranked() {
+    std::vector<size_t> ok;
+    for (size_t i : runnable)
+      if (records[i].status == CandidateStatus::Ok)
+        ok.push_back(i);
+    std::sort(ok.begin(), ok.end(), [&](size_t a, size_t b) {
+      return records[a].medianMs != records[b].medianMs
+                 ? records[a].medianMs < records[b].medianMs
+                 : a < b;
+    });
+    return ok;
+  }
+
+  void prune(size_t i, std::string why) {
+    records[i].status = CandidateStatus::Pruned;
+    records[i].message = std::move(why);
+    host.settled(i, records[i]);
+  }
+
+  /// Prunes the slow, and gives the rest the full run.
   bool benchmarkPhase() {
-    size_t measured = 0, total = runnable.size();
-    // On the host the reference must not share the CPU with the timings.
-    if (!policy.overlap && policy.check && !advance(true))
-      return false;
-    if (!policy.overlap)
-      for (size_t i : runnable) {
-        host.progress("benchmark", measured++, total);
-        if (!advance(false))
-          return false;
-        measure(i, policy.screen());
-      }
-    if (policy.prunes()) {
-      double best = 0;
-      for (size_t i : runnable)
-        if (records[i].status == CandidateStatus::Ok &&
-            (best == 0 || records[i].medianMs < best))
-          best = records[i].medianMs;
-      for (size_t i : runnable) {
+    if (policy.halving)
+      return halvingPhase();
+    std::vector<size_t> order = ranked();
+    size_t measured = 0, total = order.size();
+    if (policy.prunes() && !order.empty()) {
+      double best = records[order.front()].medianMs;
+      for (size_t i : order) {
         CandidateRecord &r = records[i];
-        if (r.status != CandidateStatus::Ok)
-          continue;
         if (r.medianMs > policy.pruneRatio * best) {
-          r.status = CandidateStatus::Pruned;
-          r.message = llvm::formatv(
-              "median {0:F4} ms over {1} screening runs, more than "
-              "--prune-ratio {2} x the best's {3:F4} ms",
-              r.medianMs, r.samples.size(),
-              llvm::format("%g", policy.pruneRatio), best);
+          prune(i, llvm::formatv(
+                       "median {0:F4} ms over {1} screening runs, more than "
+                       "--prune-ratio {2} x the best's {3:F4} ms",
+                       r.medianMs, r.samples.size(),
+                       llvm::format("%g", policy.pruneRatio), best));
           continue;
         }
         host.progress("benchmark", measured++, total);
@@ -198,6 +309,48 @@ private:
     host.progress("benchmark", total, total);
     host.phaseEnded("benchmark");
     return true;
+  }
+
+  /// Successive halving: rung by rung, the best third of the last rung's
+  /// candidates (at least one) runs three times as often; the last rung
+  /// gets the full run.
+  bool halvingPhase() {
+    std::vector<size_t> rung = ranked();
+    int runs = SchedulePolicy::kHalvingRuns;
+    int fullRuns = policy.full.rep > 0 ? policy.full.rep : 100;
+    size_t step = 0;
+    while (!rung.empty()) {
+      runs *= 3;
+      bool last = runs >= fullRuns || rung.size() <= 3;
+      size_t keep = last ? rung.size() : (rung.size() + 2) / 3;
+      for (size_t k = keep; k < rung.size(); ++k) {
+        const CandidateRecord &r = records[rung[k]];
+        prune(rung[k], llvm::formatv("successive halving: median {0:F4} ms "
+                                     "over {1} runs, not in the best {2} of "
+                                     "rung {3}",
+                                     r.medianMs, r.samples.size(), keep, step));
+      }
+      rung.resize(keep);
+      for (size_t i : rung) {
+        if (!advance(false))
+          return false;
+        measure(i, last ? policy.full : RunRequest{false, 1, runs});
+      }
+      if (last)
+        break;
+      rung = rankedAmong(rung);
+      ++step;
+    }
+    host.phaseEnded("benchmark");
+    return true;
+  }
+
+  std::vector<size_t> rankedAmong(const std::vector<size_t> &some) {
+    std::vector<size_t> kept;
+    for (size_t i : ranked())
+      if (std::find(some.begin(), some.end(), i) != some.end())
+        kept.push_back(i);
+    return kept;
   }
 
   /// Candidates timed before the reference was ready are checked now.
@@ -218,11 +371,14 @@ private:
   }
 
   const SchedulePolicy &policy;
+  SearchStrategy &strategy;
   CandidateHost &host;
   std::vector<CandidateRecord> &records;
   std::string &error;
-  std::vector<char> checked, judged;
+  std::vector<char> checked, judged, screened;
   std::vector<size_t> runnable; // compiled, in the order they finished
+  uint64_t proposed = 0;
+  size_t inFlight = 0;
   bool stopped = false;
   std::chrono::steady_clock::time_point start;
 
@@ -236,8 +392,8 @@ private:
 } // namespace
 
 ScheduleResult mlir::tl::schedule(const SchedulePolicy &policy,
-                                  CandidateHost &host,
+                                  SearchStrategy &strategy, CandidateHost &host,
                                   std::vector<CandidateRecord> &records,
                                   std::string &error) {
-  return Schedule(policy, host, records, error).run();
+  return Schedule(policy, strategy, host, records, error).run();
 }

@@ -1,10 +1,15 @@
 //===- Tuner.cpp - Compile, benchmark, validate, pick, cache --------------===//
 //
 // tune() as one TuningRun: probe the device, parse and expand the template,
-// answer from the cache when the key is known, else compile every config on
-// the thread pool while the scheduler runs them in a worker and the host
-// reference is built, then store the result. Each phase is a method; the
-// phases' own logic lives in the files Tuner.h lists.
+// answer from the cache when the key is known, else compile the configs the
+// search strategy proposes on the thread pool while the scheduler runs them
+// in a worker and the reference is built, then store the result. Each phase
+// is a method; the phases' own logic lives in the files Tuner.h lists.
+//
+// A run that can cache works in <tmp>/resume/<key>/ and appends each
+// record that settles to its journal.jsonl; a run of the same key killed
+// before it stored its entry leaves both, and the next one restores the
+// journal's records (their configs are neither compiled nor run again).
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,10 +28,16 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <csignal>
+#include <deque>
+#include <fcntl.h>
 #include <fstream>
 #include <mutex>
+#include <sys/file.h>
+#include <unistd.h>
 
 using namespace mlir;
 using namespace mlir::tl;
@@ -60,6 +71,7 @@ public:
   std::optional<TuneResult> run(std::string &error);
 
   // CandidateHost: what the scheduler drives.
+  void compile(const std::vector<size_t> &indices) override;
   std::optional<CompileEvent>
   nextCompiled(const std::function<bool()> &idle) override;
   bool prepare(size_t index, std::string &error) override;
@@ -90,11 +102,14 @@ public:
     result.phases.emplace_back(phase, secondsSince(phaseStarted));
     phaseStarted = Clock::now();
   }
+  void settled(size_t index, const CandidateRecord &record) override;
 
 private:
   bool probe(std::string &error);
   bool parseAndExpand(std::string &error);
   std::optional<TuneResult> lookUp();
+  bool makeWorkDir(std::string &error);
+  void readJournal();
   bool startCompiles(std::string &error);
   bool store(std::string &error);
   const Workload *ensureWorkload(const std::string &kernelJson,
@@ -102,6 +117,9 @@ private:
   bool ensureWorker(std::string &error);
   bool runDeviceReference(const std::string &dir, std::string &error);
   void writeLog();
+  /// Drops the records of the configs the strategy never proposed; `dirs`
+  /// and `irs` follow.
+  void keepVisited();
   TuneResult finished(TuneResult r) {
     r.tuningSeconds = secondsSince(started);
     return r;
@@ -125,6 +143,14 @@ private:
   std::string workDir;
   std::vector<std::string> dirs, irs; // per config
   std::vector<double> flops;          // per config
+  KnobTable knobs;                    // per config, for the strategy
+  /// Resuming: the journal's last record of each config, and the restored
+  /// configs asked for and not yet handed to the scheduler.
+  std::map<size_t, CandidateRecord> journaled;
+  std::deque<size_t> restoredQueue;
+  std::unique_ptr<std::ofstream> journal;
+  int lockFd = -1;
+  size_t journalLines = 0;
   /// The workload and what a worker needs besides.
   WorkerSetup setup;
   bool haveWorkload = false;
@@ -136,10 +162,17 @@ TuningRun::~TuningRun() {
   diagnostics.reset();
   worker.reset();
   reference.reset();
+  journal.reset();
   // What is kept was copied to the cache or --output; an abandoned compile
   // may still write into the work directory.
-  if (!workDir.empty() && (!session || !session->stillRunning()))
+  if (!workDir.empty() && (!session || !session->stillRunning())) {
     llvm::sys::fs::remove_directories(workDir);
+    // The resume/ directory goes too once no run uses it (fails otherwise).
+    if (lockFd >= 0)
+      (void)llvm::sys::fs::remove(llvm::sys::path::parent_path(workDir));
+  }
+  if (lockFd >= 0)
+    close(lockFd);
   CompileSession::leakIfRunning(session);
 }
 
@@ -189,15 +222,7 @@ bool TuningRun::parseAndExpand(std::string &error) {
             " has no template to expand (a tl.func with params)";
     return false;
   }
-  // The strategy's configs only: the others are not compiled.
-  std::optional<std::vector<size_t>> picked = selectConfigs(
-      options.search, configs.size(), options.profile.seed, error);
-  if (!picked)
-    return false;
-  SmallVector<ModuleOp> chosen;
-  for (size_t i : *picked)
-    chosen.push_back(configs[i]);
-  configs = std::move(chosen);
+  knobs = knobTable(configs);
   phaseEnded("expand");
   return true;
 }
@@ -244,7 +269,26 @@ std::optional<TuneResult> TuningRun::lookUp() {
   return std::nullopt;
 }
 
-bool TuningRun::startCompiles(std::string &error) {
+/// <tmp>/resume/<key>/ when the run can cache and no other tuner of the
+/// same key holds it (its lock), else a directory of its own.
+bool TuningRun::makeWorkDir(std::string &error) {
+  if (cache.diskEnabled()) {
+    std::string dir = cache.tmpDir + "/resume/" + keyHex;
+    if (!llvm::sys::fs::create_directories(dir)) {
+      int fd =
+          open((dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        lockFd = fd;
+        workDir = dir;
+        readJournal();
+        journal = std::make_unique<std::ofstream>(dir + "/journal.jsonl",
+                                                  std::ios::app);
+        return true;
+      }
+      if (fd >= 0)
+        close(fd);
+    }
+  }
   llvm::SmallString<128> work;
   llvm::sys::fs::create_directories(cache.tmpDir);
   if (llvm::sys::fs::createUniqueDirectory(cache.tmpDir + "/run", work) &&
@@ -254,6 +298,58 @@ bool TuningRun::startCompiles(std::string &error) {
     return false;
   }
   workDir = std::string(work);
+  return true;
+}
+
+/// The records an interrupted run of this key settled: the last line of
+/// each config wins; a line that is no record (the one a kill cut short)
+/// is skipped. A valid record is restored only with its compiled kernel.
+void TuningRun::readJournal() {
+  std::ifstream in(workDir + "/journal.jsonl");
+  std::string line;
+  while (std::getline(in, line)) {
+    llvm::Expected<llvm::json::Value> value = llvm::json::parse(line);
+    if (!value) {
+      llvm::consumeError(value.takeError());
+      continue;
+    }
+    const llvm::json::Object *object = value->getAsObject();
+    std::optional<CandidateRecord> record =
+        object ? parseRecord(*object) : std::nullopt;
+    if (!record || record->index < 0 ||
+        static_cast<size_t>(record->index) >= configs.size() ||
+        record->configJson != configJson(configs[record->index]))
+      continue;
+    journaled[record->index] = *record;
+  }
+  for (auto it = journaled.begin(); it != journaled.end();) {
+    std::string kernelJson =
+        workDir + "/" + std::to_string(it->first) + "/kernel.json";
+    bool keep =
+        !isValid(it->second.status) || llvm::sys::fs::exists(kernelJson);
+    it = keep ? std::next(it) : journaled.erase(it);
+  }
+  if (!journaled.empty())
+    llvm::errs() << "tl-tune: resuming an interrupted tuning: "
+                 << journaled.size() << " of " << configs.size()
+                 << " configs' records restored from " << workDir
+                 << "/journal.jsonl\n";
+}
+
+void TuningRun::settled(size_t index, const CandidateRecord &record) {
+  if (!journal)
+    return;
+  *journal << recordLine(record) << "\n";
+  journal->flush();
+  // Test hook: a kill at a chosen point of the run (tl-tune-resume.mlir).
+  static const char *killAfter = std::getenv("TL_TUNE_TEST_KILL_AFTER");
+  if (killAfter && ++journalLines >= std::strtoull(killAfter, nullptr, 10))
+    raise(SIGKILL);
+}
+
+bool TuningRun::startCompiles(std::string &error) {
+  if (!makeWorkDir(error))
+    return false;
   preloadPipelineDialects(&session->ctx);
   // The host reference builds on its own thread while the candidates
   // compile.
@@ -262,7 +358,7 @@ bool TuningRun::startCompiles(std::string &error) {
   if (profile.skipCheck || !profile.refFiles.empty())
     kind = ReferenceKind::None;
   if (kind == ReferenceKind::Auto) // see ReferenceKind
-    kind = ReferenceKind::Host;
+    kind = cuda ? ReferenceKind::Device : ReferenceKind::Host;
   if (kind == ReferenceKind::Device && !cuda) {
     error = "--reference device needs a GPU target; this tuning runs on the "
             "host (use --reference host or auto)";
@@ -293,26 +389,49 @@ bool TuningRun::startCompiles(std::string &error) {
   // it.
   HostCompileOptions host = options.host;
   host.cpu = hostCpu;
-  session->start(n, [configs =
-                         std::vector<ModuleOp>(configs.begin(), configs.end()),
-                     dirs = dirs, cuda = cuda, cudaOptions = options.cuda, host,
-                     timeout = options.compileTimeoutSeconds](size_t i) {
-    auto t0 = Clock::now();
-    Deadline deadline = timeout > 0
-                            ? t0 + std::chrono::duration_cast<Clock::duration>(
-                                       std::chrono::duration<double>(timeout))
-                            : kNoDeadline;
-    CompileSession::Outcome outcome;
-    outcome.ok = succeeded(compileConfig(configs[i], dirs[i], cuda, cudaOptions,
-                                         host, deadline, outcome.message));
-    outcome.seconds = secondsSince(t0);
-    return outcome;
-  });
+  session->prepare(
+      n, [configs = std::vector<ModuleOp>(configs.begin(), configs.end()),
+          dirs = dirs, cuda = cuda, cudaOptions = options.cuda, host,
+          timeout = options.compileTimeoutSeconds](size_t i) {
+        auto t0 = Clock::now();
+        Deadline deadline =
+            timeout > 0 ? t0 + std::chrono::duration_cast<Clock::duration>(
+                                   std::chrono::duration<double>(timeout))
+                        : kNoDeadline;
+        CompileSession::Outcome outcome;
+        outcome.ok =
+            succeeded(compileConfig(configs[i], dirs[i], cuda, cudaOptions,
+                                    host, deadline, outcome.message));
+        outcome.seconds = secondsSince(t0);
+        return outcome;
+      });
   return true;
+}
+
+void TuningRun::compile(const std::vector<size_t> &indices) {
+  std::vector<size_t> toCompile;
+  for (size_t i : indices)
+    if (journaled.count(i))
+      restoredQueue.push_back(i);
+    else
+      toCompile.push_back(i);
+  session->request(toCompile);
 }
 
 std::optional<CompileEvent>
 TuningRun::nextCompiled(const std::function<bool()> &idle) {
+  if (!restoredQueue.empty()) {
+    CompileEvent e;
+    e.index = restoredQueue.front();
+    restoredQueue.pop_front();
+    e.ok = true;
+    e.restored = journaled[e.index];
+    tlrt::KernelInfo info;
+    std::string ignored;
+    if (tlrt::loadKernelInfo(dirs[e.index] + "/kernel.json", info, ignored))
+      flops[e.index] = static_cast<double>(info.gemmFlops);
+    return e;
+  }
   double timeout = options.compileTimeoutSeconds;
   std::optional<CompileSession::Event> event =
       session->next(timeout > 0 ? timeout : 1e300, idle);
@@ -382,6 +501,21 @@ bool TuningRun::runDeviceReference(const std::string &dir, std::string &error) {
   return false;
 }
 
+void TuningRun::keepVisited() {
+  std::vector<CandidateRecord> kept;
+  std::vector<std::string> keptDirs, keptIrs;
+  for (size_t i = 0; i < result.candidates.size(); ++i) {
+    if (result.candidates[i].status == CandidateStatus::Pending)
+      continue;
+    kept.push_back(std::move(result.candidates[i]));
+    keptDirs.push_back(std::move(dirs[i]));
+    keptIrs.push_back(std::move(irs[i]));
+  }
+  result.candidates = std::move(kept);
+  dirs = std::move(keptDirs);
+  irs = std::move(keptIrs);
+}
+
 void TuningRun::writeLog() {
   std::ofstream log(options.logFile, std::ios::app);
   for (const CandidateRecord &c : result.candidates)
@@ -437,10 +571,23 @@ std::optional<TuneResult> TuningRun::run(std::string &error) {
   if (options.profile.reference == ReferenceKind::None &&
       options.profile.refFiles.empty())
     policy.check = false;
-  switch (schedule(policy, *this, result.candidates, error)) {
+  const SearchOptions &search = options.search;
+  std::unique_ptr<SearchStrategy> strategy =
+      makeStrategy(search, knobs, options.profile.seed, error);
+  if (!strategy)
+    return std::nullopt;
+  policy.budget = search.budget;
+  policy.budgetSeconds = search.budgetSeconds;
+  policy.halving = search.strategy == "halving";
+  // With a time budget, no more compiles in flight than twice the threads,
+  // so that the search stops near the deadline.
+  if (search.budgetSeconds > 0)
+    policy.window = 2 * session->pool.getMaxConcurrency();
+  switch (schedule(policy, *strategy, *this, result.candidates, error)) {
   case ScheduleResult::Stopped:
     return std::nullopt;
   case ScheduleResult::NoneCompiled:
+    keepVisited();
     error = "every config failed to compile; first error: " +
             result.candidates.front().message;
     writeLog();
@@ -449,6 +596,7 @@ std::optional<TuneResult> TuningRun::run(std::string &error) {
     break;
   }
   worker.reset();
+  keepVisited();
   result.best = pickBest(result.candidates);
   result.referenceSeconds = reference->readySeconds();
   result.referenceKind = referenceName(reference->kind());

@@ -7,6 +7,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <vector>
@@ -30,6 +31,23 @@ TEST(Supply, SeededAndReproducible) {
             generate(SupplyType::Randn, DType::F32, 7));
   EXPECT_NE(generate(SupplyType::Randn, DType::F32, 7),
             generate(SupplyType::Randn, DType::F32, 8));
+}
+
+TEST(Supply, LargeFillsAreChunkedStreams) {
+  const size_t chunk = size_t(1) << 20;
+  std::vector<double> big =
+      generate(SupplyType::Uniform, DType::F32, 3, 3 * chunk + 5);
+  EXPECT_EQ(big, generate(SupplyType::Uniform, DType::F32, 3, 3 * chunk + 5))
+      << "the same values, whichever thread drew each chunk";
+  std::vector<double> small = generate(SupplyType::Uniform, DType::F32, 3, 10);
+  EXPECT_TRUE(std::equal(small.begin(), small.end(), big.begin()))
+      << "a shorter fill is a prefix";
+  EXPECT_FALSE(std::equal(big.begin(), big.begin() + 1000, big.begin() + chunk))
+      << "chunks are not the same stream";
+  double sum = 0;
+  for (double v : big)
+    sum += v;
+  EXPECT_LT(std::abs(sum / big.size()), 0.01) << "still uniform in [-1, 1]";
 }
 
 TEST(Supply, Semantics) {

@@ -8,6 +8,7 @@
 #include "tl/Tuner/Search.h"
 
 #include <algorithm>
+#include <map>
 
 #include "gtest/gtest.h"
 
@@ -35,15 +36,31 @@ public:
   explicit FakeHost(std::vector<Config> configs)
       : configs(std::move(configs)) {}
 
+  void compile(const std::vector<size_t> &indices) override {
+    for (size_t i : indices) {
+      EXPECT_EQ(std::count(asked.begin(), asked.end(), i), 0)
+          << "config " << i << " asked for twice";
+      asked.push_back(i);
+      queue.push_back(i);
+    }
+  }
   std::optional<CompileEvent>
   nextCompiled(const std::function<bool()> &idle) override {
-    if (handed == configs.size())
+    if (queue.empty())
       return std::nullopt;
     while (idle()) {
     }
-    const Config &c = configs[handed];
+    size_t index = queue.front();
+    queue.erase(queue.begin());
+    ++handed;
     CompileEvent e;
-    e.index = handed++;
+    e.index = index;
+    if (restored.count(index)) {
+      e.ok = true;
+      e.restored = restored[index];
+      return e;
+    }
+    const Config &c = configs[index];
     e.timedOut = c.compileTimeout;
     e.ok = c.compiles;
     e.message = c.compiles ? "" : "no such op";
@@ -102,6 +119,14 @@ public:
   void phaseEnded(const std::string &phase) override {
     phases.push_back(phase);
   }
+  void settled(size_t index, const CandidateRecord &record) override {
+    if (killed)
+      return;
+    journal.push_back(recordLine(record));
+    // A kill: the run stops at the next step (nothing after is journaled).
+    if (journal.size() >= killAfter)
+      referenceFails = killed = true;
+  }
 
   /// How often `index` was run with `rep` repetitions.
   size_t runsOf(size_t index, int rep) const {
@@ -120,6 +145,12 @@ public:
   std::vector<Config> configs;
   std::vector<Run> runs;
   std::vector<std::string> phases;
+  std::vector<size_t> asked, queue;
+  /// What settle() was handed, as journal lines; a "kill" after killAfter.
+  std::vector<std::string> journal;
+  size_t killAfter = SIZE_MAX;
+  bool killed = false;
+  std::map<size_t, CandidateRecord> restored;
   size_t handed = 0, prepared = 0;
   int polls = 0, readyAfterPolls = 0;
   bool referenceFails = false;
@@ -127,6 +158,16 @@ public:
   size_t rejected = SIZE_MAX;
   bool referenceReadyFlag = false;
 };
+
+/// The schedule over every config, in order.
+ScheduleResult schedule(const SchedulePolicy &policy, CandidateHost &host,
+                        std::vector<CandidateRecord> &records,
+                        std::string &error) {
+  SearchOptions exhaustive;
+  std::unique_ptr<SearchStrategy> strategy = makeStrategy(
+      exhaustive, KnobTable(records.size(), std::vector<double>{}), 0, error);
+  return mlir::tl::schedule(policy, *strategy, host, records, error);
+}
 
 std::vector<CandidateRecord> recordsFor(size_t n) {
   std::vector<CandidateRecord> records(n);
@@ -318,35 +359,131 @@ TEST(Scheduler, PickBestIgnoresAllButOk) {
   EXPECT_EQ(pickBest(records), -1);
 }
 
+TEST(Scheduler, ACountBudgetAsksForThatManyConfigs) {
+  FakeHost host({{}, {}, {}, {}});
+  std::vector<CandidateRecord> records = recordsFor(4);
+  SchedulePolicy policy = gpuPolicy();
+  policy.budget = 2;
+  std::string error;
+  SearchOptions exhaustive;
+  std::unique_ptr<SearchStrategy> strategy =
+      makeStrategy(exhaustive, KnobTable(4), 0, error);
+  ASSERT_EQ(mlir::tl::schedule(policy, *strategy, host, records, error),
+            ScheduleResult::Done);
+  EXPECT_EQ(host.asked, (std::vector<size_t>{0, 1}));
+  EXPECT_EQ(records[2].status, CandidateStatus::Pending) << "never visited";
+}
+
+TEST(Scheduler, ATimeBudgetStopsProposingButFinishesWhatRuns) {
+  FakeHost host({{}, {}, {}, {}, {}, {}});
+  std::vector<CandidateRecord> records = recordsFor(6);
+  SchedulePolicy policy = gpuPolicy();
+  policy.budgetSeconds = 1e-9; // spent as soon as anything is proposed
+  policy.window = 2;
+  std::string error;
+  SearchOptions exhaustive;
+  std::unique_ptr<SearchStrategy> strategy =
+      makeStrategy(exhaustive, KnobTable(6), 0, error);
+  ASSERT_EQ(mlir::tl::schedule(policy, *strategy, host, records, error),
+            ScheduleResult::Done);
+  EXPECT_EQ(host.asked, (std::vector<size_t>{0, 1})) << "one window";
+  EXPECT_EQ(records[0].status, CandidateStatus::Ok);
+  EXPECT_EQ(records[1].status, CandidateStatus::Ok);
+}
+
+TEST(Scheduler, SuccessiveHalvingPromotesTheBestThirdRungByRung) {
+  std::vector<FakeHost::Config> configs(30);
+  for (size_t i = 0; i < configs.size(); ++i)
+    configs[i].ms = 3.0 - 0.1 * i; // config 29 is the fastest
+  FakeHost host(configs);
+  std::vector<CandidateRecord> records = recordsFor(30);
+  SchedulePolicy policy = gpuPolicy(/*rep=*/100);
+  policy.halving = true;
+  std::string error;
+  ASSERT_EQ(schedule(policy, host, records, error), ScheduleResult::Done);
+  // 30 screened with 3 runs; 10 get 9, 4 get 27, 2 get 81, then the full.
+  size_t screened = 0, rung1 = 0, rung2 = 0, rung3 = 0;
+  for (size_t i = 0; i < 30; ++i) {
+    screened += host.runsOf(i, 3);
+    rung1 += host.runsOf(i, 9);
+    rung2 += host.runsOf(i, 27);
+    rung3 += host.runsOf(i, 81);
+  }
+  EXPECT_EQ(screened, 30u);
+  EXPECT_EQ(rung1, 10u);
+  EXPECT_EQ(rung2, 4u);
+  EXPECT_EQ(rung3, 2u);
+  EXPECT_EQ(host.runsOf(29, 100), 1u);
+  EXPECT_EQ(host.runsOf(28, 100), 1u);
+  EXPECT_EQ(host.runsOf(27, 100), 0u);
+  EXPECT_EQ(host.runsOf(20, 9), 1u) << "config 20 is 10th fastest";
+  EXPECT_EQ(host.runsOf(19, 9), 0u);
+  EXPECT_EQ(records[19].status, CandidateStatus::Pruned);
+  EXPECT_NE(records[19].message.find("successive halving"), std::string::npos);
+  EXPECT_EQ(pickBest(records), 29);
+}
+
+/// The journal's last record of each config, as a resumed run restores it.
+std::map<size_t, CandidateRecord>
+restoredFrom(const std::vector<std::string> &journal) {
+  std::map<size_t, CandidateRecord> restored;
+  for (const std::string &line : journal) {
+    llvm::Expected<llvm::json::Value> v = llvm::json::parse(line);
+    EXPECT_TRUE(static_cast<bool>(v)) << line;
+    if (!v)
+      continue;
+    std::optional<CandidateRecord> r = parseRecord(*v->getAsObject());
+    EXPECT_TRUE(r.has_value()) << line;
+    if (r)
+      restored[r->index] = *r;
+  }
+  return restored;
+}
+
+TEST(Scheduler, AResumedRunEndsAsAnUninterruptedOne) {
+  std::vector<FakeHost::Config> configs = {
+      {true, false, 2.0},  {false},
+      {true, false, 1.0},  {true, false, 1.05, /*wrong=*/true},
+      {true, false, 1.02}, {true, false, 5.0, false, /*crash=*/true},
+      {true, false, 4.0},  {true, false, 1.5}};
+  auto fresh = [&] {
+    std::vector<CandidateRecord> records = recordsFor(configs.size());
+    for (size_t i = 0; i < records.size(); ++i) {
+      records[i].name = "k" + std::to_string(i);
+      records[i].configJson = "{\"i\":" + std::to_string(i) + "}";
+    }
+    return records;
+  };
+  std::string error;
+  FakeHost whole(configs);
+  std::vector<CandidateRecord> expected = fresh();
+  ASSERT_EQ(schedule(gpuPolicy(), whole, expected, error),
+            ScheduleResult::Done);
+  ASSERT_GT(whole.journal.size(), 8u);
+  // A kill after every possible number of journal lines, then a resume.
+  for (size_t kill = 1; kill < whole.journal.size(); ++kill) {
+    FakeHost first(configs);
+    first.killAfter = kill;
+    std::vector<CandidateRecord> records = fresh();
+    ASSERT_EQ(schedule(gpuPolicy(), first, records, error),
+              ScheduleResult::Stopped);
+    FakeHost second(configs);
+    second.restored = restoredFrom(first.journal);
+    records = fresh();
+    ASSERT_EQ(schedule(gpuPolicy(), second, records, error),
+              ScheduleResult::Done)
+        << "kill after " << kill << ": " << error;
+    for (size_t i = 0; i < records.size(); ++i) {
+      EXPECT_EQ(records[i].status, expected[i].status)
+          << "config " << i << ", kill after " << kill;
+      EXPECT_EQ(records[i].medianMs, expected[i].medianMs) << "config " << i;
+      EXPECT_EQ(records[i].check.passed, expected[i].check.passed);
+    }
+    EXPECT_EQ(pickBest(records), pickBest(expected));
+    for (const auto &[index, record] : second.restored)
+      EXPECT_EQ(second.runsOf(index, SchedulePolicy::kScreenRuns), 0u)
+          << "restored config " << index << " screened again";
+  }
+}
+
 } // namespace
-
-TEST(Search, ExhaustiveRunsTheSpaceInOrder) {
-  std::string error;
-  SearchOptions all;
-  EXPECT_EQ(*selectConfigs(all, 4, 7, error),
-            (std::vector<size_t>{0, 1, 2, 3}));
-  all.budget = 2;
-  EXPECT_EQ(*selectConfigs(all, 4, 7, error), (std::vector<size_t>{0, 1}));
-}
-
-TEST(Search, RandomDrawsTheBudgetReproducibly) {
-  std::string error;
-  SearchOptions random;
-  random.strategy = "random";
-  random.budget = 10;
-  std::vector<size_t> a = *selectConfigs(random, 1000, 1, error);
-  ASSERT_EQ(a.size(), 10u);
-  EXPECT_TRUE(std::is_sorted(a.begin(), a.end()));
-  EXPECT_EQ(std::adjacent_find(a.begin(), a.end()), a.end()) << "no repeats";
-  EXPECT_LT(a.back(), 1000u);
-  EXPECT_EQ(*selectConfigs(random, 1000, 1, error), a) << "same seed";
-  EXPECT_NE(*selectConfigs(random, 1000, 2, error), a) << "another seed";
-  // A budget over the space runs all of it.
-  random.budget = 5000;
-  EXPECT_EQ(selectConfigs(random, 3, 1, error)->size(), 3u);
-  SearchOptions unknown;
-  unknown.strategy = "annealing";
-  EXPECT_FALSE(selectConfigs(unknown, 3, 1, error));
-  EXPECT_NE(error.find("unknown --strategy 'annealing'"), std::string::npos)
-      << error;
-}

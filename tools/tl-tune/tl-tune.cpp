@@ -84,7 +84,7 @@ static cl::opt<std::string>
            cl::init("auto"), cl::cat(category));
 static cl::opt<unsigned>
     seed("seed",
-         cl::desc("Seed of the generated inputs and of --strategy random"),
+         cl::desc("Seed of the generated inputs and of the search strategy"),
          cl::init(0), cl::cat(category));
 static cl::list<std::string>
     inputs("input", cl::desc(".npy file per input tensor"), cl::cat(category));
@@ -108,7 +108,7 @@ static cl::opt<std::string> reference(
     cl::desc("What candidates are checked against without --ref files: the "
              "template's defaults built with no tensor cores and run on the "
              "device, or built for and run on the host, or none (auto: "
-             "host)"),
+             "the device on a GPU, else the host)"),
     cl::value_desc("auto|device|host|none"), cl::init("auto"),
     cl::cat(category));
 static cl::opt<std::string> cacheDir("cache-dir",
@@ -146,15 +146,18 @@ static cl::opt<bool> warpSpecialize(
     cl::init(false), cl::cat(category));
 static cl::opt<std::string>
     strategy("strategy",
-             cl::desc("Which configs of the space run: exhaustive (all, in "
-                      "order) or random (--budget of them, drawn with "
-                      "--seed)"),
+             cl::desc("Which configs of the space run, proposed a few at a "
+                      "time and compiled as proposed: exhaustive (all, in "
+                      "order), random (in an order drawn with --seed), "
+                      "halving (random, then successive halving of the "
+                      "screened) or model (Bayesian optimisation over the "
+                      "knobs)"),
              cl::init("exhaustive"), cl::cat(category));
-static cl::opt<uint64_t>
+static cl::opt<std::string>
     budget("budget",
-           cl::desc("The most configs the strategy runs (0: all); only "
-                    "those are compiled"),
-           cl::init(0), cl::cat(category));
+           cl::desc("The search's budget: N configs (200), or seconds of "
+                    "search (60s: no config is proposed after); 0: none"),
+           cl::init("0"), cl::cat(category));
 static cl::opt<std::string> reportDir(
     "report",
     cl::desc("Write the candidates' records (candidates.jsonl) and a report "
@@ -283,7 +286,11 @@ static std::optional<tl::TuneOptions> buildOptions() {
   options.cuda.tma = tma;
   options.cuda.warpSpecialize = warpSpecialize;
   options.search.strategy = strategy;
-  options.search.budget = budget;
+  std::string budgetError;
+  if (!tl::parseBudget(budget, options.search, budgetError)) {
+    llvm::errs() << "tl-tune: " << budgetError << "\n";
+    return std::nullopt;
+  }
   options.jobs = jobs;
   options.compileTimeoutSeconds = compileTimeout;
   tl::ProfileOptions &profile = options.profile;
@@ -401,6 +408,14 @@ int main(int argc, char **argv) {
                          {"tuning_seconds", result->tuningSeconds},
                          {"best", result->best},
                          {"candidates", std::move(candidates)}};
+    if (!result->fromCache) {
+      llvm::json::Array phases;
+      for (const auto &[phase, seconds] : result->phases)
+        phases.push_back(llvm::json::Array{phase, seconds});
+      o["phases"] = std::move(phases);
+      o["reference"] = result->referenceKind;
+      o["reference_seconds"] = result->referenceSeconds;
+    }
     llvm::outs() << llvm::formatv("{0:2}\n", llvm::json::Value(std::move(o)));
     return finish();
   }

@@ -31,6 +31,9 @@ const char *supplyTypeName(SupplyType type);
 ///  - Integer: integers uniform in [-2, 2] (stored as `dtype`);
 ///  - Uniform: uniform in [-1, 1]; Normal / Randn: mean 0, std 1;
 ///  - Zero / One: constants.
+/// Generated on every hardware thread, in chunks of 2^20 elements each
+/// drawn from its own stream (the first from `seed` itself): the values do
+/// not depend on the thread count, and a shorter fill is a prefix.
 void fillBuffer(void *data, DType dtype, size_t count, SupplyType type,
                 uint64_t seed);
 

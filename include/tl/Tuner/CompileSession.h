@@ -1,9 +1,11 @@
 //===- CompileSession.h - Every config compiled in parallel -----*- C++ -*-===//
 //
 // The guide's parallel compile: one MLIR context with its thread pool, the
-// expanded module, and every config compiled on the pool; each config's
-// outcome is handed out as it finishes, so that benchmarking can start while
-// the rest compile. tl-tune and tl-compile both compile through it.
+// expanded module, and the configs compiled on the pool as they are
+// requested (all at once, or a few at a time as a search strategy asks for
+// them); each config's outcome is handed out as it finishes, so that
+// benchmarking can start while the rest compile. tl-tune and tl-compile
+// both compile through it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,6 +38,13 @@ LogicalResult compileConfig(ModuleOp config, StringRef dir, bool cuda,
                             HostCompileOptions hostOptions, Deadline deadline,
                             std::string &error);
 
+/// The configs are compiled by `jobs` threads of the session's own, which
+/// take the requested configs in order; passes that run in parallel inside
+/// one config's compile use the context's thread pool. (Configs are not
+/// tasks of that pool: a pool thread waiting for a config's nested tasks
+/// may run any queued task meanwhile, and another whole config would then
+/// stall the first.)
+///
 /// A config that runs past the compile timeout is reported as such and no
 /// longer waited for. Its external tools (ptxas, ld.lld) are killed at the
 /// deadline, but a thread inside LLVM cannot be stopped: when one is still
@@ -56,19 +65,24 @@ public:
     bool timedOut;
   };
 
-  /// `jobs` compile threads (0: every hardware thread).
+  /// `jobs` compile threads, and as many in the pool (0: every hardware
+  /// thread).
   CompileSession(const DialectRegistry &registry, unsigned jobs);
   /// Compiles not yet started are skipped; running ones are waited for.
   ~CompileSession();
 
-  /// Compiles configs [0, n) with `compile` on the thread pool, from a
-  /// driver thread. The task must capture nothing that may end before it.
+  /// Configs [0, n) are compiled with `compile` when requested, by `jobs`
+  /// threads. The task must capture nothing that may end before it.
+  void prepare(size_t n, std::function<Outcome(size_t)> compile);
+  /// Starts compiling `indices` (each requested at most once).
+  void request(const std::vector<size_t> &indices);
+  /// prepare(n, compile) and request every config.
   void start(size_t n, std::function<Outcome(size_t)> compile);
 
   /// The next finished config, or one compiling for longer than
   /// `timeoutSeconds` (plus a second for its tool to be killed); nullopt
-  /// once every config has been handed out. While there is none, `idle`
-  /// runs (without the lock); it returns whether it did some work.
+  /// once every requested config has been handed out. While there is none,
+  /// `idle` runs (without the lock); it returns whether it did some work.
   std::optional<Event> next(double timeoutSeconds,
                             const std::function<bool()> &idle);
 
@@ -88,16 +102,27 @@ public:
   OwningOpRef<ModuleOp> module;
 
 private:
-  enum State : char { kPending, kRunning, kDone, kAbandoned, kDoneLate };
+  enum State : char {
+    kIdle, // not requested
+    kPending,
+    kRunning,
+    kDone,
+    kAbandoned,
+    kDoneLate
+  };
+  void compileOne(size_t i);
+  void work();
+
+  std::function<Outcome(size_t)> compile;
   std::mutex mutex;
   std::condition_variable wake;
   std::vector<Outcome> outcomes;
   std::vector<Clock::time_point> startedAt;
   std::vector<State> state;
-  std::deque<size_t> finished;
-  size_t handed = 0;
+  std::deque<size_t> finished, queue;
+  size_t handed = 0, requested = 0;
   std::atomic<bool> cancelled{false};
-  std::thread driver;
+  std::vector<std::thread> threads;
 };
 
 } // namespace mlir::tl

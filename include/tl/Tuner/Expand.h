@@ -10,6 +10,7 @@
 #define TL_TUNER_EXPAND_H
 
 #include "tl/Dialect/TL/Transforms/Passes.h"
+#include "tl/Tuner/Search.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -65,6 +66,10 @@ FailureOr<SmallVector<ModuleOp>> parseAndExpand(
 /// The `tl.config` of an expanded config module as a JSON object text
 /// (`{"block_M":128,...}`), as records and results show it.
 std::string configJson(ModuleOp config);
+
+/// The knob values of each config (its `tl.config` integers, in name
+/// order; a knob a config lacks reads 0), as the search strategy sees them.
+KnobTable knobTable(ArrayRef<ModuleOp> configs);
 
 /// The expansion as a textual pipeline, every option spelled out: for cache
 /// keys (a new option of the pass is in the key without anyone adding it).

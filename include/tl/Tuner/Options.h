@@ -36,8 +36,7 @@ std::optional<Target> parseTarget(llvm::StringRef name);
 /// What candidates are checked against when no --ref files are given: the
 /// template with its default parameters, built by a simple path (on the GPU
 /// with no tensor cores, FMAs into f32; or for the CPU) and run once. Auto
-/// is the host: the GPU's SIMT gemm is too slow to be the default yet (50 s
-/// for the example at 8192^3 on the H200, docs/performance.md).
+/// is the device when the tuning runs on a GPU, else the host.
 enum class ReferenceKind { Auto, Device, Host, None };
 
 /// "auto", "device", "host", "none".

@@ -1,12 +1,20 @@
 //===- Scheduler.h - Screen, prune, time, validate --------------*- C++ -*-===//
 //
-// The order in which candidates are run: each is screened with a few runs
-// as it compiles (on a GPU; on the host, compiling would disturb the
-// timings, so screening waits until the compiles end); those within
+// The order in which candidates are run. The search strategy (Search.h)
+// proposes configs, which are compiled as proposed, at most
+// SchedulePolicy::window at a time, until it has nothing more or the budget
+// is spent. Each is screened with a few runs as it compiles (on a GPU; on
+// the host, compiling would disturb the timings, so screening waits until
+// no compile runs), and the strategy learns its median. Then those within
 // --prune-ratio of the best screened median get the full warm-up and
-// repetitions, the others keep their screening figures as "pruned". A check
-// rides along with the first run that finds the reference ready; the rest
-// are checked while waiting for compiles, or at the end.
+// repetitions (with successive halving: the best third, rung by rung), the
+// others keep their screening figures as "pruned". A check rides along
+// with the first run that finds the reference ready; the rest are checked
+// while waiting for compiles, or at the end.
+//
+// A record that settles (a failed compile, a run's figures) is handed to
+// CandidateHost::settled as it does: the journal a resumed run restores
+// (CompileEvent::restored) instead of compiling and screening again.
 //
 // The scheduler sees compiles, runs and the reference only through
 // CandidateHost, so it is tested with fake candidates.
@@ -19,6 +27,7 @@
 #include "tl/Tuner/Options.h"
 #include "tl/Tuner/Protocol.h"
 #include "tl/Tuner/Records.h"
+#include "tl/Tuner/Search.h"
 
 #include <functional>
 #include <optional>
@@ -35,15 +44,20 @@ struct CompileEvent {
   bool ok = false;
   std::string message;
   double seconds = 0;
+  /// Resumed: the record an interrupted run settled for this config (its
+  /// compile failed, or it ran), taken instead of running it again.
+  std::optional<CandidateRecord> restored;
 };
 
 /// The compiles, the runs and the reference, as the scheduler uses them.
 class CandidateHost {
 public:
   virtual ~CandidateHost() = default;
-  /// The next config whose compile ended (or was abandoned); while there is
-  /// none, runs `idle`, which returns whether it did some work. nullopt once
-  /// every config has been handed out.
+  /// Starts compiling configs `indices` (each asked for once).
+  virtual void compile(const std::vector<size_t> &indices) = 0;
+  /// The next asked-for config whose compile ended (or was abandoned, or
+  /// is restored); while there is none, runs `idle`, which returns whether
+  /// it did some work. nullopt once every asked-for config was handed out.
   virtual std::optional<CompileEvent>
   nextCompiled(const std::function<bool()> &idle) = 0;
   /// Called once, for the first config that compiled, before any run (the
@@ -62,6 +76,8 @@ public:
   /// wrote to <dir>/outputs.bin; false with `why` when they are wrong.
   virtual bool externalVerdict(size_t index, std::string &why) { return true; }
   virtual void progress(const std::string &phase, size_t done, size_t total) {}
+  /// Record `index` settled: its compile failed, or a run reported.
+  virtual void settled(size_t index, const CandidateRecord &record) {}
   /// A phase (compile, benchmark, validate) ended.
   virtual void phaseEnded(const std::string &phase) {}
 };
@@ -80,8 +96,17 @@ struct SchedulePolicy {
   /// Every candidate's outputs are also judged by the caller's own check
   /// (CandidateHost::externalVerdict), once, after its first run.
   bool externalCheck = false;
+  /// The most configs compiling at once (0: all the strategy proposes).
+  size_t window = 0;
+  /// The search's budget (SearchOptions).
+  uint64_t budget = 0;
+  double budgetSeconds = 0;
+  /// Successive halving: screened with kHalvingRuns, then the best third
+  /// of each rung gets three times the runs, up to the full run.
+  bool halving = false;
 
   static constexpr int kScreenWarmup = 2, kScreenRuns = 10;
+  static constexpr int kHalvingRuns = 3;
   static SchedulePolicy from(const ProfileOptions &profile, bool overlap,
                              double compileTimeout);
   /// Screening pays only when the full run is longer than the screening.
@@ -89,6 +114,8 @@ struct SchedulePolicy {
     return pruneRatio >= 1 && (full.repMs > 0 || full.rep > 2 * kScreenRuns);
   }
   RunRequest screen() const {
+    if (halving)
+      return RunRequest{false, 1, kHalvingRuns};
     return prunes() ? RunRequest{false, kScreenWarmup, kScreenRuns} : full;
   }
 };
@@ -101,9 +128,11 @@ enum class ScheduleResult {
   Stopped,
 };
 
-/// Runs the schedule over `records` (one per config, record i for config
-/// i); sets each record's status, figures and check.
-ScheduleResult schedule(const SchedulePolicy &policy, CandidateHost &host,
+/// Runs the schedule over `records` (one per config of the space, record i
+/// for config i) with the configs `strategy` proposes; sets each visited
+/// record's status, figures and check (the others stay Pending).
+ScheduleResult schedule(const SchedulePolicy &policy, SearchStrategy &strategy,
+                        CandidateHost &host,
                         std::vector<CandidateRecord> &records,
                         std::string &error);
 

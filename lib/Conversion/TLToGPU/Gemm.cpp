@@ -1,7 +1,7 @@
 //===- Gemm.cpp - tl.gemm on mma.sync and SIMT ----------------------------===//
 //
 // The mma.sync lowering (ldmatrix + m16n8k16 per warp) and the SIMT one
-// (one owned C element per dot product); Wgmma.cpp has sm_90a's.
+// (a rolled k loop of one FMA per owned C element); Wgmma.cpp has sm_90a's.
 //
 //===----------------------------------------------------------------------===//
 
@@ -174,33 +174,32 @@ LogicalResult KernelLowering::lowerGemm(GemmOp op, OpBuilder &b) {
     return success();
   }
 
-  // SIMT: every owned element of C is a dot product over k.
-  auto operandAt = [&](OpBuilder &bb, Value tile, Value r, Value col) {
-    return loadShared(bb, l, tile, ValueRange{r, col});
-  };
+  // SIMT: a loop over k (kept rolled) whose body is one FMA per owned
+  // element of C. The owned elements' accumulators are independent, so
+  // the FMAs of one k overlap, and the code stays one k step long:
+  // ptxas and LLVM see slots x 2 loads, not slots x k.
   if (!shared.count(a) || !shared.count(bm))
     return op.emitError() << "has an operand in fragment memory; the CUDA "
                              "lowering reads gemm operands from shared memory";
-  forEachOwned(b, l, acc, [&](OpBuilder &bb, int64_t slot, ValueRange ij) {
-    Value init = slotLoad(bb, l, acc, slot);
-    auto loop = scf::ForOp::create(
-        bb, l, cIdx(bb, l, 0), cIdx(bb, l, k), cIdx(bb, l, 1), ValueRange{init},
-        [&](OpBuilder &fb, Location fl, Value kk, ValueRange iter) {
-          Value av = op.getTransposeA() ? operandAt(fb, a, kk, ij[0])
-                                        : operandAt(fb, a, ij[0], kk);
-          Value bv = op.getTransposeB() ? operandAt(fb, bm, ij[1], kk)
-                                        : operandAt(fb, bm, kk, ij[1]);
-          av = convertElementType(fb, fl, av, accType);
-          bv = convertElementType(fb, fl, bv, accType);
-          Value r =
-              isa<FloatType>(accType)
-                  ? math::FmaOp::create(fb, fl, av, bv, iter[0]).getResult()
+  auto kLoop =
+      scf::ForOp::create(b, l, cIdx(b, l, 0), cIdx(b, l, k), cIdx(b, l, 1));
+  OpBuilder kb = OpBuilder::atBlockBegin(kLoop.getBody());
+  Value kk = kLoop.getInductionVar();
+  forEachOwned(kb, l, acc, [&](OpBuilder &bb, int64_t slot, ValueRange ij) {
+    Value av = op.getTransposeA() ? loadShared(bb, l, a, ValueRange{kk, ij[0]})
+                                  : loadShared(bb, l, a, ValueRange{ij[0], kk});
+    Value bv = op.getTransposeB()
+                   ? loadShared(bb, l, bm, ValueRange{ij[1], kk})
+                   : loadShared(bb, l, bm, ValueRange{kk, ij[1]});
+    av = convertElementType(bb, l, av, accType);
+    bv = convertElementType(bb, l, bv, accType);
+    Value sum = slotLoad(bb, l, acc, slot);
+    Value r = isa<FloatType>(accType)
+                  ? math::FmaOp::create(bb, l, av, bv, sum).getResult()
                   : arith::AddIOp::create(
-                        fb, fl, arith::MulIOp::create(fb, fl, av, bv), iter[0])
+                        bb, l, arith::MulIOp::create(bb, l, av, bv), sum)
                         .getResult();
-          scf::YieldOp::create(fb, fl, r);
-        });
-    slotStore(bb, l, loop.getResult(0), acc, slot);
+    slotStore(bb, l, r, acc, slot);
   });
   return success();
 }

@@ -115,7 +115,8 @@ tl.func @gemm_bf16_bt(%A: memref<32x32xbf16>, %C: memref<32x32xf32>) {
 
 // -----
 
-// f32 gemms run on SIMT FMAs over each thread's elements; fragments not
+// f32 gemms run on SIMT FMAs over each thread's elements: one rolled loop
+// over k whose body has an FMA per owned element (8 here); fragments not
 // used by a tensor-core gemm are spread element e to thread e % threads;
 // reduce goes through a shared scratch tile; tl.parallel iterates the
 // fragment's owned elements.
@@ -123,8 +124,10 @@ tl.func @gemm_bf16_bt(%A: memref<32x32xbf16>, %C: memref<32x32xf32>) {
 // CHECK-SAME: tl.shared_memory_bytes = 8192
 // CHECK: memref.alloca() : memref<8xf32>
 // CHECK: memref.alloca() : memref<1xf32>
-// CHECK: scf.for {{.*}} iter_args
-// CHECK:   math.fma
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step
+// CHECK-NOT: scf.for
+// CHECK-COUNT-8: math.fma
+// CHECK-NOT: math.fma
 // CHECK: memref.view %{{.*}} to memref<32x32xf32, #gpu.address_space<workgroup>>
 // CHECK: gpu.barrier
 // CHECK: arith.maximumf

@@ -35,8 +35,10 @@ def main(paths):
         print(f"{path.split('/')[-1]}: {visited} configs ({ok} valid), best "
               f"{json.dumps(b['config'], sort_keys=True)} {b['median_ms']:.4f} ms "
               f"({b['tflops']:.0f} TFLOP/s, {gap:+.1%} vs first), tuning "
-              f"{r['tuning_seconds']:.1f} s [{phases}] reference "
-              f"{r.get('reference', '?')} {r.get('reference_seconds', 0):.2f} s")
+              f"{r['tuning_seconds']:.1f} s [{phases}] inputs after "
+              f"{r.get('inputs_seconds', 0):.2f} s, {r.get('reference', '?')} "
+              f"reference built after {r.get('reference_built_seconds', 0):.2f}"
+              f" s, ready after {r.get('reference_seconds', 0):.2f} s")
 
 
 if __name__ == "__main__":

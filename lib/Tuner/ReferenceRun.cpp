@@ -82,6 +82,9 @@ void ReferenceRun::startBuild(const DialectRegistry &registry,
   builder = std::thread([this, &registry, &options, device, hostCpu] {
     buildOk = buildReference(registry, options, device, hostCpu, this->dir,
                              buildError);
+    builtAfter = std::chrono::duration<double>(
+                     std::chrono::steady_clock::now() - created)
+                     .count();
     built = true;
   });
 }

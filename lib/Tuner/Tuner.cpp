@@ -456,8 +456,10 @@ TuningRun::nextCompiled(const std::function<bool()> &idle) {
 
 const Workload *TuningRun::ensureWorkload(const std::string &kernelJson,
                                           std::string &error) {
-  haveWorkload = haveWorkload ||
-                 buildWorkload(options.profile, kernelJson, setup.work, error);
+  if (!haveWorkload) {
+    haveWorkload = buildWorkload(options.profile, kernelJson, setup.work, error);
+    result.inputsSeconds = secondsSince(started);
+  }
   return haveWorkload ? &setup.work : nullptr;
 }
 
@@ -599,6 +601,7 @@ std::optional<TuneResult> TuningRun::run(std::string &error) {
   keepVisited();
   result.best = pickBest(result.candidates);
   result.referenceSeconds = reference->readySeconds();
+  result.referenceBuiltSeconds = reference->builtSeconds();
   result.referenceKind = referenceName(reference->kind());
   result.abandonedCompiles = session->stillRunning();
   writeLog();

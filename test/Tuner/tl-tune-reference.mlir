@@ -1,5 +1,5 @@
 // --reference: what candidates are checked against without --ref files.
-// Auto is the host reference; none checks nothing
+// On the host, auto is the host reference; none checks nothing
 // (the planted wrong answer passes); device needs a GPU target; a bad name
 // is refused.
 //
@@ -12,7 +12,7 @@
 
 // AUTO-DAG: {"mode":0} ok
 // AUTO-DAG: {"mode":3} check_failed
-// AUTO: host reference ready after
+// AUTO: inputs ready after {{[0-9.]+}} s; host reference built after {{[0-9.]+}} s, ready after
 // NONE-DAG: {"mode":0} ok
 // NONE-DAG: {"mode":3} ok
 // NONE-NOT: reference ready

@@ -415,6 +415,8 @@ int main(int argc, char **argv) {
       o["phases"] = std::move(phases);
       o["reference"] = result->referenceKind;
       o["reference_seconds"] = result->referenceSeconds;
+      o["reference_built_seconds"] = result->referenceBuiltSeconds;
+      o["inputs_seconds"] = result->inputsSeconds;
     }
     llvm::outs() << llvm::formatv("{0:2}\n", llvm::json::Value(std::move(o)));
     return finish();
@@ -469,10 +471,14 @@ int main(int argc, char **argv) {
     });
     llvm::outs() << ")";
   }
+  if (result->inputsSeconds > 0)
+    llvm::outs() << llvm::formatv("; inputs ready after {0:F3} s",
+                                  result->inputsSeconds);
   if (result->referenceSeconds > 0)
-    llvm::outs() << llvm::formatv("; {0} reference ready after {1:F3} s",
-                                  result->referenceKind,
-                                  result->referenceSeconds);
+    llvm::outs() << llvm::formatv(
+        "; {0} reference built after {1:F3} s, ready after {2:F3} s",
+        result->referenceKind, result->referenceBuiltSeconds,
+        result->referenceSeconds);
   llvm::outs() << "\n";
   return finish();
 }

@@ -65,6 +65,8 @@ public:
   /// Seconds from `since` until the outputs were ready (0: not yet, or not
   /// needed).
   double readySeconds() const { return readyAfter; }
+  /// Seconds from `since` until its build ended (0: not yet, or none).
+  double builtSeconds() const { return built ? builtAfter : 0; }
 
 private:
   enum class State { Building, Running, Ready } state;
@@ -73,6 +75,7 @@ private:
   std::string dir;
   std::thread builder;
   std::atomic<bool> built{false}; // the builder thread ended
+  double builtAfter = 0;          // written before `built`
   bool buildOk = false;
   std::string buildError;
   pid_t pid = -1;

@@ -9,7 +9,8 @@
 #     --seed 1 by each STRATEGIES (default: model random halving
 #     model-again, the last the model once more with the same seed);
 #   PART=reference: the example at 8192^3, cold, twice (the reference on the
-#     device, auto), and Triton's autotune in the same run.
+#     device, auto), once without a reference, and Triton's autotune in the
+#     same run.
 # The summary last.
 set -uo pipefail
 source "$(dirname "$0")/bundle-env.sh"
@@ -51,6 +52,7 @@ reference)
   s8=--instantiate=M=8192,N=8192,K=8192
   tune cold8192-a $s8
   tune cold8192-b $s8
+  tune cold8192-none $s8 --reference=none
   TRITON_CACHE_DIR=$(mktemp -d) python3 "$here/triton_autotune.py" 8192 \
     > "$keep/triton8192.txt" 2>&1
   ;;
@@ -63,7 +65,7 @@ done
 summarize=()
 names="exhaustive $(cd "$keep" && ls *-[0-9]*s.json 2>/dev/null |
   sed 's/\.json$//' | tr '\n' ' ')"
-[ "$part" = reference ] && names="cold8192-a cold8192-b"
+[ "$part" = reference ] && names="cold8192-a cold8192-b cold8192-none"
 for name in $names; do
   [ -f "$keep/$name.json" ] && summarize+=("$keep/$name.json")
 done

@@ -15,7 +15,7 @@ std::string RunRequest::encode(const std::string &dir) const {
   os.precision(17);
   os << (check ? 1 : 0) << " " << warmup << " " << rep << " " << warmupMs << " "
      << repMs << " " << (dumpOutputs ? 1 : 0) << " " << (reference ? 1 : 0)
-     << " " << dir << "\n";
+     << " " << capMs << " " << dir << "\n";
   return os.str();
 }
 
@@ -23,8 +23,9 @@ std::optional<RunRequest> RunRequest::decode(const std::string &line,
                                              std::string &dir) {
   RunRequest r;
   int check = 0, dump = 0, reference = 0, consumed = 0;
-  if (sscanf(line.c_str(), "%d %d %d %lf %lf %d %d %n", &check, &r.warmup,
-             &r.rep, &r.warmupMs, &r.repMs, &dump, &reference, &consumed) < 7 ||
+  if (sscanf(line.c_str(), "%d %d %d %lf %lf %d %d %lf %n", &check, &r.warmup,
+             &r.rep, &r.warmupMs, &r.repMs, &dump, &reference, &r.capMs,
+             &consumed) < 8 ||
       consumed <= 0)
     return std::nullopt;
   r.dumpOutputs = dump != 0;

@@ -85,6 +85,33 @@ def test_gemm_flags_fill_cast(tool, tmp_path):
     verify(tool, ir, tmp_path)
 
 
+def test_use_swizzle(tool, tmp_path):
+    def f(M, N, group_m=8):
+        @T.prim_func
+        def k(A: T.Tensor((M, N), "float32")):
+            with T.Kernel(T.ceildiv(N, 32), T.ceildiv(M, 32), threads=128) as (bx, by):
+                T.use_swizzle(group_m)
+                c = T.alloc_fragment((32, 32), "float32")
+                T.clear(c)
+                T.copy(c, A[by * 32, bx * 32])
+        return k
+    ir = ir_of(f, 64, 64)
+    assert "tl.use_swizzle" in ir
+    verify(tool, ir, tmp_path)
+    assert "tl.use_swizzle" not in ir_of(_unswizzled, 64, 64)
+
+
+def _unswizzled(M, N):
+    @T.prim_func
+    def k(A: T.Tensor((M, N), "float32")):
+        with T.Kernel(2, 2, threads=128) as (bx, by):
+            T.use_swizzle(8, enable=False)
+            c = T.alloc_fragment((32, 32), "float32")
+            T.clear(c)
+            T.copy(c, A[by * 32, bx * 32])
+    return k
+
+
 def test_python_branch_on_a_parameter_is_an_error_at_the_users_line():
     def f(M, block=64):
         @T.prim_func

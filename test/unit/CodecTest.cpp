@@ -111,6 +111,7 @@ TEST(Records, WhatNoTuningWritesIsRefused) {
 
 TEST(Protocol, RequestRoundTrips) {
   RunRequest r{true, 25, 100, 0.5, 1e-3, /*dumpOutputs=*/true};
+  r.capMs = 20;
   std::string dir = "/tmp/run 1/7";
   std::string line = r.encode(dir);
   EXPECT_EQ(line.back(), '\n');
@@ -124,6 +125,7 @@ TEST(Protocol, RequestRoundTrips) {
   EXPECT_DOUBLE_EQ(d->warmupMs, 0.5);
   EXPECT_DOUBLE_EQ(d->repMs, 1e-3);
   EXPECT_TRUE(d->dumpOutputs);
+  EXPECT_DOUBLE_EQ(d->capMs, 20);
   EXPECT_FALSE(RunRequest::decode("garbage\n", back));
 }
 

@@ -32,6 +32,10 @@ struct RunRequest {
   /// workload's reference file (the device reference), instead of a
   /// candidate.
   bool reference = false;
+  /// With counts: fewer repetitions (at least 3) when `rep` of them would
+  /// take longer than this (estimated from one run); 0: no cap. Screening
+  /// slow candidates costs no more than screening fast ones.
+  double capMs = 0;
 
   bool timed() const { return rep > 0 || repMs > 0; }
   /// One line, newline-terminated, naming the candidate's directory.

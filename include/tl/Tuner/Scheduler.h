@@ -106,6 +106,8 @@ struct SchedulePolicy {
   bool halving = false;
 
   static constexpr int kScreenWarmup = 2, kScreenRuns = 10;
+  /// Screening runs stop at about this many ms (at least 3 runs).
+  static constexpr double kScreenCapMs = 20;
   static constexpr int kHalvingRuns = 3;
   static SchedulePolicy from(const ProfileOptions &profile, bool overlap,
                              double compileTimeout);
@@ -116,7 +118,11 @@ struct SchedulePolicy {
   RunRequest screen() const {
     if (halving)
       return RunRequest{false, 1, kHalvingRuns};
-    return prunes() ? RunRequest{false, kScreenWarmup, kScreenRuns} : full;
+    if (!prunes())
+      return full;
+    RunRequest screen{false, kScreenWarmup, kScreenRuns};
+    screen.capMs = kScreenCapMs;
+    return screen;
   }
 };
 

@@ -232,6 +232,8 @@ public:
 
 private:
   LogicalResult analyze();
+  /// Renumbers the block indices as the kernel's tl.use_swizzle says.
+  LogicalResult swizzleBlocks(OpBuilder &b, Location l);
   LogicalResult lowerBlock(Block &src, OpBuilder &b);
   LogicalResult lowerOp(Operation *op, OpBuilder &b);
   LogicalResult lowerCopy(CopyOp op, OpBuilder &b, Value stage = {},

@@ -357,6 +357,39 @@ void KernelLowering::barrier(OpBuilder &b, Location l) {
   syncThreads(b, l);
 }
 
+LogicalResult KernelLowering::swizzleBlocks(OpBuilder &b, Location l) {
+  UseSwizzleOp swizzle;
+  for (Operation &op : launch.getBody().front())
+    if (auto s = dyn_cast<UseSwizzleOp>(op))
+      swizzle = s;
+  if (!swizzle)
+    return success();
+  std::optional<int64_t> panel = constantOf(swizzle.getPanel());
+  if (!panel)
+    return swizzle.emitError() << "needs a constant panel for the CUDA "
+                                  "lowering; specialize the template first";
+  if (*panel == 1)
+    return success();
+  // pid: the launch order (x fastest). A group is `panel` rows of the grid,
+  // visited column by column; the last group has the rows that are left.
+  Value gx = gpu::GridDimOp::create(b, l, gpu::Dimension::x);
+  Value gy = gpu::GridDimOp::create(b, l, gpu::Dimension::y);
+  Value bx = map.lookup(launch.getBlockIndices()[0]);
+  Value by = map.lookup(launch.getBlockIndices()[1]);
+  Value pid = add(b, l, mul(b, l, by, gx), bx);
+  Value perGroup = mul(b, l, gx, cIdx(b, l, *panel));
+  Value group = arith::DivUIOp::create(b, l, pid, perGroup);
+  Value firstRow = mul(b, l, group, cIdx(b, l, *panel));
+  Value rows = arith::MinUIOp::create(
+      b, l, arith::SubIOp::create(b, l, gy, firstRow), cIdx(b, l, *panel));
+  Value inGroup = arith::RemUIOp::create(b, l, pid, perGroup);
+  map.map(launch.getBlockIndices()[1],
+          add(b, l, firstRow, arith::RemUIOp::create(b, l, inGroup, rows)));
+  map.map(launch.getBlockIndices()[0],
+          arith::DivUIOp::create(b, l, inGroup, rows));
+  return success();
+}
+
 void KernelLowering::syncThreads(OpBuilder &b, Location l) {
   if (!producerThreads) {
     gpu::BarrierOp::create(b, l);
@@ -382,6 +415,8 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
                            gpu::Dimension::z};
   for (auto [i, arg] : llvm::enumerate(launch.getBlockIndices()))
     map.map(arg, gpu::BlockIdOp::create(b, l, dims[i]));
+  if (failed(swizzleBlocks(b, l)))
+    return failure();
 
   // Storage.
   if (sharedTotal) {
@@ -473,8 +508,8 @@ LogicalResult KernelLowering::lowerFill(Operation *op, Value buffer,
 
 LogicalResult KernelLowering::lowerOp(Operation *op, OpBuilder &b) {
   Location l = op->getLoc();
-  if (isa<AllocSharedOp, AllocFragmentOp>(op))
-    return success(); // storage was created up front
+  if (isa<AllocSharedOp, AllocFragmentOp, UseSwizzleOp>(op))
+    return success(); // storage and block order were set up front
   if (auto clear = dyn_cast<ClearOp>(op)) {
     Type elem = cast<MemRefType>(clear.getBuffer().getType()).getElementType();
     return lowerFill(op, clear.getBuffer(), zeroOf(b, l, elem), b);

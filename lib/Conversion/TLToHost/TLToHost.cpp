@@ -389,6 +389,16 @@ private:
   bool fused;
 };
 
+/// The order of blocks does not matter on the CPU.
+struct DropUseSwizzle : OpRewritePattern<UseSwizzleOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(UseSwizzleOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 struct LowerClear : OpRewritePattern<ClearOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ClearOp op,
@@ -652,7 +662,7 @@ struct ConvertTLToHostPass
 
     RewritePatternSet tiles(ctx);
     tiles.add<LowerCopy, LowerClear, LowerFill, LowerReduce, LowerParallel,
-              LowerPipelined, LowerCeilDiv>(ctx);
+              LowerPipelined, LowerCeilDiv, DropUseSwizzle>(ctx);
     tiles.add<LowerGemm>(ctx, vectorWidth, fma);
     // One post-order walk: no pattern creates tl ops, and a worklist driver
     // revisits every op an outer loop's inlining moves, which is cubic in

@@ -146,6 +146,21 @@ def gemm(A, B, C, transpose_A=False, transpose_B=False, clear_accum=False, polic
            f"{A.memref()}, {B.memref()}, {C.memref()}")
 
 
+def use_swizzle(panel_size, order="row", enable=True):
+    """Visits the kernel's 2-D grid in groups of ``panel_size`` rows,
+    column by column, so that blocks running together share their tiles
+    in L2 (``tl.use_swizzle``; Triton's grouped order). ``enable=False``
+    or a panel of 1 keeps the launch order; a tunable parameter may set
+    the panel."""
+    if order != "row":
+        raise _error(f"T.use_swizzle(order={order!r}): only 'row' groups "
+                     "(rows of the grid, visited column by column) exist")
+    if not enable:
+        return
+    b = _builder()
+    b.emit(f"tl.use_swizzle {_index(panel_size).ssa(b)}")
+
+
 def clear(buffer):
     """Zeroes a tile."""
     b = _builder()

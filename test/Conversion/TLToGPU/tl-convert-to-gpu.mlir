@@ -156,6 +156,46 @@ tl.func @simt(%A: memref<32x32xf32>, %M: memref<32xf32>) {
 
 // -----
 
+// tl.use_swizzle 4: the launch order pid = by * gx + bx, renumbered in
+// groups of 4 rows visited column by column (the last group has the rows
+// that are left); the body indexes with the new pair.
+// CHECK-LABEL: gpu.func @swizzled
+// CHECK-DAG: %[[BX:.*]] = gpu.block_id x
+// CHECK-DAG: %[[BY:.*]] = gpu.block_id y
+// CHECK-DAG: %[[GX:.*]] = gpu.grid_dim x
+// CHECK-DAG: %[[GY:.*]] = gpu.grid_dim y
+// CHECK: %[[ROWPID:.*]] = arith.muli %[[BY]], %[[GX]]
+// CHECK: %[[PID:.*]] = arith.addi %[[ROWPID]], %[[BX]]
+// CHECK: %[[PER:.*]] = arith.muli %[[GX]], %[[FOUR:.*]] : index
+// CHECK: %[[GROUP:.*]] = arith.divui %[[PID]], %[[PER]]
+// CHECK: %[[FIRST:.*]] = arith.muli %[[GROUP]], %{{.*}}
+// CHECK: %[[LEFT:.*]] = arith.subi %[[GY]], %[[FIRST]]
+// CHECK: %[[ROWS:.*]] = arith.minui %[[LEFT]], %{{.*}}
+// CHECK: %[[IN:.*]] = arith.remui %[[PID]], %[[PER]]
+// CHECK: %[[R:.*]] = arith.remui %[[IN]], %[[ROWS]]
+// CHECK: %[[NEWY:.*]] = arith.addi %[[FIRST]], %[[R]]
+// CHECK: %[[NEWX:.*]] = arith.divui %[[IN]], %[[ROWS]]
+// CHECK: arith.muli %[[NEWY]], %{{.*}}
+// CHECK: arith.muli %[[NEWX]], %{{.*}}
+// CHECK-NOT: tl.use_swizzle
+tl.func @swizzled(%A: memref<256x256xf32>, %C: memref<256x256xf32>) {
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c32 = arith.constant 32 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx, %by) in (%c8, %c8) threads %c128 {
+    tl.use_swizzle %c4
+    %f = tl.alloc_fragment() : memref<32x32xf32, #tl.memory<fragment>>
+    %row = arith.muli %by, %c32 : index
+    %col = arith.muli %bx, %c32 : index
+    tl.copy %A[%row, %col] to %f : memref<256x256xf32>, memref<32x32xf32, #tl.memory<fragment>>
+    tl.copy %f to %C[%row, %col] : memref<32x32xf32, #tl.memory<fragment>>, memref<256x256xf32>
+  }
+  tl.return
+}
+
+// -----
+
 // A row softmax of a tensor-core product: the row max and sum are 1-D
 // fragments read at the row index of a tl.parallel over the accumulator, so
 // every thread holds all of them (replicated); the reductions compute every

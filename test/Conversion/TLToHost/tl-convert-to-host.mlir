@@ -129,3 +129,24 @@ tl.func @loops(%X: memref<8x16xf32>, %Y: memref<8xf32>) {
   }
   tl.return
 }
+
+// -----
+
+// The block order is the GPU's business: tl.use_swizzle is dropped.
+// CHECK-LABEL: func.func @swizzled
+// CHECK-NOT: tl.use_swizzle
+// CHECK: return
+tl.func @swizzled(%A: memref<64x64xf32>) {
+  %c2 = arith.constant 2 : index
+  %c8 = arith.constant 8 : index
+  %c32 = arith.constant 32 : index
+  tl.kernel (%bx, %by) in (%c2, %c2) threads %c32 {
+    tl.use_swizzle %c8
+    %f = tl.alloc_fragment() : memref<32x32xf32, #tl.memory<fragment>>
+    tl.clear %f : memref<32x32xf32, #tl.memory<fragment>>
+    %row = arith.muli %by, %c32 : index
+    %col = arith.muli %bx, %c32 : index
+    tl.copy %f to %A[%row, %col] : memref<32x32xf32, #tl.memory<fragment>>, memref<64x64xf32>
+  }
+  tl.return
+}

@@ -645,3 +645,48 @@ tl.func @negative_grid() {
   }
   tl.return
 }
+
+// -----
+
+tl.func @f() {
+  %c1 = arith.constant 1 : index
+  tl.kernel (%a) in (%c1) threads %c1 {
+    // expected-error @below {{renumbers the blocks of a 2-D grid; this kernel's grid has 1 dimensions}}
+    tl.use_swizzle %c1
+  }
+  tl.return
+}
+
+// -----
+
+tl.func @f() {
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  tl.kernel (%a, %b) in (%c1, %c1) threads %c1 {
+    tl.use_swizzle %c8
+    // expected-error @below {{is the second in its kernel; a kernel has one block order}}
+    tl.use_swizzle %c8
+  }
+  tl.return
+}
+
+// -----
+
+tl.func @f() {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  tl.kernel (%a, %b) in (%c1, %c1) threads %c1 {
+    // expected-error @below {{groups 0 rows; the panel needs at least one (1: the launch order)}}
+    tl.use_swizzle %c0
+  }
+  tl.return
+}
+
+// -----
+
+tl.func @f() {
+  %c8 = arith.constant 8 : index
+  // expected-error @below {{expects parent op 'tl.kernel'}}
+  tl.use_swizzle %c8
+  tl.return
+}

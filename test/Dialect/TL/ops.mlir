@@ -108,3 +108,15 @@ tl.func @tiles(%X: memref<256x128xf16>, %Y: memref<256x128xf32>, %alpha: f32) {
 tl.func @global_space(%x: memref<16xf32, #tl.memory<global>>) {
   tl.return
 }
+
+// CHECK-LABEL: tl.func @swizzled
+tl.func @swizzled() {
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx, %by) in (%c4, %c4) threads %c128 {
+    // CHECK: tl.use_swizzle %{{.*}}
+    tl.use_swizzle %c8
+  }
+  tl.return
+}

@@ -416,6 +416,29 @@ LogicalResult KernelOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// UseSwizzleOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult UseSwizzleOp::verify() {
+  auto kernel = cast<KernelOp>((*this)->getParentOp());
+  if (kernel.getGrid().size() != 2)
+    return emitOpError() << "renumbers the blocks of a 2-D grid; this kernel's "
+                            "grid has "
+                         << kernel.getGrid().size() << " dimensions";
+  for (Operation *op = (*this)->getPrevNode(); op; op = op->getPrevNode())
+    if (isa<UseSwizzleOp>(op))
+      return emitOpError() << "is the second in its kernel; a kernel has one "
+                              "block order";
+  APInt panel;
+  if (matchPattern(getPanel(), m_ConstantInt(&panel)) &&
+      !panel.isStrictlyPositive())
+    return emitOpError() << "groups " << panel.getSExtValue()
+                         << " rows; the panel needs at least one (1: the "
+                            "launch order)";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // ParallelOp
 //===----------------------------------------------------------------------===//
 

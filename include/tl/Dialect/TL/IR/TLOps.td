@@ -184,6 +184,30 @@ def TL_KernelOp : TL_Op<"kernel", [
   }];
 }
 
+def TL_UseSwizzleOp : TL_Op<"use_swizzle", [HasParent<"KernelOp">]> {
+  let summary = "visit a 2-D grid's blocks in groups of rows, for L2 reuse";
+  let description = [{
+    Renumbers the enclosing kernel's block indices so that blocks launched
+    one after another cover `panel` rows of the grid (y) column by column,
+    instead of whole rows: the blocks running at one time share the tiles
+    of A and B they read, in L2 (Triton's grouped order, the role of
+    TileLang's `T.use_swizzle(panel_size)`). Every block index pair is still
+    visited once; the last group has the remaining rows. A panel of 1 keeps
+    the launch order. A tunable knob like the tile sizes; the host target
+    ignores it (the order of blocks on the CPU does not matter).
+
+    ```mlir
+    tl.kernel (%bx, %by) in (%grid_x, %grid_y) threads %threads {
+      tl.use_swizzle %group_m
+      ...
+    }
+    ```
+  }];
+  let arguments = (ins Index:$panel);
+  let assemblyFormat = "$panel attr-dict";
+  let hasVerifier = 1;
+}
+
 def TL_ParallelOp : TL_Op<"parallel", [
     SingleBlockImplicitTerminator<"YieldOp">, RecursiveMemoryEffects
   ]> {

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -91,11 +92,14 @@ public:
         return fail(error);
       // Kept here too: this worker's checks need not read the file back.
       reference.clear();
+      for (void *p : deviceReference)
+        device->release(p);
+      deviceReference.clear();
       for (size_t o = 0; o < work.outputs.size(); ++o) {
         const tlrt::ArgInfo &a = work.signature.args[work.outputs[o]];
         auto *bytes = static_cast<const unsigned char *>(hostOutputs[o]);
-        reference.push_back({a.dtype, std::vector<unsigned char>(
-                                          bytes, bytes + a.byteSize())});
+        reference.push_back(
+            {a.dtype, std::vector<unsigned char>(bytes, bytes + a.byteSize())});
       }
       RunReply reply;
       reply.status = CandidateStatus::Ok;
@@ -104,7 +108,10 @@ public:
     if (req.dumpOutputs && (!copyOutputsBack(/*withReference=*/false, error) ||
                             !dumpOutputs(dir + "/outputs.bin", error)))
       return fail(error);
-    if (req.check) {
+    bool onDevice = false;
+    if (req.check && !checkOnDevice(checks, onDevice, error))
+      return fail(error);
+    if (req.check && !onDevice) {
       if (!copyOutputsBack(/*withReference=*/true, error))
         return fail(error);
       if (cuda)
@@ -217,6 +224,37 @@ private:
     return true;
   }
 
+  /// The check where the outputs are, against the reference uploaded to
+  /// the device once; `done` stays false where the device does not compare
+  /// (the host, a type it has no kernel for): then the host does.
+  bool checkOnDevice(std::vector<tlrt::CompareResult> &checks, bool &done,
+                     std::string &error) {
+    // TL_WORKER_HOST_COMPARE=1: the host's comparison, to check the two
+    // agree (bench/cuda/compare-agree.sh).
+    static const bool hostOnly = std::getenv("TL_WORKER_HOST_COMPARE");
+    if (!cuda || hostOnly || !loadReference(error))
+      return !cuda || hostOnly;
+    for (size_t o = deviceReference.size(); o < reference.size(); ++o) {
+      const std::vector<unsigned char> &bytes = reference[o].data;
+      void *p = device->allocate(bytes.size(), error);
+      if (!p || !device->copyToDevice(p, bytes.data(), bytes.size(), error))
+        return false;
+      deviceReference.push_back(p);
+    }
+    for (size_t o = 0; o < checks.size(); ++o) {
+      size_t arg = work.outputs[o];
+      const tlrt::ArgInfo &a = work.signature.args[arg];
+      std::optional<tlrt::CompareResult> r = device->compareOnDevice(
+          binding.pointer(arg), a.dtype, deviceReference[o], reference[o].dtype,
+          a.numElements(), setup.tolerance, error);
+      if (!r)
+        return error.empty();
+      checks[o] = *r;
+    }
+    done = true;
+    return true;
+  }
+
   void compareAll(std::vector<tlrt::CompareResult> &checks) {
     for (size_t o = 0; o < checks.size(); ++o) {
       const tlrt::ArgInfo &a = work.signature.args[work.outputs[o]];
@@ -268,7 +306,8 @@ private:
   bool cuda;
   std::vector<Reference> reference;
   std::unique_ptr<tlrt::Device> device;
-  std::vector<void *> hostOutputs; // per output, from device->allocateHost
+  std::vector<void *> hostOutputs;     // per output, from device->allocateHost
+  std::vector<void *> deviceReference; // per output, once a check needs it
   ArgumentBinding binding;
   std::map<size_t, void *> pristine; // per input tensor
 };

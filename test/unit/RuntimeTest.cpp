@@ -1,6 +1,7 @@
 //===- RuntimeTest.cpp - Supply, .npy, comparison, dtypes, jobs -----------===//
 
 #include "tl/Runtime/Compare.h"
+#include "tl/Runtime/DeviceCompare.h"
 #include "tl/Runtime/Supply.h"
 #include "tl/Tuner/Tuner.h"
 
@@ -10,6 +11,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <vector>
 
 using namespace tlrt;
@@ -292,6 +295,61 @@ TEST(Npy, MalformedFilesAreErrors) {
     EXPECT_NE(error.find(want), std::string::npos)
         << "want '" << want << "' in: " << error;
   }
+}
+
+} // namespace
+
+namespace {
+
+TEST(DeviceCompare, KernelsForSameTypedFloats) {
+  EXPECT_EQ(compareKernelName(DType::F16, DType::F16), "tl_compare_f16");
+  EXPECT_EQ(compareKernelName(DType::BF16, DType::BF16), "tl_compare_bf16");
+  EXPECT_EQ(compareKernelName(DType::F32, DType::F32), "tl_compare_f32");
+  EXPECT_FALSE(compareKernelName(DType::F16, DType::F64)) << "mixed: the host";
+  EXPECT_FALSE(compareKernelName(DType::I8, DType::I8));
+  for (const char *name :
+       {"tl_compare_f16", "tl_compare_bf16", "tl_compare_f32"})
+    EXPECT_NE(comparePtx().find(std::string(".entry ") + name),
+              std::string::npos);
+}
+
+TEST(DeviceCompare, TotalsReadAsTheHostsResult) {
+  Tolerance tol;
+  DeviceCompareTotals none;
+  CompareResult r = none.result(1000, tol);
+  EXPECT_EQ(r.count, 1000u);
+  EXPECT_EQ(r.mismatched, 0u);
+  EXPECT_EQ(r.firstMismatch, -1);
+  EXPECT_EQ(r.maxAbsError, 0);
+  EXPECT_TRUE(r.passed);
+  DeviceCompareTotals some;
+  some.mismatched = 20;
+  some.first = 7;
+  double abs = 0.5, rel = INFINITY;
+  std::memcpy(&some.maxAbsBits, &abs, sizeof(abs));
+  std::memcpy(&some.maxRelBits, &rel, sizeof(rel));
+  r = some.result(1000, tol);
+  EXPECT_EQ(r.mismatched, 20u);
+  EXPECT_EQ(r.firstMismatch, 7);
+  EXPECT_EQ(r.maxAbsError, 0.5);
+  EXPECT_EQ(r.maxRelError, INFINITY);
+  EXPECT_FALSE(r.passed) << "2% off, over the 1% allowed";
+}
+
+TEST(DeviceCompare, PtxAssembles) {
+  // ptxas from the CUDA toolkit, where there is one: the kernels are
+  // compiled by the driver at run time, so a typo would show only on a GPU.
+  const char *ptxas = "/usr/local/cuda/bin/ptxas";
+  if (!llvm::sys::fs::exists(ptxas))
+    GTEST_SKIP() << "no " << ptxas;
+  llvm::SmallString<128> path;
+  ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("compare", "ptx", path));
+  { std::ofstream(path.c_str()) << comparePtx(); }
+  std::string cmd = std::string(ptxas) + " -arch=sm_90a " + path.c_str() +
+                    " -o " + path.c_str() + ".cubin";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  llvm::sys::fs::remove(path);
+  llvm::sys::fs::remove(path + ".cubin");
 }
 
 } // namespace

@@ -10,6 +10,7 @@
 #ifndef TL_RUNTIME_DEVICE_H
 #define TL_RUNTIME_DEVICE_H
 
+#include "tl/Runtime/Compare.h"
 #include "tl/Runtime/Kernel.h"
 
 #include <algorithm>
@@ -80,6 +81,17 @@ public:
   /// Sets every byte of `bytes` at `dst` to `value` (poisoning outputs).
   virtual bool fill(void *dst, unsigned char value, size_t bytes,
                     std::string &error) = 0;
+  /// Compares `count` elements of `got` (device memory of `dtype`) with
+  /// `want` (device memory of `wantType`) as tlrt::compare does, on the
+  /// device. Nullopt when this device does not compare those types (the
+  /// host device, mixed types: compare after a copy back), or with `error`
+  /// when it failed.
+  virtual std::optional<CompareResult>
+  compareOnDevice(const void *got, DType dtype, const void *want,
+                  DType wantType, size_t count, const Tolerance &tol,
+                  std::string &error) {
+    return std::nullopt;
+  }
   /// Loads the binary in `dir` (kernel.so / kernel.cubin + kernel.json).
   virtual std::unique_ptr<LoadedKernel>
   load(const std::string &dir, const KernelInfo &info, std::string &error) = 0;

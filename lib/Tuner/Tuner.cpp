@@ -6,10 +6,8 @@
 // in a worker and the reference is built, then store the result. Each phase
 // is a method; the phases' own logic lives in the files Tuner.h lists.
 //
-// A run that can cache works in <tmp>/resume/<key>/ and appends each
-// record that settles to its journal.jsonl; a run of the same key killed
-// before it stored its entry leaves both, and the next one restores the
-// journal's records (their configs are neither compiled nor run again).
+// A run that can cache works in <tmp>/resume/<key>/ and journals each
+// record that settles there (Journal.h), so that a killed run resumes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +18,7 @@
 #include "tl/Tuner/CompileSession.h"
 #include "tl/Tuner/DeviceProbe.h"
 #include "tl/Tuner/Expand.h"
+#include "tl/Tuner/Journal.h"
 #include "tl/Tuner/ReferenceRun.h"
 #include "tl/Tuner/ResultFiles.h"
 #include "tl/Tuner/Scheduler.h"
@@ -28,16 +27,11 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <csignal>
 #include <deque>
-#include <fcntl.h>
 #include <fstream>
 #include <mutex>
-#include <sys/file.h>
-#include <unistd.h>
 
 using namespace mlir;
 using namespace mlir::tl;
@@ -109,7 +103,6 @@ private:
   bool parseAndExpand(std::string &error);
   std::optional<TuneResult> lookUp();
   bool makeWorkDir(std::string &error);
-  void readJournal();
   bool startCompiles(std::string &error);
   bool store(std::string &error);
   const Workload *ensureWorkload(const std::string &kernelJson,
@@ -144,13 +137,10 @@ private:
   std::vector<std::string> dirs, irs; // per config
   std::vector<double> flops;          // per config
   KnobTable knobs;                    // per config, for the strategy
-  /// Resuming: the journal's last record of each config, and the restored
-  /// configs asked for and not yet handed to the scheduler.
-  std::map<size_t, CandidateRecord> journaled;
+  /// Resuming: the journal (when the work directory is the resume one),
+  /// and the restored configs asked for, not yet handed to the scheduler.
+  std::unique_ptr<ResumeJournal> journal;
   std::deque<size_t> restoredQueue;
-  std::unique_ptr<std::ofstream> journal;
-  int lockFd = -1;
-  size_t journalLines = 0;
   /// The workload and what a worker needs besides.
   WorkerSetup setup;
   bool haveWorkload = false;
@@ -162,17 +152,15 @@ TuningRun::~TuningRun() {
   diagnostics.reset();
   worker.reset();
   reference.reset();
-  journal.reset();
   // What is kept was copied to the cache or --output; an abandoned compile
   // may still write into the work directory.
   if (!workDir.empty() && (!session || !session->stillRunning())) {
-    llvm::sys::fs::remove_directories(workDir);
-    // The resume/ directory goes too once no run uses it (fails otherwise).
-    if (lockFd >= 0)
-      (void)llvm::sys::fs::remove(llvm::sys::path::parent_path(workDir));
+    if (journal)
+      journal->remove();
+    else
+      llvm::sys::fs::remove_directories(workDir);
   }
-  if (lockFd >= 0)
-    close(lockFd);
+  journal.reset();
   CompileSession::leakIfRunning(session);
 }
 
@@ -270,23 +258,22 @@ std::optional<TuneResult> TuningRun::lookUp() {
 }
 
 /// <tmp>/resume/<key>/ when the run can cache and no other tuner of the
-/// same key holds it (its lock), else a directory of its own.
+/// same key holds it, else a directory of its own.
 bool TuningRun::makeWorkDir(std::string &error) {
   if (cache.diskEnabled()) {
     std::string dir = cache.tmpDir + "/resume/" + keyHex;
-    if (!llvm::sys::fs::create_directories(dir)) {
-      int fd =
-          open((dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-      if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
-        lockFd = fd;
-        workDir = dir;
-        readJournal();
-        journal = std::make_unique<std::ofstream>(dir + "/journal.jsonl",
-                                                  std::ios::app);
-        return true;
-      }
-      if (fd >= 0)
-        close(fd);
+    auto resumed = std::make_unique<ResumeJournal>();
+    if (resumed->open(dir, [&](size_t i) {
+          return i < configs.size() ? configJson(configs[i]) : std::string();
+        })) {
+      journal = std::move(resumed);
+      workDir = dir;
+      if (size_t n = journal->restored().size())
+        llvm::errs() << "tl-tune: resuming an interrupted tuning: " << n
+                     << " of " << configs.size()
+                     << " configs' records restored from " << dir
+                     << "/journal.jsonl\n";
+      return true;
     }
   }
   llvm::SmallString<128> work;
@@ -301,50 +288,9 @@ bool TuningRun::makeWorkDir(std::string &error) {
   return true;
 }
 
-/// The records an interrupted run of this key settled: the last line of
-/// each config wins; a line that is no record (the one a kill cut short)
-/// is skipped. A valid record is restored only with its compiled kernel.
-void TuningRun::readJournal() {
-  std::ifstream in(workDir + "/journal.jsonl");
-  std::string line;
-  while (std::getline(in, line)) {
-    llvm::Expected<llvm::json::Value> value = llvm::json::parse(line);
-    if (!value) {
-      llvm::consumeError(value.takeError());
-      continue;
-    }
-    const llvm::json::Object *object = value->getAsObject();
-    std::optional<CandidateRecord> record =
-        object ? parseRecord(*object) : std::nullopt;
-    if (!record || record->index < 0 ||
-        static_cast<size_t>(record->index) >= configs.size() ||
-        record->configJson != configJson(configs[record->index]))
-      continue;
-    journaled[record->index] = *record;
-  }
-  for (auto it = journaled.begin(); it != journaled.end();) {
-    std::string kernelJson =
-        workDir + "/" + std::to_string(it->first) + "/kernel.json";
-    bool keep =
-        !isValid(it->second.status) || llvm::sys::fs::exists(kernelJson);
-    it = keep ? std::next(it) : journaled.erase(it);
-  }
-  if (!journaled.empty())
-    llvm::errs() << "tl-tune: resuming an interrupted tuning: "
-                 << journaled.size() << " of " << configs.size()
-                 << " configs' records restored from " << workDir
-                 << "/journal.jsonl\n";
-}
-
 void TuningRun::settled(size_t index, const CandidateRecord &record) {
-  if (!journal)
-    return;
-  *journal << recordLine(record) << "\n";
-  journal->flush();
-  // Test hook: a kill at a chosen point of the run (tl-tune-resume.mlir).
-  static const char *killAfter = std::getenv("TL_TUNE_TEST_KILL_AFTER");
-  if (killAfter && ++journalLines >= std::strtoull(killAfter, nullptr, 10))
-    raise(SIGKILL);
+  if (journal)
+    journal->append(record);
 }
 
 bool TuningRun::startCompiles(std::string &error) {
@@ -411,7 +357,7 @@ bool TuningRun::startCompiles(std::string &error) {
 void TuningRun::compile(const std::vector<size_t> &indices) {
   std::vector<size_t> toCompile;
   for (size_t i : indices)
-    if (journaled.count(i))
+    if (journal && journal->restored().count(i))
       restoredQueue.push_back(i);
     else
       toCompile.push_back(i);
@@ -425,7 +371,7 @@ TuningRun::nextCompiled(const std::function<bool()> &idle) {
     e.index = restoredQueue.front();
     restoredQueue.pop_front();
     e.ok = true;
-    e.restored = journaled[e.index];
+    e.restored = journal->restored().at(e.index);
     tlrt::KernelInfo info;
     std::string ignored;
     if (tlrt::loadKernelInfo(dirs[e.index] + "/kernel.json", info, ignored))
@@ -457,7 +403,8 @@ TuningRun::nextCompiled(const std::function<bool()> &idle) {
 const Workload *TuningRun::ensureWorkload(const std::string &kernelJson,
                                           std::string &error) {
   if (!haveWorkload) {
-    haveWorkload = buildWorkload(options.profile, kernelJson, setup.work, error);
+    haveWorkload =
+        buildWorkload(options.profile, kernelJson, setup.work, error);
     result.inputsSeconds = secondsSince(started);
   }
   return haveWorkload ? &setup.work : nullptr;

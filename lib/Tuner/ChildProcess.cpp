@@ -2,14 +2,23 @@
 
 #include "tl/Tuner/ChildProcess.h"
 
+#include <csignal>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+void mlir::tl::dieWithParent(int parent) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) // it died before the line above
+    _exit(1);
+}
 
 std::optional<std::string>
 mlir::tl::inChild(const std::function<std::string()> &fn) {
   int fds[2];
   if (pipe(fds) != 0)
     return std::nullopt;
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     close(fds[0]);
@@ -17,6 +26,7 @@ mlir::tl::inChild(const std::function<std::string()> &fn) {
     return std::nullopt;
   }
   if (pid == 0) {
+    dieWithParent(parent);
     close(fds[0]);
     std::string out = fn();
     size_t written = 0;

@@ -34,18 +34,23 @@ bool ResumeJournal::open(
   }
   lockFd = fd;
   dir = path;
-  read(configJsonOf);
+  bool cut = read(configJsonOf);
   out = std::make_unique<std::ofstream>(dir + "/journal.jsonl", std::ios::app);
+  if (cut) // the line a kill cut short ends here, so the next one is whole
+    *out << "\n";
   return true;
 }
 
 /// The last line of each config wins; a line that is no record (the one a
-/// kill cut short) is skipped.
-void ResumeJournal::read(
+/// kill cut short) is skipped. Returns whether the file does not end with
+/// a newline.
+bool ResumeJournal::read(
     const std::function<std::string(size_t)> &configJsonOf) {
   std::ifstream in(dir + "/journal.jsonl");
   std::string line;
+  bool cut = false;
   while (std::getline(in, line)) {
+    cut = in.eof() && !line.empty();
     llvm::Expected<llvm::json::Value> value = llvm::json::parse(line);
     if (!value) {
       llvm::consumeError(value.takeError());
@@ -66,6 +71,7 @@ void ResumeJournal::read(
         !isValid(it->second.status) || llvm::sys::fs::exists(kernelJson);
     it = keep ? std::next(it) : records.erase(it);
   }
+  return cut;
 }
 
 void ResumeJournal::append(const CandidateRecord &record) {
@@ -83,7 +89,13 @@ void ResumeJournal::remove() {
   out.reset();
   if (dir.empty())
     return;
-  llvm::sys::fs::remove_directories(dir);
+  // Renamed aside first, lock file and all: a run of the same key that
+  // starts now makes a fresh directory instead of taking a lock in one
+  // being deleted.
+  std::string gone = dir + ".gone-" + std::to_string(getpid());
+  if (llvm::sys::fs::rename(dir, gone))
+    gone = dir;
+  llvm::sys::fs::remove_directories(gone);
   // Fails while another run's directory is in it.
   (void)llvm::sys::fs::remove(llvm::sys::path::parent_path(dir));
 }

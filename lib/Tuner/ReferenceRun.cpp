@@ -6,6 +6,7 @@
 #include "tl/Runtime/Device.h"
 #include "tl/Target/Cuda.h"
 #include "tl/Target/Host.h"
+#include "tl/Tuner/ChildProcess.h"
 #include "tl/Tuner/Expand.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -93,9 +94,11 @@ void ReferenceRun::startBuild(const DialectRegistry &registry,
 /// process that writes the outputs' bytes to the workload's referenceFile;
 /// returns the child's pid.
 static pid_t startRun(const std::string &dir, const Workload &workload) {
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid != 0)
     return pid;
+  dieWithParent(parent);
   std::string e;
   tlrt::KernelInfo info;
   auto device = tlrt::createHostDevice(0);

@@ -3,6 +3,7 @@
 #include "tl/Tuner/Worker.h"
 
 #include "tl/Runtime/Device.h"
+#include "tl/Tuner/ChildProcess.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"
@@ -382,8 +383,10 @@ bool Worker::start() {
   int down[2], up[2];
   if (pipe(down) || pipe(up))
     return false;
+  pid_t parent = getpid();
   pid = fork();
   if (pid == 0) {
+    dieWithParent(parent);
     close(down[1]);
     close(up[0]);
     if (executable.empty())

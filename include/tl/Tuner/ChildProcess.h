@@ -18,6 +18,11 @@ namespace mlir::tl {
 /// the child could not start or did not exit normally.
 std::optional<std::string> inChild(const std::function<std::string()> &fn);
 
+/// Called first in a forked child of `parent`: the child is killed when the
+/// tuner dies (a killed tl-tune leaves no reference run or worker behind,
+/// holding its files and the resume lock it inherited).
+void dieWithParent(int parent);
+
 } // namespace mlir::tl
 
 #endif // TL_TUNER_CHILDPROCESS_H

@@ -47,7 +47,7 @@ public:
   void remove();
 
 private:
-  void read(const std::function<std::string(size_t)> &configJsonOf);
+  bool read(const std::function<std::string(size_t)> &configJsonOf);
 
   std::string dir;
   int lockFd = -1;

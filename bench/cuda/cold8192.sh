@@ -1,3 +1,8 @@
+#!/usr/bin/env bash
+# On a GPU node, from the bundle (carried in .bundle/): five cold tunings of
+# the example at 8192^3, one line each (time, best, when the reference was
+# ready, the three fastest candidates); the --json outputs under $OUT.
+set -uo pipefail
 source bench/cuda/bundle-env.sh
 nvidia-smi --query-gpu=clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv,noheader
 for i in 1 2 3 4 5; do

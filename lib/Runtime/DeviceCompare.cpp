@@ -10,7 +10,6 @@ namespace {
 
 /// Loads element %rd5 of the tensor at `base` into f64 register `dst`.
 std::string load(DType dtype, const char *base, const char *dst) {
-  std::string addr = std::string("%rd13");
   std::string s;
   auto line = [&](const std::string &l) { s += "  " + l + ";\n"; };
   int bytes = dtype == DType::F32 ? 4 : 2;
@@ -18,17 +17,17 @@ std::string load(DType dtype, const char *base, const char *dst) {
   line(std::string("add.u64 %rd13, %rd13, ") + base);
   switch (dtype) {
   case DType::F16:
-    line("ld.global.b16 %h1, [" + addr + "]");
+    line("ld.global.b16 %h1, [%rd13]");
     line("cvt.f32.f16 %f1, %h1");
     break;
   case DType::BF16:
-    line("ld.global.b16 %h1, [" + addr + "]");
+    line("ld.global.b16 %h1, [%rd13]");
     line("cvt.u32.u16 %r5, %h1");
     line("shl.b32 %r5, %r5, 16");
     line("mov.b32 %f1, %r5");
     break;
   default:
-    line("ld.global.f32 %f1, [" + addr + "]");
+    line("ld.global.f32 %f1, [%rd13]");
     break;
   }
   line(std::string("cvt.f64.f32 ") + dst + ", %f1");

@@ -338,19 +338,11 @@ private:
       }
       if (last)
         break;
-      rung = rankedAmong(rung);
+      rung = ranked(); // the kept ones: every other is pruned or failed
       ++step;
     }
     host.phaseEnded("benchmark");
     return true;
-  }
-
-  std::vector<size_t> rankedAmong(const std::vector<size_t> &some) {
-    std::vector<size_t> kept;
-    for (size_t i : ranked())
-      if (std::find(some.begin(), some.end(), i) != some.end())
-        kept.push_back(i);
-    return kept;
   }
 
   /// Candidates timed before the reference was ready are checked now.

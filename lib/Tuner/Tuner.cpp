@@ -136,7 +136,6 @@ private:
   std::string workDir;
   std::vector<std::string> dirs, irs; // per config
   std::vector<double> flops;          // per config
-  KnobTable knobs;                    // per config, for the strategy
   /// Resuming: the journal (when the work directory is the resume one),
   /// and the restored configs asked for, not yet handed to the scheduler.
   std::unique_ptr<ResumeJournal> journal;
@@ -210,7 +209,6 @@ bool TuningRun::parseAndExpand(std::string &error) {
             " has no template to expand (a tl.func with params)";
     return false;
   }
-  knobs = knobTable(configs);
   phaseEnded("expand");
   return true;
 }
@@ -522,7 +520,7 @@ std::optional<TuneResult> TuningRun::run(std::string &error) {
     policy.check = false;
   const SearchOptions &search = options.search;
   std::unique_ptr<SearchStrategy> strategy =
-      makeStrategy(search, knobs, options.profile.seed, error);
+      makeStrategy(search, knobTable(configs), options.profile.seed, error);
   if (!strategy)
     return std::nullopt;
   policy.budget = search.budget;

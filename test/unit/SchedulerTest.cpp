@@ -365,11 +365,7 @@ TEST(Scheduler, ACountBudgetAsksForThatManyConfigs) {
   SchedulePolicy policy = gpuPolicy();
   policy.budget = 2;
   std::string error;
-  SearchOptions exhaustive;
-  std::unique_ptr<SearchStrategy> strategy =
-      makeStrategy(exhaustive, KnobTable(4), 0, error);
-  ASSERT_EQ(mlir::tl::schedule(policy, *strategy, host, records, error),
-            ScheduleResult::Done);
+  ASSERT_EQ(schedule(policy, host, records, error), ScheduleResult::Done);
   EXPECT_EQ(host.asked, (std::vector<size_t>{0, 1}));
   EXPECT_EQ(records[2].status, CandidateStatus::Pending) << "never visited";
 }
@@ -381,11 +377,7 @@ TEST(Scheduler, ATimeBudgetStopsProposingButFinishesWhatRuns) {
   policy.budgetSeconds = 1e-9; // spent as soon as anything is proposed
   policy.window = 2;
   std::string error;
-  SearchOptions exhaustive;
-  std::unique_ptr<SearchStrategy> strategy =
-      makeStrategy(exhaustive, KnobTable(6), 0, error);
-  ASSERT_EQ(mlir::tl::schedule(policy, *strategy, host, records, error),
-            ScheduleResult::Done);
+  ASSERT_EQ(schedule(policy, host, records, error), ScheduleResult::Done);
   EXPECT_EQ(host.asked, (std::vector<size_t>{0, 1})) << "one window";
   EXPECT_EQ(records[0].status, CandidateStatus::Ok);
   EXPECT_EQ(records[1].status, CandidateStatus::Ok);

@@ -1,18 +1,33 @@
 #!/usr/bin/env bash
-# On a GPU node, from the bundle (carried in .bundle/): five cold tunings of
-# the example at 8192^3, one line each (time, best, when the reference was
-# ready, the three fastest candidates); the --json outputs under $OUT.
+# On a GPU node, from the bundle (carried in .bundle/): RUNS (default 5) cold
+# tunings of the example at 8192^3, one line each (time, best, when the
+# worker's first run ended, when the reference was ready, when the first
+# candidate's timings were in, the three fastest candidates), then one cold 4096^3 tuning and Triton's
+# autotune at 8192^3 (TRITON=0 skips it); the --json outputs under $OUT.
 set -uo pipefail
 source bench/cuda/bundle-env.sh
 nvidia-smi --query-gpu=clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv,noheader
-for i in 1 2 3 4 5; do
-  rm -rf /tmp/c8-$i
-  TILELANG_CACHE_DIR=/tmp/c8-$i "$bin/tl-tune" examples/matmul.mlir --instantiate=M=8192,N=8192,K=8192 --target=cuda --json > "$out/cold8192-$i.json" 2>/dev/null
-  python3 - "$out/cold8192-$i.json" <<'PY'
+summary() {
+  python3 - "$1" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 b = r["candidates"][r["best"]]
 ok = sorted((c["median_ms"], c["status"], json.dumps(c["config"], sort_keys=True)) for c in r["candidates"] if c["status"] in ("ok", "pruned"))
-print(f"tuning {r['tuning_seconds']:.3f} s, best {json.dumps(b['config'], sort_keys=True)} {b['median_ms']:.4f} ms; ref ready {r['reference_seconds']:.2f} s; 3 fastest: " + "; ".join(f"{m:.4f} {s} {c}" for m, s, c in ok[:3]))
+timed = [c["finished_s"] for c in r["candidates"] if c.get("samples")]
+print(f"tuning {r['tuning_seconds']:.3f} s, best {json.dumps(b['config'], sort_keys=True)} {b['median_ms']:.4f} ms; "
+      f"first run {r.get('first_run_seconds', 0):.2f} s, ref ready {r['reference_seconds']:.2f} s, first timed {min(timed):.2f} s; 3 fastest: "
+      + "; ".join(f"{m:.4f} {s} {c}" for m, s, c in ok[:3]))
 PY
+}
+for i in $(seq 1 "${RUNS:-5}"); do
+  rm -rf /tmp/c8-$i
+  TILELANG_CACHE_DIR=/tmp/c8-$i "$bin/tl-tune" examples/matmul.mlir --instantiate=M=8192,N=8192,K=8192 --target=cuda --json > "$out/cold8192-$i.json" 2>"$out/cold8192-$i.err"
+  summary "$out/cold8192-$i.json"
 done
+rm -rf /tmp/c4
+TILELANG_CACHE_DIR=/tmp/c4 "$bin/tl-tune" examples/matmul.mlir --instantiate=M=4096,N=4096,K=4096 --target=cuda --json > "$out/cold4096.json" 2>"$out/cold4096.err"
+echo -n "4096^3: "; summary "$out/cold4096.json"
+if [ "${TRITON:-1}" != 0 ]; then
+  echo -n "Triton autotune 8192^3: "
+  TRITON_CACHE_DIR=$(mktemp -d) python3 bench/cuda/triton_autotune.py 8192 2>&1 | tail -2 | tr '\n' ' '; echo
+fi

@@ -107,7 +107,14 @@ static pid_t startRun(const std::string &dir, const Workload &workload) {
   auto kernel = device->load(dir, info, e);
   if (!kernel)
     _exit(1);
-  std::vector<std::vector<unsigned char>> bufs = workload.hostArgs;
+  // The inputs are made here, in the child: the tuner holds none.
+  std::vector<std::vector<unsigned char>> bufs(info.args.size());
+  for (size_t i = 0; i < info.args.size(); ++i)
+    if (info.args[i].isTensor) {
+      const unsigned char *bytes = workload.initialBytes(i, bufs[i]);
+      if (bytes != bufs[i].data())
+        bufs[i].assign(bytes, bytes + info.args[i].byteSize());
+    }
   ArgumentBinding binding;
   if (!binding.bind(
           info, [&](size_t i) { return bufs[i].data(); },

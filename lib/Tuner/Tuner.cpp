@@ -70,7 +70,10 @@ public:
   nextCompiled(const std::function<bool()> &idle) override;
   bool prepare(size_t index, std::string &error) override;
   RunReply run(size_t index, const RunRequest &request) override {
-    return worker->run(dirs[index], request);
+    RunReply reply = worker->run(dirs[index], request);
+    if (result.firstRunSeconds == 0)
+      result.firstRunSeconds = secondsSince(started);
+    return reply;
   }
   double gemmFlops(size_t index) override { return flops[index]; }
   bool advanceReference(bool wait, std::string &error) override {
@@ -403,7 +406,6 @@ const Workload *TuningRun::ensureWorkload(const std::string &kernelJson,
   if (!haveWorkload) {
     haveWorkload =
         buildWorkload(options.profile, kernelJson, setup.work, error);
-    result.inputsSeconds = secondsSince(started);
   }
   return haveWorkload ? &setup.work : nullptr;
 }
@@ -430,6 +432,11 @@ bool TuningRun::ensureWorker(std::string &error) {
   }
   worker = std::make_unique<Worker>(setup, options.profile.timeoutSeconds,
                                     executable, setupFile);
+  // Set up (its device, the inputs it generates) while configs compile.
+  if (!worker->start()) {
+    error = "cannot start a worker process";
+    return false;
+  }
   return true;
 }
 

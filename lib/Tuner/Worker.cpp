@@ -37,22 +37,32 @@ public:
   }
 
   /// The device, one buffer per tensor and a pristine copy of every input;
-  /// an error message, or empty.
+  /// an error message, or empty. Generated inputs are made while the device
+  /// is set up (a CUDA context takes a while).
   std::string setUp() {
+    const auto &args = work.signature.args;
+    std::vector<std::vector<unsigned char>> scratch(args.size());
+    std::vector<const unsigned char *> initial(args.size(), nullptr);
+    std::thread generator([&] {
+      for (size_t i = 0; i < args.size(); ++i)
+        if (args[i].isTensor && !work.isOutput(i))
+          initial[i] = work.initialBytes(i, scratch[i]);
+    });
     std::string error;
     device = cuda ? tlrt::createCudaDevice(0, error)
                   : tlrt::createHostDevice(setup.hostThreads);
+    generator.join();
     if (!device)
       return error;
-    const auto &args = work.signature.args;
     bool bound = binding.bind(
         work.signature,
         [&](size_t i) -> void * {
           void *buffer = device->allocate(args[i].byteSize(), error);
+          if (!buffer || work.isOutput(i))
+            return buffer;
           void *copy = device->allocate(args[i].byteSize(), error);
-          if (!buffer || !copy ||
-              !device->copyToDevice(copy, work.hostArgs[i].data(),
-                                    work.hostArgs[i].size(), error))
+          if (!copy || !device->copyToDevice(copy, initial[i],
+                                             args[i].byteSize(), error))
             return nullptr;
           pristine[i] = copy;
           return buffer;
@@ -292,7 +302,7 @@ private:
     for (size_t i = 0; i < work.signature.args.size(); ++i) {
       if (!work.signature.args[i].isTensor)
         continue;
-      size_t bytes = work.hostArgs[i].size();
+      size_t bytes = work.signature.args[i].byteSize();
       if (work.isOutput(i)
               ? !device->fill(binding.pointer(i), 0xFF, bytes, error)
               : !device->copyOnDevice(binding.pointer(i), pristine[i], bytes,
@@ -380,6 +390,8 @@ RunReply Worker::run(const std::string &dir, const RunRequest &req) {
 }
 
 bool Worker::start() {
+  if (pid > 0)
+    return true;
   int down[2], up[2];
   if (pipe(down) || pipe(up))
     return false;

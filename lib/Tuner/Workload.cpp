@@ -15,6 +15,23 @@ bool Workload::isOutput(size_t arg) const {
   return llvm::is_contained(outputs, arg);
 }
 
+const unsigned char *
+Workload::initialBytes(size_t arg, std::vector<unsigned char> &scratch) const {
+  const tlrt::ArgInfo &a = signature.args[arg];
+  const GeneratedInput *g =
+      arg < generated.size() && generated[arg] ? &*generated[arg] : nullptr;
+  if (isOutput(arg)) {
+    scratch.assign(a.byteSize(), 0); // zero in every dtype
+  } else if (g) {
+    scratch.resize(a.byteSize());
+    tlrt::fillBuffer(scratch.data(), a.dtype, a.numElements(), g->supply,
+                     g->seed);
+  } else {
+    return hostArgs[arg].data();
+  }
+  return scratch.data();
+}
+
 bool mlir::tl::fitsHostMemory(const tlrt::KernelInfo &info,
                               const std::vector<size_t> &outputs,
                               uint64_t copies, std::string &error) {
@@ -74,8 +91,8 @@ static bool resolveOutputs(const std::vector<int> &outIdx,
   return true;
 }
 
-/// Fills the host copy of every input: from the --input files in order,
-/// then generated as --supply-type says; outputs start as zeros.
+/// Reads the --input files into the inputs in order; the inputs after them
+/// are generated as --supply-type says (described here, made where used).
 static bool fillInputs(const ProfileOptions &profile, Workload &workload,
                        std::string &error) {
   const auto &args = workload.signature.args;
@@ -88,18 +105,13 @@ static bool fillInputs(const ProfileOptions &profile, Workload &workload,
             " input tensors";
     return false;
   }
-  workload.hostArgs.resize(args.size());
+  workload.hostArgs.assign(args.size(), {});
+  workload.generated.assign(args.size(), std::nullopt);
   workload.scalarValues.assign(args.size(), 1.0);
   size_t inputNumber = 0;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (!args[i].isTensor)
+    if (!args[i].isTensor || workload.isOutput(i))
       continue;
-    workload.hostArgs[i].resize(args[i].byteSize());
-    if (workload.isOutput(i)) {
-      tlrt::fillBuffer(workload.hostArgs[i].data(), args[i].dtype,
-                       args[i].numElements(), tlrt::SupplyType::Zero, 0);
-      continue;
-    }
     if (inputNumber < profile.inputFiles.size()) {
       tlrt::NpyArray array;
       const std::string &path = profile.inputFiles[inputNumber];
@@ -116,11 +128,10 @@ static bool fillInputs(const ProfileOptions &profile, Workload &workload,
                 "uint8)";
         return false;
       }
-      workload.hostArgs[i] = array.data;
+      workload.hostArgs[i] = std::move(array.data);
     } else {
-      tlrt::fillBuffer(workload.hostArgs[i].data(), args[i].dtype,
-                       args[i].numElements(), profile.supply,
-                       profile.seed * 1000003 + i);
+      workload.generated[i] =
+          GeneratedInput{profile.supply, profile.seed * 1000003 + i};
     }
     ++inputNumber;
   }
@@ -204,9 +215,18 @@ bool ArgumentBinding::bind(const tlrt::KernelInfo &info,
 bool mlir::tl::writeWorkerSetup(const WorkerSetup &setup,
                                 const std::string &path, std::string &error) {
   const Workload &w = setup.work;
-  llvm::json::Array sizes, reference;
+  llvm::json::Array sizes, generated, reference;
   for (const std::vector<unsigned char> &arg : w.hostArgs)
     sizes.push_back(static_cast<int64_t>(arg.size()));
+  for (size_t i = 0; i < w.hostArgs.size(); ++i) {
+    const std::optional<GeneratedInput> &g =
+        i < w.generated.size() ? w.generated[i] : std::nullopt;
+    generated.push_back(
+        g ? llvm::json::Value(llvm::json::Object{
+                {"supply", tlrt::supplyTypeName(g->supply)},
+                {"seed", std::to_string(g->seed)}})
+          : llvm::json::Value(nullptr));
+  }
   for (const Reference &r : w.reference)
     reference.push_back(
         llvm::json::Object{{"dtype", tlrt::dtypeName(r.dtype)},
@@ -217,6 +237,7 @@ bool mlir::tl::writeWorkerSetup(const WorkerSetup &setup,
   llvm::json::Object header{
       {"signature", tlrt::writeKernelInfo(w.signature)},
       {"arg_bytes", std::move(sizes)},
+      {"generated", std::move(generated)},
       {"scalars", llvm::json::Array(w.scalarValues)},
       {"outputs", std::move(outputs)},
       {"reference", std::move(reference)},
@@ -265,19 +286,21 @@ std::optional<WorkerSetup> mlir::tl::readWorkerSetup(const std::string &path,
   }
   const llvm::json::Object *h = parsed->getAsObject();
   const llvm::json::Array *sizes = h ? h->getArray("arg_bytes") : nullptr;
+  const llvm::json::Array *generated = h ? h->getArray("generated") : nullptr;
   const llvm::json::Array *scalars = h ? h->getArray("scalars") : nullptr;
   const llvm::json::Array *outputs = h ? h->getArray("outputs") : nullptr;
   const llvm::json::Array *reference = h ? h->getArray("reference") : nullptr;
   std::optional<llvm::StringRef> signature =
       h ? h->getString("signature") : std::nullopt;
-  if (!sizes || !scalars || !outputs || !reference || !signature)
+  if (!sizes || !generated || !scalars || !outputs || !reference ||
+      !signature)
     return fail("the header lacks a field of the worker setup");
   WorkerSetup s;
   std::string why;
   if (!tlrt::parseKernelInfo(signature->str(), s.work.signature, why))
     return fail(why);
   size_t n = s.work.signature.args.size();
-  if (sizes->size() != n || scalars->size() != n)
+  if (sizes->size() != n || generated->size() != n || scalars->size() != n)
     return fail("the header's argument lists do not match the signature");
   auto readBytes = [&](std::vector<unsigned char> &into, int64_t bytes) {
     into.resize(static_cast<size_t>(std::max<int64_t>(bytes, 0)));
@@ -285,10 +308,24 @@ std::optional<WorkerSetup> mlir::tl::readWorkerSetup(const std::string &path,
     return static_cast<bool>(in);
   };
   s.work.hostArgs.resize(n);
+  s.work.generated.resize(n);
   for (size_t i = 0; i < n; ++i) {
     if (!readBytes(s.work.hostArgs[i], (*sizes)[i].getAsInteger().value_or(0)))
       return fail("ends before argument " + std::to_string(i) + "'s bytes");
     s.work.scalarValues.push_back((*scalars)[i].getAsNumber().value_or(1.0));
+    if ((*generated)[i].kind() == llvm::json::Value::Null)
+      continue;
+    const llvm::json::Object *g = (*generated)[i].getAsObject();
+    std::optional<tlrt::SupplyType> supply =
+        g && g->getString("supply")
+            ? tlrt::parseSupplyType(g->getString("supply")->str())
+            : std::nullopt;
+    uint64_t seed = 0;
+    if (!supply || !g->getString("seed") ||
+        g->getString("seed")->getAsInteger(10, seed))
+      return fail("argument " + std::to_string(i) +
+                  "'s generator is unreadable");
+    s.work.generated[i] = GeneratedInput{*supply, seed};
   }
   for (const llvm::json::Value &o : *outputs) {
     int64_t i = o.getAsInteger().value_or(-1);

@@ -12,7 +12,7 @@
 
 // AUTO-DAG: {"mode":0} ok
 // AUTO-DAG: {"mode":3} check_failed
-// AUTO: inputs ready after {{[0-9.]+}} s; host reference built after {{[0-9.]+}} s, ready after
+// AUTO: first run after {{[0-9.]+}} s; host reference built after {{[0-9.]+}} s, ready after
 // NONE-DAG: {"mode":0} ok
 // NONE-DAG: {"mode":3} ok
 // NONE-NOT: reference ready

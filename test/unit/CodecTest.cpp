@@ -298,12 +298,17 @@ TEST(WorkerSetup, WrittenReadsBack) {
   scalar.dtype = tlrt::DType::I32;
   s.work.signature.name = s.work.signature.symbol = "k";
   s.work.signature.target = "host";
-  s.work.signature.args = {t, scalar, t};
+  // A held input, a scalar, a generated input, an output.
+  s.work.signature.args = {t, scalar, t, t};
   s.work.signature.grid = {1};
   s.work.signature.threads = 32;
-  s.work.hostArgs = {{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {}, {0, 0, 0}};
-  s.work.scalarValues = {1, 7, 1};
-  s.work.outputs = {2};
+  s.work.hostArgs = {{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {}, {}, {}};
+  s.work.generated = {std::nullopt, std::nullopt,
+                      GeneratedInput{tlrt::SupplyType::Normal,
+                                     0xFEDCBA9876543210ull},
+                      std::nullopt};
+  s.work.scalarValues = {1, 7, 1, 1};
+  s.work.outputs = {3};
   s.work.reference = {Reference{tlrt::DType::F32, {9, 8, 7, 6}}};
   s.work.referenceFile = "/tmp/ref.bin";
   s.cuda = true;
@@ -316,13 +321,28 @@ TEST(WorkerSetup, WrittenReadsBack) {
   std::optional<WorkerSetup> b = readWorkerSetup(std::string(path), error);
   ASSERT_TRUE(b) << error;
   EXPECT_EQ(b->work.hostArgs, s.work.hostArgs);
+  ASSERT_EQ(b->work.generated.size(), 4u);
+  EXPECT_FALSE(b->work.generated[0]);
+  ASSERT_TRUE(b->work.generated[2]);
+  EXPECT_EQ(b->work.generated[2]->supply, tlrt::SupplyType::Normal);
+  EXPECT_EQ(b->work.generated[2]->seed, 0xFEDCBA9876543210ull);
+  // The initial bytes: held, generated as the generator says, zeros.
+  std::vector<unsigned char> scratch, expected(12);
+  EXPECT_EQ(b->work.initialBytes(0, scratch), b->work.hostArgs[0].data());
+  tlrt::fillBuffer(expected.data(), tlrt::DType::F16, 6,
+                   tlrt::SupplyType::Normal, 0xFEDCBA9876543210ull);
+  const unsigned char *generated = b->work.initialBytes(2, scratch);
+  EXPECT_EQ(std::vector<unsigned char>(generated, generated + 12), expected);
+  const unsigned char *output = b->work.initialBytes(3, scratch);
+  EXPECT_EQ(std::vector<unsigned char>(output, output + 12),
+            std::vector<unsigned char>(12, 0));
   EXPECT_EQ(b->work.scalarValues, s.work.scalarValues);
   EXPECT_EQ(b->work.outputs, s.work.outputs);
   ASSERT_EQ(b->work.reference.size(), 1u);
   EXPECT_EQ(b->work.reference[0].data, s.work.reference[0].data);
   EXPECT_EQ(b->work.reference[0].dtype, tlrt::DType::F32);
   EXPECT_EQ(b->work.referenceFile, "/tmp/ref.bin");
-  EXPECT_EQ(b->work.signature.args.size(), 3u);
+  EXPECT_EQ(b->work.signature.args.size(), 4u);
   EXPECT_TRUE(b->cuda);
   EXPECT_EQ(b->hostThreads, 3u);
   EXPECT_DOUBLE_EQ(b->tolerance.maxMismatchedRatio, 0.125);

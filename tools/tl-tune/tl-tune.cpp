@@ -416,7 +416,7 @@ int main(int argc, char **argv) {
       o["reference"] = result->referenceKind;
       o["reference_seconds"] = result->referenceSeconds;
       o["reference_built_seconds"] = result->referenceBuiltSeconds;
-      o["inputs_seconds"] = result->inputsSeconds;
+      o["first_run_seconds"] = result->firstRunSeconds;
     }
     llvm::outs() << llvm::formatv("{0:2}\n", llvm::json::Value(std::move(o)));
     return finish();
@@ -471,9 +471,9 @@ int main(int argc, char **argv) {
     });
     llvm::outs() << ")";
   }
-  if (result->inputsSeconds > 0)
-    llvm::outs() << llvm::formatv("; inputs ready after {0:F3} s",
-                                  result->inputsSeconds);
+  if (result->firstRunSeconds > 0)
+    llvm::outs() << llvm::formatv("; first run after {0:F3} s",
+                                  result->firstRunSeconds);
   if (result->referenceSeconds > 0)
     llvm::outs() << llvm::formatv(
         "; {0} reference built after {1:F3} s, ready after {2:F3} s",

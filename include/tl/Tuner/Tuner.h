@@ -41,10 +41,11 @@ struct TuneResult {
   /// and where it ran ("device", "host").
   double referenceSeconds = 0;
   std::string referenceKind;
-  /// When the reference's build ended, and when the inputs were generated
-  /// (from the start; 0: not done).
+  /// When the reference's build ended, and when the worker's first run
+  /// ended: its device set up, the inputs made and uploaded (from the
+  /// start; 0: not done).
   double referenceBuiltSeconds = 0;
-  double inputsSeconds = 0;
+  double firstRunSeconds = 0;
   /// Configs abandoned at the compile timeout and still compiling: their
   /// threads cannot be stopped, so a tool should exit without waiting.
   size_t abandonedCompiles = 0;

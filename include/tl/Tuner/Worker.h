@@ -42,8 +42,12 @@ public:
   /// the next run.
   RunReply run(const std::string &dir, const RunRequest &req);
 
-private:
+  /// Starts the worker process now, when none is running, and returns at
+  /// once: its set-up (the device, the inputs) overlaps what the caller
+  /// does next. run() starts one otherwise. False if it cannot fork.
   bool start();
+
+private:
   RunReply died();
   void stop();
   void closeFds();

@@ -1,8 +1,10 @@
 //===- Workload.h - The inputs every candidate runs on ----------*- C++ -*-===//
 //
-// A tuning's workload: host copies of the inputs (generated or read from
-// .npy files, identical across candidates and worker restarts), which
-// arguments are outputs, and the reference outputs when they were given.
+// A tuning's workload: the inputs (read from .npy files and held, or
+// described by a seeded generator and made where they are used: in the
+// worker, in the host reference's process; identical across candidates and
+// worker restarts), which arguments are outputs, and the reference outputs
+// when they were given.
 // ArgumentBinding turns buffers into the argument array a kernel launch
 // takes; the worker, the host reference and --load all bind through it.
 //
@@ -12,6 +14,7 @@
 #define TL_TUNER_WORKLOAD_H
 
 #include "tl/Runtime/Kernel.h"
+#include "tl/Runtime/Supply.h"
 #include "tl/Tuner/Options.h"
 
 #include <functional>
@@ -27,9 +30,20 @@ struct Reference {
   std::vector<unsigned char> data;
 };
 
+/// An input that is generated rather than held: fillBuffer's supply type
+/// and seed. At 8192^3 the inputs are 256 MB: generating them where they
+/// are needed costs less than carrying them there.
+struct GeneratedInput {
+  tlrt::SupplyType supply = tlrt::SupplyType::Auto;
+  uint64_t seed = 0;
+};
+
 struct Workload {
   tlrt::KernelInfo signature;
-  std::vector<std::vector<unsigned char>> hostArgs; // per tensor arg
+  /// Per argument: the bytes of an input read from a file; empty for a
+  /// generated input, an output or a scalar.
+  std::vector<std::vector<unsigned char>> hostArgs;
+  std::vector<std::optional<GeneratedInput>> generated; // per argument
   std::vector<double> scalarValues;                 // per arg (scalars)
   std::vector<size_t> outputs;                      // argument indices
   std::vector<Reference> reference;                 // per output, if given
@@ -38,6 +52,10 @@ struct Workload {
   std::string referenceFile;
 
   bool isOutput(size_t arg) const;
+  /// Tensor argument `arg`'s initial bytes: the held ones, or generated
+  /// into `scratch` (an output: zeros).
+  const unsigned char *initialBytes(size_t arg,
+                                    std::vector<unsigned char> &scratch) const;
 };
 
 /// Builds the inputs from the signature in `kernelJson` (any compiled
@@ -49,7 +67,8 @@ bool buildWorkload(const ProfileOptions &profile, const std::string &kernelJson,
 
 /// What a worker process needs, as the file a worker started with exec
 /// (tl-worker) reads: the workload, the device, and how outputs are
-/// compared. Writer and reader side by side.
+/// compared. Writer and reader side by side. Generated inputs travel as
+/// their generator.
 struct WorkerSetup {
   Workload work;
   bool cuda = false;
@@ -58,8 +77,9 @@ struct WorkerSetup {
 };
 
 /// One JSON header line (the signature as kernel.json, outputs, scalars,
-/// the reference's file and dtypes, the device, the tolerances), then the
-/// bytes of every tensor argument and given reference output, in order.
+/// generators, the reference's file and dtypes, the device, the
+/// tolerances), then the bytes of every held input and given reference
+/// output, in order.
 bool writeWorkerSetup(const WorkerSetup &setup, const std::string &path,
                       std::string &error);
 /// nullopt with `error` naming the file and what is wrong with it.

@@ -56,8 +56,9 @@ public:
 
 private:
   /// Runs candidate `i` as `req` says (checked, if nothing checked it yet
-  /// and the reference is ready) and folds the reply into its record.
-  void measure(size_t i, RunRequest req) {
+  /// and the reference is ready) and folds the reply into its record: its
+  /// samples replace the record's, or with `append` join them.
+  void measure(size_t i, RunRequest req, bool append = false) {
     req.check = policy.check && !checked[i] && host.referenceReady();
     bool judge = policy.externalCheck && !judged[i];
     req.dumpOutputs = judge;
@@ -73,7 +74,10 @@ private:
     if (req.check && reply.check)
       r.check = *reply.check;
     if (!reply.samples.empty()) {
-      r.samples = reply.samples;
+      if (!append)
+        r.samples.clear();
+      r.samples.insert(r.samples.end(), reply.samples.begin(),
+                       reply.samples.end());
       r.medianMs = median(r.samples);
       double flops = host.gemmFlops(i);
       r.tflops =
@@ -286,28 +290,43 @@ private:
   bool benchmarkPhase() {
     if (policy.halving)
       return halvingPhase();
-    std::vector<size_t> order = ranked();
-    size_t measured = 0, total = order.size();
-    if (policy.prunes() && !order.empty()) {
-      double best = records[order.front()].medianMs;
-      for (size_t i : order) {
-        CandidateRecord &r = records[i];
-        if (r.medianMs > policy.pruneRatio * best) {
-          prune(i, llvm::formatv(
-                       "median {0:F4} ms over {1} screening runs, more than "
-                       "--prune-ratio {2} x the best's {3:F4} ms",
-                       r.medianMs, r.samples.size(),
-                       llvm::format("%g", policy.pruneRatio), best));
-          continue;
-        }
-        host.progress("benchmark", measured++, total);
+    std::vector<size_t> order = ranked(), contenders;
+    if (!policy.prunes() || order.empty()) {
+      host.phaseEnded("benchmark");
+      return true;
+    }
+    double best = records[order.front()].medianMs;
+    for (size_t i : order) {
+      CandidateRecord &r = records[i];
+      if (r.medianMs <= policy.pruneRatio * best) {
+        contenders.push_back(i);
+        continue;
+      }
+      prune(i, llvm::formatv("median {0:F4} ms over {1} screening runs, more "
+                             "than --prune-ratio {2} x the best's {3:F4} ms",
+                             r.medianMs, r.samples.size(),
+                             llvm::format("%g", policy.pruneRatio), best));
+    }
+    if (!fullRuns(contenders))
+      return false;
+    host.phaseEnded("benchmark");
+    return true;
+  }
+
+  /// The full runs of `contenders`, round by round (SchedulePolicy::round);
+  /// one that fails in a round runs no more.
+  bool fullRuns(const std::vector<size_t> &contenders) {
+    int rounds = policy.rounds();
+    size_t done = 0, total = rounds * contenders.size();
+    for (int k = 0; k < rounds; ++k)
+      for (size_t i : contenders) {
+        host.progress("benchmark", done++, total);
         if (!advance(false))
           return false;
-        measure(i, policy.full);
+        if (records[i].status == CandidateStatus::Ok)
+          measure(i, policy.round(k), /*append=*/k > 0);
       }
-    }
     host.progress("benchmark", total, total);
-    host.phaseEnded("benchmark");
     return true;
   }
 
@@ -317,11 +336,11 @@ private:
   bool halvingPhase() {
     std::vector<size_t> rung = ranked();
     int runs = SchedulePolicy::kHalvingRuns;
-    int fullRuns = policy.full.rep > 0 ? policy.full.rep : 100;
+    int fullRep = policy.full.rep > 0 ? policy.full.rep : 100;
     size_t step = 0;
     while (!rung.empty()) {
       runs *= 3;
-      bool last = runs >= fullRuns || rung.size() <= 3;
+      bool last = runs >= fullRep || rung.size() <= 3;
       size_t keep = last ? rung.size() : (rung.size() + 2) / 3;
       for (size_t k = keep; k < rung.size(); ++k) {
         const CandidateRecord &r = records[rung[k]];
@@ -331,13 +350,16 @@ private:
                                      r.medianMs, r.samples.size(), keep, step));
       }
       rung.resize(keep);
+      if (last) {
+        if (!fullRuns(rung))
+          return false;
+        break;
+      }
       for (size_t i : rung) {
         if (!advance(false))
           return false;
-        measure(i, last ? policy.full : RunRequest{false, 1, runs});
+        measure(i, RunRequest{false, 1, runs});
       }
-      if (last)
-        break;
       rung = ranked(); // the kept ones: every other is pruned or failed
       ++step;
     }

@@ -128,12 +128,34 @@ public:
       referenceFails = killed = true;
   }
 
-  /// How often `index` was run with `rep` repetitions.
+  /// How often `index` was run with `rep` repetitions (not counting the
+  /// full runs' rounds).
   size_t runsOf(size_t index, int rep) const {
     size_t n = 0;
     for (const Run &r : runs)
-      n += r.index == index && r.request.rep == rep;
+      n += r.index == index && r.request.rep == rep && !isRound(r.request);
     return n;
+  }
+  /// How many screenings `index` had.
+  size_t screensOf(size_t index) const {
+    size_t n = 0;
+    for (const Run &r : runs)
+      n += r.index == index && r.request.capMs > 0;
+    return n;
+  }
+  /// The repetitions of `index`'s full runs, over all rounds.
+  int fullRepsOf(size_t index) const {
+    int n = 0;
+    for (const Run &r : runs)
+      n += r.index == index && isRound(r.request) ? r.request.rep : 0;
+    return n;
+  }
+  /// A round of a full run: gpuPolicy's warm-up (5) in the first,
+  /// kRoundWarmup in the others; screenings are capped, halving's rungs
+  /// warm up once.
+  bool isRound(const RunRequest &r) const {
+    return r.capMs == 0 &&
+           (r.warmup == 5 || r.warmup == SchedulePolicy::kRoundWarmup);
   }
   size_t checksOf(size_t index) const {
     size_t n = 0;
@@ -200,8 +222,8 @@ TEST(Scheduler, ScreensPrunesAndTimesTheFastFully) {
   EXPECT_NE(records[2].message.find("--prune-ratio 1.1"), std::string::npos)
       << records[2].message;
   for (size_t i = 0; i < 4; ++i) {
-    EXPECT_EQ(host.runsOf(i, SchedulePolicy::kScreenRuns), 1u) << i;
-    EXPECT_EQ(host.runsOf(i, 100), i < 2 ? 1u : 0u) << i;
+    EXPECT_EQ(host.screensOf(i), 1u) << i;
+    EXPECT_EQ(host.fullRepsOf(i), i < 2 ? 100 : 0) << i;
     EXPECT_EQ(host.checksOf(i), 1u) << "candidate " << i << " checked once";
   }
   EXPECT_EQ(records[0].samples.size(), 100u) << "the full run's figures";
@@ -270,10 +292,31 @@ TEST(Scheduler, AWrongOrCrashingCandidateFailsAlone) {
   EXPECT_EQ(records[4].status, CandidateStatus::CompileTimeout);
   EXPECT_NE(records[4].message.find("--compile-timeout 120"),
             std::string::npos);
-  EXPECT_EQ(host.runsOf(3, SchedulePolicy::kScreenRuns) +
-                host.runsOf(4, SchedulePolicy::kScreenRuns),
+  EXPECT_EQ(host.screensOf(3) + host.screensOf(4),
             0u);
   EXPECT_EQ(pickBest(records), 0) << "the faster wrong one is not the best";
+}
+
+TEST(Scheduler, TheContendersFullRunsTakeTurns) {
+  FakeHost host({{true, false, 1.0}, {true, false, 1.02}, {true, false, 3.0}});
+  std::vector<CandidateRecord> records = recordsFor(3);
+  std::string error;
+  ASSERT_EQ(schedule(gpuPolicy(/*rep=*/95), host, records, error),
+            ScheduleResult::Done);
+  // After the three screenings, rounds of kRoundRuns: 0, 1, 0, 1, ...; the
+  // first with the full warm-up, the last with what is left.
+  std::vector<FakeHost::Run> rounds(host.runs.begin() + 3, host.runs.end());
+  ASSERT_EQ(rounds.size(), 20u);
+  for (size_t k = 0; k < rounds.size(); ++k) {
+    EXPECT_EQ(rounds[k].index, k % 2) << "round " << k / 2;
+    EXPECT_EQ(rounds[k].request.warmup,
+              k < 2 ? 5 : SchedulePolicy::kRoundWarmup);
+    EXPECT_EQ(rounds[k].request.rep, k < 18 ? SchedulePolicy::kRoundRuns : 5);
+  }
+  EXPECT_EQ(records[0].samples.size(), 95u) << "every round's samples";
+  EXPECT_EQ(records[1].samples.size(), 95u);
+  EXPECT_EQ(records[2].status, CandidateStatus::Pruned);
+  EXPECT_EQ(pickBest(records), 0);
 }
 
 TEST(Scheduler, ShortRunsAreNotScreened) {
@@ -284,8 +327,9 @@ TEST(Scheduler, ShortRunsAreNotScreened) {
   EXPECT_FALSE(policy.prunes());
   ASSERT_EQ(schedule(policy, host, records, error), ScheduleResult::Done);
   EXPECT_EQ(records[1].status, CandidateStatus::Ok) << "not pruned";
-  EXPECT_EQ(host.runsOf(0, 3), 1u);
-  EXPECT_EQ(host.runsOf(1, 3), 1u);
+  EXPECT_EQ(host.fullRepsOf(0), 3);
+  EXPECT_EQ(host.fullRepsOf(1), 3);
+  EXPECT_EQ(host.runs.size(), 2u) << "three runs are one round";
 }
 
 TEST(Scheduler, NothingCompiledRunsNothing) {
@@ -405,9 +449,9 @@ TEST(Scheduler, SuccessiveHalvingPromotesTheBestThirdRungByRung) {
   EXPECT_EQ(rung1, 10u);
   EXPECT_EQ(rung2, 4u);
   EXPECT_EQ(rung3, 2u);
-  EXPECT_EQ(host.runsOf(29, 100), 1u);
-  EXPECT_EQ(host.runsOf(28, 100), 1u);
-  EXPECT_EQ(host.runsOf(27, 100), 0u);
+  EXPECT_EQ(host.fullRepsOf(29), 100);
+  EXPECT_EQ(host.fullRepsOf(28), 100);
+  EXPECT_EQ(host.fullRepsOf(27), 0);
   EXPECT_EQ(host.runsOf(20, 9), 1u) << "config 20 is 10th fastest";
   EXPECT_EQ(host.runsOf(19, 9), 0u);
   EXPECT_EQ(records[19].status, CandidateStatus::Pruned);
@@ -473,7 +517,7 @@ TEST(Scheduler, AResumedRunEndsAsAnUninterruptedOne) {
     }
     EXPECT_EQ(pickBest(records), pickBest(expected));
     for (const auto &[index, record] : second.restored)
-      EXPECT_EQ(second.runsOf(index, SchedulePolicy::kScreenRuns), 0u)
+      EXPECT_EQ(second.screensOf(index), 0u)
           << "restored config " << index << " screened again";
   }
 }

@@ -8,7 +8,12 @@
 // no compile runs), and the strategy learns its median. Then those within
 // --prune-ratio of the best screened median get the full warm-up and
 // repetitions (with successive halving: the best third, rung by rung), the
-// others keep their screening figures as "pruned". A check rides along
+// others keep their screening figures as "pruned". The full runs are
+// interleaved in rounds (SchedulePolicy::rounds): a GPU under a long load
+// holds its power limit by lowering its clocks for a while, and that
+// stretch must fall on every contender alike, not on whichever ran then
+// (measured on the H200 at 8192^3: the same kernel's median 1.89 or
+// 2.16 ms, run alone). A check rides along
 // with the first run that finds the reference ready; the rest are checked
 // while waiting for compiles, or at the end.
 //
@@ -28,6 +33,8 @@
 #include "tl/Tuner/Protocol.h"
 #include "tl/Tuner/Records.h"
 #include "tl/Tuner/Search.h"
+
+#include <algorithm>
 
 #include <functional>
 #include <optional>
@@ -109,11 +116,30 @@ struct SchedulePolicy {
   /// Screening runs stop at about this many ms (at least 3 runs).
   static constexpr double kScreenCapMs = 20;
   static constexpr int kHalvingRuns = 3;
+  /// Repetitions per round of the full runs, and the warm-up of each
+  /// round after the first (its kernel is loaded again).
+  static constexpr int kRoundRuns = 10, kRoundWarmup = 2;
   static SchedulePolicy from(const ProfileOptions &profile, bool overlap,
                              double compileTimeout);
   /// Screening pays only when the full run is longer than the screening.
   bool prunes() const {
     return pruneRatio >= 1 && (full.repMs > 0 || full.rep > 2 * kScreenRuns);
+  }
+  /// The full run of one round of `rounds()` (0 first: with the full
+  /// warm-up; later ones kRoundWarmup); the last takes what is left of
+  /// `rep`. Time budgets (--rep-ms) are not split: one round.
+  int rounds() const {
+    return full.warmupMs > 0 || full.repMs > 0 || full.rep <= kRoundRuns
+               ? 1
+               : (full.rep + kRoundRuns - 1) / kRoundRuns;
+  }
+  RunRequest round(int k) const {
+    if (rounds() == 1)
+      return full;
+    RunRequest r = full;
+    r.warmup = k == 0 ? full.warmup : kRoundWarmup;
+    r.rep = std::min(kRoundRuns, full.rep - k * kRoundRuns);
+    return r;
   }
   RunRequest screen() const {
     if (halving)

@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libgtest-dev libopenblas-dev patchelf xz-utils
   clang-22 libclang-rt-22-dev python3-psutil
   python3-numpy python3-pytest python3-venv python3-setuptools
-  python3-matplotlib libeigen3-dev
+  python3-matplotlib libeigen3-dev python3-torch
 )
 
 missing=()

@@ -229,3 +229,30 @@ def test_bfloat16_tensors_are_their_bit_patterns_in_numpy():
     result = next(iter(tuned.results.values()))
     assert {c["status"] for c in result.candidates} <= {"ok", "pruned"}
     np.testing.assert_allclose(bf16_values(best(A, B)), bf16_values(C), rtol=1e-2, atol=1e-2)
+
+
+def test_search_strategy_budget_and_seed(monkeypatch):
+    # Each run tunes afresh (the same seed's second run is no cache hit).
+    monkeypatch.setenv("TILELANG_DISABLE_CACHE", "1")
+    tuner = AutoTuner.from_kernel(factory()(M, N, K), configs=space(M, N, K))
+    tuner.set_profile_args(warmup=1, rep=3).set_search_args("random", budget=2, seed=7)
+    result = tuner.run()
+    assert len(result.candidates) == 2, "a budget of 2 configs visits 2"
+    visited = [c["config"] for c in result.candidates]
+    again = AutoTuner.from_kernel(factory()(M, N, K), configs=space(M, N, K))
+    again.set_profile_args(warmup=1, rep=3).set_search_args("random", budget=2, seed=7)
+    second = again.run()
+    assert not second.from_cache
+    assert [c["config"] for c in second.candidates] == visited, "the seed's order"
+    tuned = tilemlir.autotune(configs=space, warmup=1, rep=3, strategy="model", budget=3)(
+        factory())
+    A, B = operands()
+    best = tuned(M, N, K)
+    assert len(next(iter(tuned.results.values())).candidates) == 3
+    np.testing.assert_allclose(best(A, B), A @ B, rtol=1e-4, atol=1e-4)
+    with pytest.raises(ValueError, match="'annealing' is not one of exhaustive"):
+        tuner.set_search_args("annealing")
+    with pytest.raises(ValueError, match="budget 'ten': give a number of configs"):
+        tuner.set_search_args("random", budget="ten")
+    with pytest.raises(ValueError, match="must be positive"):
+        tuner.set_search_args("random", budget=0)

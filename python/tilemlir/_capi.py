@@ -116,7 +116,7 @@ def _declare(L):
                      ("Timeout", ctypes.c_double), ("HostThreads", ctypes.c_uint),
                      ("Seed", ctypes.c_uint64), ("SkipCheck", ctypes.c_bool),
                      ("Tma", ctypes.c_bool), ("WarpSpecialize", ctypes.c_bool),
-                     ("Budget", ctypes.c_uint64),
+                     ("Budget", ctypes.c_uint64), ("BudgetSeconds", ctypes.c_double),
                      ("NoCache", ctypes.c_bool)):
         sig[f"tlTuneOptionsSet{name}"] = (None, [H, ty])
     for name, (res, args) in sig.items():

@@ -26,7 +26,7 @@ from .. import _capi
 from .._capi import TileMLIRError
 from ..jit import (JITImpl, JITKernel, _check_backend, _check_pass_configs, _target_name,
                    _work_dir, resolve_target)
-from .param import AutotuneResult, CompileArgs, ProfileArgs
+from .param import AutotuneResult, CompileArgs, ProfileArgs, SearchArgs
 
 __all__ = ["AutoTuner", "autotune", "set_autotune_inputs", "AutotuneResult",
            "CompileArgs", "TensorSupplyType"]
@@ -95,6 +95,7 @@ class AutoTuner:
         self.configs = configs
         self.compile_args = CompileArgs(out_idx=self.impl.out_idx, target=self.impl.target)
         self.profile_args = ProfileArgs()
+        self.search_args = SearchArgs()
         self._call_args = None
 
     @classmethod
@@ -114,6 +115,14 @@ class AutoTuner:
         self.profile_args = ProfileArgs(warmup, rep, timeout, supply_type, ref_prog,
                                         supply_prog, rtol, atol, max_mismatched_ratio,
                                         skip_check, manual_check_prog, cache_input_tensors)
+        return self
+
+    def set_search_args(self, strategy="exhaustive", budget=None, seed=0):
+        """How the space is searched (TileMLIR's, not TileLang's): strategy
+        "exhaustive", "random", "halving" or "model" (Bayesian optimisation);
+        budget an int (that many configs) or seconds as "60s" / a float;
+        the seed makes a search reproducible."""
+        self.search_args = SearchArgs.of(strategy, budget, seed)
         return self
 
     # -- the space ---------------------------------------------------------
@@ -290,6 +299,12 @@ class AutoTuner:
             json.dump(space, f)
         o.set("ConfigsFile", os.path.join(work, "configs.json"))
         o.set("Warmup", int(warmup)).set("Rep", int(rep)).set("Timeout", float(timeout))
+        search = self.search_args
+        o.set("Strategy", search.strategy).set("Seed", search.seed)
+        if search.budget_configs:
+            o.set("Budget", search.budget_configs)
+        if search.budget_seconds:
+            o.set("BudgetSeconds", search.budget_seconds)
         o.tolerance(p.rtol, p.atol, p.max_mismatched_ratio)
         supply = p.supply_type.value if isinstance(p.supply_type, TensorSupplyType) else (
             p.supply_type or "auto")
@@ -407,8 +422,8 @@ class AutotuneImpl:
     """``@autotune`` over ``@jit``: tunes once per argument tuple, keeps the
     best kernel in this process."""
 
-    def __init__(self, impl, configs, profile):
-        self.impl, self.configs, self.profile = impl, configs, profile
+    def __init__(self, impl, configs, profile, search):
+        self.impl, self.configs, self.profile, self.search = impl, configs, profile, search
         self._best = {}
         self.results = {}
 
@@ -418,7 +433,7 @@ class AutotuneImpl:
         if key not in self._best:
             tuner = AutoTuner(self.impl, self.configs)
             tuner.bound, tuner._call_args = bound, (args, kwargs)
-            tuner.profile_args = self.profile
+            tuner.profile_args, tuner.search_args = self.profile, self.search
             result = tuner.run()
             self.results[key] = result
             self._best[key] = result.kernel
@@ -427,13 +442,16 @@ class AutotuneImpl:
 
 def autotune(configs=None, warmup=25, rep=100, timeout=100, supply_type=None, ref_prog=None,
              supply_prog=None, rtol=1e-2, atol=1e-2, max_mismatched_ratio=0.01,
-             skip_check=False, manual_check_prog=None, cache_input_tensors=False):
-    """``@tilemlir.autotune(configs=...)`` stacked on ``@tilemlir.jit``."""
+             skip_check=False, manual_check_prog=None, cache_input_tensors=False,
+             strategy="exhaustive", budget=None, seed=0):
+    """``@tilemlir.autotune(configs=...)`` stacked on ``@tilemlir.jit``;
+    strategy, budget and seed as AutoTuner.set_search_args takes them."""
     profile = ProfileArgs(warmup, rep, timeout, supply_type, ref_prog, supply_prog, rtol,
                           atol, max_mismatched_ratio, skip_check, manual_check_prog,
                           cache_input_tensors)
+    search = SearchArgs.of(strategy, budget, seed)
 
     def decorator(fn):
         impl = fn if isinstance(fn, JITImpl) else JITImpl(fn)
-        return AutotuneImpl(impl, configs, profile)
+        return AutotuneImpl(impl, configs, profile, search)
     return decorator

@@ -43,6 +43,43 @@ class ProfileArgs:
     cache_input_tensors: bool = False
 
 
+STRATEGIES = ("exhaustive", "random", "halving", "model")
+
+
+@dataclasses.dataclass
+class SearchArgs:
+    """How the space is searched (AutoTuner.set_search_args): the strategy,
+    a budget in configs or seconds (0: none), the seed."""
+
+    strategy: str = "exhaustive"
+    budget_configs: int = 0
+    budget_seconds: float = 0
+    seed: int = 0
+
+    @classmethod
+    def of(cls, strategy="exhaustive", budget=None, seed=0):
+        if strategy not in STRATEGIES:
+            raise ValueError(f"strategy {strategy!r} is not one of {', '.join(STRATEGIES)}")
+        configs, seconds = 0, 0.0
+        try:
+            if isinstance(budget, str) and budget.endswith("s"):
+                seconds = float(budget[:-1])
+            elif isinstance(budget, float):
+                seconds = budget
+            elif isinstance(budget, (int, str)):
+                configs = int(budget)
+            elif budget is not None:
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"budget {budget!r}: give a number of configs (200) or "
+                             f"seconds (\"60s\" or 60.0)") from None
+        if configs < 0 or seconds < 0 or (budget is not None and not (configs or seconds)):
+            raise ValueError(f"budget {budget!r} must be positive")
+        if int(seed) < 0:
+            raise ValueError(f"seed {seed!r} must not be negative")
+        return cls(strategy, configs, seconds, int(seed))
+
+
 # The files of a result (as the C++ side writes them into a cache entry).
 _RESULT_FILES = ("best_config.json", "latency.json", "kernel.json", "kernel.so",
                  "kernel.cubin", "kernel.ptx", "kernel.mlir", "candidates.jsonl",

@@ -1,0 +1,2 @@
+with set_autotune_inputs(A, B, C):
+    tuned = matmul(M, N, K)

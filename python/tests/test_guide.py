@@ -1,0 +1,144 @@
+"""The guide's seven code samples, run in order in one namespace as a reader
+runs them, on the host target with torch CPU tensors; then checks of what
+each produced. guide/sampleN.py are the guide's code blocks with only the
+package name changed (tilelang -> tilemlir). What the host needs changed,
+and nothing else (`host_source`):
+
+- device='cuda' -> device='cpu', and M = N = K = 1024 -> 128 (a 2-core CI
+  machine tunes 32 configs three times);
+- torch before 2.1 (Debian 12 ships 1.13) has no float16 matmul on the
+  CPU: sample 2's ref_prog multiplies in float32 there;
+- sample 5 is a sketch: its kernel body `...` becomes sample 1's body, and
+  its configs name the sizes the factory needs (par_compile calls the
+  factory with each config, as TileLang's does).
+"""
+
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+torch = pytest.importorskip("torch", reason="scripts/setup.sh installs python3-torch")
+
+import tilemlir  # noqa: E402
+
+GUIDE = pathlib.Path(__file__).parent / "guide"
+
+SAMPLE1_BODY = """\
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), threads=128) as (bx, by):
+            A_s = T.alloc_shared((block_M, block_K), 'float16')
+            B_s = T.alloc_shared((block_K, block_N), 'float16')
+            C_f = T.alloc_fragment((block_M, block_N), 'float32')
+            T.clear(C_f)
+            for ko in T.Pipelined(T.ceildiv(K, block_K), num_stages=2):
+                T.copy(A[by * block_M, ko * block_K], A_s)
+                T.copy(B[ko * block_K, bx * block_N], B_s)
+                T.gemm(A_s, B_s, C_f)
+            T.copy(C_f, C[by * block_M, bx * block_N])
+"""
+
+
+def host_source(n):
+    src = (GUIDE / f"sample{n}.py").read_text()
+    edits = [("device='cuda'", "device='cpu'"), ("M = N = K = 1024", "M = N = K = 128")]
+    if tuple(int(v) for v in torch.__version__.split(".")[:2]) < (2, 1):
+        edits.append(("(A @ B).to(C.dtype)", "(A.float() @ B.float()).to(C.dtype)"))
+    if n == 5:
+        edits += [("        ...\n", SAMPLE1_BODY), ("dict(block_M=", "dict(M=M, N=N, K=K, block_M=")]
+    for old, new in edits:
+        if old in src:
+            src = src.replace(old, new)
+    return src
+
+
+def product(A, B):
+    return A.float() @ B.float()
+
+
+def assert_matmul(C, A, B):
+    want = product(A, B)
+    err = ((C.float() - want).abs().max() / want.abs().max()).item()
+    assert err < 1e-2, f"max error / max |C| = {err:.2e}"
+
+
+def test_the_guides_samples_run_on_the_host_with_cpu_tensors():
+    g = {"__name__": "__main__"}
+    for n in range(1, 8):
+        exec(compile(host_source(n), str(GUIDE / f"sample{n}.py"), "exec"), g)
+        check = CHECKS.get(n)
+        if check:
+            check(g)
+
+
+def after_sample1(g):
+    A, B, C = g["A"], g["B"], g["C"]
+    assert A.device.type == "cpu" and A.dtype == torch.float16
+    assert_matmul(C, A, B)  # tuned_kernel(A, B, C) wrote C in place
+    (result,) = g["matmul"].results.values()
+    assert len(result.candidates) == 32
+    assert {c["status"] for c in result.candidates} <= {"ok", "pruned"}
+    assert g["tuned_kernel"].config in g["matmul_configs"](128, 128, 128)
+
+
+def after_sample2(g):
+    artifact = g["artifact"]
+    assert artifact.config == g["best_config"] and artifact.latency == g["best_latency"] > 0
+    assert len(artifact.candidates) == 32
+    assert {c["status"] for c in artifact.candidates} <= {"ok", "pruned"}, \
+        "ref_prog accepted every candidate"
+    A, B = g["A"], g["B"]
+    C = torch.zeros_like(g["C"])
+    g["best_kernel"](A, B, C)
+    assert_matmul(C, A, B)
+
+
+def after_sample3(g):
+    assert g["tuned"] is g["tuned_kernel"], "tuned once per argument tuple"
+
+
+def after_sample5(g):
+    kernels = g["kernels"]
+    assert len(kernels) == 2
+    A, B = g["A"], g["B"]
+    for kernel in kernels:
+        C = torch.zeros(128, 128, dtype=torch.float16)
+        kernel(A, B, C)
+        assert_matmul(C, A, B)
+
+
+def after_sample6(g):
+    save_dir = g["save_dir"]
+    assert g["restored"].config == g["artifact"].config
+    A, B, C = g["A"], g["B"], torch.zeros_like(g["C"])
+    g["best"](A, B, C)
+    assert_matmul(C, A, B)
+    # And in a new process, on fresh CPU tensors.
+    child = f"""
+import torch
+from tilemlir.autotuner.param import AutotuneResult, CompileArgs
+best = AutotuneResult.load_from_disk({str(save_dir)!r}, CompileArgs()).kernel
+A = torch.randn(128, 128, dtype=torch.float16)
+B = torch.randn(128, 128, dtype=torch.float16)
+C = torch.empty(128, 128, dtype=torch.float16)
+best(A, B, C)
+w = A.float() @ B.float()
+print(((C.float() - w).abs().max() / w.abs().max()).item())
+"""
+    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert float(out.stdout.strip()) < 1e-2
+
+
+def after_sample7(g):
+    configs = g["matmul_configs"](128, 128, 128)
+    assert not isinstance(configs, list), "a generator, as the guide writes it"
+    tuner = tilemlir.autotuner.AutoTuner.from_kernel(
+        g["kernel_factory"](128, 128, 128), configs=configs)
+    tuner.set_profile_args(warmup=1, rep=3)
+    artifact = tuner.run()
+    assert len(artifact.candidates) == 32, "every config the generator yields"
+
+
+CHECKS = {1: after_sample1, 2: after_sample2, 3: after_sample3, 5: after_sample5,
+          6: after_sample6, 7: after_sample7}

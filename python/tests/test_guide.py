@@ -1,8 +1,9 @@
 """The guide's seven code samples, run in order in one namespace as a reader
-runs them, on the host target with torch CPU tensors; then checks of what
-each produced. guide/sampleN.py are the guide's code blocks with only the
-package name changed (tilelang -> tilemlir). What the host needs changed,
-and nothing else (`host_source`):
+runs them: on the host target with torch CPU tensors, and where there is a
+CUDA GPU with the guide's CUDA tensors; then checks of what each produced.
+guide/sampleN.py are the guide's code blocks with only the package name
+changed (tilelang -> tilemlir). What the host needs changed, and nothing
+else (`source`):
 
 - device='cuda' -> device='cpu', and M = N = K = 1024 -> 128 (a 2-core CI
   machine tunes 32 configs three times);
@@ -39,10 +40,12 @@ SAMPLE1_BODY = """\
 """
 
 
-def host_source(n):
+def source(n, device):
     src = (GUIDE / f"sample{n}.py").read_text()
-    edits = [("device='cuda'", "device='cpu'"), ("M = N = K = 1024", "M = N = K = 128")]
-    if tuple(int(v) for v in torch.__version__.split(".")[:2]) < (2, 1):
+    edits = []
+    if device == "cpu":
+        edits += [("device='cuda'", "device='cpu'"), ("M = N = K = 1024", "M = N = K = 128")]
+    if device == "cpu" and tuple(int(v) for v in torch.__version__.split(".")[:2]) < (2, 1):
         edits.append(("(A @ B).to(C.dtype)", "(A.float() @ B.float()).to(C.dtype)"))
     if n == 5:
         edits += [("        ...\n", SAMPLE1_BODY), ("dict(block_M=", "dict(M=M, N=N, K=K, block_M=")]
@@ -62,10 +65,15 @@ def assert_matmul(C, A, B):
     assert err < 1e-2, f"max error / max |C| = {err:.2e}"
 
 
-def test_the_guides_samples_run_on_the_host_with_cpu_tensors():
+@pytest.mark.parametrize("device", [
+    pytest.param("cpu", marks=pytest.mark.skipif(
+        torch.cuda.is_available(), reason="target 'auto' is the GPU here")),
+    pytest.param("cuda", marks=pytest.mark.skipif(
+        not torch.cuda.is_available(), reason="no CUDA GPU: the guide's CUDA tensors"))])
+def test_the_guides_samples_run(device):
     g = {"__name__": "__main__"}
     for n in range(1, 8):
-        exec(compile(host_source(n), str(GUIDE / f"sample{n}.py"), "exec"), g)
+        exec(compile(source(n, device), str(GUIDE / f"sample{n}.py"), "exec"), g)
         check = CHECKS.get(n)
         if check:
             check(g)
@@ -73,12 +81,12 @@ def test_the_guides_samples_run_on_the_host_with_cpu_tensors():
 
 def after_sample1(g):
     A, B, C = g["A"], g["B"], g["C"]
-    assert A.device.type == "cpu" and A.dtype == torch.float16
+    assert A.dtype == torch.float16
     assert_matmul(C, A, B)  # tuned_kernel(A, B, C) wrote C in place
     (result,) = g["matmul"].results.values()
     assert len(result.candidates) == 32
     assert {c["status"] for c in result.candidates} <= {"ok", "pruned"}
-    assert g["tuned_kernel"].config in g["matmul_configs"](128, 128, 128)
+    assert g["tuned_kernel"].config in g["matmul_configs"](g["M"], g["N"], g["K"])
 
 
 def after_sample2(g):
@@ -102,7 +110,7 @@ def after_sample5(g):
     assert len(kernels) == 2
     A, B = g["A"], g["B"]
     for kernel in kernels:
-        C = torch.zeros(128, 128, dtype=torch.float16)
+        C = torch.zeros_like(g["C"])
         kernel(A, B, C)
         assert_matmul(C, A, B)
 
@@ -113,14 +121,15 @@ def after_sample6(g):
     A, B, C = g["A"], g["B"], torch.zeros_like(g["C"])
     g["best"](A, B, C)
     assert_matmul(C, A, B)
-    # And in a new process, on fresh CPU tensors.
+    # And in a new process, on fresh tensors.
+    M, device = g["M"], g["A"].device.type
     child = f"""
 import torch
 from tilemlir.autotuner.param import AutotuneResult, CompileArgs
 best = AutotuneResult.load_from_disk({str(save_dir)!r}, CompileArgs()).kernel
-A = torch.randn(128, 128, dtype=torch.float16)
-B = torch.randn(128, 128, dtype=torch.float16)
-C = torch.empty(128, 128, dtype=torch.float16)
+A = torch.randn({M}, {M}, dtype=torch.float16, device={device!r})
+B = torch.randn({M}, {M}, dtype=torch.float16, device={device!r})
+C = torch.empty({M}, {M}, dtype=torch.float16, device={device!r})
 best(A, B, C)
 w = A.float() @ B.float()
 print(((C.float() - w).abs().max() / w.abs().max()).item())
@@ -131,13 +140,15 @@ print(((C.float() - w).abs().max() / w.abs().max()).item())
 
 
 def after_sample7(g):
-    configs = g["matmul_configs"](128, 128, 128)
+    M, N, K = g["M"], g["N"], g["K"]
+    configs = g["matmul_configs"](M, N, K)
     assert not isinstance(configs, list), "a generator, as the guide writes it"
-    tuner = tilemlir.autotuner.AutoTuner.from_kernel(
-        g["kernel_factory"](128, 128, 128), configs=configs)
+    want = len(list(g["matmul_configs"](M, N, K)))  # 32 below 1024, else 8
+    tuner = tilemlir.autotuner.AutoTuner.from_kernel(g["kernel_factory"](M, N, K),
+                                                    configs=configs)
     tuner.set_profile_args(warmup=1, rep=3)
     artifact = tuner.run()
-    assert len(artifact.candidates) == 32, "every config the generator yields"
+    assert len(artifact.candidates) == want, "every config the generator yields"
 
 
 CHECKS = {1: after_sample1, 2: after_sample2, 3: after_sample3, 5: after_sample5,

@@ -221,11 +221,10 @@ bool mlir::tl::writeWorkerSetup(const WorkerSetup &setup,
   for (size_t i = 0; i < w.hostArgs.size(); ++i) {
     const std::optional<GeneratedInput> &g =
         i < w.generated.size() ? w.generated[i] : std::nullopt;
-    generated.push_back(
-        g ? llvm::json::Value(llvm::json::Object{
-                {"supply", tlrt::supplyTypeName(g->supply)},
-                {"seed", std::to_string(g->seed)}})
-          : llvm::json::Value(nullptr));
+    generated.push_back(g ? llvm::json::Value(llvm::json::Object{
+                                {"supply", tlrt::supplyTypeName(g->supply)},
+                                {"seed", std::to_string(g->seed)}})
+                          : llvm::json::Value(nullptr));
   }
   for (const Reference &r : w.reference)
     reference.push_back(
@@ -292,8 +291,7 @@ std::optional<WorkerSetup> mlir::tl::readWorkerSetup(const std::string &path,
   const llvm::json::Array *reference = h ? h->getArray("reference") : nullptr;
   std::optional<llvm::StringRef> signature =
       h ? h->getString("signature") : std::nullopt;
-  if (!sizes || !generated || !scalars || !outputs || !reference ||
-      !signature)
+  if (!sizes || !generated || !scalars || !outputs || !reference || !signature)
     return fail("the header lacks a field of the worker setup");
   WorkerSetup s;
   std::string why;

@@ -303,10 +303,10 @@ TEST(WorkerSetup, WrittenReadsBack) {
   s.work.signature.grid = {1};
   s.work.signature.threads = 32;
   s.work.hostArgs = {{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {}, {}, {}};
-  s.work.generated = {std::nullopt, std::nullopt,
-                      GeneratedInput{tlrt::SupplyType::Normal,
-                                     0xFEDCBA9876543210ull},
-                      std::nullopt};
+  s.work.generated = {
+      std::nullopt, std::nullopt,
+      GeneratedInput{tlrt::SupplyType::Normal, 0xFEDCBA9876543210ull},
+      std::nullopt};
   s.work.scalarValues = {1, 7, 1, 1};
   s.work.outputs = {3};
   s.work.reference = {Reference{tlrt::DType::F32, {9, 8, 7, 6}}};

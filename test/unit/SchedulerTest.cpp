@@ -292,8 +292,7 @@ TEST(Scheduler, AWrongOrCrashingCandidateFailsAlone) {
   EXPECT_EQ(records[4].status, CandidateStatus::CompileTimeout);
   EXPECT_NE(records[4].message.find("--compile-timeout 120"),
             std::string::npos);
-  EXPECT_EQ(host.screensOf(3) + host.screensOf(4),
-            0u);
+  EXPECT_EQ(host.screensOf(3) + host.screensOf(4), 0u);
   EXPECT_EQ(pickBest(records), 0) << "the faster wrong one is not the best";
 }
 

@@ -3,11 +3,13 @@
 #ifndef TL_CONVERSION_PASSES_H
 #define TL_CONVERSION_PASSES_H
 
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
@@ -110,6 +112,44 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
 void buildLowerToNVVMPipeline(OpPassManager &pm,
                               const LowerToNVVMOptions &options);
 
+/// Options of the `tl-lower-to-rocdl` pipeline.
+struct LowerToROCDLOptions : public PassPipelineOptions<LowerToROCDLOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("AMD chip (gfx90a, gfx942, ...)"),
+      llvm::cl::init("gfx942")};
+  PassOptions::Option<unsigned> optLevel{
+      *this, "opt-level", llvm::cl::desc("LLVM optimization level"),
+      llvm::cl::init(3)};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("gpu-module-to-binary format: bin (HSACO), isa (AMDGPU "
+                     "assembly), or none to stop at the ROCDL dialect"),
+      llvm::cl::init("bin")};
+  PassOptions::Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("Directory holding llvm/bin/ld.lld, as upstream's ROCDL "
+                     "serialization looks for it (default: one TileMLIR "
+                     "makes with lld-22's ld.lld)"),
+      llvm::cl::init("")};
+  PassOptions::Option<std::string> mma{
+      *this, "mma",
+      llvm::cl::desc("Matrix instructions for tl.gemm: auto, mfma or simt "
+                     "(tl-convert-to-gpu's mma option)"),
+      llvm::cl::init("auto")};
+};
+
+/// tl-convert-to-gpu for an AMD chip, tl-kernels-to-rocdl, #rocdl.target
+/// attachment and, unless format=none, gpu-module-to-binary.
+void buildLowerToROCDLPipeline(OpPassManager &pm,
+                               const LowerToROCDLOptions &options);
+
+/// The directory upstream's ROCDL serialization is given as its ROCm
+/// toolkit (it runs <dir>/llvm/bin/ld.lld): `requested`, else $ROCM_PATH
+/// when it has that linker, else a directory under the system's temporary
+/// one whose llvm/bin/ld.lld links to lld-22's; empty with `error` when no
+/// ld.lld is there.
+std::string findRocmToolkit(StringRef requested, std::string &error);
+
 /// The CUDA toolkit directory to serialize with: `requested`, else
 /// $CUDA_HOME, else /usr/local/cuda.
 std::string findCudaToolkit(StringRef requested);
@@ -121,8 +161,11 @@ LogicalResult verifyPipelineOptions(const LowerToHostOptions &options,
                                     std::string &error);
 LogicalResult verifyPipelineOptions(const LowerToNVVMOptions &options,
                                     std::string &error);
+LogicalResult verifyPipelineOptions(const LowerToROCDLOptions &options,
+                                    std::string &error);
 
-/// Registers the named pipelines (`tl-lower-to-host`, `tl-lower-to-nvvm`).
+/// Registers the named pipelines (`tl-lower-to-host`, `tl-lower-to-nvvm`,
+/// `tl-lower-to-rocdl`).
 void registerTLPipelines();
 
 } // namespace mlir::tl

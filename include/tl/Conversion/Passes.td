@@ -105,7 +105,8 @@ def TLHostEntryPoints : Pass<"tl-host-entry-points", "::mlir::ModuleOp"> {
 //===----------------------------------------------------------------------===//
 
 def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
-  let summary = "Lower specialized tl kernels to gpu.func kernels (NVIDIA)";
+  let summary = "Lower specialized tl kernels to gpu.func kernels (NVIDIA "
+                "or AMD)";
   let description = [{
     Turns every specialized `tl.func` of the module into a `gpu.func` kernel
     in a `gpu.module` named `<kernel>_kernels`; the runtime launches it from
@@ -167,6 +168,15 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
       error. Other gemms, and every gemm with `mma=simt`, run on SIMT FMAs,
       one owned C element per dot product. The chip is the `chip` option, else the `tl.target` that
       `tl-expand-configs` recorded on the module, else sm_80.
+    - On an AMD chip (`gfx90a`, `gfx942`, ...: the chip names the vendor),
+      threads form wavefronts of 64 (the "warps" of the layouts above);
+      global -> shared copies are loads into registers and stores into LDS
+      (no cp.async; a pipelined loop's prefetch still runs ahead), and a
+      gemm with f16/bf16 operands in shared memory and an f32 accumulator
+      runs `amdgpu.mfma` 16x16x16 per wavefront (the accumulator in
+      registers, lane l holding rows 4 (l / 16) .. +3 of column l % 16 of
+      each 16x16 tile), else SIMT. `mma=mfma` / `tl.mma = "mfma"` makes a
+      gemm that cannot use MFMA an error; wgmma and mma.sync are NVIDIA's.
     - `tl.reduce` of a fragment goes through a shared scratch tile;
       `tl.parallel` iterates the layout of the fragment its body indexes
       with its induction variables (owner-local access), or spreads over the
@@ -174,12 +184,14 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"\"",
-           "NVIDIA chip the kernels are for (sm_80, sm_90a, ...); empty: "
-           "the module's tl.target attribute, else sm_80">,
+           "Chip the kernels are for (sm_80, sm_90a, ..., or AMD's gfx90a, "
+           "gfx942, ...); empty: the module's tl.target attribute, else "
+           "sm_80">,
     Option<"mma", "mma", "std::string", /*default=*/"\"auto\"",
            "Tensor-core instructions for tl.gemm: auto (wgmma where the "
-           "chip and the tile allow, else mma.sync), wgmma (an error where "
-           "it cannot be used), mma.sync, or simt (no tensor cores: FMAs "
+           "chip and the tile allow, else mma.sync; MFMA, else SIMT, on AMD "
+           "chips), wgmma (an error where it cannot be used), mma.sync, mfma, "
+           "or simt (no tensor cores: FMAs "
            "into f32, as the tuner's device reference runs); a kernel's "
            "tl.mma attribute overrides it">,
     Option<"wgmmaInFlight", "wgmma-in-flight", "bool", /*default=*/"true",
@@ -200,6 +212,7 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
            "(docs/performance.md)">
   ];
   let dependentDialects = [
+    "::mlir::amdgpu::AMDGPUDialect",
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
     "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
     "::mlir::NVVM::NVVMDialect", "::mlir::nvgpu::NVGPUDialect",
@@ -225,6 +238,27 @@ def TLKernelsToNVVM : Pass<"tl-kernels-to-nvvm", "::mlir::gpu::GPUModuleOp"> {
            "Bit width of index arithmetic">
   ];
   let dependentDialects = ["::mlir::NVVM::NVVMDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
+def TLKernelsToROCDL : Pass<"tl-kernels-to-rocdl", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Lower gpu.module kernels (gpu, amdgpu, arith, memref, ...) "
+                "to ROCDL with one index width";
+  let description = [{
+    What `convert-amdgpu-to-rocdl` followed by `convert-gpu-to-rocdl` do,
+    in one dialect conversion with one type converter: `amdgpu.mfma`, the
+    gpu ops (indices, barriers, workgroup memory as LDS), math on ROCDL's
+    device functions, and the rest through the convert-to-llvm interfaces.
+    Kernel arguments use the bare-pointer calling convention (static
+    shapes).
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"gfx942\"",
+           "AMD chip the kernels are for (gfx90a, gfx942, ...)">,
+    Option<"indexBitwidth", "index-bitwidth", "unsigned", /*default=*/"64",
+           "Bit width of index arithmetic">
+  ];
+  let dependentDialects = ["::mlir::ROCDL::ROCDLDialect",
                            "::mlir::LLVM::LLVMDialect"];
 }
 

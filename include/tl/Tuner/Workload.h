@@ -44,9 +44,9 @@ struct Workload {
   /// generated input, an output or a scalar.
   std::vector<std::vector<unsigned char>> hostArgs;
   std::vector<std::optional<GeneratedInput>> generated; // per argument
-  std::vector<double> scalarValues;                 // per arg (scalars)
-  std::vector<size_t> outputs;                      // argument indices
-  std::vector<Reference> reference;                 // per output, if given
+  std::vector<double> scalarValues;                     // per arg (scalars)
+  std::vector<size_t> outputs;                          // argument indices
+  std::vector<Reference> reference;                     // per output, if given
   /// Where the host reference writes the outputs' bytes, one after the
   /// other, when they were not given.
   std::string referenceFile;

@@ -24,6 +24,8 @@ using namespace mlir::tl;
 namespace mlir::tl::cuda {
 
 bool KernelLowering::isAsyncCopy(CopyOp copy) {
+  if (amd) // no cp.async: loads into registers, stores into LDS
+    return false;
   auto src = cast<MemRefType>(copy.getSource().getType());
   auto dst = cast<MemRefType>(copy.getDest().getType());
   if (getMemorySpace(src) != MemorySpace::Global ||
@@ -260,9 +262,9 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
     // pairs of neighbouring elements, stored as one vector when the whole
     // tile is inside the tensor and the pairs are aligned; element by
     // element with bounds checks otherwise.
-    bool pairs = f.isMma && src == owner && dstIndexed && !shared.count(dst) &&
-                 lead == 0 && indexedType.getRank() == 2 &&
-                 indexedType.hasStaticShape() &&
+    bool pairs = f.isMma && !f.mma.mfma && src == owner && dstIndexed &&
+                 !shared.count(dst) && lead == 0 &&
+                 indexedType.getRank() == 2 && indexedType.hasStaticShape() &&
                  indexedType.getDimSize(1) % 2 == 0;
     if (!pairs) {
       elementwise(b);

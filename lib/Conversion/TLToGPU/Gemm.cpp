@@ -72,6 +72,8 @@ LogicalResult KernelLowering::lowerGemm(GemmOp op, OpBuilder &b) {
 
   if (acc.isMma && acc.mma.wgmma)
     return lowerWgmma(op, b);
+  if (acc.isMma && acc.mma.mfma)
+    return lowerMfma(op, b);
   if (acc.isMma) {
     const MmaLayout &m = acc.mma;
     Type ab = aType.getElementType();

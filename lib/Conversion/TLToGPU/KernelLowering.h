@@ -2,7 +2,10 @@
 //
 // Private to lib/Conversion/TLToGPU: the state of tl-convert-to-gpu's
 // lowering of one tl.kernel (tile storage, fragment layouts, the walk over
-// the body), shared by the files that lower each op family.
+// the body), shared by the files that lower each op family. One lowering
+// serves NVIDIA chips (warps of 32; cp.async, mma.sync, wgmma, TMA) and AMD
+// ones (wavefronts of 64, called warps here too; MFMA, plain loads into
+// LDS, which is the gpu dialect's workgroup memory either way).
 //
 //===----------------------------------------------------------------------===//
 
@@ -132,9 +135,15 @@ struct SharedTile {
 /// warpgroup owns rows 16w .. 16w+15 of every 64-row instruction. Either
 /// way a warp's 16-row, 8-column tile is the m16n8 accumulator layout, and a
 /// thread's registers are ordered (row tile, column tile, row half, pair).
+///
+/// MFMA (AMD): a wavefront grid wm x wn, each wavefront an (M/wm) x (N/wn)
+/// block of 16x16 tiles (v_mfma_f32_16x16x16): lane l holds rows
+/// 4 (l / 16) .. +3 of column l % 16 of each, its registers ordered (row
+/// tile, column tile, row).
 struct MmaLayout {
   int64_t m = 0, n = 0, wm = 1, wn = 1;
   bool wgmma = false;
+  bool mfma = false;
   int64_t wgM = 1, wgN = 1;
   int64_t warpM() const { return m / wm; }
   int64_t warpN() const { return n / wn; }
@@ -142,7 +151,9 @@ struct MmaLayout {
   int64_t groupN() const { return n / wgN; }
   /// Row tiles of a thread: m16 tiles (mma.sync) or m64 instructions.
   int64_t tilesM() const { return wgmma ? groupM() / 64 : warpM() / 16; }
-  int64_t tilesN() const { return (wgmma ? groupN() : warpN()) / 8; }
+  int64_t tilesN() const {
+    return wgmma ? groupN() / 8 : warpN() / (mfma ? 16 : 8);
+  }
   /// Rows between a thread's consecutive row tiles.
   int64_t rowTileStride() const { return wgmma ? 64 : 16; }
 };
@@ -155,14 +166,19 @@ int64_t wgmmaAtomCols(MemRefType tile);
 /// accumulator), if its shape suits m16n8k16 over `warps` warps.
 std::optional<MmaLayout> tensorCoreLayout(GemmOp gemm, int64_t warps);
 
+/// The MFMA layout of `gemm` (f16/bf16 operands in LDS, f32 accumulator),
+/// if its shape suits 16x16x16 tiles over `waves` wavefronts.
+std::optional<MmaLayout> mfmaLayout(GemmOp gemm, int64_t waves);
+
 /// Whether two accumulator layouts place every element in the same thread
 /// and register.
 bool sameLayout(const MmaLayout &x, const MmaLayout &y);
 
-/// Which tensor-core instructions tl.gemm may use.
+/// Which tensor-core instructions tl.gemm may use (Mfma on AMD chips, the
+/// others on NVIDIA ones; Auto picks what the chip has).
 /// Simt: no tensor cores (FMAs with an f32 accumulator), as the device
 /// reference is built.
-enum class MmaKind { Auto, Wgmma, MmaSync, Simt };
+enum class MmaKind { Auto, Wgmma, MmaSync, Mfma, Simt };
 
 /// A TMA tensor map the kernel takes as a trailing __grid_constant__
 /// parameter (Tma.cpp): the runtime encodes it at launch from the kernel
@@ -212,13 +228,16 @@ public:
   /// loops keep a wgmma group in flight across iterations; `tma`: whether
   /// pipelined loads into wgmma operand tiles may use TMA;
   /// `warpSpecialize`: whether such a loop may get a producer warpgroup.
+  /// `amd`: the chip is an AMD GPU (wavefronts of 64, MFMA; no cp.async,
+  /// wgmma or TMA).
   KernelLowering(KernelOp launch, gpu::GPUFuncOp func, IRMapping &mapping,
-                 bool wgmmaChip, MmaKind mma, bool wgmmaInFlight, bool tma,
-                 bool warpSpecialize)
+                 bool amd, bool wgmmaChip, MmaKind mma, bool wgmmaInFlight,
+                 bool tma, bool warpSpecialize)
       : launch(launch), func(func), map(mapping),
-        threads(*constantOf(launch.getThreads())), wgmmaChip(wgmmaChip),
-        mmaKind(mma), wgmmaInFlightOption(wgmmaInFlight), tmaOption(tma),
-        warpSpecializeOption(warpSpecialize) {}
+        threads(*constantOf(launch.getThreads())), amd(amd),
+        wgmmaChip(wgmmaChip && !amd), mmaKind(mma),
+        wgmmaInFlightOption(wgmmaInFlight), tmaOption(tma && !amd),
+        warpSpecializeOption(warpSpecialize && !amd) {}
 
   /// Analysis + storage + body. Reports errors on the offending op.
   LogicalResult run(OpBuilder &b);
@@ -242,6 +261,8 @@ private:
   /// Wgmma.cpp: the gemm of a wgmma accumulator. It waits for all its
   /// groups, unless it is `inFlightGemm`: then one group stays in flight.
   LogicalResult lowerWgmma(GemmOp op, OpBuilder &b);
+  /// Mfma.cpp: the gemm of an MFMA accumulator.
+  LogicalResult lowerMfma(GemmOp op, OpBuilder &b);
   /// The gemm of pipelined loop `body` that may keep a wgmma group in
   /// flight across iterations: the body's only wgmma, and the only op of
   /// the body touching its accumulator.
@@ -341,10 +362,14 @@ private:
   /// bar.sync of the tl.kernel's threads (without a producer warpgroup).
   void syncThreads(OpBuilder &b, Location l);
 
+  /// Threads of a warp (NVIDIA) or a wavefront (AMD).
+  int64_t warpSize() const { return amd ? 64 : 32; }
+
   KernelOp launch;
   gpu::GPUFuncOp func;
   IRMapping &map;
   int64_t threads;
+  bool amd;
   bool wgmmaChip;
   MmaKind mmaKind;
   bool wgmmaInFlightOption;

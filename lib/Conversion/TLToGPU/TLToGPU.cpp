@@ -44,7 +44,7 @@ using namespace mlir::tl;
 namespace mlir::tl::cuda {
 
 bool sameLayout(const MmaLayout &x, const MmaLayout &y) {
-  return x.m == y.m && x.n == y.n && x.wgmma == y.wgmma &&
+  return x.m == y.m && x.n == y.n && x.wgmma == y.wgmma && x.mfma == y.mfma &&
          (x.wgmma ? x.wgM == y.wgM && x.wgN == y.wgN
                   : x.wm == y.wm && x.wn == y.wn);
 }
@@ -93,7 +93,7 @@ LogicalResult KernelLowering::analyze() {
   });
   bool ok = true;
   launch.walk([&](GemmOp gemm) {
-    if (threads % 32)
+    if (threads % warpSize())
       return;
     FailureOr<std::optional<MmaLayout>> chosen = chooseMmaLayout(gemm);
     if (failed(chosen)) {
@@ -261,6 +261,23 @@ void KernelLowering::storeShared(OpBuilder &b, Location l, Value v, Value tile,
 void KernelLowering::forEachOwned(
     OpBuilder &b, Location l, Fragment &f,
     function_ref<void(OpBuilder &, int64_t, ValueRange)> fn) {
+  if (f.isMma && f.mma.mfma) {
+    const MmaLayout &m = f.mma;
+    Value wr = arith::DivUIOp::create(b, l, warp, cIdx(b, l, m.wn));
+    Value wc = arith::RemUIOp::create(b, l, warp, cIdx(b, l, m.wn));
+    Value quad = arith::DivUIOp::create(b, l, lane, cIdx(b, l, 16));
+    Value row0 = add(b, l, mul(b, l, wr, cIdx(b, l, m.warpM())),
+                     mul(b, l, quad, cIdx(b, l, 4)));
+    Value col0 = add(b, l, mul(b, l, wc, cIdx(b, l, m.warpN())),
+                     arith::RemUIOp::create(b, l, lane, cIdx(b, l, 16)));
+    for (int64_t mi = 0; mi < m.tilesM(); ++mi)
+      for (int64_t ni = 0; ni < m.tilesN(); ++ni)
+        for (int64_t r = 0; r < 4; ++r)
+          fn(b, (mi * m.tilesN() + ni) * 4 + r,
+             ValueRange{add(b, l, row0, mi * 16 + r),
+                        add(b, l, col0, ni * 16)});
+    return;
+  }
   if (f.isMma) {
     const MmaLayout &m = f.mma;
     Value wr = arith::DivUIOp::create(b, l, warp, cIdx(b, l, m.wn));
@@ -408,8 +425,8 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
     return failure();
   Location l = launch.getLoc();
   tid = gpu::ThreadIdOp::create(b, l, gpu::Dimension::x);
-  lane = arith::RemUIOp::create(b, l, tid, cIdx(b, l, 32));
-  warp = arith::DivUIOp::create(b, l, tid, cIdx(b, l, 32));
+  lane = arith::RemUIOp::create(b, l, tid, cIdx(b, l, warpSize()));
+  warp = arith::DivUIOp::create(b, l, tid, cIdx(b, l, warpSize()));
   // Block indices.
   gpu::Dimension dims[] = {gpu::Dimension::x, gpu::Dimension::y,
                            gpu::Dimension::z};
@@ -605,6 +622,9 @@ namespace {
 using cuda::constantOf;
 using cuda::KernelLowering;
 
+/// AMD GPUs are named by their ISA (gfx90a, gfx942, gfx1100, ...).
+bool isAmdChip(StringRef chip) { return chip.starts_with("gfx"); }
+
 struct ConvertTLToGPUPass
     : public tl::impl::ConvertTLToGPUBase<ConvertTLToGPUPass> {
   using Base::Base;
@@ -636,7 +656,8 @@ struct ConvertTLToGPUPass
       auto str = dyn_cast<StringAttr>(attr);
       if (!str)
         return kernel.emitError() << "tl.mma must be a string: \"auto\", "
-                                     "\"wgmma\", \"mma.sync\" or \"simt\"";
+                                     "\"wgmma\", \"mma.sync\", \"mfma\" or "
+                                     "\"simt\"";
       choice = str.str();
     }
     if (choice == "auto")
@@ -645,11 +666,13 @@ struct ConvertTLToGPUPass
       return cuda::MmaKind::Wgmma;
     if (choice == "mma.sync")
       return cuda::MmaKind::MmaSync;
+    if (choice == "mfma")
+      return cuda::MmaKind::Mfma;
     if (choice == "simt")
       return cuda::MmaKind::Simt;
     return emitError(at) << "unknown tensor-core choice '" << choice
                          << "' for '" << kernel.getSymName()
-                         << "'; use auto, wgmma, mma.sync or simt";
+                         << "'; use auto, wgmma, mma.sync, mfma or simt";
   }
 
   LogicalResult convert(ModuleOp module, FuncOp kernel) {
@@ -662,7 +685,7 @@ struct ConvertTLToGPUPass
     kernel.walk([&](KernelOp k) { launches.push_back(k); });
     if (launches.size() != 1)
       return kernel.emitError()
-             << "the CUDA target launches one tl.kernel per tl.func; '"
+             << "the GPU targets launch one tl.kernel per tl.func; '"
              << kernel.getSymName() << "' has " << launches.size();
     if (failed(verifyStaticShapes(kernel)))
       return failure();
@@ -723,8 +746,10 @@ struct ConvertTLToGPUPass
     FailureOr<cuda::MmaKind> mmaKind = chooseMmaKind(kernel);
     if (failed(mmaKind))
       return failure();
-    KernelLowering lowering(launch, func, map, targetChip(module) == "sm_90a",
-                            *mmaKind, wgmmaInFlight, tma, warpSpecialize);
+    std::string chipName = targetChip(module);
+    KernelLowering lowering(launch, func, map, isAmdChip(chipName),
+                            chipName == "sm_90a", *mmaKind, wgmmaInFlight, tma,
+                            warpSpecialize);
     if (failed(lowering.run(b)))
       return failure();
     func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(

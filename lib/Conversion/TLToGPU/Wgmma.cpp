@@ -102,10 +102,26 @@ static std::optional<MmaLayout> wgmmaLayout(GemmOp gemm, int64_t warps,
 
 FailureOr<std::optional<MmaLayout>>
 KernelLowering::chooseMmaLayout(GemmOp gemm) {
-  int64_t warps = threads / 32;
+  int64_t warps = threads / warpSize();
   std::string why;
   if (mmaKind == MmaKind::Simt)
     return std::optional<MmaLayout>();
+  if (amd != (mmaKind == MmaKind::Mfma) && mmaKind != MmaKind::Auto)
+    return gemm.emitError()
+           << "cannot run on " << (amd ? "wgmma or mma.sync" : "MFMA")
+           << ": the target chip is " << (amd ? "an AMD" : "an NVIDIA")
+           << " GPU; use mma = \"auto\", \"simt\" or \""
+           << (amd ? "mfma" : "mma.sync") << "\"";
+  if (amd) {
+    std::optional<MmaLayout> layout = mfmaLayout(gemm, warps);
+    if (!layout && mmaKind == MmaKind::Mfma)
+      return gemm.emitError()
+             << "cannot run on MFMA as the kernel asks: it needs f16 or bf16 "
+                "operands in shared memory, an f32 accumulator and M, N, K "
+                "multiples of 16 that the wavefronts can share; use mma = "
+                "\"auto\" to fall back to SIMT";
+    return layout;
+  }
   if (mmaKind != MmaKind::MmaSync) {
     if (!wgmmaChip)
       why = "the target chip is not sm_90a";

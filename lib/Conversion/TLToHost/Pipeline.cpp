@@ -96,6 +96,32 @@ LogicalResult mlir::tl::verifyPipelineOptions(const LowerToNVVMOptions &options,
   return success();
 }
 
+LogicalResult
+mlir::tl::verifyPipelineOptions(const LowerToROCDLOptions &options,
+                                std::string &error) {
+  if (!llvm::is_contained({"bin", "isa", "none"}, options.format.getValue())) {
+    error = "tl-lower-to-rocdl: format='" + options.format.getValue() +
+            "' is not bin (HSACO), isa (assembly) or none";
+    return failure();
+  }
+  if (!StringRef(options.chip.getValue()).starts_with("gfx")) {
+    error = "tl-lower-to-rocdl: chip='" + options.chip.getValue() +
+            "' is not an AMD chip (gfx90a, gfx942, ...)";
+    return failure();
+  }
+  if (options.optLevel > 3) {
+    error = "tl-lower-to-rocdl: opt-level must be 0 to 3";
+    return failure();
+  }
+  std::string why;
+  if (options.format == "bin" &&
+      findRocmToolkit(options.toolkit.getValue(), why).empty()) {
+    error = "tl-lower-to-rocdl: " + why;
+    return failure();
+  }
+  return success();
+}
+
 /// Registers pipeline `arg` whose options are checked before it is built,
 /// so that a bad value stops the tool with an error.
 template <typename Options>
@@ -130,4 +156,9 @@ void mlir::tl::registerTLPipelines() {
       "Lower specialized tl kernels to NVVM and serialize them (CUBIN/PTX) "
       "through #nvvm.target",
       buildLowerToNVVMPipeline);
+  registerCheckedPipeline<LowerToROCDLOptions>(
+      "tl-lower-to-rocdl",
+      "Lower specialized tl kernels to ROCDL and serialize them (HSACO or "
+      "AMDGPU assembly) through #rocdl.target",
+      buildLowerToROCDLPipeline);
 }

@@ -7,7 +7,7 @@ tl.func @tmpl() attributes {params = [#tl.param<"x" : index = 1>]} {
 
 // -----
 
-// expected-error @below {{the CUDA target launches one tl.kernel per tl.func; 'none' has 0}}
+// expected-error @below {{the GPU targets launch one tl.kernel per tl.func; 'none' has 0}}
 tl.func @none() {
   tl.return
 }
@@ -126,7 +126,7 @@ tl.func @wgmma_narrow(%A: memref<32x64xf16>, %C: memref<32x64xf32>) attributes {
 
 // -----
 
-// expected-error @below {{unknown tensor-core choice 'tensor' for 'bad_choice'; use auto, wgmma, mma.sync or simt}}
+// expected-error @below {{unknown tensor-core choice 'tensor' for 'bad_choice'; use auto, wgmma, mma.sync, mfma or simt}}
 tl.func @bad_choice() attributes {tl.mma = "tensor"} {
   %c1 = arith.constant 1 : index
   %c32 = arith.constant 32 : index
@@ -137,11 +137,63 @@ tl.func @bad_choice() attributes {tl.mma = "tensor"} {
 
 // -----
 
-// expected-error @below {{tl.mma must be a string: "auto", "wgmma", "mma.sync" or "simt"}}
+// expected-error @below {{tl.mma must be a string: "auto", "wgmma", "mma.sync", "mfma" or "simt"}}
 tl.func @bad_choice_type() attributes {tl.mma = 1 : i64} {
   %c1 = arith.constant 1 : index
   %c32 = arith.constant 32 : index
   tl.kernel (%bx) in (%c1) threads %c32 {
   }
   tl.return
+}
+
+// -----
+
+module attributes {tl.target = "gfx942"} {
+tl.func @wgmma_on_amd(%C: memref<64x64xf32>) attributes {tl.mma = "wgmma"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c256 = arith.constant 256 : index
+  tl.kernel (%bx) in (%c1) threads %c256 {
+    %a = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    // expected-error @below {{cannot run on wgmma or mma.sync: the target chip is an AMD GPU; use mma = "auto", "simt" or "mfma"}}
+    tl.gemm %a, %a, %c {clear_accum} : memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %c to %C[%c0, %c0] : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf32>
+  }
+  tl.return
+}
+}
+
+// -----
+
+tl.func @mfma_on_nvidia(%C: memref<64x64xf32>) attributes {tl.mma = "mfma"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx) in (%c1) threads %c128 {
+    %a = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    // expected-error @below {{cannot run on MFMA: the target chip is an NVIDIA GPU; use mma = "auto", "simt" or "mma.sync"}}
+    tl.gemm %a, %a, %c {clear_accum} : memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %c to %C[%c0, %c0] : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf32>
+  }
+  tl.return
+}
+
+// -----
+
+module attributes {tl.target = "gfx90a"} {
+tl.func @mfma_f32_operands(%C: memref<64x64xf32>) attributes {tl.mma = "mfma"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c256 = arith.constant 256 : index
+  tl.kernel (%bx) in (%c1) threads %c256 {
+    %a = tl.alloc_shared() : memref<64x64xf32, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    // expected-error @below {{cannot run on MFMA as the kernel asks: it needs f16 or bf16 operands in shared memory, an f32 accumulator and M, N, K multiples of 16 that the wavefronts can share; use mma = "auto" to fall back to SIMT}}
+    tl.gemm %a, %a, %c {clear_accum} : memref<64x64xf32, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %c to %C[%c0, %c0] : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf32>
+  }
+  tl.return
+}
 }

@@ -418,3 +418,39 @@ tl.func @gemm_forced_mma_sync(%A: memref<64x64xf16>, %C: memref<64x64xf32>) attr
   tl.return
 }
 }
+
+// -----
+
+// An AMD chip (the tl.target here; the chip option likewise): wavefronts
+// of 64 threads, the copy into LDS is a load and a store (no cp.async), and
+// the bf16 gemm with B transposed runs amdgpu.mfma 16x16x16 per wavefront:
+// 4 wavefronts over the 64x64 accumulator, 2x2 tiles of 16x16 each (K is
+// one step of 16), their operands four k-consecutive elements of a row of
+// A and of B^T.
+// CHECK-LABEL: gpu.func @gemm_mfma
+// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
+// CHECK-NOT: nvgpu.device_async_copy
+// CHECK: arith.divui %thread_id_x, %c64{{.*}} : index
+// CHECK: memref.load %{{.*}} : memref<64x16xbf16>
+// CHECK: memref.store %{{.*}} : memref<64x16xbf16, #gpu.address_space<workgroup>>
+// CHECK: gpu.barrier
+// CHECK: vector.from_elements %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : vector<4xbf16>
+// CHECK: amdgpu.mfma 16x16x16 %{{.*}} * %{{.*}} + %{{.*}} blgp = none : vector<4xbf16>, vector<4xbf16>, vector<4xf32>
+// CHECK-COUNT-3: amdgpu.mfma 16x16x16
+// CHECK-NOT: amdgpu.mfma
+// CHECK: gpu.return
+module attributes {tl.target = "gfx942"} {
+tl.func @gemm_mfma(%A: memref<64x16xbf16>, %C: memref<64x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c256 = arith.constant 256 : index
+  tl.kernel (%bx) in (%c1) threads %c256 {
+    %a = tl.alloc_shared() : memref<64x16xbf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %A[%c0, %c0] to %a : memref<64x16xbf16>, memref<64x16xbf16, #tl.memory<shared>>
+    tl.gemm %a, %a, %c {transpose_b, clear_accum} : memref<64x16xbf16, #tl.memory<shared>>, memref<64x16xbf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %c to %C[%c0, %c0] : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf32>
+  }
+  tl.return
+}
+}

@@ -7,16 +7,20 @@
 using namespace mlir;
 using namespace mlir::tl;
 
-LogicalResult mlir::tl::compileConfig(ModuleOp config, StringRef dir, bool cuda,
-                                      CudaCompileOptions cudaOptions,
-                                      HostCompileOptions hostOptions,
-                                      Deadline deadline, std::string &error) {
-  if (cuda) {
-    cudaOptions.deadline = deadline;
-    return compileCudaKernel(config, dir, cudaOptions, error);
+LogicalResult mlir::tl::compileConfig(ModuleOp config, StringRef dir,
+                                      CompileTarget how, Deadline deadline,
+                                      std::string &error) {
+  switch (how.target) {
+  case Target::Cuda:
+    how.cuda.deadline = deadline;
+    return compileCudaKernel(config, dir, how.cuda, error);
+  case Target::Hip:
+    how.hip.deadline = deadline;
+    return compileHipKernel(config, dir, how.hip, error);
+  default:
+    how.host.deadline = deadline;
+    return compileHostKernel(config, dir, how.host, error);
   }
-  hostOptions.deadline = deadline;
-  return compileHostKernel(config, dir, hostOptions, error);
 }
 
 static double secondsSince(CompileSession::Clock::time_point t) {

@@ -100,6 +100,16 @@ std::optional<std::string> mlir::tl::checkRanges(const TuneOptions &o) {
     return std::string("--max-mismatched-ratio must be between 0 and 1");
   if (o.expand.maxConfigs < 1)
     return std::string("--max-configs must be at least 1");
+  if (o.target == Target::Hip) {
+    const std::string &mma = o.hip.mma;
+    if (mma != "auto" && mma != "mfma" && mma != "simt")
+      return "--mma must be auto, mfma or simt for --target hip, not '" + mma +
+             "'";
+    if (!llvm::StringRef(o.hip.chip).starts_with("gfx"))
+      return "--chip " + o.hip.chip +
+             " is not an AMD chip (gfx90a, gfx942, ...) for --target hip";
+    return std::nullopt;
+  }
   const std::string &mma = o.cuda.mma;
   if (mma != "auto" && mma != "wgmma" && mma != "mma.sync" && mma != "simt")
     return "--mma must be auto, wgmma, mma.sync or simt, not '" + mma + "'";

@@ -45,12 +45,10 @@ static std::string indexJson(const ParCompileResult &result) {
 std::optional<ParCompileResult>
 mlir::tl::parCompile(const TuneOptions &options, const std::string &outputDir,
                      std::string &error) {
-  if (options.target != Target::Cuda && options.target != Target::Host) {
-    error = std::string("compiling for ") + targetName(options.target) +
-            " is not implemented; use cuda or host";
+  if (options.target == Target::Auto) {
+    error = "compiling needs a target: cuda, hip or host";
     return std::nullopt;
   }
-  bool cuda = options.target == Target::Cuda;
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllPasses();
@@ -91,13 +89,12 @@ mlir::tl::parCompile(const TuneOptions &options, const std::string &outputDir,
   auto start = std::chrono::steady_clock::now();
   // One compile per config, in parallel; each owns its module. A config's
   // failure is recorded, not fatal.
-  HostCompileOptions host = options.host;
+  CompileTarget how{options.target, options.cuda, options.hip, options.host};
   session.start(configs->size(), [&](size_t i) {
     auto t0 = std::chrono::steady_clock::now();
     CompileSession::Outcome outcome;
     outcome.ok = succeeded(compileConfig((*configs)[i], result.kernels[i].dir,
-                                         cuda, options.cuda, host, kNoDeadline,
-                                         outcome.message));
+                                         how, kNoDeadline, outcome.message));
     outcome.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
             .count();

@@ -19,6 +19,7 @@
 #include "tl/Tuner/DeviceProbe.h"
 #include "tl/Tuner/Expand.h"
 #include "tl/Tuner/Journal.h"
+#include "tl/Tuner/ParCompile.h"
 #include "tl/Tuner/ReferenceRun.h"
 #include "tl/Tuner/ResultFiles.h"
 #include "tl/Tuner/Scheduler.h"
@@ -338,7 +339,9 @@ bool TuningRun::startCompiles(std::string &error) {
   host.cpu = hostCpu;
   session->prepare(
       n, [configs = std::vector<ModuleOp>(configs.begin(), configs.end()),
-          dirs = dirs, cuda = cuda, cudaOptions = options.cuda, host,
+          dirs = dirs,
+          how = CompileTarget{cuda ? Target::Cuda : Target::Host, options.cuda,
+                              options.hip, host},
           timeout = options.compileTimeoutSeconds](size_t i) {
         auto t0 = Clock::now();
         Deadline deadline =
@@ -346,9 +349,8 @@ bool TuningRun::startCompiles(std::string &error) {
                                    std::chrono::duration<double>(timeout))
                         : kNoDeadline;
         CompileSession::Outcome outcome;
-        outcome.ok =
-            succeeded(compileConfig(configs[i], dirs[i], cuda, cudaOptions,
-                                    host, deadline, outcome.message));
+        outcome.ok = succeeded(
+            compileConfig(configs[i], dirs[i], how, deadline, outcome.message));
         outcome.seconds = secondsSince(t0);
         return outcome;
       });
@@ -568,10 +570,47 @@ std::optional<TuneResult> TuningRun::run(std::string &error) {
 
 } // namespace
 
+/// --target hip: every config is compiled to HSACO (what can be done
+/// without an AMD GPU), then the tuning stops, saying why; the compiles'
+/// files are removed with their temporary directory.
+static void compileForAbsentHipDevice(const TuneOptions &options,
+                                      std::string &error) {
+  CacheSettings cache = CacheSettings::fromEnvironment(options.cacheDir);
+  llvm::SmallString<128> dir;
+  llvm::sys::fs::create_directories(cache.tmpDir);
+  if (llvm::sys::fs::createUniqueDirectory(cache.tmpDir + "/hip", dir)) {
+    error = "cannot create a work directory in " + cache.tmpDir;
+    return;
+  }
+  std::optional<ParCompileResult> compiled =
+      parCompile(options, std::string(dir), error);
+  llvm::sys::fs::remove_directories(dir);
+  if (!compiled)
+    return;
+  size_t ok = compiled->kernels.size() - compiled->failures();
+  error = llvm::formatv("--target hip: compiled {0} of {1} configs for {2} to "
+                        "HSACO in {3:F2} s, but no HIP device is available: "
+                        "TileMLIR's runtime does not run AMD GPUs yet, so "
+                        "nothing was timed or checked; `tl-compile --target "
+                        "hip --chip {2} -o DIR` keeps the code objects",
+                        ok, compiled->kernels.size(), compiled->target,
+                        compiled->seconds)
+              .str();
+  for (const CompiledKernel &k : compiled->kernels)
+    if (!k.ok) {
+      error += "; first compile error (" + k.name + "): " + k.error;
+      break;
+    }
+}
+
 std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
                                          std::string &error) {
   if (std::optional<std::string> bad = checkRanges(options)) {
     error = *bad;
+    return std::nullopt;
+  }
+  if (options.target == Target::Hip) {
+    compileForAbsentHipDevice(options, error);
     return std::nullopt;
   }
   return TuningRun(options).run(error);

@@ -17,7 +17,9 @@ using namespace mlir::tl;
 TLExpandConfigsOptions mlir::tl::tuningExpansion(const TuneOptions &options,
                                                  Target target) {
   TLExpandConfigsOptions expand = options.expand;
-  expand.target = target == Target::Cuda ? options.cuda.chip : "host";
+  expand.target = target == Target::Cuda  ? options.cuda.chip
+                  : target == Target::Hip ? options.hip.chip
+                                          : "host";
   expand.report.clear();
   return expand;
 }
@@ -38,7 +40,9 @@ CacheKey mlir::tl::tuningKey(const TuneOptions &options,
   key.add("compile",
           "expand=" + expandPipelineText(expand) + " timeout=" +
               std::to_string(options.compileTimeoutSeconds) + " " +
-              (cuda ? describeCompile(options.cuda) : describeCompile(host)));
+              (cuda                           ? describeCompile(options.cuda)
+               : inputs.target == Target::Hip ? describeCompile(options.hip)
+                                              : describeCompile(host)));
   key.add("profile", options.profile.keyText());
   key.add("search", options.search.keyText());
   key.add("toolchain", std::string("LLVM ") + LLVM_VERSION_STRING +

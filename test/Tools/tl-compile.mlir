@@ -9,7 +9,25 @@
 // INDEX: "kernels": [
 // INDEX: "status": "ok"
 // INDEX: "target": "host"
-// BAD: tl-compile: --target must be cuda or host, not 'metal'
+// BAD: tl-compile: --target must be cuda, hip or host, not 'metal'
+
+// AMD code objects on a machine without an AMD GPU (or ROCm): an HSACO, an
+// AMDGPU ELF with the kernel and its descriptor (.kd), for every kept config
+// of the example (6 of 32 need more than gfx942's 64 KiB of LDS).
+// RUN: rm -rf %t.hip && tl-compile %examples/matmul.mlir --target=hip --chip=gfx942 --instantiate=M=1024,N=1024,K=1024 -o %t.hip 2>&1 | FileCheck %s --check-prefix=HIP
+// RUN: ls %t.hip/*/kernel.hsaco | count 26
+// RUN: sh -c 'for f in %t.hip/*/kernel.hsaco; do llvm-readelf -h -s $f; done' | FileCheck %s --check-prefix=ELF
+// RUN: FileCheck %s --check-prefix=HIPJSON < %t.hip/matmul_block_M128_block_N128_block_K32_num_stages2_threads256/kernel.json
+// HIP: tl-compile: 26 of 26 configs compiled for gfx942
+// ELF-COUNT-26: Machine: EM_AMDGPU
+// ELF: OBJECT GLOBAL DEFAULT {{[0-9]+}} matmul_{{.*}}.kd
+// HIPJSON: "shared_memory_bytes": 16384
+// HIPJSON: "target": "gfx942"
+// HIPJSON: "threads": 256
+// RUN: not tl-compile %examples/matmul.mlir --target=hip --mma=wgmma -o %t.hipmma 2>&1 | FileCheck %s --check-prefix=HIPMMA
+// RUN: not tl-compile %examples/matmul.mlir --target=hip --chip=sm_90a -o %t.hipchip 2>&1 | FileCheck %s --check-prefix=HIPCHIP
+// HIPMMA: tl-compile: --mma must be auto, mfma or simt for --target hip, not 'wgmma'
+// HIPCHIP: tl-compile: --chip sm_90a is not an AMD chip (gfx90a, gfx942, ...) for --target hip
 
 // A config outside a parameter's allowed values is one error, without the
 // template dumped after it; a bad --mma is refused.

@@ -3,7 +3,8 @@
 // RUN: not tl-tune %S/does-not-exist.mlir 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not tl-tune %s --instantiate=M=64 2>&1 | FileCheck %s --check-prefix=NOVALUE
 // RUN: not tl-tune %s --instantiate=M=64,N=64,K=64 --target=metal 2>&1 | FileCheck %s --check-prefix=TARGET
-// RUN: not tl-tune %s --instantiate=M=64,N=64,K=64 --target=hip 2>&1 | FileCheck %s --check-prefix=HIP
+// RUN: not tl-tune %examples/matmul.mlir --instantiate=M=64,N=64,K=64 --constraint='block_M == 64 && block_N == 64 && block_K == 32 && num_stages == 2 && threads == 128' --target=hip 2>&1 | FileCheck %s --check-prefix=HIP
+// RUN: not tl-tune %s --instantiate=M=64,N=64,K=64 --target=hip 2>&1 | FileCheck %s --check-prefix=WAVE
 // RUN: not tl-tune %s --instantiate=M=64,N=64,K=64 --supply-type=gaussian 2>&1 | FileCheck %s --check-prefix=SUPPLY
 // RUN: not tl-tune %s --instantiate=M=64,N=64,K=64 --target=host --no-cache --warmup=0 --rep=1 --out-idx=7 2>&1 | FileCheck %s --check-prefix=OUTIDX
 // RUN: not tl-tune %s --instantiate=M=64,N=64,K=64 --target=host --no-cache --warmup=0 --rep=1 --input=%S/none.npy 2>&1 | FileCheck %s --check-prefix=NPY
@@ -14,7 +15,8 @@
 // MISSING: tl-tune: {{.*}}does-not-exist.mlir: error: could not open input file
 // NOVALUE: tl-tune: {{.*}}tl-tune-errors.mlir:{{[0-9]+}}:1: error: config 0 {block = 16}: parameter 'N' has no value: give it when instantiating (e.g. N=1024) or declare a default
 // TARGET: tl-tune: --target must be auto, cuda, hip or host, not 'metal'
-// HIP: tl-tune: --target hip: the HIP runtime is not implemented yet; use cuda or host
+// HIP: tl-tune: --target hip: compiled 1 of 1 configs for gfx942 to HSACO in {{[0-9.]+}} s, but no HIP device is available: TileMLIR's runtime does not run AMD GPUs yet, so nothing was timed or checked; `tl-compile --target hip --chip gfx942 -o DIR` keeps the code objects
+// WAVE: config 0 {block = 16} dropped: launches 16 threads per block, not a multiple of the 64-thread wavefront of gfx942
 // SUPPLY: tl-tune: --supply-type 'gaussian' is not one of auto, integer, uniform, normal, randn, zero, one
 // OUTIDX: tl-tune: --out-idx 7 does not name a tensor argument (the kernel has 3 arguments)
 // NPY: tl-tune: cannot read {{.*}}none.npy

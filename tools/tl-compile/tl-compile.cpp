@@ -7,6 +7,8 @@
 //
 //   tl-compile matmul.mlir --instantiate=M=4096,N=4096,K=4096 \
 //       --target=cuda --chip=sm_90a -o out/
+//   tl-compile examples/matmul.mlir --instantiate=M=4096,N=4096,K=4096 \
+//       --target=hip --chip=gfx942 -o out/    (HSACO; no AMD GPU needed)
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,10 +26,13 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<kernel.mlir>"),
                                       cl::Required);
 static cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
                                       cl::value_desc("dir"), cl::Required);
-static cl::opt<std::string> target("target", cl::desc("cuda or host"),
+static cl::opt<std::string> target("target", cl::desc("cuda, hip or host"),
                                    cl::init("cuda"));
-static cl::opt<std::string> chip("chip", cl::desc("NVIDIA chip for cuda"),
-                                 cl::init("sm_90a"));
+static cl::opt<std::string>
+    chip("chip",
+         cl::desc("NVIDIA chip for cuda (default sm_90a), AMD chip for hip "
+                  "(default gfx942)"),
+         cl::init(""));
 static cl::opt<std::string>
     instantiate("instantiate",
                 cl::desc("Values of the non-tuned parameters, NAME=V,..."),
@@ -45,9 +50,10 @@ static cl::opt<unsigned>
                   cl::init(64));
 static cl::opt<std::string>
     mma("mma",
-        cl::desc("cuda: tensor-core instructions for tl.gemm: auto (wgmma on "
-                 "sm_90a where the tile allows, else mma.sync), wgmma, "
-                 "mma.sync, simt (no tensor cores)"),
+        cl::desc("tensor-core instructions for tl.gemm: auto (cuda: wgmma on "
+                 "sm_90a where the tile allows, else mma.sync; hip: MFMA "
+                 "where it allows, else SIMT), wgmma, mma.sync, mfma, simt "
+                 "(no tensor cores)"),
         cl::init("auto"));
 static cl::opt<bool> wgmmaInFlight(
     "wgmma-in-flight",
@@ -70,9 +76,9 @@ static cl::opt<unsigned> jobs("j", cl::desc("Parallel compile jobs (0: all)"),
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "TileMLIR: compile every config\n");
-  if (target != "cuda" && target != "host") {
-    llvm::errs() << "tl-compile: --target must be cuda or host, not '" << target
-                 << "'\n";
+  if (target != "cuda" && target != "hip" && target != "host") {
+    llvm::errs() << "tl-compile: --target must be cuda, hip or host, not '"
+                 << target << "'\n";
     return 2;
   }
   if (indexBitwidth != 32 && indexBitwidth != 64) {
@@ -89,12 +95,16 @@ int main(int argc, char **argv) {
 
   tl::TuneOptions options;
   options.input = inputFile;
-  options.target = target == "cuda" ? tl::Target::Cuda : tl::Target::Host;
+  options.target = target == "cuda"  ? tl::Target::Cuda
+                   : target == "hip" ? tl::Target::Hip
+                                     : tl::Target::Host;
   options.expand.instantiate = instantiate;
   options.expand.configsFile = configsFile;
   options.expand.constraint = constraint;
   options.expand.funcName = funcName;
-  options.cuda.chip = chip;
+  options.cuda.chip = chip.empty() ? std::string("sm_90a") : chip.getValue();
+  options.hip.chip = chip.empty() ? std::string("gfx942") : chip.getValue();
+  options.hip.mma = mma;
   options.cuda.indexBitwidth = indexBitwidth;
   options.cuda.mma = mma;
   options.cuda.wgmmaInFlight = wgmmaInFlight;

@@ -51,8 +51,11 @@ static cl::opt<int64_t>
 static cl::opt<std::string> target("target",
                                    cl::desc("auto | cuda | hip | host"),
                                    cl::init("auto"), cl::cat(category));
-static cl::opt<std::string> chip("chip", cl::desc("NVIDIA chip"),
-                                 cl::init("sm_90a"), cl::cat(category));
+static cl::opt<std::string>
+    chip("chip",
+         cl::desc("NVIDIA chip (default sm_90a), or AMD chip for --target hip "
+                  "(default gfx942)"),
+         cl::init(""), cl::cat(category));
 static cl::opt<int> warmup("warmup", cl::desc("Warm-up runs"), cl::init(25),
                            cl::cat(category));
 static cl::opt<int> rep("rep", cl::desc("Timed runs"), cl::init(100),
@@ -281,8 +284,10 @@ static std::optional<tl::TuneOptions> buildOptions() {
     return std::nullopt;
   }
   options.target = *parsedTarget;
-  options.cuda.chip = chip;
+  options.cuda.chip = chip.empty() ? std::string("sm_90a") : chip.getValue();
+  options.hip.chip = chip.empty() ? std::string("gfx942") : chip.getValue();
   options.cuda.mma = mma; // checked with the rest (checkRanges)
+  options.hip.mma = mma;
   options.cuda.tma = tma;
   options.cuda.warpSpecialize = warpSpecialize;
   options.search.strategy = strategy;

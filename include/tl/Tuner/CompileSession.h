@@ -13,7 +13,9 @@
 #define TL_TUNER_COMPILESESSION_H
 
 #include "tl/Target/Cuda.h"
+#include "tl/Target/Hip.h"
 #include "tl/Target/Host.h"
+#include "tl/Tuner/Options.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -31,12 +33,18 @@
 
 namespace mlir::tl {
 
-/// Compiles `config` (one specialized kernel) into `dir`: CUDA when `cuda`,
-/// else the host; the external tools stop at `deadline`.
-LogicalResult compileConfig(ModuleOp config, StringRef dir, bool cuda,
-                            CudaCompileOptions cudaOptions,
-                            HostCompileOptions hostOptions, Deadline deadline,
-                            std::string &error);
+/// What a config is compiled for, and how.
+struct CompileTarget {
+  Target target = Target::Host; // Cuda, Hip or Host
+  CudaCompileOptions cuda;
+  HipCompileOptions hip;
+  HostCompileOptions host;
+};
+
+/// Compiles `config` (one specialized kernel) into `dir` as `how` says; the
+/// external tools stop at `deadline`.
+LogicalResult compileConfig(ModuleOp config, StringRef dir, CompileTarget how,
+                            Deadline deadline, std::string &error);
 
 /// The configs are compiled by `jobs` threads of the session's own, which
 /// take the requested configs in order; passes that run in parallel inside

@@ -14,6 +14,7 @@
 #include "tl/Runtime/Compare.h"
 #include "tl/Runtime/Supply.h"
 #include "tl/Target/Cuda.h"
+#include "tl/Target/Hip.h"
 #include "tl/Target/Host.h"
 #include "tl/Tuner/Search.h"
 
@@ -81,9 +82,10 @@ struct TuneOptions {
   /// the tuner (the chip, or host) and its `report` is not used.
   TLExpandConfigsOptions expand;
   Target target = Target::Auto;
-  /// The CUDA compile (its chip is the chip tuned for) and the host
-  /// compile (its cpu: empty, the level this CPU has).
+  /// The CUDA and HIP compiles (their chip is the chip tuned for) and the
+  /// host compile (its cpu: empty, the level this CPU has).
   CudaCompileOptions cuda;
+  HipCompileOptions hip;
   HostCompileOptions host;
   /// Compile threads; 0: from the TILELANG_AUTO_TUNING_CPU_* variables.
   uint64_t jobs = 0;

@@ -1,0 +1,117 @@
+//===- Hip.cpp - Compile tl kernels to HSACO ------------------------------===//
+
+#include "tl/Target/Hip.h"
+
+#include "tl/Conversion/Passes.h"
+#include "tl/Dialect/TL/IR/TLOps.h"
+#include "tl/Target/CapturedDiagnostics.h"
+#include "tl/Target/KernelMetadata.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::tl;
+
+/// The lowering's options from the compile's (one place, so that the cache
+/// key sees what the lowering gets); the code object is made apart.
+static void fillLowering(const HipCompileOptions &options,
+                         LowerToROCDLOptions &lower) {
+  lower.chip = options.chip;
+  lower.optLevel = options.optLevel;
+  lower.mma = options.mma;
+  lower.format = "none";
+}
+
+std::string mlir::tl::describeCompile(const HipCompileOptions &options) {
+  LowerToROCDLOptions lower;
+  fillLowering(options, lower);
+  std::string text = "tl-lower-to-rocdl";
+  llvm::raw_string_ostream os(text);
+  lower.print(os);
+  os << " gpu-module-to-binary format=bin ld.lld";
+  return text;
+}
+
+/// Runs `pm` on `op`, turning error diagnostics into `error`.
+static LogicalResult runCapturing(PassManager &pm, Operation *op,
+                                  std::string &error) {
+  CapturedDiagnostics diagnostics(op->getContext());
+  if (succeeded(pm.run(op)))
+    return success();
+  error = diagnostics.str().empty() ? "lowering failed" : diagnostics.str();
+  return failure();
+}
+
+LogicalResult mlir::tl::compileHipKernel(ModuleOp module, StringRef dir,
+                                         const HipCompileOptions &options,
+                                         std::string &error) {
+  FailureOr<FuncOp> kernel = getSingleKernel(module, error);
+  if (failed(kernel))
+    return failure();
+  std::string name = kernel->getSymName().str();
+  FailureOr<tlrt::KernelInfo> metadata =
+      describeKernel(*kernel, options.chip, name, error);
+  if (failed(metadata))
+    return failure();
+  LowerToROCDLOptions lower;
+  fillLowering(options, lower);
+  if (failed(verifyPipelineOptions(lower, error)))
+    return failure();
+  std::string toolkit = findRocmToolkit(options.toolkit, error);
+  if (toolkit.empty())
+    return failure();
+
+  PassManager pm(module.getContext(), ModuleOp::getOperationName());
+  buildLowerToROCDLPipeline(pm, lower);
+  if (failed(runCapturing(pm, module, error))) {
+    error = "lowering to ROCDL failed: " + error;
+    return failure();
+  }
+  // The dynamic LDS the launch gives the kernel, from the lowering.
+  bool found = false;
+  module.walk([&](Operation *op) {
+    if (auto bytes = op->getAttrOfType<IntegerAttr>("tl.shared_memory_bytes")) {
+      metadata->sharedMemoryBytes = bytes.getInt();
+      found = true;
+    }
+    if (auto launch = op->getAttrOfType<IntegerAttr>("tl.launch_threads"))
+      metadata->threads = launch.getInt();
+  });
+  if (!found) {
+    error = "the lowered kernel lost its tl.shared_memory_bytes; cannot tell "
+            "the runtime how much LDS to give it";
+    return failure();
+  }
+  if (failed(checkDeadline(options.deadline, "the lowering to ROCDL", error)))
+    return failure();
+
+  PassManager binaryPm(module.getContext(), ModuleOp::getOperationName());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "bin";
+  binary.toolkitPath = toolkit;
+  binaryPm.addPass(createGpuModuleToBinaryPass(binary));
+  if (failed(runCapturing(binaryPm, module, error))) {
+    error = "making the code object failed: " + error;
+    return failure();
+  }
+  std::string hsaco;
+  for (auto binaryOp : module.getOps<gpu::BinaryOp>())
+    for (Attribute object : binaryOp.getObjects())
+      hsaco = cast<gpu::ObjectAttr>(object).getObject().getValue().str();
+  if (hsaco.empty()) {
+    error = "serialization produced no code object";
+    return failure();
+  }
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    error = "cannot create " + dir.str() + ": " + ec.message();
+    return failure();
+  }
+  // kernel.json last: a directory with it holds a complete kernel.
+  if (failed(writeFile((dir + "/kernel.hsaco").str(), hsaco, error)))
+    return failure();
+  return writeKernelMetadata(dir, *metadata, error);
+}

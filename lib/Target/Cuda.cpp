@@ -4,7 +4,7 @@
 
 #include "tl/Conversion/Passes.h"
 #include "tl/Dialect/TL/IR/TLOps.h"
-#include "tl/Target/CapturedDiagnostics.h"
+#include "tl/Target/GpuModule.h"
 #include "tl/Target/KernelMetadata.h"
 #include "tl/Target/Tool.h"
 
@@ -17,34 +17,6 @@
 
 using namespace mlir;
 using namespace mlir::tl;
-
-/// Runs `pm` on `op`, turning error diagnostics into `error`.
-static LogicalResult runCapturing(PassManager &pm, Operation *op,
-                                  std::string &error) {
-  CapturedDiagnostics diagnostics(op->getContext());
-  if (succeeded(pm.run(op)))
-    return success();
-  error = diagnostics.str().empty() ? "lowering failed" : diagnostics.str();
-  return failure();
-}
-
-/// The PTX of the gpu.module of `module` (the NVPTX backend's output).
-static FailureOr<std::string> emitPtx(ModuleOp module,
-                                      const CudaCompileOptions &options,
-                                      std::string &error) {
-  PassManager pm(module.getContext(), ModuleOp::getOperationName());
-  GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = "isa";
-  binary.toolkitPath = findCudaToolkit(options.toolkit);
-  pm.addPass(createGpuModuleToBinaryPass(binary));
-  if (failed(runCapturing(pm, module, error)))
-    return failure();
-  for (auto binaryOp : module.getOps<gpu::BinaryOp>())
-    for (Attribute object : binaryOp.getObjects())
-      return cast<gpu::ObjectAttr>(object).getObject().getValue().str();
-  error = "serialization produced no PTX";
-  return failure();
-}
 
 /// The lowering's options from the compile's: one place, so that the cache
 /// key (describeCompile) sees what the lowering gets.
@@ -107,18 +79,11 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
     error = "lowering to NVVM failed: " + error;
     return failure();
   }
-  // The actual dynamic shared memory, from the lowering.
-  // (The kernel is an llvm.func by now; the attribute travels with it.)
-  bool found = false;
+  // The actual dynamic shared memory and block size, from the lowering,
+  // and the TMA tensor maps the kernel takes after its arguments.
+  if (failed(readLoweredLaunch(module, *metadata, error)))
+    return failure();
   module.walk([&](Operation *op) {
-    if (auto bytes = op->getAttrOfType<IntegerAttr>("tl.shared_memory_bytes")) {
-      metadata->sharedMemoryBytes = bytes.getInt();
-      found = true;
-    }
-    // The block size: a warp-specialized kernel adds a producer warpgroup.
-    if (auto launch = op->getAttrOfType<IntegerAttr>("tl.launch_threads"))
-      metadata->threads = launch.getInt();
-    // The TMA tensor maps the kernel takes after its arguments.
     if (auto maps = op->getAttrOfType<ArrayAttr>("tl.tensor_maps"))
       for (auto entry : maps.getAsRange<DictionaryAttr>()) {
         tlrt::TensorMapInfo m;
@@ -129,15 +94,11 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
         metadata->tensorMaps.push_back(std::move(m));
       }
   });
-  if (!found) {
-    error = "the lowered kernel lost its tl.shared_memory_bytes; cannot tell "
-            "the runtime how much shared memory to give it";
-    return failure();
-  }
 
   if (failed(checkDeadline(options.deadline, "the lowering to NVVM", error)))
     return failure();
-  FailureOr<std::string> ptx = emitPtx(module, options, error);
+  FailureOr<std::string> ptx = serializeGpuModule(
+      module, "isa", findCudaToolkit(options.toolkit), error);
   if (failed(ptx))
     return failure();
   // ptxas runs here rather than inside gpu-module-to-binary: the NVPTX

@@ -4,7 +4,7 @@
 
 #include "tl/Conversion/Passes.h"
 #include "tl/Dialect/TL/IR/TLOps.h"
-#include "tl/Target/CapturedDiagnostics.h"
+#include "tl/Target/GpuModule.h"
 #include "tl/Target/KernelMetadata.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -36,16 +36,6 @@ std::string mlir::tl::describeCompile(const HipCompileOptions &options) {
   return text;
 }
 
-/// Runs `pm` on `op`, turning error diagnostics into `error`.
-static LogicalResult runCapturing(PassManager &pm, Operation *op,
-                                  std::string &error) {
-  CapturedDiagnostics diagnostics(op->getContext());
-  if (succeeded(pm.run(op)))
-    return success();
-  error = diagnostics.str().empty() ? "lowering failed" : diagnostics.str();
-  return failure();
-}
-
 LogicalResult mlir::tl::compileHipKernel(ModuleOp module, StringRef dir,
                                          const HipCompileOptions &options,
                                          std::string &error) {
@@ -72,38 +62,13 @@ LogicalResult mlir::tl::compileHipKernel(ModuleOp module, StringRef dir,
     return failure();
   }
   // The dynamic LDS the launch gives the kernel, from the lowering.
-  bool found = false;
-  module.walk([&](Operation *op) {
-    if (auto bytes = op->getAttrOfType<IntegerAttr>("tl.shared_memory_bytes")) {
-      metadata->sharedMemoryBytes = bytes.getInt();
-      found = true;
-    }
-    if (auto launch = op->getAttrOfType<IntegerAttr>("tl.launch_threads"))
-      metadata->threads = launch.getInt();
-  });
-  if (!found) {
-    error = "the lowered kernel lost its tl.shared_memory_bytes; cannot tell "
-            "the runtime how much LDS to give it";
+  if (failed(readLoweredLaunch(module, *metadata, error)) ||
+      failed(checkDeadline(options.deadline, "the lowering to ROCDL", error)))
     return failure();
-  }
-  if (failed(checkDeadline(options.deadline, "the lowering to ROCDL", error)))
-    return failure();
-
-  PassManager binaryPm(module.getContext(), ModuleOp::getOperationName());
-  GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = "bin";
-  binary.toolkitPath = toolkit;
-  binaryPm.addPass(createGpuModuleToBinaryPass(binary));
-  if (failed(runCapturing(binaryPm, module, error))) {
+  FailureOr<std::string> hsaco =
+      serializeGpuModule(module, "bin", toolkit, error);
+  if (failed(hsaco)) {
     error = "making the code object failed: " + error;
-    return failure();
-  }
-  std::string hsaco;
-  for (auto binaryOp : module.getOps<gpu::BinaryOp>())
-    for (Attribute object : binaryOp.getObjects())
-      hsaco = cast<gpu::ObjectAttr>(object).getObject().getValue().str();
-  if (hsaco.empty()) {
-    error = "serialization produced no code object";
     return failure();
   }
   if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
@@ -111,7 +76,7 @@ LogicalResult mlir::tl::compileHipKernel(ModuleOp module, StringRef dir,
     return failure();
   }
   // kernel.json last: a directory with it holds a complete kernel.
-  if (failed(writeFile((dir + "/kernel.hsaco").str(), hsaco, error)))
+  if (failed(writeFile((dir + "/kernel.hsaco").str(), *hsaco, error)))
     return failure();
   return writeKernelMetadata(dir, *metadata, error);
 }

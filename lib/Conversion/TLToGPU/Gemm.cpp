@@ -36,17 +36,20 @@ std::optional<MmaLayout> tensorCoreLayout(GemmOp gemm, int64_t warps) {
   int64_t m = c.getDimSize(0), n = c.getDimSize(1), k = a.getDimSize(1);
   if (m % 16 || n % 8 || k % 16)
     return std::nullopt;
-  // The warp grid closest to square warp tiles.
+  return squarestWarpGrid(m, n, 16, 8, warps);
+}
+
+std::optional<MmaLayout> squarestWarpGrid(int64_t m, int64_t n, int64_t tileM,
+                                          int64_t tileN, int64_t warps) {
   std::optional<MmaLayout> best;
   double bestScore = 1e30;
   for (int64_t wm = 1; wm <= warps; ++wm) {
     if (warps % wm)
       continue;
     int64_t wn = warps / wm;
-    if ((m / 16) % wm || (n / 8) % wn)
+    if ((m / tileM) % wm || (n / tileN) % wn)
       continue;
-    double ratio = double(m / wm) / double(n / wn);
-    double score = std::abs(std::log(ratio));
+    double score = std::abs(std::log(double(m / wm) / double(n / wn)));
     if (score < bestScore) {
       bestScore = score;
       best = MmaLayout{m, n, wm, wn};

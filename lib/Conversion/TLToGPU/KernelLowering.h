@@ -166,6 +166,12 @@ int64_t wgmmaAtomCols(MemRefType tile);
 /// accumulator), if its shape suits m16n8k16 over `warps` warps.
 std::optional<MmaLayout> tensorCoreLayout(GemmOp gemm, int64_t warps);
 
+/// The wm x wn grid of `warps` warps over an m x n accumulator of tileM x
+/// tileN tiles (each warp a whole number of them) whose warp tiles are the
+/// closest to square, if any.
+std::optional<MmaLayout> squarestWarpGrid(int64_t m, int64_t n, int64_t tileM,
+                                          int64_t tileN, int64_t warps);
+
 /// The MFMA layout of `gemm` (f16/bf16 operands in LDS, f32 accumulator),
 /// if its shape suits 16x16x16 tiles over `waves` wavefronts.
 std::optional<MmaLayout> mfmaLayout(GemmOp gemm, int64_t waves);

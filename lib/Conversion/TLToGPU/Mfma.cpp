@@ -33,23 +33,10 @@ std::optional<MmaLayout> mfmaLayout(GemmOp gemm, int64_t waves) {
           k = a.getDimSize(gemm.getTransposeA() ? 0 : 1);
   if (m % 16 || n % 16 || k % 16)
     return std::nullopt;
-  // The wavefront grid closest to square wavefront tiles.
-  std::optional<MmaLayout> best;
-  double bestScore = 1e30;
-  for (int64_t wm = 1; wm <= waves; ++wm) {
-    if (waves % wm)
-      continue;
-    int64_t wn = waves / wm;
-    if ((m / 16) % wm || (n / 16) % wn)
-      continue;
-    double score = std::abs(std::log(double(m / wm) / double(n / wn)));
-    if (score < bestScore) {
-      bestScore = score;
-      best = MmaLayout{m, n, wm, wn};
-      best->mfma = true;
-    }
-  }
-  return best;
+  std::optional<MmaLayout> layout = squarestWarpGrid(m, n, 16, 16, waves);
+  if (layout)
+    layout->mfma = true;
+  return layout;
 }
 
 LogicalResult KernelLowering::lowerMfma(GemmOp op, OpBuilder &b) {

@@ -26,6 +26,18 @@ std::string mlir::tl::findCudaToolkit(StringRef requested) {
   return "/usr/local/cuda";
 }
 
+/// What both GPU pipelines run on a gpu.module between tl-convert-to-gpu
+/// and the lowering to NVVM or ROCDL.
+static void addKernelCleanups(OpPassManager &gpu) {
+  gpu.addPass(createCanonicalizerPass());
+  gpu.addPass(createCSEPass());
+  // Folds the edge checks that the block indices' known range decides.
+  gpu.addPass(arith::createIntRangeOptimizationsPass());
+  gpu.addPass(createCanonicalizerPass());
+  gpu.addPass(createSCFToControlFlowPass());
+  gpu.addPass(memref::createExpandStridedMetadataPass());
+}
+
 void mlir::tl::buildLowerToNVVMPipeline(OpPassManager &pm,
                                         const LowerToNVVMOptions &options) {
   ConvertTLToGPUOptions convert;
@@ -36,13 +48,7 @@ void mlir::tl::buildLowerToNVVMPipeline(OpPassManager &pm,
   convert.warpSpecialize = options.warpSpecialize;
   pm.addPass(createConvertTLToGPU(convert));
   OpPassManager &gpu = pm.nest<gpu::GPUModuleOp>();
-  gpu.addPass(createCanonicalizerPass());
-  gpu.addPass(createCSEPass());
-  // Folds the edge checks that the block indices' known range decides.
-  gpu.addPass(arith::createIntRangeOptimizationsPass());
-  gpu.addPass(createCanonicalizerPass());
-  gpu.addPass(createSCFToControlFlowPass());
-  gpu.addPass(memref::createExpandStridedMetadataPass());
+  addKernelCleanups(gpu);
   TLKernelsToNVVMOptions nvvmOptions;
   nvvmOptions.indexBitwidth = options.indexBitwidth;
   gpu.addPass(createTLKernelsToNVVM(nvvmOptions));
@@ -114,12 +120,7 @@ void mlir::tl::buildLowerToROCDLPipeline(OpPassManager &pm,
   convert.mma = options.mma;
   pm.addPass(createConvertTLToGPU(convert));
   OpPassManager &gpu = pm.nest<gpu::GPUModuleOp>();
-  gpu.addPass(createCanonicalizerPass());
-  gpu.addPass(createCSEPass());
-  gpu.addPass(arith::createIntRangeOptimizationsPass());
-  gpu.addPass(createCanonicalizerPass());
-  gpu.addPass(createSCFToControlFlowPass());
-  gpu.addPass(memref::createExpandStridedMetadataPass());
+  addKernelCleanups(gpu);
   TLKernelsToROCDLOptions rocdl;
   rocdl.chip = options.chip;
   gpu.addPass(createTLKernelsToROCDL(rocdl));

@@ -98,8 +98,9 @@ std::optional<ProbedDevice> mlir::tl::probeDevice(Target requested,
     return ProbedDevice{Target::Host, tlrt::hostFingerprint()};
   }
   case Target::Hip:
-    error = "--target hip: the HIP runtime is not implemented yet; use cuda "
-            "or host";
+    // tune() compiles for HIP and stops before a tuning run probes.
+    error = "--target hip: the tuner does not run candidates on HIP devices "
+            "yet; use cuda or host";
     return std::nullopt;
   case Target::Host:
     return ProbedDevice{Target::Host, tlrt::hostFingerprint()};

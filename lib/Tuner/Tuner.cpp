@@ -571,10 +571,11 @@ std::optional<TuneResult> TuningRun::run(std::string &error) {
 } // namespace
 
 /// --target hip: every config is compiled to HSACO (what can be done
-/// without an AMD GPU), then the tuning stops, saying why; the compiles'
-/// files are removed with their temporary directory.
-static void compileForAbsentHipDevice(const TuneOptions &options,
-                                      std::string &error) {
+/// without an AMD GPU), then the tuning stops, saying why: the runtime has a
+/// HIP device, but the tuner's workers, reference and checks do not use it
+/// yet. The compiles' files are removed with their temporary directory.
+static void compileForHipWithoutTuning(const TuneOptions &options,
+                                       std::string &error) {
   CacheSettings cache = CacheSettings::fromEnvironment(options.cacheDir);
   llvm::SmallString<128> dir;
   llvm::sys::fs::create_directories(cache.tmpDir);
@@ -588,13 +589,18 @@ static void compileForAbsentHipDevice(const TuneOptions &options,
   if (!compiled)
     return;
   size_t ok = compiled->kernels.size() - compiled->failures();
+  std::string why;
+  std::optional<tlrt::DeviceFingerprint> device = tlrt::hipFingerprint(0, why);
+  std::string reason =
+      device ? "the tuner does not run candidates on HIP devices yet (found " +
+                   device->name + ", " + device->computeCapability + ")"
+             : "no HIP device is available (" + why + ")";
   error = llvm::formatv("--target hip: compiled {0} of {1} configs for {2} to "
-                        "HSACO in {3:F2} s, but no HIP device is available: "
-                        "TileMLIR's runtime does not run AMD GPUs yet, so "
-                        "nothing was timed or checked; `tl-compile --target "
-                        "hip --chip {2} -o DIR` keeps the code objects",
+                        "HSACO in {3:F2} s; nothing was timed or checked: {4}; "
+                        "`tl-compile --target hip --chip {2} -o DIR` keeps the "
+                        "code objects",
                         ok, compiled->kernels.size(), compiled->target,
-                        compiled->seconds)
+                        compiled->seconds, reason)
               .str();
   for (const CompiledKernel &k : compiled->kernels)
     if (!k.ok) {
@@ -610,7 +616,7 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     return std::nullopt;
   }
   if (options.target == Target::Hip) {
-    compileForAbsentHipDevice(options, error);
+    compileForHipWithoutTuning(options, error);
     return std::nullopt;
   }
   return TuningRun(options).run(error);

@@ -353,3 +353,45 @@ TEST(DeviceCompare, PtxAssembles) {
 }
 
 } // namespace
+
+// The HIP device's error paths on a machine without an AMD GPU or ROCm:
+// no runtime library, a library that is not HIP's, a runtime whose init
+// fails, one with no device, one whose device cannot be selected (the fake
+// runtime, FakeHip.c). One test: the runtime is opened once per process.
+TEST(HipDevice, SaysWhyItCannotOpen) {
+  std::string error;
+  setenv("TL_HIP_LIBRARY", "/no/such/libamdhip64.so", 1);
+  EXPECT_FALSE(createHipDevice(0, error));
+  EXPECT_NE(error.find("no HIP runtime: /no/such/libamdhip64.so cannot be "
+                       "loaded"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("install ROCm's HIP runtime"), std::string::npos);
+  setenv("TL_HIP_LIBRARY", "libm.so.6", 1);
+  EXPECT_FALSE(hipFingerprint(0, error));
+  EXPECT_NE(error.find("libm.so.6 lacks hipInit"), std::string::npos) << error;
+  setenv("TL_HIP_LIBRARY", TL_FAKE_HIP_LIBRARY, 1);
+  setenv("FAKE_HIP_INIT_ERROR", "100", 1);
+  EXPECT_FALSE(createHipDevice(0, error));
+  EXPECT_NE(error.find("no ROCm-capable device is detected"), std::string::npos)
+      << error;
+  unsetenv("FAKE_HIP_INIT_ERROR");
+  EXPECT_FALSE(hipFingerprint(0, error));
+  EXPECT_EQ(error, "no HIP device 0 (0 found)");
+  setenv("FAKE_HIP_DEVICES", "1", 1);
+  std::optional<DeviceFingerprint> fp = hipFingerprint(0, error);
+  ASSERT_TRUE(fp) << error;
+  EXPECT_EQ(fp->kind, "hip");
+  EXPECT_FALSE(createHipDevice(0, error)) << "its hipSetDevice fails";
+  EXPECT_EQ(error, "hipSetDevice(0): fake error");
+  unsetenv("FAKE_HIP_DEVICES");
+  unsetenv("TL_HIP_LIBRARY");
+}
+
+TEST(HipDevice, NamesTheIsaFromTheTargetVersion) {
+  EXPECT_EQ(gfxNameOf(90010), "gfx90a");
+  EXPECT_EQ(gfxNameOf(90402), "gfx942");
+  EXPECT_EQ(gfxNameOf(110000), "gfx1100");
+  EXPECT_EQ(gfxNameOf(0), "");
+  EXPECT_EQ(gfxNameOf(91600), "") << "minor 16 has no hex digit";
+}

@@ -1,9 +1,10 @@
 //===- Device.h - Devices a candidate runs on -------------------*- C++ -*-===//
 //
 // Part of the runtime: no MLIR or LLVM inside. One interface for the host
-// CPU and for GPUs; the CUDA driver is opened with dlopen at run time, so the
-// tools build and run where it does not exist. HIP (HSACO through the HIP
-// module API) fits the same interface; it is not implemented yet.
+// CPU and for GPUs; the CUDA driver and the HIP runtime are opened with
+// dlopen at run time, so the tools build and run where they do not exist.
+// (The HIP device, HSACO through the HIP module API, has not run on an AMD
+// GPU yet.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,10 +25,11 @@ namespace tlrt {
 /// What identifies a device for caching: results tuned on one are not reused
 /// on another.
 struct DeviceFingerprint {
-  std::string kind; // host, cuda
+  std::string kind; // host, cuda, hip
   std::string name;
-  std::string computeCapability; // "9.0"; CPU features digest on the host
-  int multiprocessors = 0;       // SMs, or hardware threads on the host
+  /// "9.0"; the ISA ("gfx942") on AMD GPUs; CPU features digest on the host.
+  std::string computeCapability;
+  int multiprocessors = 0; // SMs, or hardware threads on the host
   long long l2Bytes = 0;
   std::string driverVersion;
 
@@ -108,6 +110,19 @@ std::unique_ptr<Device> createCudaDevice(int ordinal, std::string &error);
 /// (cheaper than createCudaDevice); nullopt with `error` as there.
 std::optional<DeviceFingerprint> cudaFingerprint(int ordinal,
                                                  std::string &error);
+
+/// HIP device `ordinal` (AMD GPUs) through libamdhip64 (dlopen; the
+/// TL_HIP_LIBRARY variable names another file). Null with `error` saying
+/// why: no runtime library, no device, or a runtime error.
+std::unique_ptr<Device> createHipDevice(int ordinal, std::string &error);
+
+/// The fingerprint of HIP device `ordinal`; nullopt with `error` as there.
+std::optional<DeviceFingerprint> hipFingerprint(int ordinal,
+                                                std::string &error);
+
+/// The ISA name of an AMD GPU from the kernel driver's gfx_target_version
+/// (90010 -> "gfx90a", 90402 -> "gfx942"); empty for what is not one.
+std::string gfxNameOf(long long targetVersion);
 
 /// Whether a CUDA device can be opened (the driver loads and reports at
 /// least one device). Does not keep a context.

@@ -35,7 +35,6 @@
 #include "tl/Tuner/Search.h"
 
 #include <algorithm>
-
 #include <functional>
 #include <optional>
 #include <string>

@@ -8,6 +8,8 @@
 
 #include "tl/Runtime/Device.h"
 
+#include "GpuTiming.h"
+
 #include "tl/Runtime/DeviceCompare.h"
 
 #include <algorithm>
@@ -479,36 +481,26 @@ bool CudaLoaded::run(void **args, std::string &error) {
 bool CudaLoaded::time(void **args, int warmup, int reps,
                       std::vector<double> &samples, std::string &error) {
   CudaApi &a = api();
-  for (int i = 0; i < warmup; ++i)
-    if (!launch(args, nullptr, error))
-      return false;
-  std::vector<CUevent> starts(reps), ends(reps);
-  for (int i = 0; i < reps; ++i) {
-    a.cuEventCreate(&starts[i], 0);
-    a.cuEventCreate(&ends[i], 0);
-  }
-  bool ok = true;
-  for (int i = 0; i < reps && ok; ++i) {
-    a.cuMemsetD8Async(device.flush, static_cast<unsigned char>(i),
-                      device.flushBytes, nullptr);
-    a.cuEventRecord(starts[i], nullptr);
-    ok = launch(args, nullptr, error);
-    a.cuEventRecord(ends[i], nullptr);
-  }
-  if (CUresult r = a.cuCtxSynchronize()) {
-    error = "kernel failed: " + a.describe(r);
-    ok = false;
-  }
-  samples.clear();
-  for (int i = 0; i < reps; ++i) {
+  detail::EventApi events;
+  events.create = [&](void **e) { a.cuEventCreate(e, 0); };
+  events.record = [&](void *e) { a.cuEventRecord(e, nullptr); };
+  events.destroy = [&](void *e) { a.cuEventDestroy(e); };
+  events.elapsedMs = [&](void *start, void *end) {
     float ms = 0;
-    if (ok)
-      a.cuEventElapsedTime(&ms, starts[i], ends[i]);
-    samples.push_back(ms);
-    a.cuEventDestroy(starts[i]);
-    a.cuEventDestroy(ends[i]);
-  }
-  return ok;
+    a.cuEventElapsedTime(&ms, start, end);
+    return ms;
+  };
+  events.flush = [&](int run) {
+    a.cuMemsetD8Async(device.flush, static_cast<unsigned char>(run),
+                      device.flushBytes, nullptr);
+  };
+  events.synchronize = [&]() -> std::string {
+    CUresult r = a.cuCtxSynchronize();
+    return r ? a.describe(r) : "";
+  };
+  return detail::timeWithEvents(
+      events, [&](std::string &e) { return launch(args, nullptr, e); }, warmup,
+      reps, samples, error);
 }
 } // namespace
 

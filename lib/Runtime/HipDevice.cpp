@@ -15,12 +15,12 @@
 
 #include "tl/Runtime/Device.h"
 
+#include "GpuTiming.h"
+
 #include <algorithm>
 #include <cstdlib>
-#include <cstring>
 #include <dlfcn.h>
 #include <fstream>
-#include <sstream>
 
 using namespace tlrt;
 
@@ -355,35 +355,25 @@ private:
 bool HipLoaded::time(void **args, int warmup, int reps,
                      std::vector<double> &samples, std::string &error) {
   HipApi &a = api();
-  for (int i = 0; i < warmup; ++i)
-    if (!launch(args, nullptr, error))
-      return false;
-  std::vector<hipEvent_t> starts(reps), ends(reps);
-  for (int i = 0; i < reps; ++i) {
-    a.hipEventCreate(&starts[i]);
-    a.hipEventCreate(&ends[i]);
-  }
-  bool ok = true;
-  for (int i = 0; i < reps && ok; ++i) {
-    a.hipMemsetAsync(device.flush, i & 0xFF, device.flushBytes, nullptr);
-    a.hipEventRecord(starts[i], nullptr);
-    ok = launch(args, nullptr, error);
-    a.hipEventRecord(ends[i], nullptr);
-  }
-  if (hipError_t r = a.hipDeviceSynchronize()) {
-    error = "kernel failed: " + a.describe(r);
-    ok = false;
-  }
-  samples.clear();
-  for (int i = 0; i < reps; ++i) {
+  detail::EventApi events;
+  events.create = [&](void **e) { a.hipEventCreate(e); };
+  events.record = [&](void *e) { a.hipEventRecord(e, nullptr); };
+  events.destroy = [&](void *e) { a.hipEventDestroy(e); };
+  events.elapsedMs = [&](void *start, void *end) {
     float ms = 0;
-    if (ok)
-      a.hipEventElapsedTime(&ms, starts[i], ends[i]);
-    samples.push_back(ms);
-    a.hipEventDestroy(starts[i]);
-    a.hipEventDestroy(ends[i]);
-  }
-  return ok;
+    a.hipEventElapsedTime(&ms, start, end);
+    return ms;
+  };
+  events.flush = [&](int run) {
+    a.hipMemsetAsync(device.flush, run & 0xFF, device.flushBytes, nullptr);
+  };
+  events.synchronize = [&]() -> std::string {
+    hipError_t r = a.hipDeviceSynchronize();
+    return r ? a.describe(r) : "";
+  };
+  return detail::timeWithEvents(
+      events, [&](std::string &e) { return launch(args, nullptr, e); }, warmup,
+      reps, samples, error);
 }
 
 } // namespace

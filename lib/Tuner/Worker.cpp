@@ -393,8 +393,13 @@ bool Worker::start() {
   if (pid > 0)
     return true;
   int down[2], up[2];
-  if (pipe(down) || pipe(up))
+  if (pipe(down))
     return false;
+  if (pipe(up)) {
+    close(down[0]);
+    close(down[1]);
+    return false;
+  }
   pid_t parent = getpid();
   pid = fork();
   if (pid == 0) {

@@ -22,17 +22,23 @@ using namespace mlir::tl;
 
 namespace mlir::tl::cuda {
 
+bool hasHalfOperandsInShared(GemmOp gemm) {
+  auto a = cast<MemRefType>(gemm.getA().getType());
+  auto b = cast<MemRefType>(gemm.getB().getType());
+  auto c = cast<MemRefType>(gemm.getC().getType());
+  Type ab = a.getElementType(); // B's too (the verifier says so)
+  return (ab.isF16() || ab.isBF16()) && c.getElementType().isF32() &&
+         getMemorySpace(a) == MemorySpace::Shared &&
+         getMemorySpace(b) == MemorySpace::Shared;
+}
+
 /// Tensor-core gemm: f16/bf16 inputs from shared, f32 accumulator, A not
 /// transposed, shapes multiples of m16n8k16 that the warps can share.
 std::optional<MmaLayout> tensorCoreLayout(GemmOp gemm, int64_t warps) {
-  auto a = cast<MemRefType>(gemm.getA().getType());
-  auto bT = cast<MemRefType>(gemm.getB().getType());
-  auto c = cast<MemRefType>(gemm.getC().getType());
-  Type ab = a.getElementType();
-  if (!(ab.isF16() || ab.isBF16()) || !c.getElementType().isF32() ||
-      gemm.getTransposeA() || getMemorySpace(a) != MemorySpace::Shared ||
-      getMemorySpace(bT) != MemorySpace::Shared)
+  if (!hasHalfOperandsInShared(gemm) || gemm.getTransposeA())
     return std::nullopt;
+  auto a = cast<MemRefType>(gemm.getA().getType());
+  auto c = cast<MemRefType>(gemm.getC().getType());
   int64_t m = c.getDimSize(0), n = c.getDimSize(1), k = a.getDimSize(1);
   if (m % 16 || n % 8 || k % 16)
     return std::nullopt;

@@ -162,6 +162,10 @@ struct MmaLayout {
 /// 128 bytes of elements where the tile's rows are that wide, else 64 or 32.
 int64_t wgmmaAtomCols(MemRefType tile);
 
+/// Whether `gemm` multiplies f16 or bf16 tiles in shared memory into an f32
+/// accumulator: what mma.sync, wgmma and MFMA take.
+bool hasHalfOperandsInShared(GemmOp gemm);
+
 /// The mma.sync layout of `gemm` (f16/bf16 operands in shared memory, f32
 /// accumulator), if its shape suits m16n8k16 over `warps` warps.
 std::optional<MmaLayout> tensorCoreLayout(GemmOp gemm, int64_t warps);

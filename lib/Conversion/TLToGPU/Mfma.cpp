@@ -21,14 +21,10 @@ using namespace mlir::tl;
 namespace mlir::tl::cuda {
 
 std::optional<MmaLayout> mfmaLayout(GemmOp gemm, int64_t waves) {
-  auto a = cast<MemRefType>(gemm.getA().getType());
-  auto bT = cast<MemRefType>(gemm.getB().getType());
-  auto c = cast<MemRefType>(gemm.getC().getType());
-  Type ab = a.getElementType();
-  if (!(ab.isF16() || ab.isBF16()) || bT.getElementType() != ab ||
-      !c.getElementType().isF32() || getMemorySpace(a) != MemorySpace::Shared ||
-      getMemorySpace(bT) != MemorySpace::Shared)
+  if (!hasHalfOperandsInShared(gemm))
     return std::nullopt;
+  auto a = cast<MemRefType>(gemm.getA().getType());
+  auto c = cast<MemRefType>(gemm.getC().getType());
   int64_t m = c.getDimSize(0), n = c.getDimSize(1),
           k = a.getDimSize(gemm.getTransposeA() ? 0 : 1);
   if (m % 16 || n % 16 || k % 16)

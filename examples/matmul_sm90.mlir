@@ -2,10 +2,12 @@
 // Hopper (sm_90a), where tl.gemm runs on warpgroup MMA: larger tiles (up to
 // 128x256 and 256x128, one m64n256 instruction per warpgroup and k step),
 // a 64-wide K step (one 128-byte swizzle atom), 3 to 4 stages, one or two
-// warpgroups, and the blocks in launch order or in groups of 8 rows
-// (group_m, tl.use_swizzle: neighbours share A and B tiles in L2). The
-// resource model drops what does not fit (a 256x256 accumulator is 512
-// registers a thread on 128 threads).
+// warpgroups, the blocks in launch order or in groups of 8 rows
+// (group_m, tl.use_swizzle: neighbours share A and B tiles in L2), and
+// alone or in clusters of 2 block rows (cluster_m, tl.cluster: the pair
+// loads its common B tile once, each block half of it, multicast through
+// TMA). The resource model drops what does not fit (a 256x256 accumulator
+// is 512 registers a thread on 128 threads).
 //
 //   tl-tune examples/matmul_sm90.mlir --instantiate=M=8192,N=8192,K=8192
 
@@ -22,11 +24,13 @@ tl.func @matmul_sm90(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
         #tl.param<"block_K" : index = 32 in [16, 32, 64, 128]>,
         #tl.param<"num_stages" : index = 3 in [1, 2, 3, 4, 5]>,
         #tl.param<"threads" : index = 128 in [64, 128, 256, 512]>,
-        #tl.param<"group_m" : index = 1 in [1, 2, 4, 8, 16, 32]>
+        #tl.param<"group_m" : index = 1 in [1, 2, 4, 8, 16, 32]>,
+        #tl.param<"cluster_m" : index = 1 in [1, 2, 4]>
       ],
       configs = #tl.product<{
         block_M = [128, 256], block_N = [128, 256], block_K = [64],
-        num_stages = [3, 4], threads = [128, 256], group_m = [1, 8]
+        num_stages = [3, 4], threads = [128, 256], group_m = [1, 8],
+        cluster_m = [1, 2]
       }>
     } {
   %c0 = arith.constant 0 : index
@@ -39,11 +43,13 @@ tl.func @matmul_sm90(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
   %num_stages = tl.param "num_stages" : index
   %threads = tl.param "threads" : index
   %group_m = tl.param "group_m" : index
+  %cluster_m = tl.param "cluster_m" : index
 
   %grid_x = tl.ceildiv %N, %block_N : index
   %grid_y = tl.ceildiv %M, %block_M : index
   tl.kernel (%bx, %by) in (%grid_x, %grid_y) threads %threads {
     tl.use_swizzle %group_m
+    tl.cluster %cluster_m
     %A_s = tl.alloc_shared(%block_M, %block_K) : memref<?x?xf16, #tl.memory<shared>>
     %B_s = tl.alloc_shared(%block_K, %block_N) : memref<?x?xf16, #tl.memory<shared>>
     %C_f = tl.alloc_fragment(%block_M, %block_N) : memref<?x?xf32, #tl.memory<fragment>>

@@ -11,7 +11,8 @@ rm -rf "$out" && mkdir -p "$out"
 shapes=${TL_CHECK_SHAPES:-"128x128x128 1000x1000x1000 1024x1024x1024 4096x4096x4096 100x72x40 97x75x33"}
 # matmul.mlir (A.B) in groups <dtype>_<shape>, matmul_nt.mlir (A.B^T, B
 # stored N x K) in groups nt-<dtype>_<shape>, matmul_sm90.mlir (A.B, the
-# Hopper space) in groups sm90-<dtype>_<shape>.
+# Hopper space) in groups sm90-<dtype>_<shape>, matmul_nt_sm90.mlir (A.B^T,
+# the Hopper space) in groups sm90-nt-<dtype>_<shape>.
 examples=${TL_CHECK_EXAMPLES:-"matmul matmul_nt matmul_sm90"}
 for example in $examples; do
 for dtype in f16 bf16; do
@@ -20,6 +21,7 @@ for dtype in f16 bf16; do
   prefix=""
   [ "$example" = matmul_nt ] && prefix="nt-"
   [ "$example" = matmul_sm90 ] && prefix="sm90-"
+  [ "$example" = matmul_nt_sm90 ] && prefix="sm90-nt-"
   for shape in $shapes; do
     IFS=x read -r m n k <<< "$shape"
     dir=$out/${prefix}${dtype}_${shape}

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # On a GPU node, from the relocatable bundle (carried in .bundle/ or
 # unpacked by an earlier call on the same machine): tl-tune end to end on
-# the Hopper lowering (TMA, warp specialization), cold and warm, for the
-# Hopper space and the guide's, then the planted faulting, hanging and wrong
+# the Hopper lowering (TMA, clusters), cold and warm, for the Hopper spaces
+# (A.B and A.B^T) and the guide's, then the planted faulting, hanging and wrong
 # candidates. Logs under $OUT; short lines last.
 set -uo pipefail
 source "$(dirname "$0")/bundle-env.sh"
 export TILELANG_CACHE_DIR=/tmp/tl-cache-sm90
 rm -rf "$TILELANG_CACHE_DIR"
 shape="--instantiate=M=4096,N=4096,K=4096"
-for example in matmul_sm90 matmul; do
+for example in ${TL_TUNE_EXAMPLES:-matmul_sm90 matmul_nt_sm90 matmul}; do
   for run in cold warm; do
     ( time "$bin/tl-tune" "examples/$example.mlir" $shape --target=cuda ) \
       > "$out/tune-$example-$run.txt" 2>&1

@@ -36,6 +36,29 @@ using CUfunction = void *;
 using CUstream = void *;
 using CUevent = void *;
 
+/// cuLaunchKernelEx's configuration, as cuda.h lays it out (CUDA 12).
+struct CUlaunchAttribute {
+  int id;
+  char pad[4];
+  union {
+    char bytes[64];
+    struct {
+      unsigned x, y, z;
+    } clusterDim;
+  } value;
+};
+struct CUlaunchConfig {
+  unsigned gridDimX, gridDimY, gridDimZ;
+  unsigned blockDimX, blockDimY, blockDimZ;
+  unsigned sharedMemBytes;
+  CUstream hStream;
+  CUlaunchAttribute *attrs;
+  unsigned numAttrs;
+};
+constexpr int kLaunchAttributeClusterDimension = 4;
+static_assert(sizeof(CUlaunchAttribute) == 72 && sizeof(CUlaunchConfig) == 56,
+              "cuda.h's CUlaunchAttribute / CUlaunchConfig layout");
+
 // Attribute numbers from cuda.h.
 constexpr int kAttrMultiprocessors = 16;
 constexpr int kAttrL2Size = 38;
@@ -76,6 +99,10 @@ struct CudaApi {
   CUresult (*cuEventElapsedTime)(float *, CUevent, CUevent);
   CUresult (*cuEventDestroy)(CUevent);
   CUresult (*cuGetErrorString)(CUresult, const char **);
+  /// CUDA 12 drivers and later; null before (kernels in clusters cannot
+  /// run).
+  CUresult (*cuLaunchKernelEx)(const CUlaunchConfig *, CUfunction, void **,
+                               void **) = nullptr;
   /// CUDA 12 drivers and later; null before (kernels with TMA cannot run).
   CUresult (*cuTensorMapEncodeTiled)(void *, int, unsigned, void *,
                                      const uint64_t *, const uint64_t *,
@@ -129,6 +156,8 @@ struct CudaApi {
     sym(cuEventElapsedTime, "cuEventElapsedTime");
     sym(cuEventDestroy, "cuEventDestroy_v2");
     sym(cuGetErrorString, "cuGetErrorString");
+    cuLaunchKernelEx = reinterpret_cast<decltype(cuLaunchKernelEx)>(
+        dlsym(lib, "cuLaunchKernelEx"));
     cuTensorMapEncodeTiled = reinterpret_cast<decltype(cuTensorMapEncodeTiled)>(
         dlsym(lib, "cuTensorMapEncodeTiled"));
     return ok;
@@ -457,12 +486,43 @@ bool CudaLoaded::launch(void **args, void *stream, std::string &error) {
     if (!parameters(args, params, error))
       return false;
   }
-  if (CUresult r = api().cuLaunchKernel(
-          func, g[0], g[1], g[2], static_cast<unsigned>(info.threads), 1, 1,
-          static_cast<unsigned>(info.sharedMemoryBytes),
-          static_cast<CUstream>(stream), maps.empty() ? args : params.data(),
-          nullptr)) {
-    error = "cuLaunchKernel: " + api().describe(r);
+  void **launchArgs = maps.empty() ? args : params.data();
+  CudaApi &a = api();
+  if (info.cluster.empty()) {
+    if (CUresult r = a.cuLaunchKernel(
+            func, g[0], g[1], g[2], static_cast<unsigned>(info.threads), 1, 1,
+            static_cast<unsigned>(info.sharedMemoryBytes),
+            static_cast<CUstream>(stream), launchArgs, nullptr)) {
+      error = "cuLaunchKernel: " + a.describe(r);
+      return false;
+    }
+    return true;
+  }
+  // Thread-block clusters are a launch attribute (as CUTLASS launches).
+  if (!a.cuLaunchKernelEx) {
+    error = "kernel '" + info.name +
+            "' runs in thread-block clusters, and this CUDA driver has no "
+            "cuLaunchKernelEx (CUDA 12 or later); tune without tl.cluster";
+    return false;
+  }
+  std::vector<unsigned> c(info.cluster.begin(), info.cluster.end());
+  c.resize(3, 1);
+  CUlaunchAttribute attr{};
+  attr.id = kLaunchAttributeClusterDimension;
+  attr.value.clusterDim = {c[0], c[1], c[2]};
+  CUlaunchConfig config{g[0],
+                        g[1],
+                        g[2],
+                        static_cast<unsigned>(info.threads),
+                        1,
+                        1,
+                        static_cast<unsigned>(info.sharedMemoryBytes),
+                        static_cast<CUstream>(stream),
+                        &attr,
+                        1};
+  if (CUresult r = a.cuLaunchKernelEx(&config, func, launchArgs, nullptr)) {
+    error = "cuLaunchKernelEx (clusters of " +
+            std::to_string(c[0] * c[1] * c[2]) + " blocks): " + a.describe(r);
     return false;
   }
   return true;

@@ -137,6 +137,8 @@ std::string tlrt::writeKernelInfo(const KernelInfo &info) {
           {{"arg", m.arg}, {"box", m.box}, {"swizzle", m.swizzleBytes}});
     j["tensor_maps"] = std::move(maps);
   }
+  if (!info.cluster.empty())
+    j["cluster"] = info.cluster;
   return j.dump(2) + "\n";
 }
 
@@ -209,6 +211,20 @@ bool tlrt::parseKernelInfo(const std::string &text, KernelInfo &info,
         return false;
       }
       info.tensorMaps.push_back(std::move(map));
+    }
+    info.cluster = j.value("cluster", std::vector<int64_t>());
+    if (!info.cluster.empty()) {
+      if (info.cluster.size() != info.grid.size()) {
+        error = "kernel metadata: cluster must have the grid's dimensions";
+        return false;
+      }
+      for (size_t d = 0; d < info.cluster.size(); ++d)
+        if (info.cluster[d] < 1 || info.grid[d] % info.cluster[d]) {
+          error = "kernel metadata: cluster dimension " + std::to_string(d) +
+                  " must be at least 1 and divide the grid's " +
+                  std::to_string(info.grid[d]);
+          return false;
+        }
     }
     return true;
   } catch (const json::exception &e) {

@@ -93,6 +93,9 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
         m.swizzleBytes = cast<IntegerAttr>(entry.get("swizzle")).getInt();
         metadata->tensorMaps.push_back(std::move(m));
       }
+    if (auto cluster = op->getAttrOfType<DenseI64ArrayAttr>("tl.cluster"))
+      metadata->cluster.assign(cluster.asArrayRef().begin(),
+                               cluster.asArrayRef().end());
   });
 
   if (failed(checkDeadline(options.deadline, "the lowering to NVVM", error)))

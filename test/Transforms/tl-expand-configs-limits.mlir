@@ -7,6 +7,9 @@
 // RUN: not tl-opt %s --tl-expand-configs="func=fp8 target=sm_86" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FP8-SM86
 // RUN: not tl-opt %s --tl-expand-configs="func=fp8 target=sm_80" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FP8-SM80
 // RUN: tl-opt %s --tl-expand-configs="func=fp8 target=sm_89" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FP8-SM89
+// RUN: tl-opt %s --tl-expand-configs="func=clustered target=sm_90a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CLUSTER-SM90A
+// RUN: not tl-opt %s --tl-expand-configs="func=clustered target=sm_80" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CLUSTER-SM80
+// RUN: tl-opt %s --tl-expand-configs="func=clustered target=host" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CLUSTER-HOST
 
 tl.func @gemm(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
               %B: memref<?x?xf16> {tl.shape = ["K", "N"]},
@@ -115,3 +118,25 @@ tl.func @fp8(%A: memref<64x64xf8E4M3FN>)
 // FP8-SM80: remark: config 0 {} dropped: multiplies f8E4M3FN tiles; sm_80 has no fp8 tensor cores
 // FP8-SM80: error: every config of 'fp8' was dropped for sm_80 (dtype: 1)
 // FP8-SM89: remark: expanded 'fp8' for sm_89: 1 configs, 1 kept, 0 dropped
+
+// Clusters of block rows: sm_90 and later, a whole number of them a grid.
+tl.func @clustered()
+    attributes {
+      params = [#tl.param<"rows" : index = 1>, #tl.param<"cluster" : index = 1>],
+      configs = #tl.configs<[{rows = 4, cluster = 2}, {rows = 6, cluster = 4},
+                             {rows = 8, cluster = 8}]>} {
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  %rows = tl.param "rows" : index
+  %cluster = tl.param "cluster" : index
+  tl.kernel (%bx, %by) in (%c1, %rows) threads %c128 {
+    tl.cluster %cluster
+  }
+  tl.return
+}
+
+// CLUSTER-SM90A: remark: config 1 {rows = 6, cluster = 4} dropped: launches 6 block rows in clusters of 4; the rows must be a multiple of the cluster
+// CLUSTER-SM90A: remark: expanded 'clustered' for sm_90a: 3 configs, 2 kept, 1 dropped (cluster: 1)
+// CLUSTER-SM80: remark: config 0 {rows = 4, cluster = 2} dropped: launches clusters of 2 blocks; sm_80 has no thread-block clusters (sm_90 or later)
+// CLUSTER-SM80: error: every config of 'clustered' was dropped for sm_80 (cluster: 3)
+// CLUSTER-HOST: remark: expanded 'clustered' for host: 3 configs, 3 kept, 0 dropped

@@ -253,6 +253,23 @@ TEST(KernelInfo, BadTensorMapsAreRefused) {
   EXPECT_TRUE(refused([](auto &m) { m.box = {128, 64}; }, "fit the swizzle"));
 }
 
+TEST(KernelInfo, ClusterShapeReadsBackAndMustDivideTheGrid) {
+  tlrt::KernelInfo k = tmaKernel(), b;
+  std::string error;
+  ASSERT_TRUE(tlrt::parseKernelInfo(tlrt::writeKernelInfo(k), b, error));
+  EXPECT_TRUE(b.cluster.empty());
+  k.cluster = {1, 2};
+  ASSERT_TRUE(tlrt::parseKernelInfo(tlrt::writeKernelInfo(k), b, error))
+      << error;
+  EXPECT_EQ(b.cluster, (std::vector<int64_t>{1, 2}));
+  k.cluster = {1, 3}; // the grid has 8 rows
+  EXPECT_FALSE(tlrt::parseKernelInfo(tlrt::writeKernelInfo(k), b, error));
+  EXPECT_NE(error.find("divide the grid's 8"), std::string::npos) << error;
+  k.cluster = {2};
+  EXPECT_FALSE(tlrt::parseKernelInfo(tlrt::writeKernelInfo(k), b, error));
+  EXPECT_NE(error.find("the grid's dimensions"), std::string::npos) << error;
+}
+
 TEST(KernelInfo, TensorMapEncodingIsInnermostFirst) {
   tlrt::KernelInfo k = tmaKernel();
   tlrt::TensorMapEncoding e = tlrt::tensorMapEncoding(k, k.tensorMaps[0]);

@@ -77,6 +77,9 @@ struct KernelInfo {
   std::string configJson;
   /// CUDA kernels loading through TMA: the tensor maps they take.
   std::vector<TensorMapInfo> tensorMaps;
+  /// CUDA kernels launched in thread-block clusters: the cluster's blocks
+  /// per grid dimension (each divides the grid's); empty: no clusters.
+  std::vector<int64_t> cluster;
 
   int64_t numBlocks() const;
 };

@@ -208,6 +208,9 @@ struct TmaPipeline {
   /// mbarrier a stage (after the first `stages`) counts the consumer warps
   /// that are done reading it.
   bool specialized = false;
+  /// Some load is multicast to the blocks of a cluster (tl.cluster): a
+  /// stage is refilled once every block of the cluster is done with it.
+  bool multicast = false;
 };
 
 struct Fragment {
@@ -261,7 +264,11 @@ public:
 
 private:
   LogicalResult analyze();
-  /// Renumbers the block indices as the kernel's tl.use_swizzle says.
+  /// The kernel's tl.cluster: `clusterRows`, checked against the chip and
+  /// the grid.
+  LogicalResult analyzeCluster();
+  /// Renumbers the block indices as the kernel's tl.use_swizzle says,
+  /// keeping the blocks of a cluster in one column of consecutive rows.
   LogicalResult swizzleBlocks(OpBuilder &b, Location l);
   LogicalResult lowerBlock(Block &src, OpBuilder &b);
   LogicalResult lowerOp(Operation *op, OpBuilder &b);
@@ -316,10 +323,24 @@ private:
   void planWarpSpecialization(function_ref<int64_t(int64_t, int64_t)> reserve);
   /// One thread (`guarded`: thread 0; else the caller's): expects `stage`'s
   /// bytes on its mbarrier and issues the TMA loads of `producers` for the
-  /// iteration `map` is at.
+  /// iteration `map` is at. `releasedAt` (a loop with multicast loads, from
+  /// iteration releasedAt): first releases the stage to the cluster and
+  /// waits until every block of it did.
   void issueTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
                      ArrayRef<CopyOp> producers, Value stage,
-                     bool guarded = true);
+                     bool guarded = true, Value releasedAt = {});
+  /// Whether some TMA loop multicasts into the blocks of the cluster.
+  bool anyMulticast() const {
+    return llvm::any_of(tmaLoops,
+                        [](const auto &loop) { return loop.second.multicast; });
+  }
+  /// One arrival on mbarrier `bar` (a shared-memory pointer) in every block
+  /// of this block's cluster.
+  void releaseToCluster(OpBuilder &b, Location l, Value bar);
+  /// This block's release of `stage` at iteration `k` to the blocks of its
+  /// cluster, and the wait for theirs.
+  void awaitClusterRelease(OpBuilder &b, Location l, PipelinedOp loop,
+                           Value stage, Value k);
   /// Warp specialization: the producer warpgroup's side of the kernel (its
   /// index math and the TMA loop's loads, one thread issuing) and the
   /// consumers' release of a stage.
@@ -371,6 +392,12 @@ private:
   void barrier(OpBuilder &b, Location l);
   /// bar.sync of the tl.kernel's threads (without a producer warpgroup).
   void syncThreads(OpBuilder &b, Location l);
+  /// barrier.cluster (arrive.release, wait.acquire) of every thread of the
+  /// blocks of this block's cluster.
+  void syncCluster(OpBuilder &b, Location l);
+  /// Whether `copy`'s source offsets name the same tile in every block of
+  /// a cluster (they do not depend on the block row index).
+  bool sharedByCluster(CopyOp copy);
 
   /// Threads of a warp (NVIDIA) or a wavefront (AMD).
   int64_t warpSize() const { return amd ? 64 : 32; }
@@ -387,6 +414,12 @@ private:
   bool warpSpecializeOption;
   /// 128 when a producer warpgroup runs after the tl.kernel's threads.
   int64_t producerThreads = 0;
+  /// tl.cluster: blocks of consecutive rows a cluster (1: no clusters), and
+  /// this block's rank in its cluster (an index; null without clusters).
+  int64_t clusterRows = 1;
+  Value clusterRank;
+  /// TMA loads each block of a cluster issues one slice of, multicast.
+  llvm::DenseSet<Operation *> tmaMulticast;
   bool asyncProxyReads = false; // some tile is a wgmma operand
   GemmOp inFlightGemm;          // inside its pipelined loop's iterations
   Value tid, lane, warp;

@@ -169,10 +169,15 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   // only wait for a stage and release it.
   bool tma = tmaLoops.count(op) != 0;
   bool specialized = tma && tmaLoops[op].specialized;
+  // Loads multicast into the cluster's blocks: a stage is refilled once
+  // every block of the cluster is done reading it.
+  bool multicast = tma && tmaLoops[op].multicast;
 
   // Issues the producers of iteration `k` into `stage`, reading nothing
-  // when k >= ub.
-  auto issue = [&](OpBuilder &bb, Value k, Value stage) -> LogicalResult {
+  // when k >= ub. `releasedAt`: the iteration that frees the stage, which
+  // the cluster's blocks must all have released first.
+  auto issue = [&](OpBuilder &bb, Value k, Value stage,
+                   Value releasedAt = {}) -> LogicalResult {
     map.map(iv, k);
     for (Operation &inner : body.without_terminator())
       if (!isa<TLDialect>(inner.getDialect()) && isMemoryEffectFree(&inner) &&
@@ -184,11 +189,11 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     if (tma) {
       // Nothing past the end: that stage's barrier is not waited on.
       if (kc && ubc && *kc < *ubc) {
-        issueTmaStage(bb, l, op, producers, stage);
+        issueTmaStage(bb, l, op, producers, stage, true, releasedAt);
       } else if (!kc || !ubc) {
         auto inRange = scf::IfOp::create(bb, l, ult(bb, l, k, ub));
         OpBuilder tb = inRange.getThenBodyBuilder();
-        issueTmaStage(tb, l, op, producers, stage);
+        issueTmaStage(tb, l, op, producers, stage, true, releasedAt);
       }
       return success();
     }
@@ -222,7 +227,10 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
       NVVM::CpAsyncWaitGroupOp::create(bb, l, ahead - 1);
       barrier(bb, l);
     }
-    if (!inFlight && failed(issue(bb, add(bb, l, k, ahead), refill)))
+    // With multicast loads the stage is also the cluster's other blocks'.
+    Value releasedAt = multicast ? k : Value();
+    if (!inFlight &&
+        failed(issue(bb, add(bb, l, k, ahead), refill, releasedAt)))
       return failure();
     for (CopyOp copy : producers)
       currentStage[copy.getDest()] = stage;
@@ -249,7 +257,7 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
       // wgmma.wait_group is per warpgroup: the others may still read.
       if (threads > 128)
         syncThreads(bb, l);
-      if (failed(issue(bb, add(bb, l, k, ahead), refill)))
+      if (failed(issue(bb, add(bb, l, k, ahead), refill, releasedAt)))
         return failure();
     }
     return success();
@@ -295,6 +303,9 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   if (inFlight)
     drainWgmma(b, l, inFlight);
   barrier(b, l);
+  // No block leaves while another's loads may still write into it.
+  if (multicast)
+    syncCluster(b, l);
   return success();
 }
 

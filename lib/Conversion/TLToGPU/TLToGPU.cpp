@@ -80,7 +80,37 @@ Value iterationFragment(ParallelOp op,
   return found;
 }
 
+LogicalResult KernelLowering::analyzeCluster() {
+  ClusterOp cluster;
+  for (Operation &op : launch.getBody().front())
+    if (auto c = dyn_cast<ClusterOp>(op))
+      cluster = c;
+  if (!cluster)
+    return success();
+  std::optional<int64_t> rows = constantOf(cluster.getRows());
+  if (!rows)
+    return cluster.emitError() << "needs a constant cluster size for the GPU "
+                                  "lowering; specialize the template first";
+  if (*rows == 1)
+    return success();
+  if (!wgmmaChip)
+    return cluster.emitError()
+           << "launches clusters of " << *rows
+           << " blocks; the GPU lowering has thread-block clusters for sm_90a "
+              "only (drop tl.cluster or use 1)";
+  std::optional<int64_t> gridRows = constantOf(launch.getGrid()[1]);
+  if (!gridRows || *gridRows % *rows)
+    return cluster.emitError()
+           << "launches " << gridRows.value_or(0) << " block rows in "
+           << "clusters of " << *rows
+           << "; the rows must be a multiple of the cluster";
+  clusterRows = *rows;
+  return success();
+}
+
 LogicalResult KernelLowering::analyze() {
+  if (failed(analyzeCluster()))
+    return failure();
   // Fragments: the mma layout for tensor-core accumulators.
   launch.walk([&](Operation *op) {
     if (isa<AllocSharedOp, AllocFragmentOp>(op))
@@ -385,7 +415,11 @@ LogicalResult KernelLowering::swizzleBlocks(OpBuilder &b, Location l) {
   if (!panel)
     return swizzle.emitError() << "needs a constant panel for the CUDA "
                                   "lowering; specialize the template first";
-  if (*panel == 1)
+  // A cluster's blocks are consecutive rows of one column in the launch
+  // order: with clusters, the groups are of cluster rows.
+  int64_t n = clusterRows;
+  int64_t clusterPanel = std::max<int64_t>(1, *panel / n);
+  if (clusterPanel == 1)
     return success();
   // pid: the launch order (x fastest). A group is `panel` rows of the grid,
   // visited column by column; the last group has the rows that are left.
@@ -393,15 +427,22 @@ LogicalResult KernelLowering::swizzleBlocks(OpBuilder &b, Location l) {
   Value gy = gpu::GridDimOp::create(b, l, gpu::Dimension::y);
   Value bx = map.lookup(launch.getBlockIndices()[0]);
   Value by = map.lookup(launch.getBlockIndices()[1]);
+  if (n > 1) {
+    by = arith::DivUIOp::create(b, l, by, cIdx(b, l, n));
+    gy = arith::DivUIOp::create(b, l, gy, cIdx(b, l, n));
+  }
   Value pid = add(b, l, mul(b, l, by, gx), bx);
-  Value perGroup = mul(b, l, gx, cIdx(b, l, *panel));
+  Value perGroup = mul(b, l, gx, cIdx(b, l, clusterPanel));
   Value group = arith::DivUIOp::create(b, l, pid, perGroup);
-  Value firstRow = mul(b, l, group, cIdx(b, l, *panel));
-  Value rows = arith::MinUIOp::create(
-      b, l, arith::SubIOp::create(b, l, gy, firstRow), cIdx(b, l, *panel));
+  Value firstRow = mul(b, l, group, cIdx(b, l, clusterPanel));
+  Value rows =
+      arith::MinUIOp::create(b, l, arith::SubIOp::create(b, l, gy, firstRow),
+                             cIdx(b, l, clusterPanel));
   Value inGroup = arith::RemUIOp::create(b, l, pid, perGroup);
-  map.map(launch.getBlockIndices()[1],
-          add(b, l, firstRow, arith::RemUIOp::create(b, l, inGroup, rows)));
+  Value row = add(b, l, firstRow, arith::RemUIOp::create(b, l, inGroup, rows));
+  if (n > 1)
+    row = add(b, l, mul(b, l, row, cIdx(b, l, n)), clusterRank);
+  map.map(launch.getBlockIndices()[1], row);
   map.map(launch.getBlockIndices()[0],
           arith::DivUIOp::create(b, l, inGroup, rows));
   return success();
@@ -432,6 +473,12 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
                            gpu::Dimension::z};
   for (auto [i, arg] : llvm::enumerate(launch.getBlockIndices()))
     map.map(arg, gpu::BlockIdOp::create(b, l, dims[i]));
+  if (clusterRows > 1) {
+    // Clusters of (1, n): a block's rank is its row's place in the cluster.
+    clusterRank = arith::RemUIOp::create(
+        b, l, map.lookup(launch.getBlockIndices()[1]), cIdx(b, l, clusterRows));
+    func->setAttr("tl.cluster", b.getDenseI64ArrayAttr({1, clusterRows}));
+  }
   if (failed(swizzleBlocks(b, l)))
     return failure();
 
@@ -488,6 +535,9 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
       NVVM::SetMaxRegisterOp::create(pb, l, 40,
                                      NVVM::SetMaxRegisterAction::decrease);
     lowerProducer(pb);
+    // The consumers' cluster barrier after the loop counts the producers.
+    if (anyMulticast())
+      syncCluster(pb, l);
   }
   map = outer;
   OpBuilder cb = role.getElseBodyBuilder();
@@ -525,8 +575,8 @@ LogicalResult KernelLowering::lowerFill(Operation *op, Value buffer,
 
 LogicalResult KernelLowering::lowerOp(Operation *op, OpBuilder &b) {
   Location l = op->getLoc();
-  if (isa<AllocSharedOp, AllocFragmentOp, UseSwizzleOp>(op))
-    return success(); // storage and block order were set up front
+  if (isa<AllocSharedOp, AllocFragmentOp, UseSwizzleOp, ClusterOp>(op))
+    return success(); // storage, block order and clusters were set up front
   if (auto clear = dyn_cast<ClearOp>(op)) {
     Type elem = cast<MemRefType>(clear.getBuffer().getType()).getElementType();
     return lowerFill(op, clear.getBuffer(), zeroOf(b, l, elem), b);

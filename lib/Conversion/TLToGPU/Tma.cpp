@@ -25,6 +25,18 @@
 // Warp specialization (the end of this file) moves the loads to a producer
 // warpgroup that waits for the consumers to release a stage.
 //
+// In a kernel launched in clusters of block rows (tl.cluster), a tile every
+// block of the cluster loads (offsets independent of the row index: a
+// GEMM's B) is loaded in slices: block r of n loads rows r/n .. (r+1)/n of
+// every column block and multicasts them into the same place of every
+// block's shared memory, completing each block's stage mbarrier there, so
+// every block still expects the whole stage's bytes. A block may refill a
+// stage only when every block of the cluster is done reading it: a second
+// mbarrier a stage counts the cluster's blocks that released it (thread 0
+// of each arrives on it in every block, CUTLASS's consumer release), and
+// the refilling thread waits for that; cluster barriers order only the
+// mbarriers' initialization and the end of the loop.
+//
 //===----------------------------------------------------------------------===//
 
 #include "KernelLowering.h"
@@ -89,6 +101,14 @@ void KernelLowering::planTma(function_ref<int64_t(int64_t, int64_t)> reserve) {
     p.barrierOffset = reserve(8 * *stages, 8);
     for (auto &[copy, m] : loads) {
       p.stageBytes += shared[copy.getDest()].stageBytes();
+      // A slice a block: whole swizzle repeats (8 rows) each.
+      int64_t &rows = m.box[m.box.size() - 2];
+      if (clusterRows > 1 && rows % (8 * clusterRows) == 0 &&
+          sharedByCluster(copy)) {
+        rows /= clusterRows;
+        tmaMulticast.insert(copy);
+        p.multicast = true;
+      }
       auto *same = llvm::find_if(tmaMaps, [&](const TmaMap &x) {
         return x.arg == m.arg && x.box == m.box &&
                x.swizzleBytes == m.swizzleBytes;
@@ -97,6 +117,9 @@ void KernelLowering::planTma(function_ref<int64_t(int64_t, int64_t)> reserve) {
       if (same == tmaMaps.end())
         tmaMaps.push_back(m);
     }
+    // The release barriers follow the full ones.
+    if (p.multicast)
+      (void)reserve(8 * *stages, 8);
     tmaLoops[loop] = p;
   });
   planWarpSpecialization(reserve);
@@ -128,8 +151,9 @@ void KernelLowering::planWarpSpecialization(
     return;
   TmaPipeline &p = tmaLoops[loops[0]];
   int64_t stages = *constantOf(loops[0].getNumStages());
-  // The empty barriers follow the full ones.
-  if (reserve(8 * stages, 8) != p.barrierOffset + 8 * stages)
+  // The empty barriers follow the full ones (a multicast loop reserved
+  // them already).
+  if (!p.multicast && reserve(8 * stages, 8) != p.barrierOffset + 8 * stages)
     return;
   p.specialized = true;
   producerThreads = 128;
@@ -169,10 +193,7 @@ void KernelLowering::setUpTma(OpBuilder &b, Location l) {
   // that expects the bytes); the fence and the barrier publish them.
   {
     OpBuilder tb = whenEquals(b, l, tid, 0);
-    // Empty barriers: one arrival per consumer warp.
     Value one = arith::ConstantIntOp::create(tb, l, tb.getI32Type(), 1);
-    Value warps =
-        arith::ConstantIntOp::create(tb, l, tb.getI32Type(), threads / 32);
     // In program order, so that the IR does not depend on pointer values.
     launch.walk([&](PipelinedOp loop) {
       auto it = tmaLoops.find(loop);
@@ -180,14 +201,50 @@ void KernelLowering::setUpTma(OpBuilder &b, Location l) {
         return;
       const TmaPipeline &p = it->second;
       int64_t stages = *constantOf(loop.getNumStages());
-      for (int64_t s = 0; s < (p.specialized ? 2 : 1) * stages; ++s)
+      // Releases: every consumer warp (warp-specialized), or every block's
+      // thread 0 (multicast), or every consumer warp of every block (both).
+      int64_t releases =
+          (p.specialized ? threads / 32 : 1) * (p.multicast ? clusterRows : 1);
+      Value released =
+          arith::ConstantIntOp::create(tb, l, tb.getI32Type(), releases);
+      bool empties = p.specialized || p.multicast;
+      for (int64_t s = 0; s < (empties ? 2 : 1) * stages; ++s)
         NVVM::MBarrierInitOp::create(
             tb, l, sharedPointer(tb, l, cIdx(tb, l, p.barrierOffset + 8 * s)),
-            s < stages ? one : warps, Value());
+            s < stages ? one : released, Value());
     });
     NVVM::FenceMbarrierInitOp::create(tb, l);
   }
-  gpu::BarrierOp::create(b, l);
+  // The other blocks of a cluster complete these mbarriers too.
+  if (anyMulticast())
+    syncCluster(b, l);
+  else
+    gpu::BarrierOp::create(b, l);
+}
+
+void KernelLowering::syncCluster(OpBuilder &b, Location l) {
+  NVVM::ClusterArriveOp::create(b, l, b.getUnitAttr());
+  NVVM::ClusterWaitOp::create(b, l, b.getUnitAttr());
+}
+
+/// Whether `v` is computed from `target` (within the kernel body).
+static bool dependsOn(Value v, Value target,
+                      llvm::SmallPtrSetImpl<Value> &seen) {
+  if (v == target)
+    return true;
+  if (!seen.insert(v).second)
+    return false;
+  Operation *def = v.getDefiningOp();
+  return def && llvm::any_of(def->getOperands(), [&](Value operand) {
+           return dependsOn(operand, target, seen);
+         });
+}
+
+bool KernelLowering::sharedByCluster(CopyOp copy) {
+  Value row = launch.getBlockIndices()[1];
+  llvm::SmallPtrSet<Value, 16> seen;
+  return llvm::none_of(copy.getSourceOffsets(),
+                       [&](Value v) { return dependsOn(v, row, seen); });
 }
 
 Value KernelLowering::stageBarrier(OpBuilder &b, Location l, PipelinedOp loop,
@@ -200,9 +257,11 @@ Value KernelLowering::stageBarrier(OpBuilder &b, Location l, PipelinedOp loop,
 
 void KernelLowering::issueTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
                                    ArrayRef<CopyOp> producers, Value stage,
-                                   bool guarded) {
+                                   bool guarded, Value releasedAt) {
   int64_t stageBytes = tmaLoops[loop].stageBytes;
   OpBuilder tb = guarded ? whenEquals(b, l, tid, 0) : b;
+  if (releasedAt)
+    awaitClusterRelease(tb, l, loop, stage, releasedAt);
   Value bar = stageBarrier(tb, l, loop, stage);
   NVVM::MBarrierArriveExpectTxOp::create(
       tb, l, Type(), bar,
@@ -219,19 +278,29 @@ void KernelLowering::issueTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
       offsets.push_back(map.lookupOrDefault(v));
     Value tileBytes = add(tb, l, cIdx(tb, l, t.offset),
                           mul(tb, l, stage, cIdx(tb, l, t.stageBytes())));
+    // A multicast load: this block's slice of rows, into every block.
+    Value row = offsets[offsets.size() - 2], mask;
+    if (tmaMulticast.contains(copy)) {
+      int64_t sliceRows = t.logical.getDimSize(0) / clusterRows;
+      Value first = mul(tb, l, clusterRank, cIdx(tb, l, sliceRows));
+      row = add(tb, l, row, first);
+      tileBytes =
+          add(tb, l, tileBytes, mul(tb, l, first, cIdx(tb, l, t.atomBytes())));
+      mask = arith::ConstantIntOp::create(tb, l, tb.getI16Type(),
+                                          (1 << clusterRows) - 1);
+    }
     int64_t blocks = t.logical.getDimSize(1) / t.atomCols;
     for (int64_t blk = 0; blk < blocks; ++blk) {
       // Coordinates innermost first: the column, the row, leading dims.
       SmallVector<Value> coords{
-          i32(add(tb, l, offsets.back(), blk * t.atomCols)),
-          i32(offsets[offsets.size() - 2])};
+          i32(add(tb, l, offsets.back(), blk * t.atomCols)), i32(row)};
       for (int64_t d = static_cast<int64_t>(offsets.size()) - 3; d >= 0; --d)
         coords.push_back(i32(offsets[d]));
       NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
           tb, l,
           sharedPointer(tb, l, add(tb, l, tileBytes, blk * t.blockBytes()),
                         /*cluster=*/true),
-          tensorMap, coords, bar, ValueRange{}, Value(), Value(),
+          tensorMap, coords, bar, ValueRange{}, mask, Value(),
           NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
           NVVM::CTAGroupKindAttr(), Value());
     }
@@ -251,6 +320,45 @@ void KernelLowering::waitTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
   // The suspend-time hint CUTLASS uses (ns).
   NVVM::MBarrierTryWaitParityOp::create(
       b, l, bar, parity,
+      arith::ConstantIntOp::create(b, l, b.getI32Type(), 0x989680));
+}
+
+void KernelLowering::releaseToCluster(OpBuilder &b, Location l, Value bar) {
+  // The same offset in every block of the cluster (mapa), this one too.
+  // With the default release.cta semantics, as CUTLASS's ClusterBarrier
+  // arrives: the stage's readers are wgmma groups already waited for, and
+  // nothing written needs publishing, so a cluster-scope release (a fence
+  // per stage, which made clustered kernels 40% slower on the H200) buys
+  // nothing.
+  auto clusterPtr = LLVM::LLVMPointerType::get(
+      b.getContext(),
+      static_cast<unsigned>(NVVM::NVVMMemorySpace::SharedCluster));
+  for (int64_t r = 0; r < clusterRows; ++r) {
+    Value theirs = NVVM::MapaOp::create(
+        b, l, clusterPtr, bar,
+        arith::ConstantIntOp::create(b, l, b.getI32Type(), r));
+    NVVM::MBarrierArriveOp::create(b, l, Type(), theirs, Value());
+  }
+}
+
+void KernelLowering::awaitClusterRelease(OpBuilder &b, Location l,
+                                         PipelinedOp loop, Value stage,
+                                         Value k) {
+  // This block is done with `stage`: one arrival on its release barrier in
+  // every block of the cluster.
+  Value mine = stageBarrier(b, l, loop, stage, /*empty=*/true);
+  releaseToCluster(b, l, mine);
+  // Iteration k refills its stage for the ((k - lb) / stages)-th time
+  // through this barrier (the prologue's loads did not wait): once every
+  // block released that use.
+  Value lb = map.lookupOrDefault(loop.getLower());
+  int64_t stages = *constantOf(loop.getNumStages());
+  Value use = arith::DivUIOp::create(b, l, arith::SubIOp::create(b, l, k, lb),
+                                     cIdx(b, l, stages));
+  Value parity = arith::IndexCastOp::create(
+      b, l, b.getI32Type(), arith::RemUIOp::create(b, l, use, cIdx(b, l, 2)));
+  NVVM::MBarrierTryWaitParityOp::create(
+      b, l, mine, parity,
       arith::ConstantIntOp::create(b, l, b.getI32Type(), 0x989680));
 }
 
@@ -317,10 +425,14 @@ void KernelLowering::lowerProducerLoop(PipelinedOp loop, OpBuilder &b) {
 void KernelLowering::releaseTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
                                      Value stage) {
   // Lane 0 of every consumer warp, after the warp's wgmma reads of the
-  // stage completed.
+  // stage completed; with multicast loads, in every block of the cluster
+  // (their producers write into this block too).
   OpBuilder tb = whenEquals(b, l, lane, 0);
-  NVVM::MBarrierArriveOp::create(
-      tb, l, Type(), stageBarrier(tb, l, loop, stage, /*empty=*/true), Value());
+  Value bar = stageBarrier(tb, l, loop, stage, /*empty=*/true);
+  if (tmaLoops[loop].multicast)
+    releaseToCluster(tb, l, bar);
+  else
+    NVVM::MBarrierArriveOp::create(tb, l, Type(), bar, Value());
 }
 
 } // namespace mlir::tl::cuda

@@ -389,10 +389,11 @@ private:
   bool fused;
 };
 
-/// The order of blocks does not matter on the CPU.
-struct DropUseSwizzle : OpRewritePattern<UseSwizzleOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(UseSwizzleOp op,
+/// The order of blocks and their grouping into clusters do not matter on
+/// the CPU.
+template <typename Op> struct DropBlockSchedule : OpRewritePattern<Op> {
+  using OpRewritePattern<Op>::OpRewritePattern;
+  LogicalResult matchAndRewrite(Op op,
                                 PatternRewriter &rewriter) const override {
     rewriter.eraseOp(op);
     return success();
@@ -662,7 +663,8 @@ struct ConvertTLToHostPass
 
     RewritePatternSet tiles(ctx);
     tiles.add<LowerCopy, LowerClear, LowerFill, LowerReduce, LowerParallel,
-              LowerPipelined, LowerCeilDiv, DropUseSwizzle>(ctx);
+              LowerPipelined, LowerCeilDiv, DropBlockSchedule<UseSwizzleOp>,
+              DropBlockSchedule<ClusterOp>>(ctx);
     tiles.add<LowerGemm>(ctx, vectorWidth, fma);
     // One post-order walk: no pattern creates tl ops, and a worklist driver
     // revisits every op an outer loop's inlining moves, which is cubic in

@@ -197,3 +197,33 @@ tl.func @mfma_f32_operands(%C: memref<64x64xf32>) attributes {tl.mma = "mfma"} {
   tl.return
 }
 }
+
+// -----
+
+module attributes {tl.target = "sm_80"} {
+tl.func @cluster_sm80() {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx, %by) in (%c1, %c2) threads %c128 {
+    // expected-error @below {{launches clusters of 2 blocks; the GPU lowering has thread-block clusters for sm_90a only (drop tl.cluster or use 1)}}
+    tl.cluster %c2
+  }
+  tl.return
+}
+}
+
+// -----
+
+module attributes {tl.target = "sm_90a"} {
+tl.func @cluster_odd_rows() {
+  %c3 = arith.constant 3 : index
+  %c2 = arith.constant 2 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx, %by) in (%c2, %c3) threads %c128 {
+    // expected-error @below {{launches 3 block rows in clusters of 2; the rows must be a multiple of the cluster}}
+    tl.cluster %c2
+  }
+  tl.return
+}
+}

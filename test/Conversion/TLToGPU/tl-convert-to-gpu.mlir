@@ -454,3 +454,94 @@ tl.func @gemm_mfma(%A: memref<64x16xbf16>, %C: memref<64x64xf32>) {
   tl.return
 }
 }
+
+// -----
+
+// Clusters of 2 block rows (tl.cluster): the kernel says its cluster shape
+// (tl.cluster, for kernel.json), a block's rank is its row modulo 2, and
+// B, whose offsets do not depend on the row, is loaded in halves: box
+// 32x64 instead of 64x64, rows 32 * rank of each column block, into every
+// block of the cluster (multicast mask 0b11), while each block loads its
+// own A whole. The stage still expects all 24 KiB. A second mbarrier a
+// stage counts the blocks that released it (2 arrivals): before a refill,
+// thread 0 arrives on it in both blocks of the cluster (mapa) and waits for
+// the other's arrival. Cluster barriers order the mbarriers'
+// initialization before any load, and the end of the loop before any
+// block leaves.
+// CHECK-LABEL: gpu.func @gemm_cluster
+// CHECK-SAME: tl.cluster = array<i64: 1, 2>
+// CHECK-SAME: tl.tensor_maps = [{arg = 0 : i64, box = array<i64: 64, 64>, swizzle = 128 : i64}, {arg = 1 : i64, box = array<i64: 32, 64>, swizzle = 128 : i64}]
+// CHECK: %[[BY:.*]] = gpu.block_id  y
+// CHECK: %[[RANK:.*]] = arith.remui %[[BY]], %c2
+// CHECK: nvvm.mbarrier.init %{{.*}}, %c1_i32
+// CHECK: nvvm.mbarrier.init %{{.*}}, %c1_i32
+// CHECK: nvvm.mbarrier.init %{{.*}}, %c2_i32
+// CHECK: nvvm.mbarrier.init %{{.*}}, %c2_i32
+// CHECK-NEXT: nvvm.fence.mbarrier.init
+// CHECK-NEXT: }
+// CHECK-NEXT: nvvm.cluster.arrive {aligned}
+// CHECK-NEXT: nvvm.cluster.wait {aligned}
+// CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c24576_i32
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %{{.*}}, %{{.*}}, box[%{{[^,]*}}, %{{[^]]*}}] :
+// CHECK: %[[FIRST:.*]] = arith.muli %[[RANK]], %c32
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} multicast_mask = %c3_i16
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} multicast_mask = %c3_i16
+// CHECK: scf.for
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK-NOT: gpu.barrier
+// CHECK-NOT: nvvm.cluster
+// CHECK: %[[MINE:.*]] = nvvm.mapa %[[RELEASE:.*]], %c0_i32 : !llvm.ptr<3> -> !llvm.ptr<7>
+// CHECK-NEXT: nvvm.mbarrier.arrive %[[MINE]] : !llvm.ptr<7>
+// CHECK: %[[THEIRS:.*]] = nvvm.mapa %[[RELEASE]], %c1_i32
+// CHECK-NEXT: nvvm.mbarrier.arrive %[[THEIRS]] : !llvm.ptr<7>
+// CHECK: nvvm.mbarrier.try_wait.parity %[[RELEASE]]
+// CHECK: nvvm.mbarrier.arrive.expect_tx
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: gpu.barrier
+// CHECK-NEXT: nvvm.cluster.arrive {aligned}
+// CHECK-NEXT: nvvm.cluster.wait {aligned}
+// With warp-specialize=true the producer issues the same loads once a
+// stage's empty barrier has all 8 releases (4 consumer warps in each of
+// the 2 blocks; every consumer warp's lane 0 arrives in both blocks), and
+// joins the consumers' cluster barrier after its loop.
+// WS-LABEL: gpu.func @gemm_cluster
+// WS: nvvm.mbarrier.init %{{.*}}, %c8_i32
+// WS: nvvm.mbarrier.init %{{.*}}, %c8_i32
+// WS-NEXT: nvvm.fence.mbarrier.init
+// WS: nvvm.cluster.arrive {aligned}
+// WS-NEXT: nvvm.cluster.wait {aligned}
+// WS: nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} multicast_mask = %c3_i16
+// WS: nvvm.cluster.arrive {aligned}
+// WS-NEXT: nvvm.cluster.wait {aligned}
+// WS-NEXT: } else {
+// WS: nvvm.mapa %{{.*}}, %c0_i32
+// WS-NEXT: nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<7>
+// WS: nvvm.mapa %{{.*}}, %c1_i32
+// WS-NEXT: nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<7>
+// WS: nvvm.cluster.arrive {aligned}
+module attributes {tl.target = "sm_90a"} {
+tl.func @gemm_cluster(%A: memref<128x256xf16>, %B: memref<256x128xf16>, %C: memref<128x128xf16>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx, %by) in (%c1, %c2) threads %c128 {
+    tl.cluster %c2
+    %a = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %b = tl.alloc_shared() : memref<64x128xf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<64x128xf32, #tl.memory<fragment>>
+    tl.clear %c : memref<64x128xf32, #tl.memory<fragment>>
+    %row = arith.muli %by, %c64 : index
+    tl.pipelined %ko = %c0 to %c4 num_stages %c2 {
+      %k = arith.muli %ko, %c64 : index
+      tl.copy %A[%row, %k] to %a : memref<128x256xf16>, memref<64x64xf16, #tl.memory<shared>>
+      tl.copy %B[%k, %c0] to %b : memref<256x128xf16>, memref<64x128xf16, #tl.memory<shared>>
+      tl.gemm %a, %b, %c : memref<64x64xf16, #tl.memory<shared>>, memref<64x128xf16, #tl.memory<shared>>, memref<64x128xf32, #tl.memory<fragment>>
+    }
+    tl.copy %c to %C[%row, %c0] : memref<64x128xf32, #tl.memory<fragment>>, memref<128x128xf16>
+  }
+  tl.return
+}
+}

@@ -128,3 +128,32 @@
 // RUN: %if ptxas %{ tl-compile %examples/softmax_gemm.mlir --instantiate=M=1000 --constraint='block_M == 64 && threads == 128' -o %t.softmax 2>/dev/null %}
 // RUN: %if ptxas %{ FileCheck %s --check-prefix=SMEM < %t.softmax/softmax_gemm_block_M64_threads128/kernel.json %}
 // SMEM: "shared_memory_bytes": 49152
+
+// The Hopper example's best tile in clusters of 2 block rows: B (64x256)
+// arrives in multicast halves, 32 rows of each of its four column blocks
+// from each block of the pair; A is each block's own. Before a refill,
+// thread 0 releases the stage in both blocks (mapa, an mbarrier arrive on
+// the other block's barrier with the default release.cta semantics) and
+// waits for both releases; the kernel.json of such a
+// config names the cluster shape the runtime launches with.
+// RUN: tl-opt %examples/matmul_sm90.mlir --tl-expand-configs="instantiate=M=4096,N=4096,K=4096 constraint='block_M == 128 && block_N == 256 && num_stages == 3 && threads == 256 && group_m == 8 && cluster_m == 2'" -o %t.cluster.mlir 2>/dev/null
+// RUN: tl-opt %t.cluster.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s --check-prefix=CLUSTER
+// CLUSTER: fence.mbarrier_init.release.cluster;
+// CLUSTER-SAME: barrier.cluster.arrive.aligned;\0A\09barrier.cluster.wait.aligned;
+// CLUSTER-SAME: cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [
+// CLUSTER-SAME: cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes.multicast::cluster [
+// CLUSTER-SAME: mapa.shared::cluster.u64
+// CLUSTER-SAME: wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16
+// CLUSTER-SAME: wgmma.wait_group.sync.aligned \091;\0A\09bar.sync \090;
+// CLUSTER-SAME: mbarrier.arrive.shared::cluster.b64
+// CLUSTER-SAME: mbarrier.try_wait.parity.shared.b64
+// CLUSTER-SAME: barrier.cluster.arrive.aligned;\0A\09barrier.cluster.wait.aligned;
+// RUN: %if ptxas %{ tl-compile %t.cluster.mlir -o %t.clusterbin 2>/dev/null %}
+// RUN: %if ptxas %{ FileCheck %s --check-prefix=CLUSTERJSON < %t.clusterbin/matmul_sm90_block_M128_block_N256_block_K64_num_stages3_threads256_group_m8_cluster_m2/kernel.json %}
+// CLUSTERJSON: "cluster": [
+// CLUSTERJSON-NEXT: 1,
+// CLUSTERJSON-NEXT: 2
+// CLUSTERJSON: "arg": 1,
+// CLUSTERJSON-NEXT: "box": [
+// CLUSTERJSON-NEXT: 32,
+// CLUSTERJSON-NEXT: 64

@@ -690,3 +690,39 @@ tl.func @f() {
   tl.use_swizzle %c8
   tl.return
 }
+
+// -----
+
+tl.func @f() {
+  %c1 = arith.constant 1 : index
+  tl.kernel (%a) in (%c1) threads %c1 {
+    // expected-error @below {{clusters the block rows of a 2-D grid; this kernel's grid has 1 dimensions}}
+    tl.cluster %c1
+  }
+  tl.return
+}
+
+// -----
+
+tl.func @f() {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  tl.kernel (%a, %b) in (%c1, %c2) threads %c1 {
+    tl.cluster %c2
+    // expected-error @below {{is the second in its kernel; a kernel has one cluster shape}}
+    tl.cluster %c2
+  }
+  tl.return
+}
+
+// -----
+
+tl.func @f() {
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  tl.kernel (%a, %b) in (%c1, %c3) threads %c1 {
+    // expected-error @below {{clusters 3 block rows; use 1, 2, 4 or 8 (1: no clusters)}}
+    tl.cluster %c3
+  }
+  tl.return
+}

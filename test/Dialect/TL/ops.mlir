@@ -111,12 +111,15 @@ tl.func @global_space(%x: memref<16xf32, #tl.memory<global>>) {
 
 // CHECK-LABEL: tl.func @swizzled
 tl.func @swizzled() {
+  %c2 = arith.constant 2 : index
   %c4 = arith.constant 4 : index
   %c8 = arith.constant 8 : index
   %c128 = arith.constant 128 : index
   tl.kernel (%bx, %by) in (%c4, %c4) threads %c128 {
     // CHECK: tl.use_swizzle %{{.*}}
     tl.use_swizzle %c8
+    // CHECK: tl.cluster %{{.*}}
+    tl.cluster %c2
   }
   tl.return
 }

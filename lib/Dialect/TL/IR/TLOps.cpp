@@ -416,6 +416,29 @@ LogicalResult KernelOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// ClusterOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ClusterOp::verify() {
+  auto kernel = cast<KernelOp>((*this)->getParentOp());
+  if (kernel.getGrid().size() != 2)
+    return emitOpError() << "clusters the block rows of a 2-D grid; this "
+                            "kernel's grid has "
+                         << kernel.getGrid().size() << " dimensions";
+  for (Operation *op = (*this)->getPrevNode(); op; op = op->getPrevNode())
+    if (isa<ClusterOp>(op))
+      return emitOpError() << "is the second in its kernel; a kernel has one "
+                              "cluster shape";
+  APInt rows;
+  if (matchPattern(getRows(), m_ConstantInt(&rows)) &&
+      (!rows.isStrictlyPositive() || rows.getSExtValue() > 8 ||
+       !rows.isPowerOf2()))
+    return emitOpError() << "clusters " << rows.getSExtValue()
+                         << " block rows; use 1, 2, 4 or 8 (1: no clusters)";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // UseSwizzleOp
 //===----------------------------------------------------------------------===//
 

@@ -237,6 +237,28 @@ SmallVector<Violation> mlir::tl::checkLimits(FuncOp kernel,
                        res.threads, kBaseRegistersPerThread, chipName,
                        chip.maxRegistersPerThread)
              .str()});
+  kernel.walk([&](ClusterOp cluster) {
+    int64_t rows = constantOr(cluster.getRows(), 1);
+    if (rows <= 1 || chip.vendor == Vendor::Host)
+      return;
+    if (chip.vendor != Vendor::NVIDIA || chip.computeCapability < 90) {
+      out.push_back(
+          {"cluster", llvm::formatv("launches clusters of {0} blocks; {1} has "
+                                    "no thread-block clusters (sm_90 or later)",
+                                    rows, chipName)
+                          .str()});
+      return;
+    }
+    auto launch = cast<KernelOp>(cluster->getParentOp());
+    int64_t gridRows = constantOr(launch.getGrid()[1], 0);
+    if (gridRows > 0 && gridRows % rows)
+      out.push_back(
+          {"cluster",
+           llvm::formatv("launches {0} block rows in clusters of {1}; the "
+                         "rows must be a multiple of the cluster",
+                         gridRows, rows)
+               .str()});
+  });
   kernel.walk([&](GemmOp gemm) {
     auto launch = gemm->getParentOfType<KernelOp>();
     int64_t threads = launch ? constantOr(launch.getThreads(), 0) : 0;

@@ -208,6 +208,33 @@ def TL_UseSwizzleOp : TL_Op<"use_swizzle", [HasParent<"KernelOp">]> {
   let hasVerifier = 1;
 }
 
+def TL_ClusterOp : TL_Op<"cluster", [HasParent<"KernelOp">]> {
+  let summary = "launch a 2-D grid's blocks in clusters of block rows";
+  let description = [{
+    Launches the enclosing kernel's blocks in thread-block clusters of
+    `rows` consecutive block rows (block index 1) of one column (sm_90 and
+    later): the blocks of a cluster run at the same time on neighbouring
+    SMs. A tile that all of them load (a `tl.copy` in a `tl.pipelined` loop
+    whose source offsets do not depend on the row index, such as the B tile
+    of a GEMM) is read from memory once per cluster: on sm_90a each block
+    loads a slice of it through TMA and multicasts the slice into every
+    block of the cluster (CUTLASS's and cuBLAS's cluster shapes). The grid's
+    rows must be a multiple of `rows`, a power of two up to 8; 1 launches no
+    clusters. A tunable knob like the tile sizes; the host target ignores
+    it, and the resource model drops it on chips without clusters.
+
+    ```mlir
+    tl.kernel (%bx, %by) in (%grid_x, %grid_y) threads %threads {
+      tl.cluster %cluster_m
+      ...
+    }
+    ```
+  }];
+  let arguments = (ins Index:$rows);
+  let assemblyFormat = "$rows attr-dict";
+  let hasVerifier = 1;
+}
+
 def TL_ParallelOp : TL_Op<"parallel", [
     SingleBlockImplicitTerminator<"YieldOp">, RecursiveMemoryEffects
   ]> {

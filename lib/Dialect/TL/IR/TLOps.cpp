@@ -416,19 +416,30 @@ LogicalResult KernelOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
-// ClusterOp
+// ClusterOp, UseSwizzleOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult ClusterOp::verify() {
-  auto kernel = cast<KernelOp>((*this)->getParentOp());
+/// What tl.cluster and tl.use_swizzle share: they arrange the blocks of
+/// the enclosing kernel's 2-D grid (`arranges`), once a kernel (`one`).
+template <typename Op>
+static LogicalResult verifyBlockArrangement(Op op, StringRef arranges,
+                                            StringRef one) {
+  auto kernel = cast<KernelOp>(op->getParentOp());
   if (kernel.getGrid().size() != 2)
-    return emitOpError() << "clusters the block rows of a 2-D grid; this "
-                            "kernel's grid has "
-                         << kernel.getGrid().size() << " dimensions";
-  for (Operation *op = (*this)->getPrevNode(); op; op = op->getPrevNode())
-    if (isa<ClusterOp>(op))
-      return emitOpError() << "is the second in its kernel; a kernel has one "
-                              "cluster shape";
+    return op.emitOpError()
+           << arranges << " of a 2-D grid; this kernel's "
+           << "grid has " << kernel.getGrid().size() << " dimensions";
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode())
+    if (isa<Op>(prev))
+      return op.emitOpError() << "is the second in its kernel; a kernel has "
+                              << "one " << one;
+  return success();
+}
+
+LogicalResult ClusterOp::verify() {
+  if (failed(verifyBlockArrangement(*this, "clusters the block rows",
+                                    "cluster shape")))
+    return failure();
   APInt rows;
   if (matchPattern(getRows(), m_ConstantInt(&rows)) &&
       (!rows.isStrictlyPositive() || rows.getSExtValue() > 8 ||
@@ -438,20 +449,10 @@ LogicalResult ClusterOp::verify() {
   return success();
 }
 
-//===----------------------------------------------------------------------===//
-// UseSwizzleOp
-//===----------------------------------------------------------------------===//
-
 LogicalResult UseSwizzleOp::verify() {
-  auto kernel = cast<KernelOp>((*this)->getParentOp());
-  if (kernel.getGrid().size() != 2)
-    return emitOpError() << "renumbers the blocks of a 2-D grid; this kernel's "
-                            "grid has "
-                         << kernel.getGrid().size() << " dimensions";
-  for (Operation *op = (*this)->getPrevNode(); op; op = op->getPrevNode())
-    if (isa<UseSwizzleOp>(op))
-      return emitOpError() << "is the second in its kernel; a kernel has one "
-                              "block order";
+  if (failed(
+          verifyBlockArrangement(*this, "renumbers the blocks", "block order")))
+    return failure();
   APInt panel;
   if (matchPattern(getPanel(), m_ConstantInt(&panel)) &&
       !panel.isStrictlyPositive())

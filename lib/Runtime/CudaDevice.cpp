@@ -9,6 +9,7 @@
 #include "tl/Runtime/Device.h"
 
 #include "GpuTiming.h"
+#include "ReadFile.h"
 
 #include "tl/Runtime/DeviceCompare.h"
 
@@ -16,7 +17,6 @@
 #include <chrono>
 #include <cstring>
 #include <dlfcn.h>
-#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -329,13 +329,9 @@ public:
   std::unique_ptr<LoadedKernel> load(const std::string &dir,
                                      const KernelInfo &info,
                                      std::string &error) override {
-    std::ifstream in(dir + "/kernel.cubin", std::ios::binary);
-    if (!in) {
-      error = "cannot read " + dir + "/kernel.cubin";
+    std::string image;
+    if (!detail::readWholeFile(dir + "/kernel.cubin", image, error))
       return nullptr;
-    }
-    std::string image((std::istreambuf_iterator<char>(in)),
-                      std::istreambuf_iterator<char>());
     CudaApi &a = api();
     CUmodule module = nullptr;
     CUfunction func = nullptr;

@@ -16,6 +16,7 @@
 #include "tl/Runtime/Device.h"
 
 #include "GpuTiming.h"
+#include "ReadFile.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -311,13 +312,9 @@ public:
   std::unique_ptr<LoadedKernel> load(const std::string &dir,
                                      const KernelInfo &info,
                                      std::string &error) override {
-    std::ifstream in(dir + "/kernel.hsaco", std::ios::binary);
-    if (!in) {
-      error = "cannot read " + dir + "/kernel.hsaco";
+    std::string image;
+    if (!detail::readWholeFile(dir + "/kernel.hsaco", image, error))
       return nullptr;
-    }
-    std::string image((std::istreambuf_iterator<char>(in)),
-                      std::istreambuf_iterator<char>());
     HipApi &a = api();
     hipModule_t module = nullptr;
     hipFunction_t func = nullptr;

@@ -2,12 +2,12 @@
 
 #include "tl/Runtime/Kernel.h"
 
+#include "ReadFile.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <dlfcn.h>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 using namespace tlrt;
@@ -235,14 +235,10 @@ bool tlrt::parseKernelInfo(const std::string &text, KernelInfo &info,
 
 bool tlrt::loadKernelInfo(const std::string &path, KernelInfo &info,
                           std::string &error) {
-  std::ifstream in(path);
-  if (!in) {
-    error = "cannot read " + path;
+  std::string text;
+  if (!detail::readWholeFile(path, text, error))
     return false;
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  if (!parseKernelInfo(buffer.str(), info, error)) {
+  if (!parseKernelInfo(text, info, error)) {
     error = path + ": " + error;
     return false;
   }

@@ -2,13 +2,14 @@
 
 #include "tl/Runtime/Supply.h"
 
+#include "ReadFile.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <cstring>
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <thread>
 
 using namespace tlrt;
@@ -374,18 +375,9 @@ bool tlrt::holdsValuesOf(const NpyArray &array, DType dtype) {
 
 bool tlrt::readNpy(const std::string &path, NpyArray &array,
                    std::string &error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot read " + path;
-    return false;
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) {
-    error = "cannot read " + path;
-    return false;
-  }
-  return parseNpy(buffer.str(), path, array, error);
+  std::string bytes;
+  return detail::readWholeFile(path, bytes, error) &&
+         parseNpy(bytes, path, array, error);
 }
 
 bool tlrt::writeNpy(const std::string &path, const NpyArray &array,

@@ -55,10 +55,7 @@ Value iterationFragment(ParallelOp op,
 }
 
 LogicalResult KernelLowering::analyzeCluster() {
-  ClusterOp cluster;
-  for (Operation &op : launch.getBody().front())
-    if (auto c = dyn_cast<ClusterOp>(op))
-      cluster = c;
+  auto cluster = kernelDirective<ClusterOp>();
   if (!cluster)
     return success();
   std::optional<int64_t> rows = constantOf(cluster.getRows());

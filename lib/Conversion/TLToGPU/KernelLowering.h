@@ -399,6 +399,15 @@ private:
   /// a cluster (they do not depend on the block row index).
   bool sharedByCluster(CopyOp copy);
 
+  /// The kernel's `Op` (tl.cluster, tl.use_swizzle: at most one, at the
+  /// top of its body, as their verifiers say), or null.
+  template <typename Op> Op kernelDirective() {
+    for (Operation &op : launch.getBody().front())
+      if (auto found = dyn_cast<Op>(op))
+        return found;
+    return Op();
+  }
+
   /// Threads of a warp (NVIDIA) or a wavefront (AMD).
   int64_t warpSize() const { return amd ? 64 : 32; }
 

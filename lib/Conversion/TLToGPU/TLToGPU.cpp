@@ -57,10 +57,7 @@ void KernelLowering::barrier(OpBuilder &b, Location l) {
 }
 
 LogicalResult KernelLowering::swizzleBlocks(OpBuilder &b, Location l) {
-  UseSwizzleOp swizzle;
-  for (Operation &op : launch.getBody().front())
-    if (auto s = dyn_cast<UseSwizzleOp>(op))
-      swizzle = s;
+  auto swizzle = kernelDirective<UseSwizzleOp>();
   if (!swizzle)
     return success();
   std::optional<int64_t> panel = constantOf(swizzle.getPanel());

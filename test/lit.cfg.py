@@ -22,6 +22,8 @@ config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%tl_tools_dir", config.tl_tools_dir))
 config.substitutions.append(("%tl_src_root", config.tl_src_root))
 config.substitutions.append(("%examples", os.path.join(config.tl_src_root, "examples")))
+# A stand-in HIP runtime (unit/FakeHip.c) for the tuner's HIP path.
+config.substitutions.append(("%fake_hip", os.path.join(config.tl_obj_root, "test", "unit", "libTLFakeHip.so")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

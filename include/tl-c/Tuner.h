@@ -71,9 +71,14 @@ MLIR_CAPI_EXPORTED void tlTuneOptionsSetMaxConfigs(TlTuneOptions o, int64_t n);
 /// "auto", "cuda", "hip" or "host" (another name fails the run that uses it).
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetTarget(TlTuneOptions o,
                                                MlirStringRef target);
+/// The chip (empty: sm_90a on CUDA, the device's on HIP).
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetChip(TlTuneOptions o,
                                              MlirStringRef chip);
-/// "auto", "wgmma", "mma.sync" or "simt".
+/// The GPUs candidates run on, one worker each: "all" (or empty: every
+/// visible device of device 0's model) or ordinals "0,1".
+MLIR_CAPI_EXPORTED void tlTuneOptionsSetDevices(TlTuneOptions o,
+                                                MlirStringRef devices);
+/// "auto", "wgmma", "mma.sync" or "simt" ("auto", "mfma" or "simt" on HIP).
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetMma(TlTuneOptions o, MlirStringRef mma);
 /// On sm_90a: TMA loads for pipelined wgmma operands (default true), a
 /// producer warpgroup for them (default false).

@@ -30,6 +30,9 @@ namespace {
 struct Options {
   TuneOptions tune;
   std::string target = "auto", supply = "auto", reference = "auto";
+  /// The chip and the tensor-core choice of whichever GPU target runs
+  /// (an empty chip: sm_90a on CUDA, the device's on HIP).
+  std::string chip, mma = "auto";
 };
 
 struct Result {
@@ -76,6 +79,10 @@ std::optional<TuneOptions> resolve(const Options &o, std::string &message) {
     return std::nullopt;
   }
   t.target = *target;
+  t.cuda.mma = t.hip.mma = o.mma;
+  t.hip.chip = o.chip;
+  if (!o.chip.empty())
+    t.cuda.chip = o.chip;
   std::optional<tlrt::SupplyType> supply = tlrt::parseSupplyType(o.supply);
   if (!supply) {
     message = "supply type '" + o.supply +
@@ -91,11 +98,6 @@ std::optional<TuneOptions> resolve(const Options &o, std::string &message) {
     return std::nullopt;
   }
   t.profile.reference = *reference;
-  const std::string &mma = t.cuda.mma;
-  if (mma != "auto" && mma != "wgmma" && mma != "mma.sync" && mma != "simt") {
-    message = "mma must be auto, wgmma, mma.sync or simt, not '" + mma + "'";
-    return std::nullopt;
-  }
   if (std::optional<std::string> bad = checkRanges(t)) {
     message = *bad;
     return std::nullopt;
@@ -153,8 +155,9 @@ TL_STRING_SETTER(Constraint, tune.expand.constraint)
 TL_STRING_SETTER(Func, tune.expand.funcName)
 TL_VALUE_SETTER(MaxConfigs, int64_t, tune.expand.maxConfigs)
 TL_STRING_SETTER(Target, target)
-TL_STRING_SETTER(Chip, tune.cuda.chip)
-TL_STRING_SETTER(Mma, tune.cuda.mma)
+TL_STRING_SETTER(Chip, chip)
+TL_STRING_SETTER(Devices, tune.devices)
+TL_STRING_SETTER(Mma, mma)
 TL_VALUE_SETTER(Tma, bool, tune.cuda.tma)
 TL_VALUE_SETTER(WarpSpecialize, bool, tune.cuda.warpSpecialize)
 TL_VALUE_SETTER(Jobs, uint64_t, tune.jobs)
@@ -348,9 +351,8 @@ TlKernel tlKernelLoad(MlirStringRef dirRef, int device, TlError *error) {
   kernel->metadata = *metadata;
   if (!tlrt::parseKernelInfo(kernel->metadata, kernel->info, message))
     return fail<TlKernel>(error, dir + "/kernel.json: " + message);
-  bool cuda = llvm::sys::fs::exists(dir + "/kernel.cubin");
-  kernel->device = cuda ? tlrt::createCudaDevice(device, message)
-                        : tlrt::createHostDevice(0);
+  kernel->device =
+      tlrt::createDevice(tlrt::binaryKind(dir), device, 0, message);
   if (!kernel->device)
     return fail<TlKernel>(error, dir + ": " + message);
   kernel->loaded = kernel->device->load(dir, kernel->info, message);

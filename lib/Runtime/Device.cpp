@@ -144,3 +144,23 @@ private:
 std::unique_ptr<Device> tlrt::createHostDevice(unsigned threads) {
   return std::make_unique<HostDevice>(threads);
 }
+
+std::unique_ptr<Device> tlrt::createDevice(const std::string &kind,
+                                           int ordinal, unsigned hostThreads,
+                                           std::string &error) {
+  if (kind == "cuda")
+    return createCudaDevice(ordinal, error);
+  if (kind == "hip")
+    return createHipDevice(ordinal, error);
+  if (kind == "host")
+    return createHostDevice(hostThreads);
+  error = "unknown device kind '" + kind + "' (cuda, hip or host)";
+  return nullptr;
+}
+
+std::string tlrt::binaryKind(const std::string &dir) {
+  auto exists = [&](const char *name) {
+    return std::ifstream(dir + "/" + name).good();
+  };
+  return exists("kernel.cubin") ? "cuda" : exists("kernel.hsaco") ? "hip" : "host";
+}

@@ -105,7 +105,8 @@ std::optional<std::string> mlir::tl::checkRanges(const TuneOptions &o) {
     if (mma != "auto" && mma != "mfma" && mma != "simt")
       return "--mma must be auto, mfma or simt for --target hip, not '" + mma +
              "'";
-    if (!llvm::StringRef(o.hip.chip).starts_with("gfx"))
+    // Empty: the chip of the HIP device found.
+    if (!o.hip.chip.empty() && !llvm::StringRef(o.hip.chip).starts_with("gfx"))
       return "--chip " + o.hip.chip +
              " is not an AMD chip (gfx90a, gfx942, ...) for --target hip";
     return std::nullopt;

@@ -58,7 +58,10 @@ mlir::tl::parCompile(const TuneOptions &options, const std::string &outputDir,
   // generic form after it would only bury that.
   ctx.printOpOnDiagnostic(false);
   CollectedDiagnostics diagnostics(&ctx, options.input);
-  TLExpandConfigsOptions expand = tuningExpansion(options, options.target);
+  TuneOptions resolved = options;
+  if (resolved.hip.chip.empty()) // no device to take it from
+    resolved.hip.chip = HipCompileOptions().chip;
+  TLExpandConfigsOptions expand = tuningExpansion(resolved, options.target);
   expand.report = outputDir + "/space.json";
   FailureOr<SmallVector<ModuleOp>> configs = parseAndExpand(
       options.input, &ctx, session.module, expand, diagnostics, error,
@@ -89,7 +92,7 @@ mlir::tl::parCompile(const TuneOptions &options, const std::string &outputDir,
   auto start = std::chrono::steady_clock::now();
   // One compile per config, in parallel; each owns its module. A config's
   // failure is recorded, not fatal.
-  CompileTarget how{options.target, options.cuda, options.hip, options.host};
+  CompileTarget how{options.target, options.cuda, resolved.hip, options.host};
   session.start(configs->size(), [&](size_t i) {
     auto t0 = std::chrono::steady_clock::now();
     CompileSession::Outcome outcome;

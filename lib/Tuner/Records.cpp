@@ -67,6 +67,8 @@ llvm::json::Object mlir::tl::recordToJson(const CandidateRecord &r) {
                        {"samples_ms", llvm::json::Array(r.samples)}};
   if (r.finishedSeconds > 0)
     o["finished_s"] = r.finishedSeconds;
+  if (r.device >= 0)
+    o["device"] = r.device;
   if (!r.message.empty())
     o["message"] = r.message;
   if (r.check.count) {
@@ -103,6 +105,7 @@ mlir::tl::parseRecord(const llvm::json::Object &o) {
   r.medianMs = *o.getNumber("median_ms");
   r.tflops = o.getNumber("tflops").value_or(0);
   r.finishedSeconds = o.getNumber("finished_s").value_or(0);
+  r.device = static_cast<int>(o.getInteger("device").value_or(-1));
   if (const llvm::json::Array *s = o.getArray("samples_ms"))
     for (const llvm::json::Value &v : *s)
       r.samples.push_back(v.getAsNumber().value_or(0));

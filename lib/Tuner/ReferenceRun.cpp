@@ -4,10 +4,10 @@
 
 #include "tl/Dialect/TL/IR/TLOps.h"
 #include "tl/Runtime/Device.h"
-#include "tl/Target/Cuda.h"
-#include "tl/Target/Host.h"
+#include "tl/Tuner/CompileSession.h"
 #include "tl/Tuner/ChildProcess.h"
 #include "tl/Tuner/Expand.h"
+#include "tl/Tuner/TuningKey.h"
 
 #include "mlir/IR/MLIRContext.h"
 
@@ -36,10 +36,10 @@ ReferenceRun::~ReferenceRun() {
 }
 
 /// Compiles the template of `options.input` with its default parameters
-/// into `dir`: for the GPU with no tensor cores (`device`), else for the
-/// host; false with `error`.
+/// into `dir`: for the GPU `device` (Cuda or Hip) with no tensor cores, or
+/// (Host) for the host; false with `error`.
 static bool buildReference(const DialectRegistry &registry,
-                           const TuneOptions &options, bool device,
+                           const TuneOptions &options, Target device,
                            const std::string &hostCpu, const std::string &dir,
                            std::string &error) {
   // Its own context: nothing it loads or uniques races with the compile.
@@ -48,7 +48,7 @@ static bool buildReference(const DialectRegistry &registry,
   preloadPipelineDialects(&ctx);
   CollectedDiagnostics diagnostics(&ctx, options.input);
   TLExpandConfigsOptions expand;
-  expand.target = device ? options.cuda.chip : "host";
+  expand.target = tuningExpansion(options, device).target;
   expand.instantiate = options.expand.instantiate;
   expand.funcName = options.expand.funcName;
   OwningOpRef<ModuleOp> module;
@@ -59,14 +59,12 @@ static bool buildReference(const DialectRegistry &registry,
                        return success();
                      });
   bool ok = succeeded(configs) && configs->size() == 1;
-  if (ok && device) {
-    CudaCompileOptions cuda = options.cuda;
-    cuda.mma = "simt";
-    ok = succeeded(compileCudaKernel(configs->front(), dir, cuda, error));
-  } else if (ok) {
-    HostCompileOptions host = options.host;
-    host.cpu = hostCpu;
-    ok = succeeded(compileHostKernel(configs->front(), dir, host, error));
+  if (ok) {
+    CompileTarget how{device, options.cuda, options.hip, options.host};
+    how.cuda.mma = how.hip.mma = "simt";
+    how.host.cpu = hostCpu;
+    ok = succeeded(
+        compileConfig(configs->front(), dir, how, kNoDeadline, error));
   }
   if (!ok && error.empty())
     error = diagnostics.errors();
@@ -74,12 +72,12 @@ static bool buildReference(const DialectRegistry &registry,
 }
 
 void ReferenceRun::startBuild(const DialectRegistry &registry,
-                              const TuneOptions &options,
+                              const TuneOptions &options, Target gpu,
                               const std::string &hostCpu, std::string dir) {
   if (state != State::Building)
     return;
   this->dir = std::move(dir);
-  bool device = which == ReferenceKind::Device;
+  Target device = which == ReferenceKind::Device ? gpu : Target::Host;
   builder = std::thread([this, &registry, &options, device, hostCpu] {
     buildOk = buildReference(registry, options, device, hostCpu, this->dir,
                              buildError);

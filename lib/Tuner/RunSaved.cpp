@@ -12,11 +12,11 @@ using namespace mlir::tl;
 
 /// Runs and times the kernel in `dir` (in the child process).
 static std::string runAndTime(const std::string &dir,
-                              const tlrt::KernelInfo &info, bool cuda,
+                              const tlrt::KernelInfo &info,
                               const ProfileOptions &profile) {
   std::string e;
-  auto device = cuda ? tlrt::createCudaDevice(0, e)
-                     : tlrt::createHostDevice(profile.hostThreads);
+  auto device = tlrt::createDevice(tlrt::binaryKind(dir), 0,
+                                   profile.hostThreads, e);
   if (!device)
     return "error:" + e;
   auto kernel = device->load(dir, info, e);
@@ -51,11 +51,10 @@ bool mlir::tl::runSaved(const std::string &dir, const ProfileOptions &profile,
   tlrt::KernelInfo info;
   if (!tlrt::loadKernelInfo(dir + "/kernel.json", info, error))
     return false;
-  bool cuda = llvm::sys::fs::exists(dir + "/kernel.cubin");
   if (!fitsHostMemory(info, {}, 1, error))
     return false;
   std::optional<std::string> out =
-      inChild([&] { return runAndTime(dir, info, cuda, profile); });
+      inChild([&] { return runAndTime(dir, info, profile); });
   if (!out || out->rfind("error:", 0) == 0) {
     error = out ? out->substr(6) : "the saved kernel crashed";
     return false;

@@ -1,7 +1,9 @@
 //===- Scheduler.cpp - Screen, prune, time, validate ----------------------===//
 
 #include "tl/Tuner/Scheduler.h"
+#include "tl/Tuner/RunPool.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -42,7 +44,12 @@ public:
            std::string &error)
       : policy(policy), strategy(strategy), host(host), records(records),
         error(error), checked(records.size(), 0), judged(records.size(), 0),
-        screened(records.size(), 0), start(std::chrono::steady_clock::now()) {}
+        screened(records.size(), 0),
+        pool(host.devices(),
+             [&host](int device, size_t i, const RunRequest &req) {
+               return host.runOn(device, i, req);
+             }),
+        start(std::chrono::steady_clock::now()) {}
 
   ScheduleResult run() {
     if (!searchPhase())
@@ -56,13 +63,31 @@ public:
 
 private:
   /// Runs candidate `i` as `req` says (checked, if nothing checked it yet
-  /// and the reference is ready) and folds the reply into its record: its
-  /// samples replace the record's, or with `append` join them.
+  /// and the reference is ready), on device 0, and folds the reply into its
+  /// record: its samples replace the record's, or with `append` join them.
   void measure(size_t i, RunRequest req, bool append = false) {
-    req.check = policy.check && !checked[i] && host.referenceReady();
-    bool judge = policy.externalCheck && !judged[i];
-    req.dumpOutputs = judge;
-    RunReply reply = host.run(i, req);
+    measureAll({RunJob{i, req, 0}}, append);
+  }
+
+  /// Runs `jobs` as measure() does each, spread over the devices; the
+  /// replies are folded in as they come.
+  void measureAll(const std::vector<RunJob> &jobs, bool append) {
+    for (RunJob job : jobs) {
+      size_t i = job.index;
+      job.request.check = policy.check && !checked[i] && host.referenceReady();
+      job.request.dumpOutputs = policy.externalCheck && !judged[i];
+      pool.submit(std::move(job));
+    }
+    while (std::optional<RunDone> done = pool.collect())
+      fold(*done, append);
+  }
+
+  /// Folds run `done` into its record.
+  void fold(const RunDone &done, bool append) {
+    size_t i = done.job.index;
+    const RunRequest &req = done.job.request;
+    const RunReply &reply = done.reply;
+    bool judge = req.dumpOutputs;
     CandidateRecord &r = records[i];
     r.finishedSeconds = elapsed();
     if (reply.status != CandidateStatus::Ok) {
@@ -78,6 +103,7 @@ private:
         r.samples.clear();
       r.samples.insert(r.samples.end(), reply.samples.begin(),
                        reply.samples.end());
+      r.device = done.device;
       r.medianMs = median(r.samples);
       double flops = host.gemmFlops(i);
       r.tflops =
@@ -307,27 +333,50 @@ private:
                              r.medianMs, r.samples.size(),
                              llvm::format("%g", policy.pruneRatio), best));
     }
-    if (!fullRuns(contenders))
+    if (!fullRuns(contenders) || !retimeFinalists())
       return false;
     host.phaseEnded("benchmark");
     return true;
   }
 
   /// The full runs of `contenders`, round by round (SchedulePolicy::round);
-  /// one that fails in a round runs no more.
-  bool fullRuns(const std::vector<size_t> &contenders) {
+  /// one that fails in a round runs no more. On several devices, a round's
+  /// runs go to whichever device is free, and a candidate's later rounds
+  /// to the device of its first (`device`: pin every run there instead).
+  bool fullRuns(const std::vector<size_t> &contenders, int device = -1) {
     int rounds = policy.rounds();
-    size_t done = 0, total = rounds * contenders.size();
-    for (int k = 0; k < rounds; ++k)
-      for (size_t i : contenders) {
-        host.progress("benchmark", done++, total);
-        if (!advance(false))
-          return false;
+    size_t total = rounds * contenders.size();
+    for (int k = 0; k < rounds; ++k) {
+      host.progress("benchmark", k * contenders.size(), total);
+      if (!advance(false))
+        return false;
+      std::vector<RunJob> jobs;
+      for (size_t i : contenders)
         if (records[i].status == CandidateStatus::Ok)
-          measure(i, policy.round(k), /*append=*/k > 0);
-      }
+          jobs.push_back(RunJob{i, policy.round(k),
+                                device >= 0 ? device
+                                : k > 0     ? records[i].device
+                                            : -1});
+      measureAll(jobs, /*append=*/k > 0);
+    }
     host.progress("benchmark", total, total);
     return true;
+  }
+
+  /// On several devices: the finalists' full runs again, all on device 0.
+  bool retimeFinalists() {
+    if (pool.devices() < 2)
+      return true;
+    std::vector<size_t> finalists = ranked();
+    if (finalists.empty())
+      return true;
+    double best = records[finalists.front()].medianMs;
+    llvm::erase_if(finalists, [&](size_t i) {
+      return records[i].medianMs > SchedulePolicy::kRetimeRatio * best;
+    });
+    if (finalists.size() > SchedulePolicy::kRetimeMax)
+      finalists.resize(SchedulePolicy::kRetimeMax);
+    return fullRuns(finalists, /*device=*/0);
   }
 
   /// Successive halving: rung by rung, the best third of the last rung's
@@ -351,15 +400,16 @@ private:
       }
       rung.resize(keep);
       if (last) {
-        if (!fullRuns(rung))
+        if (!fullRuns(rung) || !retimeFinalists())
           return false;
         break;
       }
-      for (size_t i : rung) {
-        if (!advance(false))
-          return false;
-        measure(i, RunRequest{false, 1, runs});
-      }
+      if (!advance(false))
+        return false;
+      std::vector<RunJob> jobs;
+      for (size_t i : rung)
+        jobs.push_back(RunJob{i, RunRequest{false, 1, runs}});
+      measureAll(jobs, /*append=*/false);
       rung = ranked(); // the kept ones: every other is pruned or failed
       ++step;
     }
@@ -373,12 +423,12 @@ private:
       return true;
     if (!advance(true))
       return false;
-    size_t done = 0;
-    for (size_t i : runnable) {
-      host.progress("validate", done++, runnable.size());
+    host.progress("validate", 0, runnable.size());
+    std::vector<RunJob> jobs;
+    for (size_t i : runnable)
       if (!checked[i] && isValid(records[i].status))
-        measure(i, RunRequest{});
-    }
+        jobs.push_back(RunJob{i, RunRequest{}});
+    measureAll(jobs, /*append=*/false);
     host.progress("validate", runnable.size(), runnable.size());
     host.phaseEnded("validate");
     return true;
@@ -391,6 +441,7 @@ private:
   std::string &error;
   std::vector<char> checked, judged, screened;
   std::vector<size_t> runnable; // compiled, in the order they finished
+  RunPool pool;
   uint64_t proposed = 0;
   size_t inFlight = 0;
   bool stopped = false;

@@ -71,9 +71,15 @@ public:
   nextCompiled(const std::function<bool()> &idle) override;
   bool prepare(size_t index, std::string &error) override;
   RunReply run(size_t index, const RunRequest &request) override {
-    RunReply reply = worker->run(dirs[index], request);
-    if (result.firstRunSeconds == 0)
-      result.firstRunSeconds = secondsSince(started);
+    return runOn(0, index, request);
+  }
+  int devices() override { return static_cast<int>(ordinals.size()); }
+  /// From one thread per device (RunPool): each device has its worker.
+  RunReply runOn(int device, size_t index,
+                 const RunRequest &request) override {
+    RunReply reply = workers[device]->run(dirs[index], request);
+    std::call_once(firstRun,
+                   [&] { result.firstRunSeconds = secondsSince(started); });
     return reply;
   }
   double gemmFlops(size_t index) override { return flops[index]; }
@@ -122,11 +128,14 @@ private:
     return r;
   }
 
-  const TuneOptions &options;
+  /// A copy: the probe settles what was left to the device (a HIP chip).
+  TuneOptions options;
   Clock::time_point started, phaseStarted;
   CacheSettings cache;
   TuneResult result;
-  bool cuda = false;
+  /// Where candidates run: Cuda, Hip or Host (probed).
+  Target runsOn = Target::Host;
+  bool gpu() const { return runsOn != Target::Host; }
   std::string hostCpu;
   DialectRegistry registry;
   /// On the heap: see CompileSession (leaked while a compile still runs).
@@ -147,13 +156,17 @@ private:
   /// The workload and what a worker needs besides.
   WorkerSetup setup;
   bool haveWorkload = false;
-  std::unique_ptr<Worker> worker;
+  /// The devices candidates run on (--devices: ordinals of one model) and
+  /// a worker on each, in that order.
+  std::vector<int> ordinals = {0};
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::once_flag firstRun;
   std::unique_ptr<ReferenceRun> reference;
 };
 
 TuningRun::~TuningRun() {
   diagnostics.reset();
-  worker.reset();
+  workers.clear();
   reference.reset();
   // What is kept was copied to the cache or --output; an abandoned compile
   // may still write into the work directory.
@@ -172,7 +185,27 @@ bool TuningRun::probe(std::string &error) {
       probeDevice(options.target, cache, error);
   if (!device)
     return false;
-  cuda = device->target == Target::Cuda;
+  runsOn = device->target;
+  std::string note;
+  std::optional<std::vector<int>> chosen =
+      selectDevices(options.devices, device->devices, note, error);
+  if (!chosen)
+    return false;
+  if (!note.empty())
+    llvm::errs() << "tl-tune: " << note << "\n";
+  ordinals = *chosen;
+  // Timings are cached per device model: the chosen devices are one.
+  const tlrt::DeviceFingerprint &model = device->devices[ordinals.front()];
+  if (runsOn == Target::Hip && options.hip.chip.empty()) {
+    // The chip the device is, unless --chip says otherwise.
+    options.hip.chip = model.computeCapability;
+    if (!llvm::StringRef(options.hip.chip).starts_with("gfx")) {
+      error = "--target hip: the ISA of " + model.name +
+              " is not known (no /sys/class/kfd topology); give --chip "
+              "gfx90a, gfx942, ...";
+      return false;
+    }
+  }
   if (!options.outputDir.empty() &&
       failed(checkOutputDir(options.outputDir, error)))
     return false;
@@ -182,8 +215,9 @@ bool TuningRun::probe(std::string &error) {
   if (failed(cpu))
     return false;
   hostCpu = *cpu;
-  result.device = device->fingerprint;
-  result.target = cuda ? options.cuda.chip : "host";
+  result.device = model;
+  result.devices = ordinals;
+  result.target = tuningExpansion(options, runsOn).target;
   phaseEnded("probe");
   return true;
 }
@@ -199,7 +233,7 @@ bool TuningRun::parseAndExpand(std::string &error) {
   diagnostics = std::make_unique<CollectedDiagnostics>(&ctx, options.input);
   FailureOr<SmallVector<ModuleOp>> expanded = mlir::tl::parseAndExpand(
       options.input, &ctx, session->module,
-      tuningExpansion(options, cuda ? Target::Cuda : Target::Host),
+      tuningExpansion(options, runsOn),
       *diagnostics, error, [&](ModuleOp parsed) {
         llvm::raw_string_ostream os(templateIR);
         parsed.print(os, OpPrintingFlags().printGenericOpForm());
@@ -226,7 +260,7 @@ std::optional<TuneResult> TuningRun::lookUp() {
     llvm::raw_string_ostream(inputs.configs)
         << config.getSymName().value_or("") << " "
         << config->getAttr("tl.config") << "\n";
-  inputs.target = cuda ? Target::Cuda : Target::Host;
+  inputs.target = runsOn;
   inputs.hostCpu = hostCpu;
   inputs.device = result.device;
   key = tuningKey(options, inputs);
@@ -306,14 +340,15 @@ bool TuningRun::startCompiles(std::string &error) {
   if (profile.skipCheck || !profile.refFiles.empty())
     kind = ReferenceKind::None;
   if (kind == ReferenceKind::Auto) // see ReferenceKind
-    kind = cuda ? ReferenceKind::Device : ReferenceKind::Host;
-  if (kind == ReferenceKind::Device && !cuda) {
+    kind = gpu() ? ReferenceKind::Device : ReferenceKind::Host;
+  if (kind == ReferenceKind::Device && !gpu()) {
     error = "--reference device needs a GPU target; this tuning runs on the "
             "host (use --reference host or auto)";
     return false;
   }
   reference = std::make_unique<ReferenceRun>(kind, started);
-  reference->startBuild(registry, options, hostCpu, workDir + "/reference");
+  reference->startBuild(registry, options, runsOn, hostCpu,
+                        workDir + "/reference");
   setup.work.referenceFile = workDir + "/reference.bin";
 
   // Every config's name, config and IR, recorded before the compiles start
@@ -340,8 +375,7 @@ bool TuningRun::startCompiles(std::string &error) {
   session->prepare(
       n, [configs = std::vector<ModuleOp>(configs.begin(), configs.end()),
           dirs = dirs,
-          how = CompileTarget{cuda ? Target::Cuda : Target::Host, options.cuda,
-                              options.hip, host},
+          how = CompileTarget{runsOn, options.cuda, options.hip, host},
           timeout = options.compileTimeoutSeconds](size_t i) {
         auto t0 = Clock::now();
         Deadline deadline =
@@ -420,9 +454,11 @@ bool TuningRun::prepare(size_t index, std::string &error) {
 }
 
 bool TuningRun::ensureWorker(std::string &error) {
-  if (worker)
+  if (!workers.empty())
     return true;
-  setup.cuda = cuda;
+  setup.device = runsOn == Target::Cuda  ? "cuda"
+                 : runsOn == Target::Hip ? "hip"
+                                         : "host";
   setup.hostThreads = options.profile.hostThreads;
   setup.tolerance = options.profile.tolerance;
   // Workers are tl-worker processes when it is there (see Worker.h).
@@ -432,12 +468,16 @@ bool TuningRun::ensureWorker(std::string &error) {
     if (!writeWorkerSetup(setup, setupFile, error))
       return false;
   }
-  worker = std::make_unique<Worker>(setup, options.profile.timeoutSeconds,
-                                    executable, setupFile);
-  // Set up (its device, the inputs it generates) while configs compile.
-  if (!worker->start()) {
-    error = "cannot start a worker process";
-    return false;
+  // One worker per device, each set up (its device, the inputs it
+  // generates) while configs compile.
+  for (int ordinal : ordinals) {
+    workers.push_back(std::make_unique<Worker>(
+        setup, ordinal, options.profile.timeoutSeconds, executable,
+        setupFile));
+    if (!workers.back()->start()) {
+      error = "cannot start a worker process";
+      return false;
+    }
   }
   return true;
 }
@@ -447,7 +487,7 @@ bool TuningRun::runDeviceReference(const std::string &dir, std::string &error) {
     return false;
   RunRequest request;
   request.reference = true;
-  RunReply reply = worker->run(dir, request);
+  RunReply reply = workers.front()->run(dir, request);
   if (reply.status == CandidateStatus::Ok)
     return true;
   error = "the device reference (the template with its default parameters, "
@@ -521,7 +561,7 @@ std::optional<TuneResult> TuningRun::run(std::string &error) {
   if (!startCompiles(error))
     return std::nullopt;
   SchedulePolicy policy = SchedulePolicy::from(
-      options.profile, /*overlap=*/cuda, options.compileTimeoutSeconds);
+      options.profile, /*overlap=*/gpu(), options.compileTimeoutSeconds);
   policy.externalCheck = static_cast<bool>(options.checkOutputs);
   // --reference none without --ref files: nothing to compare with.
   if (options.profile.reference == ReferenceKind::None &&
@@ -551,7 +591,7 @@ std::optional<TuneResult> TuningRun::run(std::string &error) {
   case ScheduleResult::Done:
     break;
   }
-  worker.reset();
+  workers.clear();
   keepVisited();
   result.best = pickBest(result.candidates);
   result.referenceSeconds = reference->readySeconds();
@@ -570,12 +610,15 @@ std::optional<TuneResult> TuningRun::run(std::string &error) {
 
 } // namespace
 
-/// --target hip: every config is compiled to HSACO (what can be done
-/// without an AMD GPU), then the tuning stops, saying why: the runtime has a
-/// HIP device, but the tuner's workers, reference and checks do not use it
-/// yet. The compiles' files are removed with their temporary directory.
-static void compileForHipWithoutTuning(const TuneOptions &options,
+/// --target hip where no HIP device is: every config is compiled to HSACO
+/// for --chip (default gfx942; what can be done without an AMD GPU), then
+/// the tuning stops, saying why (`noDevice`). The compiles' files are
+/// removed with their temporary directory.
+static void compileForHipWithoutDevice(TuneOptions options,
+                                       const std::string &noDevice,
                                        std::string &error) {
+  if (options.hip.chip.empty())
+    options.hip.chip = HipCompileOptions().chip;
   CacheSettings cache = CacheSettings::fromEnvironment(options.cacheDir);
   llvm::SmallString<128> dir;
   llvm::sys::fs::create_directories(cache.tmpDir);
@@ -589,18 +632,12 @@ static void compileForHipWithoutTuning(const TuneOptions &options,
   if (!compiled)
     return;
   size_t ok = compiled->kernels.size() - compiled->failures();
-  std::string why;
-  std::optional<tlrt::DeviceFingerprint> device = tlrt::hipFingerprint(0, why);
-  std::string reason =
-      device ? "the tuner does not run candidates on HIP devices yet (found " +
-                   device->name + ", " + device->computeCapability + ")"
-             : "no HIP device is available (" + why + ")";
   error = llvm::formatv("--target hip: compiled {0} of {1} configs for {2} to "
-                        "HSACO in {3:F2} s; nothing was timed or checked: {4}; "
-                        "`tl-compile --target hip --chip {2} -o DIR` keeps the "
-                        "code objects",
+                        "HSACO in {3:F2} s; nothing was timed or checked: no "
+                        "HIP device is available ({4}); `tl-compile --target "
+                        "hip --chip {2} -o DIR` keeps the code objects",
                         ok, compiled->kernels.size(), compiled->target,
-                        compiled->seconds, reason)
+                        compiled->seconds, noDevice)
               .str();
   for (const CompiledKernel &k : compiled->kernels)
     if (!k.ok) {
@@ -615,8 +652,9 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     error = *bad;
     return std::nullopt;
   }
-  if (options.target == Target::Hip) {
-    compileForHipWithoutTuning(options, error);
+  std::string noDevice;
+  if (options.target == Target::Hip && hipFingerprints(noDevice).empty()) {
+    compileForHipWithoutDevice(options, noDevice, error);
     return std::nullopt;
   }
   return TuningRun(options).run(error);

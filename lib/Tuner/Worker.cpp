@@ -25,11 +25,16 @@ using namespace mlir::tl;
 
 namespace {
 
+/// The byte outputs are filled with before each run: NaN in every float
+/// type, so that elements a kernel leaves unwritten fail the check.
+constexpr unsigned char kPoison = 0xFF;
+
 /// What a worker does for one request; lives in the child.
 class WorkerState {
 public:
-  explicit WorkerState(const WorkerSetup &s)
-      : work(s.work), setup(s), cuda(s.cuda), reference(s.work.reference) {}
+  WorkerState(const WorkerSetup &s, int ordinal)
+      : work(s.work), setup(s), ordinal(ordinal), gpu(s.device != "host"),
+        reference(s.work.reference) {}
   ~WorkerState() {
     for (void *p : hostOutputs)
       if (p)
@@ -49,8 +54,8 @@ public:
           initial[i] = work.initialBytes(i, scratch[i]);
     });
     std::string error;
-    device = cuda ? tlrt::createCudaDevice(0, error)
-                  : tlrt::createHostDevice(setup.hostThreads);
+    device =
+        tlrt::createDevice(setup.device, ordinal, setup.hostThreads, error);
     generator.join();
     if (!device)
       return error;
@@ -98,8 +103,19 @@ public:
     if (req.reference) {
       // The device reference: its outputs are what candidates are checked
       // against, in this worker and in any that replaces it.
-      if (!copyOutputsBack(/*withReference=*/false, error) ||
-          !dumpOutputs(work.referenceFile, error))
+      if (!copyOutputsBack(/*withReference=*/false, error))
+        return fail(error);
+      // A reference that left outputs unwritten would pass every candidate
+      // that does the same (the poison is NaN, and NaN matches NaN).
+      for (size_t o = 0; o < work.outputs.size(); ++o)
+        if (size_t n = unwritten(o))
+          return fail(llvm::formatv("it left {0} of {1} elements of output "
+                                    "{2} unwritten",
+                                    n,
+                                    work.signature.args[work.outputs[o]]
+                                        .numElements(),
+                                    work.outputs[o]));
+      if (!dumpOutputs(work.referenceFile, error))
         return fail(error);
       // Kept here too: this worker's checks need not read the file back.
       reference.clear();
@@ -125,7 +141,7 @@ public:
     if (req.check && !onDevice) {
       if (!copyOutputsBack(/*withReference=*/true, error))
         return fail(error);
-      if (cuda)
+      if (gpu)
         checker = std::thread([&] { compareAll(checks); });
       else
         compareAll(checks);
@@ -159,7 +175,7 @@ public:
     RunReply r = RunReply::failure(CandidateStatus::Error, message);
     // A failed launch can leave a GPU context unusable (an illegal address
     // poisons it): start the next candidate in a fresh worker.
-    r.restart = cuda;
+    r.restart = gpu;
     return r;
   }
 
@@ -241,10 +257,11 @@ private:
   bool checkOnDevice(std::vector<tlrt::CompareResult> &checks, bool &done,
                      std::string &error) {
     // TL_WORKER_HOST_COMPARE=1: the host's comparison, to check the two
-    // agree (bench/cuda/compare-agree.sh).
+    // agree (bench/cuda/compare-agree.sh). Only the CUDA device compares.
     static const bool hostOnly = std::getenv("TL_WORKER_HOST_COMPARE");
-    if (!cuda || hostOnly || !loadReference(error))
-      return !cuda || hostOnly;
+    bool compares = setup.device == "cuda" && !hostOnly;
+    if (!compares || !loadReference(error))
+      return !compares;
     for (size_t o = deviceReference.size(); o < reference.size(); ++o) {
       const std::vector<unsigned char> &bytes = reference[o].data;
       void *p = device->allocate(bytes.size(), error);
@@ -295,6 +312,20 @@ private:
     return true;
   }
 
+  /// How many elements of output `o`, as copied back, still hold the
+  /// poison upload() wrote (every byte 0xFF: no computed value is that).
+  size_t unwritten(size_t o) const {
+    const tlrt::ArgInfo &a = work.signature.args[work.outputs[o]];
+    size_t count = a.numElements();
+    size_t width = count ? a.byteSize() / count : 0;
+    auto *bytes = static_cast<const unsigned char *>(hostOutputs[o]);
+    size_t n = 0;
+    for (size_t e = 0; e < count && width; ++e)
+      n += std::all_of(bytes + e * width, bytes + (e + 1) * width,
+                       [](unsigned char b) { return b == kPoison; });
+    return n;
+  }
+
   /// Every candidate starts from the same inputs (restored from pristine
   /// device copies, in case a kernel wrote an input) and poisoned outputs
   /// (so that unwritten elements fail the check).
@@ -304,7 +335,7 @@ private:
         continue;
       size_t bytes = work.signature.args[i].byteSize();
       if (work.isOutput(i)
-              ? !device->fill(binding.pointer(i), 0xFF, bytes, error)
+              ? !device->fill(binding.pointer(i), kPoison, bytes, error)
               : !device->copyOnDevice(binding.pointer(i), pristine[i], bytes,
                                       error))
         return false;
@@ -314,7 +345,8 @@ private:
 
   const Workload &work;
   const WorkerSetup &setup;
-  bool cuda;
+  int ordinal;
+  bool gpu;
   std::vector<Reference> reference;
   std::unique_ptr<tlrt::Device> device;
   std::vector<void *> hostOutputs;     // per output, from device->allocateHost
@@ -325,9 +357,10 @@ private:
 
 } // namespace
 
-void mlir::tl::serveWorker(const WorkerSetup &setup, int in, int out) {
+void mlir::tl::serveWorker(const WorkerSetup &setup, int ordinal, int in,
+                           int out) {
   {
-    WorkerState state(setup);
+    WorkerState state(setup, ordinal);
     std::string setUpError = state.setUp();
     FILE *requests = fdopen(in, "r");
     char buf[4096];
@@ -344,9 +377,9 @@ void mlir::tl::serveWorker(const WorkerSetup &setup, int in, int out) {
   _exit(0);
 }
 
-Worker::Worker(const WorkerSetup &setup, double timeoutSeconds,
+Worker::Worker(const WorkerSetup &setup, int ordinal, double timeoutSeconds,
                std::string executable, std::string setupFile)
-    : setup(setup), timeoutSeconds(timeoutSeconds),
+    : setup(setup), ordinal(ordinal), timeoutSeconds(timeoutSeconds),
       executable(std::move(executable)), setupFile(std::move(setupFile)) {}
 
 Worker::~Worker() { stop(); }
@@ -407,14 +440,15 @@ bool Worker::start() {
     close(down[1]);
     close(up[0]);
     if (executable.empty())
-      serveWorker(setup, down[0], up[1]);
+      serveWorker(setup, ordinal, down[0], up[1]);
     // A fresh program on the pipes as its stdin and stdout.
     if (dup2(down[0], STDIN_FILENO) < 0 || dup2(up[1], STDOUT_FILENO) < 0)
       _exit(126);
     close(down[0]);
     close(up[1]);
+    std::string device = std::to_string(ordinal);
     execl(executable.c_str(), executable.c_str(), setupFile.c_str(),
-          static_cast<char *>(nullptr));
+          device.c_str(), static_cast<char *>(nullptr));
     _exit(127);
   }
   close(down[0]);

@@ -241,7 +241,7 @@ bool mlir::tl::writeWorkerSetup(const WorkerSetup &setup,
       {"outputs", std::move(outputs)},
       {"reference", std::move(reference)},
       {"reference_file", w.referenceFile},
-      {"cuda", setup.cuda},
+      {"device", setup.device},
       {"host_threads", static_cast<int64_t>(setup.hostThreads)},
       {"rtol", setup.tolerance.rtol},
       {"atol", setup.tolerance.atol},
@@ -343,7 +343,7 @@ std::optional<WorkerSetup> mlir::tl::readWorkerSetup(const std::string &path,
     s.work.reference.push_back(std::move(ref));
   }
   s.work.referenceFile = h->getString("reference_file").value_or("").str();
-  s.cuda = h->getBoolean("cuda").value_or(false);
+  s.device = h->getString("device").value_or("host").str();
   s.hostThreads =
       static_cast<unsigned>(h->getInteger("host_threads").value_or(0));
   s.tolerance.rtol = h->getNumber("rtol").value_or(s.tolerance.rtol);

@@ -256,3 +256,16 @@ def test_search_strategy_budget_and_seed(monkeypatch):
         tuner.set_search_args("random", budget="ten")
     with pytest.raises(ValueError, match="must be positive"):
         tuner.set_search_args("random", budget=0)
+
+
+def test_benchmark_devices_name_the_gpus_and_are_checked():
+    # On the host there is one device: GPU lists beyond it are refused by
+    # the tuner with the option's name; TileLang's spelling reaches it.
+    tuner = AutoTuner.from_kernel(factory()(M, N, K), configs=space(M, N, K)[:1])
+    tuner.set_profile_args(warmup=1, rep=3)
+    tuner.set_compile_args(target="host", out_idx=[-1])
+    assert tuner.run(benchmark_multi_gpu=True).latency > 0
+    with pytest.raises(tilemlir.TileMLIRError, match=r"--devices 0,1: '1' is not a device here"):
+        tuner.run(benchmark_devices=[0, 1])
+    with pytest.raises(tilemlir.TileMLIRError, match="give GPU ordinals"):
+        tuner.run(benchmark_devices=["first"])

@@ -104,7 +104,7 @@ def _declare(L):
         "tlTuneOptionsSetCheckCallback": (None, [H, CheckCallback, ctypes.c_void_p, S]),
     }
     for name in ("Input", "Instantiate", "ConfigsFile", "Constraint", "Func", "Target",
-                 "Chip", "Mma", "SupplyType", "Reference", "CacheDir", "OutputDir", "Strategy",
+                 "Chip", "Devices", "Mma", "SupplyType", "Reference", "CacheDir", "OutputDir", "Strategy",
                  "LogFile"):
         sig[f"tlTuneOptionsSet{name}"] = (None, [H, S])
     for name in ("AddInputFile", "AddRefFile"):

@@ -328,7 +328,7 @@ TEST(WorkerSetup, WrittenReadsBack) {
   s.work.outputs = {3};
   s.work.reference = {Reference{tlrt::DType::F32, {9, 8, 7, 6}}};
   s.work.referenceFile = "/tmp/ref.bin";
-  s.cuda = true;
+  s.device = "hip";
   s.hostThreads = 3;
   s.tolerance = tlrt::Tolerance{0.5, 0.25, 0.125};
   llvm::SmallString<128> path;
@@ -360,7 +360,7 @@ TEST(WorkerSetup, WrittenReadsBack) {
   EXPECT_EQ(b->work.reference[0].dtype, tlrt::DType::F32);
   EXPECT_EQ(b->work.referenceFile, "/tmp/ref.bin");
   EXPECT_EQ(b->work.signature.args.size(), 4u);
-  EXPECT_TRUE(b->cuda);
+  EXPECT_EQ(b->device, "hip");
   EXPECT_EQ(b->hostThreads, 3u);
   EXPECT_DOUBLE_EQ(b->tolerance.maxMismatchedRatio, 0.125);
   // Cut short: refused, with the file named.

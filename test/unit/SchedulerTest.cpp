@@ -8,7 +8,11 @@
 #include "tl/Tuner/Search.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "gtest/gtest.h"
 
@@ -315,6 +319,63 @@ TEST(Scheduler, TheContendersFullRunsTakeTurns) {
   EXPECT_EQ(records[0].samples.size(), 95u) << "every round's samples";
   EXPECT_EQ(records[1].samples.size(), 95u);
   EXPECT_EQ(records[2].status, CandidateStatus::Pruned);
+  EXPECT_EQ(pickBest(records), 0);
+}
+
+/// FakeHost on `n` devices, each run on its own thread: device d's figures
+/// are (1 - 0.03 d) times the config's, as a second device of one model
+/// may run a little faster, so a ranking that mixed devices could pick the
+/// wrong best.
+class MultiDeviceHost : public FakeHost {
+public:
+  MultiDeviceHost(std::vector<Config> configs, int n)
+      : FakeHost(std::move(configs)), n(n) {}
+  int devices() override { return n; }
+  RunReply runOn(int device, size_t index, const RunRequest &req) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::lock_guard<std::mutex> lock(mutex);
+    RunReply reply = FakeHost::run(index, req);
+    for (double &ms : reply.samples)
+      ms *= 1 - 0.03 * device;
+    deviceOfRun.push_back(device);
+    return reply;
+  }
+
+  int n;
+  std::mutex mutex;
+  std::vector<int> deviceOfRun; // per FakeHost::runs entry
+};
+
+TEST(Scheduler, OnSeveralDevicesTheFinalistsAreTimedAgainOnOne) {
+  MultiDeviceHost host({{true, false, 1.0},
+                        {true, false, 1.02},
+                        {true, false, 1.03},
+                        {true, false, 1.04},
+                        {true, false, 1.3}},
+                       2);
+  std::vector<CandidateRecord> records = recordsFor(5);
+  std::string error;
+  ASSERT_EQ(schedule(gpuPolicy(/*rep=*/30), host, records, error),
+            ScheduleResult::Done)
+      << error;
+  EXPECT_EQ(records[4].status, CandidateStatus::Pruned);
+  std::set<int> fullRunDevices;
+  for (size_t k = 0; k < host.runs.size(); ++k) {
+    if (host.runs[k].request.capMs > 0)
+      EXPECT_EQ(host.deviceOfRun[k], 0) << "screened on device 0";
+    else if (host.isRound(host.runs[k].request))
+      fullRunDevices.insert(host.deviceOfRun[k]);
+  }
+  EXPECT_EQ(fullRunDevices, (std::set<int>{0, 1}))
+      << "the full runs went to both devices";
+  // Every finalist's figures are device 0's full run, nothing else.
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(records[i].status, CandidateStatus::Ok) << i;
+    EXPECT_EQ(records[i].device, 0) << i;
+    EXPECT_EQ(records[i].samples.size(), 30u) << i;
+    EXPECT_DOUBLE_EQ(records[i].medianMs, host.configs[i].ms) << i;
+    EXPECT_EQ(host.checksOf(i), 1u) << i;
+  }
   EXPECT_EQ(pickBest(records), 0);
 }
 

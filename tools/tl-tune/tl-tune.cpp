@@ -48,13 +48,19 @@ static cl::opt<int64_t>
     maxConfigs("max-configs",
                cl::desc("Refuse a config space larger than this"),
                cl::init(100000), cl::cat(category));
+static cl::opt<std::string>
+    devices("devices",
+            cl::desc("GPUs candidates run on, one worker each: all (default: "
+                     "every visible device of the target's kind, of device "
+                     "0's model) or ordinals such as 0,1"),
+            cl::init(""), cl::cat(category));
 static cl::opt<std::string> target("target",
                                    cl::desc("auto | cuda | hip | host"),
                                    cl::init("auto"), cl::cat(category));
 static cl::opt<std::string>
     chip("chip",
          cl::desc("NVIDIA chip (default sm_90a), or AMD chip for --target hip "
-                  "(default gfx942)"),
+                  "(default: the HIP device's, else gfx942)"),
          cl::init(""), cl::cat(category));
 static cl::opt<int> warmup("warmup", cl::desc("Warm-up runs"), cl::init(25),
                            cl::cat(category));
@@ -284,8 +290,9 @@ static std::optional<tl::TuneOptions> buildOptions() {
     return std::nullopt;
   }
   options.target = *parsedTarget;
+  options.devices = devices;
   options.cuda.chip = chip.empty() ? std::string("sm_90a") : chip.getValue();
-  options.hip.chip = chip.empty() ? std::string("gfx942") : chip.getValue();
+  options.hip.chip = chip; // empty: the HIP device's (gfx942 without one)
   options.cuda.mma = mma; // checked with the rest (checkRanges)
   options.hip.mma = mma;
   options.cuda.tma = tma;

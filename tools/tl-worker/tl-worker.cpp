@@ -1,10 +1,11 @@
 //===- tl-worker.cpp - A tuning's worker process --------------------------===//
 //
-//   tl-worker SETUP-FILE
+//   tl-worker SETUP-FILE [DEVICE]
 //
 // Started by the tuner (never by hand): reads the workload from SETUP-FILE
-// (writeWorkerSetup), then runs one candidate per request line on stdin and
-// answers one reply line on stdout (tl/Tuner/Protocol.h). Being its own
+// (writeWorkerSetup), then runs one candidate per request line on stdin, on
+// device DEVICE (an ordinal, default 0) of the setup's kind, and answers
+// one reply line on stdout (tl/Tuner/Protocol.h). Being its own
 // program, it starts with no CUDA state from the process that tunes.
 //
 //===----------------------------------------------------------------------===//
@@ -12,11 +13,14 @@
 #include "tl/Tuner/Worker.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <unistd.h>
 
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: tl-worker SETUP-FILE (started by tl-tune)\n");
+  int device = argc == 3 ? std::atoi(argv[2]) : 0;
+  if (argc < 2 || argc > 3 || device < 0) {
+    std::fprintf(stderr,
+                 "usage: tl-worker SETUP-FILE [DEVICE] (started by tl-tune)\n");
     return 2;
   }
   std::string error;
@@ -29,5 +33,5 @@ int main(int argc, char **argv) {
   // Replies go to stdout alone: nothing else may write there.
   int replies = dup(STDOUT_FILENO);
   dup2(STDERR_FILENO, STDOUT_FILENO);
-  mlir::tl::serveWorker(*setup, STDIN_FILENO, replies);
+  mlir::tl::serveWorker(*setup, device, STDIN_FILENO, replies);
 }

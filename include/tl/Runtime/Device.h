@@ -124,6 +124,16 @@ std::optional<DeviceFingerprint> hipFingerprint(int ordinal,
 /// (90010 -> "gfx90a", 90402 -> "gfx942"); empty for what is not one.
 std::string gfxNameOf(long long targetVersion);
 
+/// Device `ordinal` of `kind` ("cuda", "hip" or "host", as a fingerprint
+/// names it; host kernels use `hostThreads` threads). Null with `error` as
+/// the create functions above say, or naming an unknown kind.
+std::unique_ptr<Device> createDevice(const std::string &kind, int ordinal,
+                                     unsigned hostThreads, std::string &error);
+
+/// The kind of device the compiled kernel in `dir` runs on, from its binary
+/// (kernel.cubin: "cuda", kernel.hsaco: "hip", else "host").
+std::string binaryKind(const std::string &dir);
+
 /// Whether a CUDA device can be opened (the driver loads and reports at
 /// least one device). Does not keep a context.
 bool cudaAvailable();

@@ -16,18 +16,34 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlir::tl {
 
 struct ProbedDevice {
-  Target target; // Cuda or Host
-  tlrt::DeviceFingerprint fingerprint;
+  Target target; // Cuda, Hip or Host
+  /// Every device of that kind here, by ordinal (the host: one).
+  std::vector<tlrt::DeviceFingerprint> devices;
 };
 
-/// The device for `requested`; nullopt with `error` when the requested
-/// target has no device here or is not implemented.
+/// The device for `requested` (auto: a CUDA device, else a HIP device, else
+/// the host); nullopt with `error` when the requested target has no device
+/// here.
 std::optional<ProbedDevice>
 probeDevice(Target requested, const CacheSettings &cache, std::string &error);
+
+/// Every HIP device's fingerprint, probed without initializing HIP in this
+/// process; empty with `why`.
+std::vector<tlrt::DeviceFingerprint> hipFingerprints(std::string &why);
+
+/// The ordinals --devices `spec` picks among `visible`: "" or "all" every
+/// device of device 0's model (the others left out, said in `note`), or a
+/// list "0,2" whose devices must all be one model. nullopt with `error`
+/// naming the option, the device and the fix.
+std::optional<std::vector<int>>
+selectDevices(llvm::StringRef spec,
+              const std::vector<tlrt::DeviceFingerprint> &visible,
+              std::string &note, std::string &error);
 
 /// `ptxas --version` of the toolkit at `toolkit`, or "missing".
 std::string ptxasVersion(const std::string &toolkit);

@@ -82,6 +82,9 @@ struct TuneOptions {
   /// the tuner (the chip, or host) and its `report` is not used.
   TLExpandConfigsOptions expand;
   Target target = Target::Auto;
+  /// The devices candidates run on, one worker each: "" or "all" (every
+  /// device of the target's kind of device 0's model), or ordinals "0,2".
+  std::string devices;
   /// The CUDA and HIP compiles (their chip is the chip tuned for) and the
   /// host compile (its cpu: empty, the level this CPU has).
   CudaCompileOptions cuda;

@@ -58,6 +58,9 @@ struct CandidateRecord {
   /// Seconds into the schedule when the record last changed (its compile
   /// ended or a run reported); 0 when unknown. The report's time axis.
   double finishedSeconds = 0;
+  /// The device (ordinal among the tuning's devices) the samples came from;
+  /// -1 when none ran.
+  int device = -1;
 };
 
 /// The record as a JSON object (config as an object, the check when one

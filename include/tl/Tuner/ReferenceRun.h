@@ -51,9 +51,11 @@ public:
   ReferenceRun &operator=(const ReferenceRun &) = delete;
 
   /// Starts the build of the template in `options.input` (its configs
-  /// removed: the default parameters) into `dir`, in its own context.
+  /// removed: the default parameters) into `dir`, in its own context: for
+  /// `gpu` (the device candidates run on: Cuda or Hip) when the kind is
+  /// Device, else for the host.
   void startBuild(const DialectRegistry &registry, const TuneOptions &options,
-                  const std::string &hostCpu, std::string dir);
+                  Target gpu, const std::string &hostCpu, std::string dir);
 
   /// Moves the reference along (built -> running -> ready); with `wait`,
   /// until it is ready. False with `error` when it cannot be had.

@@ -21,6 +21,11 @@
 // CandidateHost::settled as it does: the journal a resumed run restores
 // (CompileEvent::restored) instead of compiling and screening again.
 //
+// With several devices (CandidateHost::devices), the runs of a phase (a
+// round of full runs, a rung, the checks) are spread over them through a
+// RunPool, and the finalists are timed again on one device (see
+// SchedulePolicy::kRetimeRatio); screening stays on device 0.
+//
 // The scheduler sees compiles, runs and the reference only through
 // CandidateHost, so it is tested with fake candidates.
 //
@@ -71,6 +76,13 @@ public:
   /// stops the tuning.
   virtual bool prepare(size_t index, std::string &error) = 0;
   virtual RunReply run(size_t index, const RunRequest &request) = 0;
+  /// Devices runs can go to at once (GPUs of one model: --devices); runs
+  /// then go through runOn, from one thread per device.
+  virtual int devices() { return 1; }
+  /// Runs config `index` on device `device` (of devices()).
+  virtual RunReply runOn(int device, size_t index, const RunRequest &request) {
+    return run(index, request);
+  }
   /// FLOPs of config `index`'s gemms, for TFLOP/s (0: unknown).
   virtual double gemmFlops(size_t index) = 0;
   /// Moves the reference along (with `wait`, until it is ready); false with
@@ -110,6 +122,14 @@ struct SchedulePolicy {
   /// Successive halving: screened with kHalvingRuns, then the best third
   /// of each rung gets three times the runs, up to the full run.
   bool halving = false;
+
+  /// On several devices, the full runs of the contenders go to whichever
+  /// device is free (a candidate's later rounds to the device of its
+  /// first), then the finalists (within kRetimeRatio of the best, at most
+  /// kRetimeMax) are timed again on device 0, so that the figures the best
+  /// is picked by come from one device.
+  static constexpr double kRetimeRatio = 1.05;
+  static constexpr size_t kRetimeMax = 8;
 
   static constexpr int kScreenWarmup = 2, kScreenRuns = 10;
   /// Screening runs stop at about this many ms (at least 3 runs).

@@ -31,6 +31,9 @@ struct TuneResult {
   int best = -1; // index into candidates
   double tuningSeconds = 0;
   tlrt::DeviceFingerprint device;
+  /// The ordinals of the devices candidates ran on (one model: `device`);
+  /// a record's `device` indexes this list.
+  std::vector<int> devices;
   /// Directory with the best binary and its metadata: the cache entry, else
   /// --output; empty when it was neither cached nor saved.
   std::string bestDir;

@@ -22,16 +22,19 @@
 
 namespace mlir::tl {
 
-/// Serves requests read from `in` with replies written to `out`, until `in`
-/// ends; then exits the process. tl-worker's main, and a forked worker's.
-[[noreturn]] void serveWorker(const WorkerSetup &setup, int in, int out);
+/// Serves requests read from `in` with replies written to `out` on device
+/// `ordinal` of the setup's kind, until `in` ends; then exits the process.
+/// tl-worker's main, and a forked worker's.
+[[noreturn]] void serveWorker(const WorkerSetup &setup, int ordinal, int in,
+                              int out);
 
 class Worker {
 public:
-  /// Candidates of `setup`; a run longer than `timeoutSeconds` is killed.
-  /// With `executable` (tl-worker) and `setupFile` (writeWorkerSetup's),
-  /// each worker is that program; else a fork of this process.
-  Worker(const WorkerSetup &setup, double timeoutSeconds,
+  /// Candidates of `setup` on its device `ordinal`; a run longer than
+  /// `timeoutSeconds` is killed. With `executable` (tl-worker) and
+  /// `setupFile` (writeWorkerSetup's), each worker is that program; else a
+  /// fork of this process.
+  Worker(const WorkerSetup &setup, int ordinal, double timeoutSeconds,
          std::string executable = "", std::string setupFile = "");
   ~Worker();
   Worker(const Worker &) = delete;
@@ -53,6 +56,7 @@ private:
   void closeFds();
 
   const WorkerSetup &setup;
+  int ordinal;
   double timeoutSeconds;
   std::string executable, setupFile;
   pid_t pid = -1;

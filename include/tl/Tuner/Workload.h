@@ -71,7 +71,9 @@ bool buildWorkload(const ProfileOptions &profile, const std::string &kernelJson,
 /// their generator.
 struct WorkerSetup {
   Workload work;
-  bool cuda = false;
+  /// The kind of device candidates run on ("cuda", "hip", "host", as
+  /// tlrt::createDevice takes it); each worker is given its ordinal.
+  std::string device = "host";
   unsigned hostThreads = 0;
   tlrt::Tolerance tolerance;
 };

@@ -236,8 +236,14 @@ class AutoTuner:
 
     # -- the run ------------------------------------------------------------
 
-    def run(self, warmup=None, rep=None, timeout=None):
-        """Tunes; the AutotuneResult of the best valid candidate."""
+    def run(self, warmup=None, rep=None, timeout=None, benchmark_multi_gpu=False,
+            benchmark_devices=None):
+        """Tunes; the AutotuneResult of the best valid candidate.
+
+        As in TileLang, candidates are benchmarked on one GPU unless
+        ``benchmark_multi_gpu`` is set (every visible GPU of device 0's model)
+        or ``benchmark_devices`` lists the GPUs' ordinals (one model); each
+        GPU has its own worker, and the finalists are timed again on one."""
         if self.bound is None:
             raise TileMLIRError("AutoTuner.from_kernel(factory, ...) needs the factory's "
                                 "arguments: pass factory(M, N, K) (a kernel) instead")
@@ -256,6 +262,7 @@ class AutoTuner:
         work = _work_dir()
         try:
             o = self._options(prim, space, counts, work)
+            o.set("Devices", _devices_option(benchmark_multi_gpu, benchmark_devices))
             for i, x in enumerate(inputs or []):
                 o.add("AddInputFile", _save_npy(x, os.path.join(work, f"input{i}.npy")))
             # A check in Python replaces the comparison with a reference
@@ -410,6 +417,21 @@ def _source_of(fn):
         text = getattr(fn, "__qualname__", repr(fn))
     cells = getattr(fn, "__closure__", None) or ()
     return text + "".join(repr(c.cell_contents) for c in cells)
+
+
+def _devices_option(multi_gpu, devices):
+    """The C API's devices: TileLang's benchmark_devices (ordinals) or
+    benchmark_multi_gpu (every GPU of one model), else GPU 0."""
+    if devices is not None:
+        try:
+            ordinals = [int(d) for d in devices]
+        except (TypeError, ValueError):
+            raise TileMLIRError(f"benchmark_devices={devices!r}: give GPU ordinals, "
+                                "such as [0, 1]") from None
+        if not ordinals:
+            raise TileMLIRError("benchmark_devices=[]: name at least one GPU")
+        return ",".join(str(d) for d in ordinals)
+    return "all" if multi_gpu else "0"
 
 
 def _no_disk_cache():

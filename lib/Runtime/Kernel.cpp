@@ -139,6 +139,8 @@ std::string tlrt::writeKernelInfo(const KernelInfo &info) {
   }
   if (!info.cluster.empty())
     j["cluster"] = info.cluster;
+  if (!info.binaryResources.empty())
+    j["binary_resources"] = info.binaryResources;
   return j.dump(2) + "\n";
 }
 
@@ -212,6 +214,8 @@ bool tlrt::parseKernelInfo(const std::string &text, KernelInfo &info,
       }
       info.tensorMaps.push_back(std::move(map));
     }
+    info.binaryResources = j.value("binary_resources",
+                                   std::map<std::string, int64_t>());
     info.cluster = j.value("cluster", std::vector<int64_t>());
     if (!info.cluster.empty()) {
       if (info.cluster.size() != info.grid.size()) {

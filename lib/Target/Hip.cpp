@@ -10,6 +10,9 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/BinaryFormat/MsgPackDocument.h"
+#include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -24,6 +27,59 @@ static void fillLowering(const HipCompileOptions &options,
   lower.optLevel = options.optLevel;
   lower.mma = options.mma;
   lower.format = "none";
+}
+
+/// The register, spill and memory figures the code object `hsaco` records
+/// for kernel `symbol` (its AMDGPU metadata note, a MessagePack map per
+/// kernel), by their names without the leading dot.
+static LogicalResult readCodeObjectResources(StringRef hsaco, StringRef symbol,
+                                             std::map<std::string, int64_t> &out,
+                                             std::string &error) {
+  auto fail = [&](const Twine &why) {
+    error = ("cannot read the code object's metadata: " + why).str();
+    return failure();
+  };
+  auto elf = llvm::object::ELF64LEFile::create(hsaco);
+  if (!elf)
+    return fail(llvm::toString(elf.takeError()));
+  auto sections = elf->sections();
+  if (!sections)
+    return fail(llvm::toString(sections.takeError()));
+  for (const auto &section : *sections) {
+    if (section.sh_type != llvm::ELF::SHT_NOTE)
+      continue;
+    llvm::Error err = llvm::Error::success();
+    for (const auto &note : elf->notes(section, err)) {
+      if (note.getName() != "AMDGPU" ||
+          note.getType() != llvm::ELF::NT_AMDGPU_METADATA)
+        continue;
+      llvm::msgpack::Document doc;
+      ArrayRef<uint8_t> desc = note.getDesc(section.sh_addralign);
+      if (!doc.readFromBlob(
+              StringRef(reinterpret_cast<const char *>(desc.data()),
+                        desc.size()),
+              /*Multi=*/false))
+        return fail("its metadata note is not MessagePack");
+      auto &root = doc.getRoot().getMap(/*Convert=*/true);
+      auto &kernels = root["amdhsa.kernels"].getArray(/*Convert=*/true);
+      for (auto &kernel : kernels) {
+        auto &fields = kernel.getMap(/*Convert=*/true);
+        if (fields[".name"].getString() != symbol)
+          continue;
+        for (auto &[key, value] : fields) {
+          StringRef name = key.getString();
+          if (value.getKind() == llvm::msgpack::Type::UInt &&
+              (name.ends_with("_count") || name.ends_with("_size")))
+            out[name.drop_front().str()] =
+                static_cast<int64_t>(value.getUInt());
+        }
+        return success();
+      }
+    }
+    if (err)
+      return fail(llvm::toString(std::move(err)));
+  }
+  return fail("no AMDGPU metadata for kernel '" + symbol + "'");
 }
 
 std::string mlir::tl::describeCompile(const HipCompileOptions &options) {
@@ -71,6 +127,9 @@ LogicalResult mlir::tl::compileHipKernel(ModuleOp module, StringRef dir,
     error = "making the code object failed: " + error;
     return failure();
   }
+  if (failed(readCodeObjectResources(*hsaco, metadata->symbol,
+                                     metadata->binaryResources, error)))
+    return failure();
   if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
     error = "cannot create " + dir.str() + ": " + ec.message();
     return failure();

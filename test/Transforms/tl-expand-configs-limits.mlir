@@ -25,7 +25,7 @@ tl.func @gemm(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
       tl.instantiate = {M = 1024, N = 1024, K = 1024},
       configs = #tl.configs<[
         {block_M = 64, block_N = 64, block_K = 32, num_stages = 2, threads = 128},
-        {block_M = 128, block_N = 128, block_K = 64, num_stages = 4, threads = 256},
+        {block_M = 128, block_N = 128, block_K = 256, num_stages = 1, threads = 256},
         {block_M = 64, block_N = 64, block_K = 32, num_stages = 1, threads = 2048},
         {block_M = 64, block_N = 64, block_K = 32, num_stages = 1, threads = 96},
         {block_M = 256, block_N = 256, block_K = 16, num_stages = 1, threads = 256},
@@ -64,7 +64,7 @@ tl.func @gemm(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
   tl.return
 }
 
-// SM86: remark: config 1 {block_M = 128, block_N = 128, block_K = 64, num_stages = 4, threads = 256} dropped: needs 128 KiB of shared memory; sm_86 allows 99 KiB
+// SM86: remark: config 1 {block_M = 128, block_N = 128, block_K = 256, num_stages = 1, threads = 256} dropped: needs 128 KiB of shared memory; sm_86 allows 99 KiB
 // SM86: remark: config 2 {{.*}} dropped: launches 2048 threads per block; sm_86 allows 1024
 // SM86: remark: config 3 {{.*}} dropped: has a 64x64 gemm tile of 4x8 instruction tiles that 3 warps cannot share evenly
 // SM86: remark: config 4 {{.*}} dropped: needs about 288 registers per thread (256 KiB of fragments over 256 threads, plus 32); sm_86 allows 255

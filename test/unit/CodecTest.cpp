@@ -270,6 +270,17 @@ TEST(KernelInfo, ClusterShapeReadsBackAndMustDivideTheGrid) {
   EXPECT_NE(error.find("the grid's dimensions"), std::string::npos) << error;
 }
 
+TEST(KernelInfo, BinaryResourcesReadBack) {
+  tlrt::KernelInfo k = tmaKernel(), b;
+  std::string error;
+  ASSERT_TRUE(tlrt::parseKernelInfo(tlrt::writeKernelInfo(k), b, error));
+  EXPECT_TRUE(b.binaryResources.empty());
+  k.binaryResources = {{"vgpr_count", 357}, {"vgpr_spill_count", 0}};
+  ASSERT_TRUE(tlrt::parseKernelInfo(tlrt::writeKernelInfo(k), b, error))
+      << error;
+  EXPECT_EQ(b.binaryResources, k.binaryResources);
+}
+
 TEST(KernelInfo, TensorMapEncodingIsInnermostFirst) {
   tlrt::KernelInfo k = tmaKernel();
   tlrt::TensorMapEncoding e = tlrt::tensorMapEncoding(k, k.tensorMaps[0]);

@@ -11,6 +11,7 @@
 #include "tl/Runtime/DType.h"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -80,6 +81,12 @@ struct KernelInfo {
   /// CUDA kernels launched in thread-block clusters: the cluster's blocks
   /// per grid dimension (each divides the grid's); empty: no clusters.
   std::vector<int64_t> cluster;
+  /// What the binary says the kernel uses, by the name its metadata gives
+  /// (AMD code objects: vgpr_count, agpr_count, sgpr_count,
+  /// vgpr_spill_count, sgpr_spill_count, private_segment_fixed_size,
+  /// group_segment_fixed_size), for checks of the resource model; empty
+  /// when the target does not read it. Not used to launch.
+  std::map<std::string, int64_t> binaryResources;
 
   int64_t numBlocks() const;
 };

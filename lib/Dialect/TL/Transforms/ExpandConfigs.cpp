@@ -387,7 +387,7 @@ ExpandConfigsPass::expand(FuncOp tmpl, const ChipInfo &chip,
       return;
     }
     out.specialized = true;
-    out.resources = computeResources(*kernel);
+    out.resources = computeResources(*kernel, &chip);
     SmallVector<Violation> violations =
         checkLimits(*kernel, out.resources, chip);
     if (!violations.empty()) {

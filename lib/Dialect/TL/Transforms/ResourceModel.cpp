@@ -86,7 +86,13 @@ static int64_t stagesOf(Value tile) {
   return stages;
 }
 
-KernelResources mlir::tl::computeResources(KernelOp launch) {
+bool mlir::tl::multiBuffersSharedTiles(const ChipInfo &chip) {
+  return chip.vendor != Vendor::AMD;
+}
+
+KernelResources mlir::tl::computeResources(KernelOp launch,
+                                           const ChipInfo *chip) {
+  bool stages = !chip || multiBuffersSharedTiles(*chip);
   KernelResources res;
   res.threads = constantOr(launch.getThreads(), 0);
   for (Value g : launch.getGrid())
@@ -94,8 +100,9 @@ KernelResources mlir::tl::computeResources(KernelOp launch) {
   launch.walk([&](Operation *op) {
     if (auto alloc = dyn_cast<AllocSharedOp>(op))
       res.sharedBytes = saturatingAdd(
-          res.sharedBytes, saturatingMul(byteSize(alloc.getBuffer().getType()),
-                                         stagesOf(alloc.getBuffer())));
+          res.sharedBytes,
+          saturatingMul(byteSize(alloc.getBuffer().getType()),
+                        stages ? stagesOf(alloc.getBuffer()) : 1));
     else if (auto alloc = dyn_cast<AllocFragmentOp>(op))
       res.fragmentBytes = saturatingAdd(res.fragmentBytes,
                                         byteSize(alloc.getBuffer().getType()));
@@ -107,10 +114,11 @@ KernelResources mlir::tl::computeResources(KernelOp launch) {
   return res;
 }
 
-KernelResources mlir::tl::computeResources(FuncOp kernel) {
+KernelResources mlir::tl::computeResources(FuncOp kernel,
+                                           const ChipInfo *chip) {
   KernelResources total;
   kernel.walk([&](KernelOp launch) {
-    KernelResources res = computeResources(launch);
+    KernelResources res = computeResources(launch, chip);
     total.sharedBytes = std::max(total.sharedBytes, res.sharedBytes);
     total.threads = std::max(total.threads, res.threads);
     total.fragmentBytes = std::max(total.fragmentBytes, res.fragmentBytes);

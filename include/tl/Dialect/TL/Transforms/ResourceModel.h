@@ -44,10 +44,16 @@ std::string knownChipNames();
 /// (addresses, loop counters, gemm operands in flight): a fixed estimate.
 constexpr int64_t kBaseRegistersPerThread = 32;
 
+/// Whether the lowering for `chip` keeps a pipelined loop's shared tiles in
+/// one buffer per stage (NVIDIA: cp.async or TMA stages). The AMD lowering
+/// loads through registers into a single LDS buffer, whatever num_stages
+/// says.
+bool multiBuffersSharedTiles(const ChipInfo &chip);
+
 /// What one `tl.kernel` launch needs.
 struct KernelResources {
   /// Shared memory of the block: every shared tile, times the stages of the
-  /// pipelined loop that fills it.
+  /// pipelined loop that fills it where the chip multi-buffers them.
   int64_t sharedBytes = 0;
   int64_t threads = 0;
   /// Bytes of fragment tiles of the block, before distribution over threads.
@@ -59,11 +65,13 @@ struct KernelResources {
 };
 
 /// The resources of `launch`, whose shapes, thread count and stage counts
-/// must be static (a specialized kernel).
-KernelResources computeResources(KernelOp launch);
+/// must be static (a specialized kernel), lowered for `chip` (null: as for a
+/// chip that multi-buffers).
+KernelResources computeResources(KernelOp launch,
+                                 const ChipInfo *chip = nullptr);
 
 /// The largest need of each kind over every launch of `kernel`.
-KernelResources computeResources(FuncOp kernel);
+KernelResources computeResources(FuncOp kernel, const ChipInfo *chip = nullptr);
 
 /// A limit a kernel breaks.
 struct Violation {

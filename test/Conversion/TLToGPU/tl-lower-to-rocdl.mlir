@@ -28,10 +28,12 @@
 
 // RUN: tl-opt %examples/matmul.mlir --tl-expand-configs="instantiate=M=1024,N=1024,K=1024 target=gfx942" -o %t.all.mlir 2>&1 | FileCheck %s --check-prefix=KEPT
 // One LDS buffer per tile whatever num_stages says (the AMD lowering loads
-// through registers): every config fits gfx942's 64 KiB.
-// KEPT: 32 configs, 32 kept, 0 dropped
+// through registers): every config fits gfx942's 64 KiB, and configs that
+// differ only in num_stages are one kernel, compiled once.
+// KEPT: remark: config 2 {block_M = 64, block_N = 64, block_K = 32, num_stages = 3, threads = 128} dropped: is the same kernel as config 0 for gfx942: num_stages changes nothing there
+// KEPT: 32 configs, 16 kept, 16 dropped (same_kernel: 16)
 // RUN: tl-opt %t.all.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-rocdl{chip=gfx942}))" | FileCheck %s --check-prefix=BIN
-// BIN-COUNT-32: gpu.binary @matmul_{{.*}}_kernels [#gpu.object<#rocdl.target<O = 3, chip = "gfx942">, bin = "\7FELF
+// BIN-COUNT-16: gpu.binary @matmul_{{.*}}_kernels [#gpu.object<#rocdl.target<O = 3, chip = "gfx942">, bin = "\7FELF
 // BIN-NOT: gpu.binary
 
 // Bad options are errors that name them.

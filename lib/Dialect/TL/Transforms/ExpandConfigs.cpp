@@ -13,6 +13,7 @@
 #include "tl/Dialect/TL/Transforms/ResourceModel.h"
 #include "tl/Dialect/TL/Transforms/Specialize.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Threading.h"
 #include "mlir/Support/FileUtilities.h"
@@ -46,6 +47,43 @@ struct ConfigOutcome {
   /// The kept kernel, detached until inserted.
   FuncOp kernel;
 };
+
+/// On a chip whose lowering keeps one shared buffer a tile (AMD), a
+/// pipelined loop's stages change nothing: they are folded to 1, so that
+/// configs that differ only there become the same kernel.
+static void foldUnusedStages(FuncOp kernel, const ChipInfo &chip) {
+  if (multiBuffersSharedTiles(chip))
+    return;
+  kernel.walk([](PipelinedOp loop) {
+    Value stages = loop.getNumStages();
+    OpBuilder b(loop);
+    loop.getNumStagesMutable().assign(
+        arith::ConstantIndexOp::create(b, loop.getLoc(), 1));
+    if (Operation *def = stages.getDefiningOp(); def && def->use_empty())
+      def->erase();
+  });
+}
+
+/// The kernel's body and signature as text, without its name or config:
+/// equal for configs that compile to the same code.
+static std::string kernelFingerprint(FuncOp kernel) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << kernel.getFunctionType();
+  for (Operation &op : kernel.getBody().front())
+    op.print(os, OpPrintingFlags().useLocalScope());
+  return text;
+}
+
+/// "num_stages" or "num_stages, threads": the parameters whose values
+/// differ between configs `a` and `b`.
+static std::string differingParams(DictionaryAttr a, DictionaryAttr b) {
+  SmallVector<StringRef> names;
+  for (NamedAttribute entry : a)
+    if (b.get(entry.getName()) != entry.getValue())
+      names.push_back(entry.getName().getValue());
+  return llvm::join(names, ", ");
+}
 
 /// Parses `NAME=VALUE,NAME=VALUE`.
 static FailureOr<DictionaryAttr>
@@ -387,6 +425,7 @@ ExpandConfigsPass::expand(FuncOp tmpl, const ChipInfo &chip,
       return;
     }
     out.specialized = true;
+    foldUnusedStages(*kernel, chip);
     out.resources = computeResources(*kernel, &chip);
     SmallVector<Violation> violations =
         checkLimits(*kernel, out.resources, chip);
@@ -409,6 +448,28 @@ ExpandConfigsPass::expand(FuncOp tmpl, const ChipInfo &chip,
   if (!fatal.empty()) {
     eraseKept();
     return tmpl.emitError() << fatal;
+  }
+
+  // Configs whose stages were folded into the same kernel: the first is
+  // kept. (A parameter a template does not use at all is left alone: such
+  // configs are the user's to drop.)
+  llvm::StringMap<size_t> firstKernel;
+  for (auto [i, out] : llvm::enumerate(outcomes)) {
+    if (!out.kernel || multiBuffersSharedTiles(chip))
+      continue;
+    auto [it, inserted] =
+        firstKernel.try_emplace(kernelFingerprint(out.kernel), i);
+    if (inserted)
+      continue;
+    out.rule = "same_kernel";
+    out.message =
+        llvm::formatv("is the same kernel as config {0} for {1}: {2} "
+                      "changes nothing there",
+                      it->second, chip.name,
+                      differingParams(out.config, outcomes[it->second].config))
+            .str();
+    out.kernel->erase();
+    out.kernel = FuncOp();
   }
 
   // Report, in space order.

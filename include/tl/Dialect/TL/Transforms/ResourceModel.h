@@ -47,7 +47,8 @@ constexpr int64_t kBaseRegistersPerThread = 32;
 /// Whether the lowering for `chip` keeps a pipelined loop's shared tiles in
 /// one buffer per stage (NVIDIA: cp.async or TMA stages). The AMD lowering
 /// loads through registers into a single LDS buffer, whatever num_stages
-/// says.
+/// says. (The host's loops have no stages either, but its "shared" tiles
+/// are plain memory: its configs keep their stages.)
 bool multiBuffersSharedTiles(const ChipInfo &chip);
 
 /// What one `tl.kernel` launch needs.

@@ -23,9 +23,10 @@ using namespace mlir::tl;
 
 namespace mlir::tl::cuda {
 
-bool KernelLowering::isAsyncCopy(CopyOp copy) {
-  if (amd) // no cp.async: loads into registers, stores into LDS
-    return false;
+/// A global -> shared copy of a 2-D tile whose rows are whole 16-byte
+/// chunks in both tensors (16- and 32-bit elements): the copies done 16
+/// bytes at a time.
+static bool isChunkedCopy(CopyOp copy) {
   auto src = cast<MemRefType>(copy.getSource().getType());
   auto dst = cast<MemRefType>(copy.getDest().getType());
   if (getMemorySpace(src) != MemorySpace::Global ||
@@ -42,6 +43,11 @@ bool KernelLowering::isAsyncCopy(CopyOp copy) {
   int64_t inner = src.getDimSize(src.getRank() - 1);
   return dst.getDimSize(1) % ce == 0 && inner % ce == 0 &&
          isKnownMultiple(copy.getSourceOffsets().back(), ce);
+}
+
+bool KernelLowering::isAsyncCopy(CopyOp copy) {
+  // AMD has no cp.async: it loads into registers, then stores into LDS.
+  return asyncCopyOption && isChunkedCopy(copy);
 }
 
 LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
@@ -77,6 +83,21 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
                         ult(bb, l, i, cIdx(bb, l, indexedType.getDimSize(d))));
     }
     return idx;
+  };
+
+  // Whether the whole tile is inside the tensor (and the pipeline's
+  // iteration in range): the common case, without per-element edge
+  // arithmetic.
+  auto wholeTileFits = [&]() {
+    Value fits = predicate;
+    for (int64_t d = 0; d < indexedType.getRank(); ++d) {
+      int64_t extent = d < lead ? 1 : dstType.getDimSize(d - lead);
+      fits = andV(b, l, fits,
+                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule,
+                                        add(b, l, offsets[d], extent),
+                                        cIdx(b, l, indexedType.getDimSize(d))));
+    }
+    return fits;
   };
 
   // global -> shared, 16 bytes at a time with cp.async.
@@ -167,17 +188,8 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
         }
       }
     };
-    // The whole tile inside the tensor (and the pipeline's iteration in
-    // range): the common case, without per-chunk edge arithmetic.
-    Value fits = predicate;
-    for (int64_t d = 0; d < indexedType.getRank(); ++d) {
-      int64_t extent = d < lead ? 1 : dstType.getDimSize(d - lead);
-      fits = andV(b, l, fits,
-                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule,
-                                        add(b, l, offsets[d], extent),
-                                        cIdx(b, l, indexedType.getDimSize(d))));
-    }
-    auto split = scf::IfOp::create(b, l, fits, /*withElseRegion=*/true);
+    auto split =
+        scf::IfOp::create(b, l, wholeTileFits(), /*withElseRegion=*/true);
     {
       OpBuilder tb = split.getThenBodyBuilder();
       issueAll(tb, /*checked=*/false);
@@ -235,6 +247,53 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
   bool writesShared = shared.count(dst) != 0;
   if (writesShared)
     barrier(b, l);
+
+  // global -> shared through registers (AMD): with the whole tile inside
+  // the tensor, every thread moves 16-byte chunks, a vector load and a
+  // vector store into the chunk's (swizzled, still contiguous) place;
+  // element by element otherwise.
+  if (!stage && !isAsyncCopy(op) && isChunkedCopy(op)) {
+    int64_t ce = 128 / dstType.getElementTypeBitWidth();
+    int64_t chunksPerRow = dstType.getDimSize(1) / ce;
+    int64_t chunks = dstType.getDimSize(0) * chunksPerRow;
+    auto chunkType = VectorType::get({ce}, dstElem);
+    llvm::MaybeAlign align(16);
+    auto split =
+        scf::IfOp::create(b, l, wholeTileFits(), /*withElseRegion=*/true);
+    OpBuilder tb = split.getThenBodyBuilder();
+    for (int64_t it = 0; it * threads < chunks; ++it) {
+      Value idx = add(tb, l, tid, it * threads);
+      auto body = [&](OpBuilder &bb) {
+        Value row = arith::DivUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
+        Value col = mul(
+            bb, l, arith::RemUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow)),
+            cIdx(bb, l, ce));
+        Value inBounds;
+        SmallVector<Value> gidx = indexedAt(bb, ValueRange{row, col}, inBounds);
+        Value v = vector::LoadOp::create(bb, l, chunkType,
+                                         map.lookupOrDefault(src), gidx,
+                                         /*nontemporal=*/false, align);
+        vector::StoreOp::create(bb, l, v, shared[dst].view,
+                                sharedIndices(bb, l, dst, ValueRange{row, col}),
+                                /*nontemporal=*/false, align);
+      };
+      if ((it + 1) * threads <= chunks) {
+        body(tb);
+      } else {
+        auto guard =
+            scf::IfOp::create(tb, l, ult(tb, l, idx, cIdx(tb, l, chunks)));
+        OpBuilder gb = guard.getThenBodyBuilder();
+        body(gb);
+      }
+    }
+    OpBuilder eb = split.getElseBodyBuilder();
+    forEachCooperative(eb, l, tileShape, [&](OpBuilder &bb, ValueRange coords) {
+      storeDst(bb, loadSrc(bb, coords, std::nullopt), coords, std::nullopt);
+    });
+    barrier(b, l);
+    return success();
+  }
+
   Value owner = fragments.count(tile) ? tile : Value();
   if (!owner && fragments.count(src) && fragments.count(dst))
     owner = dst;

@@ -242,15 +242,18 @@ public:
   /// pipelined loads into wgmma operand tiles may use TMA;
   /// `warpSpecialize`: whether such a loop may get a producer warpgroup.
   /// `amd`: the chip is an AMD GPU (wavefronts of 64, MFMA; no cp.async,
-  /// wgmma or TMA).
+  /// wgmma or TMA). `asyncCopy`: whether global -> shared copies may be
+  /// asynchronous (cp.async, TMA) where the chip has them; else they go
+  /// through registers.
   KernelLowering(KernelOp launch, gpu::GPUFuncOp func, IRMapping &mapping,
                  bool amd, bool wgmmaChip, MmaKind mma, bool wgmmaInFlight,
-                 bool tma, bool warpSpecialize)
+                 bool tma, bool warpSpecialize, bool asyncCopy = true)
       : launch(launch), func(func), map(mapping),
         threads(*constantOf(launch.getThreads())), amd(amd),
         wgmmaChip(wgmmaChip && !amd), mmaKind(mma),
         wgmmaInFlightOption(wgmmaInFlight), tmaOption(tma && !amd),
-        warpSpecializeOption(warpSpecialize && !amd) {}
+        warpSpecializeOption(warpSpecialize && !amd),
+        asyncCopyOption(asyncCopy && !amd) {}
 
   /// Analysis + storage + body. Reports errors on the offending op.
   LogicalResult run(OpBuilder &b);
@@ -421,6 +424,7 @@ private:
   bool wgmmaInFlightOption;
   bool tmaOption;
   bool warpSpecializeOption;
+  bool asyncCopyOption;
   /// 128 when a producer warpgroup runs after the tl.kernel's threads.
   int64_t producerThreads = 0;
   /// tl.cluster: blocks of consecutive rows a cluster (1: no clusters), and

@@ -53,15 +53,24 @@ LogicalResult KernelLowering::lowerMfma(GemmOp op, OpBuilder &b) {
                     cIdx(b, l, 4));
   auto operandType = VectorType::get({4}, ab);
   auto accType = VectorType::get({4}, b.getF32Type());
-  // Four elements along k of one row of A (or column of B), as a vector.
+  // Four elements along k of one row of A (or column of B), as a vector:
+  // one 8-byte LDS read where k runs along the tile's rows (the four are
+  // contiguous: k is a multiple of 16 and a swizzle moves 8-element
+  // chunks), else four reads.
   auto operand = [&](Value tile, Value outer, int64_t k0, bool kFirst) {
+    Value kk = add(b, l, kLane, k0);
+    if (!kFirst)
+      return vector::LoadOp::create(
+                 b, l, operandType, shared[tile].view,
+                 sharedIndices(b, l, tile, ValueRange{outer, kk}),
+                 /*nontemporal=*/false, llvm::MaybeAlign(8))
+          .getResult();
     SmallVector<Value> elems;
-    for (int64_t i = 0; i < 4; ++i) {
-      Value kk = add(b, l, add(b, l, kLane, k0), i);
-      elems.push_back(loadShared(
-          b, l, tile, kFirst ? ValueRange{kk, outer} : ValueRange{outer, kk}));
-    }
-    return vector::FromElementsOp::create(b, l, operandType, elems);
+    for (int64_t i = 0; i < 4; ++i)
+      elems.push_back(
+          loadShared(b, l, tile, ValueRange{add(b, l, kk, i), outer}));
+    return vector::FromElementsOp::create(b, l, operandType, elems)
+        .getResult();
   };
   for (int64_t kk = 0; kk < k; kk += 16) {
     SmallVector<Value> aOps, bOps;

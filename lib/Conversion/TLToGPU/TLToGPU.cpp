@@ -445,10 +445,19 @@ struct ConvertTLToGPUPass
     FailureOr<cuda::MmaKind> mmaKind = chooseMmaKind(kernel);
     if (failed(mmaKind))
       return failure();
+    // tl.async_copy = false: global -> shared copies through registers, as
+    // on AMD, instead of cp.async or TMA.
+    bool asyncCopy = true;
+    if (Attribute attr = kernel->getAttr("tl.async_copy")) {
+      auto flag = dyn_cast<BoolAttr>(attr);
+      if (!flag)
+        return kernel.emitError() << "tl.async_copy must be true or false";
+      asyncCopy = flag.getValue();
+    }
     std::string chipName = targetChip(module);
     KernelLowering lowering(launch, func, map, isAmdChip(chipName),
                             chipName == "sm_90a", *mmaKind, wgmmaInFlight, tma,
-                            warpSpecialize);
+                            warpSpecialize, asyncCopy);
     if (failed(lowering.run(b)))
       return failure();
     func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(

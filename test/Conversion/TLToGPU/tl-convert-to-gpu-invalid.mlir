@@ -148,6 +148,17 @@ tl.func @bad_choice_type() attributes {tl.mma = 1 : i64} {
 
 // -----
 
+// expected-error @below {{tl.async_copy must be true or false}}
+tl.func @bad_async_copy() attributes {tl.async_copy = "no"} {
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  tl.kernel (%bx) in (%c1) threads %c32 {
+  }
+  tl.return
+}
+
+// -----
+
 module attributes {tl.target = "gfx942"} {
 tl.func @wgmma_on_amd(%C: memref<64x64xf32>) attributes {tl.mma = "wgmma"} {
   %c0 = arith.constant 0 : index

@@ -422,19 +422,23 @@ tl.func @gemm_forced_mma_sync(%A: memref<64x64xf16>, %C: memref<64x64xf32>) attr
 // -----
 
 // An AMD chip (the tl.target here; the chip option likewise): wavefronts
-// of 64 threads, the copy into LDS is a load and a store (no cp.async), and
-// the bf16 gemm with B transposed runs amdgpu.mfma 16x16x16 per wavefront:
-// 4 wavefronts over the 64x64 accumulator, 2x2 tiles of 16x16 each (K is
-// one step of 16), their operands four k-consecutive elements of a row of
-// A and of B^T.
+// of 64 threads, the copy into LDS goes through registers (no cp.async):
+// 16 bytes a thread where the tile is inside the tensor, element by element
+// where it is not; the bf16 gemm with B transposed runs amdgpu.mfma
+// 16x16x16 per wavefront: 4 wavefronts over the 64x64 accumulator, 2x2
+// tiles of 16x16 each (K is one step of 16), their operands four
+// k-consecutive elements of a row of A and of B^T, one 8-byte LDS read.
 // CHECK-LABEL: gpu.func @gemm_mfma
 // CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
 // CHECK-NOT: nvgpu.device_async_copy
 // CHECK: arith.divui %thread_id_x, %c64{{.*}} : index
+// CHECK: vector.load %{{.*}} {alignment = 16 : i64} : memref<64x16xbf16>, vector<8xbf16>
+// CHECK: vector.store %{{.*}} {alignment = 16 : i64} : memref<64x16xbf16, #gpu.address_space<workgroup>>, vector<8xbf16>
+// CHECK: } else {
 // CHECK: memref.load %{{.*}} : memref<64x16xbf16>
 // CHECK: memref.store %{{.*}} : memref<64x16xbf16, #gpu.address_space<workgroup>>
 // CHECK: gpu.barrier
-// CHECK: vector.from_elements %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : vector<4xbf16>
+// CHECK: vector.load %{{.*}} {alignment = 8 : i64} : memref<64x16xbf16, #gpu.address_space<workgroup>>, vector<4xbf16>
 // CHECK: amdgpu.mfma 16x16x16 %{{.*}} * %{{.*}} + %{{.*}} blgp = none : vector<4xbf16>, vector<4xbf16>, vector<4xf32>
 // CHECK-COUNT-3: amdgpu.mfma 16x16x16
 // CHECK-NOT: amdgpu.mfma

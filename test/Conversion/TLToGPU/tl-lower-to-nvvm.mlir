@@ -44,6 +44,16 @@
 // SYNC-NOT: wgmma
 // SYNC-NOT: fence.proxy
 
+// tl.async_copy = false: the copies into shared memory go through
+// registers as on AMD, 16 bytes a thread (no cp.async, no TMA).
+// RUN: sed -e 's/attributes {config/attributes {tl.async_copy = false, config/' %t.mlir > %t.sync.mlir
+// RUN: tl-opt %t.sync.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa chip=sm_80}))" | FileCheck %s --check-prefix=REGS
+// RUN: tl-opt %t.sync.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s --check-prefix=REGS
+// REGS: gpu.binary @matmul_block_M128_block_N64_block_K32_num_stages3_threads128_kernels
+// REGS-SAME: ld.global.v4.b32
+// REGS-SAME: st.shared.v4.b32
+// REGS-NOT: cp.async
+
 // No tensor cores with mma=simt (how the tuner's device reference is built):
 // FMAs into f32.
 // RUN: tl-opt %t.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa mma=simt}))" | FileCheck %s --check-prefix=SIMT

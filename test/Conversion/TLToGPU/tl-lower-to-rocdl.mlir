@@ -1,8 +1,10 @@
 // The whole AMD pipeline on the example's configs; no ROCm installation
 // and no AMD GPU needed (the assembly and the code objects come from
 // LLVM's AMDGPU backend and lld-22). On gfx942 the f16 gemm runs
-// v_mfma_f32_16x16x16_f16 per wavefront of 64 from tiles in LDS (written
-// with ds_write, read with ds_read, behind s_barrier), without spills; on
+// v_mfma_f32_16x16x16_f16 per wavefront of 64 from tiles in LDS (loaded
+// 16 bytes a lane with global_load_dwordx4 where the tile is inside the
+// tensor, written with ds_write_b128, A read 8 bytes a lane; behind
+// s_barrier), without spills; on
 // gfx90a the bf16 one runs v_mfma_f32_16x16x16bf16_1k. With format=bin
 // every kept config of the example is an HSACO (an ELF code object).
 // RUN: tl-opt %examples/matmul.mlir --tl-expand-configs="instantiate=M=1000,N=72,K=40 target=gfx942 constraint='block_M == 128 && block_K == 32 && num_stages == 3 && threads == 256'" -o %t.mlir 2>/dev/null
@@ -10,8 +12,10 @@
 // CHECK: gpu.binary @matmul_block_M128_block_N64_block_K32_num_stages3_threads256_kernels
 // CHECK-SAME: chip = "gfx942"
 // CHECK-SAME: .amdgcn_target \22amdgcn-amd-amdhsa--gfx942\22
-// CHECK-SAME: ds_write
+// CHECK-SAME: global_load_dwordx4
+// CHECK-SAME: ds_write_b128
 // CHECK-SAME: s_barrier
+// CHECK-SAME: ds_read2st64_b64
 // CHECK-SAME: ds_read
 // CHECK-SAME: v_mfma_f32_16x16x16_f16
 // CHECK-SAME: global_store_short

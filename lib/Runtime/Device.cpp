@@ -145,8 +145,8 @@ std::unique_ptr<Device> tlrt::createHostDevice(unsigned threads) {
   return std::make_unique<HostDevice>(threads);
 }
 
-std::unique_ptr<Device> tlrt::createDevice(const std::string &kind,
-                                           int ordinal, unsigned hostThreads,
+std::unique_ptr<Device> tlrt::createDevice(const std::string &kind, int ordinal,
+                                           unsigned hostThreads,
                                            std::string &error) {
   if (kind == "cuda")
     return createCudaDevice(ordinal, error);
@@ -162,5 +162,7 @@ std::string tlrt::binaryKind(const std::string &dir) {
   auto exists = [&](const char *name) {
     return std::ifstream(dir + "/" + name).good();
   };
-  return exists("kernel.cubin") ? "cuda" : exists("kernel.hsaco") ? "hip" : "host";
+  return exists("kernel.cubin")   ? "cuda"
+         : exists("kernel.hsaco") ? "hip"
+                                  : "host";
 }

@@ -214,8 +214,8 @@ bool tlrt::parseKernelInfo(const std::string &text, KernelInfo &info,
       }
       info.tensorMaps.push_back(std::move(map));
     }
-    info.binaryResources = j.value("binary_resources",
-                                   std::map<std::string, int64_t>());
+    info.binaryResources =
+        j.value("binary_resources", std::map<std::string, int64_t>());
     info.cluster = j.value("cluster", std::vector<int64_t>());
     if (!info.cluster.empty()) {
       if (info.cluster.size() != info.grid.size()) {

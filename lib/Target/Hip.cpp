@@ -32,9 +32,10 @@ static void fillLowering(const HipCompileOptions &options,
 /// The register, spill and memory figures the code object `hsaco` records
 /// for kernel `symbol` (its AMDGPU metadata note, a MessagePack map per
 /// kernel), by their names without the leading dot.
-static LogicalResult readCodeObjectResources(StringRef hsaco, StringRef symbol,
-                                             std::map<std::string, int64_t> &out,
-                                             std::string &error) {
+static LogicalResult
+readCodeObjectResources(StringRef hsaco, StringRef symbol,
+                        std::map<std::string, int64_t> &out,
+                        std::string &error) {
   auto fail = [&](const Twine &why) {
     error = ("cannot read the code object's metadata: " + why).str();
     return failure();

@@ -17,8 +17,8 @@
 
 using namespace mlir::tl;
 
-using Fingerprinter =
-    std::optional<tlrt::DeviceFingerprint> (*)(int, std::string &);
+using Fingerprinter = std::optional<tlrt::DeviceFingerprint> (*)(int,
+                                                                 std::string &);
 using Fingerprints = std::vector<tlrt::DeviceFingerprint>;
 
 /// Every device's fingerprint from `fingerprint` (ordinals 0, 1, ... up to
@@ -56,9 +56,8 @@ static Fingerprints parseFingerprintLines(llvm::StringRef lines) {
 /// when this process has loaded `library` already (Python with torch, say:
 /// a forked child could not use it, and the workers are tl-worker programs
 /// then). Empty with `why` when there is none.
-static Fingerprints probeInChild(Fingerprinter fingerprint,
-                                 const char *library, const char *what,
-                                 std::string &why) {
+static Fingerprints probeInChild(Fingerprinter fingerprint, const char *library,
+                                 const char *what, std::string &why) {
   std::optional<std::string> out =
       dlopen(library, RTLD_NOW | RTLD_NOLOAD)
           ? fingerprintLines(fingerprint)
@@ -210,9 +209,8 @@ mlir::tl::selectDevices(llvm::StringRef spec,
       return std::nullopt;
     }
     if (llvm::is_contained(chosen, d)) {
-      error =
-          llvm::formatv("--devices {0}: device {1} is named twice", spec, d)
-              .str();
+      error = llvm::formatv("--devices {0}: device {1} is named twice", spec, d)
+                  .str();
       return std::nullopt;
     }
     chosen.push_back(d);

@@ -4,8 +4,8 @@
 
 #include "tl/Dialect/TL/IR/TLOps.h"
 #include "tl/Runtime/Device.h"
-#include "tl/Tuner/CompileSession.h"
 #include "tl/Tuner/ChildProcess.h"
+#include "tl/Tuner/CompileSession.h"
 #include "tl/Tuner/Expand.h"
 #include "tl/Tuner/TuningKey.h"
 

@@ -73,9 +73,8 @@ std::optional<RunDone> RunPool::collect() {
     RunReply reply = runner(0, job->index, job->request);
     return RunDone{std::move(*job), std::move(reply), 0};
   }
-  finished.wait(lock, [&] {
-    return !done.empty() || (queue.empty() && running == 0);
-  });
+  finished.wait(
+      lock, [&] { return !done.empty() || (queue.empty() && running == 0); });
   if (done.empty())
     return std::nullopt;
   RunDone d = std::move(done.front());

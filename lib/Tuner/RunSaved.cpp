@@ -15,8 +15,8 @@ static std::string runAndTime(const std::string &dir,
                               const tlrt::KernelInfo &info,
                               const ProfileOptions &profile) {
   std::string e;
-  auto device = tlrt::createDevice(tlrt::binaryKind(dir), 0,
-                                   profile.hostThreads, e);
+  auto device =
+      tlrt::createDevice(tlrt::binaryKind(dir), 0, profile.hostThreads, e);
   if (!device)
     return "error:" + e;
   auto kernel = device->load(dir, info, e);

@@ -75,8 +75,7 @@ public:
   }
   int devices() override { return static_cast<int>(ordinals.size()); }
   /// From one thread per device (RunPool): each device has its worker.
-  RunReply runOn(int device, size_t index,
-                 const RunRequest &request) override {
+  RunReply runOn(int device, size_t index, const RunRequest &request) override {
     RunReply reply = workers[device]->run(dirs[index], request);
     std::call_once(firstRun,
                    [&] { result.firstRunSeconds = secondsSince(started); });
@@ -232,8 +231,7 @@ bool TuningRun::parseAndExpand(std::string &error) {
   MLIRContext &ctx = session->ctx;
   diagnostics = std::make_unique<CollectedDiagnostics>(&ctx, options.input);
   FailureOr<SmallVector<ModuleOp>> expanded = mlir::tl::parseAndExpand(
-      options.input, &ctx, session->module,
-      tuningExpansion(options, runsOn),
+      options.input, &ctx, session->module, tuningExpansion(options, runsOn),
       *diagnostics, error, [&](ModuleOp parsed) {
         llvm::raw_string_ostream os(templateIR);
         parsed.print(os, OpPrintingFlags().printGenericOpForm());
@@ -472,8 +470,7 @@ bool TuningRun::ensureWorker(std::string &error) {
   // generates) while configs compile.
   for (int ordinal : ordinals) {
     workers.push_back(std::make_unique<Worker>(
-        setup, ordinal, options.profile.timeoutSeconds, executable,
-        setupFile));
+        setup, ordinal, options.profile.timeoutSeconds, executable, setupFile));
     if (!workers.back()->start()) {
       error = "cannot start a worker process";
       return false;

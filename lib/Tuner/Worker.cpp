@@ -109,12 +109,11 @@ public:
       // that does the same (the poison is NaN, and NaN matches NaN).
       for (size_t o = 0; o < work.outputs.size(); ++o)
         if (size_t n = unwritten(o))
-          return fail(llvm::formatv("it left {0} of {1} elements of output "
-                                    "{2} unwritten",
-                                    n,
-                                    work.signature.args[work.outputs[o]]
-                                        .numElements(),
-                                    work.outputs[o]));
+          return fail(llvm::formatv(
+              "it left {0} of {1} elements of output "
+              "{2} unwritten",
+              n, work.signature.args[work.outputs[o]].numElements(),
+              work.outputs[o]));
       if (!dumpOutputs(work.referenceFile, error))
         return fail(error);
       // Kept here too: this worker's checks need not read the file back.

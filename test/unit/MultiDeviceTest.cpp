@@ -87,8 +87,8 @@ TEST(RunPool, ADyingWorkerCostsOnlyItsCandidate) {
   std::vector<RunDone> done = collectAll(pool);
   ASSERT_EQ(done.size(), 8u);
   for (const RunDone &d : done)
-    EXPECT_EQ(d.reply.status, d.job.index == 3 ? CandidateStatus::Crashed
-                                               : CandidateStatus::Ok)
+    EXPECT_EQ(d.reply.status,
+              d.job.index == 3 ? CandidateStatus::Crashed : CandidateStatus::Ok)
         << d.job.index;
 }
 
@@ -148,9 +148,9 @@ TEST(SelectDevices, EveryDeviceOfOneModelByDefault) {
 }
 
 TEST(SelectDevices, AListMustBeOneModelOfDevicesThatExist) {
-  std::vector<tlrt::DeviceFingerprint> visible = {
-      gpu("NVIDIA H200", 132), gpu("NVIDIA H100 PCIe", 114),
-      gpu("NVIDIA H200", 132)};
+  std::vector<tlrt::DeviceFingerprint> visible = {gpu("NVIDIA H200", 132),
+                                                  gpu("NVIDIA H100 PCIe", 114),
+                                                  gpu("NVIDIA H200", 132)};
   std::string note, error;
   auto chosen = selectDevices("2, 0", visible, note, error);
   ASSERT_TRUE(chosen) << error;

@@ -106,8 +106,7 @@ TEST_F(ResourceModelTest, SharedMemoryLimitsDifferPerChip) {
   // The AMD lowering keeps one LDS buffer whatever the stages: 32 KiB fits
   // gfx942's 64 KiB; (128*256 + 256*128) f16 = 128 KiB in one stage does
   // not.
-  EXPECT_EQ(computeResources(big, lookupChip("gfx942")).sharedBytes,
-            32 * 1024);
+  EXPECT_EQ(computeResources(big, lookupChip("gfx942")).sharedBytes, 32 * 1024);
   EXPECT_TRUE(rules(big, "gfx942").empty());
   FuncOp wide = parse(gemmKernel(128, 128, 256, 1, 256));
   EXPECT_EQ(rules(wide, "gfx942"), std::vector<std::string>{"shared_memory"});

@@ -293,7 +293,7 @@ static std::optional<tl::TuneOptions> buildOptions() {
   options.devices = devices;
   options.cuda.chip = chip.empty() ? std::string("sm_90a") : chip.getValue();
   options.hip.chip = chip; // empty: the HIP device's (gfx942 without one)
-  options.cuda.mma = mma; // checked with the rest (checkRanges)
+  options.cuda.mma = mma;  // checked with the rest (checkRanges)
   options.hip.mma = mma;
   options.cuda.tma = tma;
   options.cuda.warpSpecialize = warpSpecialize;

@@ -45,6 +45,24 @@ static bool isChunkedCopy(CopyOp copy) {
          isKnownMultiple(copy.getSourceOffsets().back(), ce);
 }
 
+/// Calls `body(builder, it, idx)` for every chunk idx = tid + it * threads
+/// below `chunks`; the last round is guarded where `threads` does not divide
+/// `chunks`.
+static void forEachChunk(OpBuilder &b, Location l, Value tid, int64_t threads,
+                         int64_t chunks,
+                         function_ref<void(OpBuilder &, int64_t, Value)> body) {
+  for (int64_t it = 0; it * threads < chunks; ++it) {
+    Value idx = add(b, l, tid, it * threads);
+    if ((it + 1) * threads <= chunks) {
+      body(b, it, idx);
+      continue;
+    }
+    auto guard = scf::IfOp::create(b, l, ult(b, l, idx, cIdx(b, l, chunks)));
+    OpBuilder tb = guard.getThenBodyBuilder();
+    body(tb, it, idx);
+  }
+}
+
 bool KernelLowering::isAsyncCopy(CopyOp copy) {
   // AMD has no cp.async: it loads into registers, then stores into LDS.
   return asyncCopyOption && isChunkedCopy(copy);
@@ -116,77 +134,71 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
     // (zero fill past the end, a clamped address for chunks that read
     // nothing, the pipeline's predicate).
     auto issueAll = [&](OpBuilder &ob, bool checked) {
-      for (int64_t it = 0; it * threads < chunks; ++it) {
-        Value idx = add(ob, l, tid, it * threads);
-        auto body = [&](OpBuilder &bb) {
-          // When whole rows go round, iteration `it` is iteration 0 shifted
-          // by a constant number of rows: written so, the addresses of all
-          // iterations share one base and differ by immediates.
-          Value row, chunk, row0;
-          int64_t rowShift = 0;
-          if (threads % chunksPerRow == 0) {
-            rowShift = it * (threads / chunksPerRow);
-            row0 =
-                arith::DivUIOp::create(bb, l, tid, cIdx(bb, l, chunksPerRow));
-            row = add(bb, l, row0, rowShift);
-            chunk =
-                arith::RemUIOp::create(bb, l, tid, cIdx(bb, l, chunksPerRow));
-          } else {
-            row = arith::DivUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
-            chunk =
-                arith::RemUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
-          }
-          Value col = mul(bb, l, chunk, cIdx(bb, l, ce));
-          Value inBounds;
-          SmallVector<Value> gidx =
-              indexedAt(bb, ValueRange{row, col}, inBounds);
-          Value valid;
-          if (checked) {
-            // Elements of this chunk inside the row: clamp(dim - col, 0, ce).
-            int64_t inner = indexedType.getDimSize(indexedType.getRank() - 1);
-            Value left = arith::SubIOp::create(
-                bb, l, cIdx(bb, l, inner),
-                arith::MinUIOp::create(bb, l, gidx.back(), cIdx(bb, l, inner)));
-            valid = arith::MinUIOp::create(bb, l, left, cIdx(bb, l, ce));
-            // Rows (and leading dims) past the end read nothing.
-            Value rowsOk;
-            for (int64_t d = 0; d + 1 < indexedType.getRank(); ++d)
-              rowsOk = andV(
-                  bb, l, rowsOk,
-                  ult(bb, l, gidx[d], cIdx(bb, l, indexedType.getDimSize(d))));
-            Value ok = andV(bb, l, rowsOk, predicate);
-            if (ok)
-              valid = arith::SelectOp::create(bb, l, ok, valid, cIdx(bb, l, 0));
-            // A chunk that reads nothing still needs a valid address.
-            Value any = arith::CmpIOp::create(bb, l, arith::CmpIPredicate::ne,
-                                              valid, cIdx(bb, l, 0));
-            for (Value &g : gidx)
-              g = arith::SelectOp::create(bb, l, any, g, cIdx(bb, l, 0));
-          }
-          // The swizzle repeats every 8 rows: a shift by a multiple of 8
-          // rows is a shift of the address.
-          SmallVector<Value> sidx;
-          if (row0 && rowShift % 8 == 0) {
-            sidx = sharedIndices(bb, l, dst, ValueRange{row0, col});
-            Value &r = sidx[sidx.size() - 2];
-            r = add(bb, l, r, rowShift);
-          } else {
-            sidx = sharedIndices(bb, l, dst, ValueRange{row, col});
-          }
-          nvgpu::DeviceAsyncCopyOp::create(
-              bb, l, nvgpu::DeviceAsyncTokenType::get(bb.getContext()), t.view,
-              sidx, map.lookupOrDefault(src), gidx, bb.getIndexAttr(ce), valid,
-              bb.getUnitAttr());
-        };
-        if ((it + 1) * threads <= chunks) {
-          body(ob);
-        } else {
-          auto guard =
-              scf::IfOp::create(ob, l, ult(ob, l, idx, cIdx(ob, l, chunks)));
-          OpBuilder tb = guard.getThenBodyBuilder();
-          body(tb);
-        }
-      }
+      forEachChunk(
+          ob, l, tid, threads, chunks,
+          [&](OpBuilder &bb, int64_t it, Value idx) {
+            // When whole rows go round, iteration `it` is iteration 0 shifted
+            // by a constant number of rows: written so, the addresses of all
+            // iterations share one base and differ by immediates.
+            Value row, chunk, row0;
+            int64_t rowShift = 0;
+            if (threads % chunksPerRow == 0) {
+              rowShift = it * (threads / chunksPerRow);
+              row0 =
+                  arith::DivUIOp::create(bb, l, tid, cIdx(bb, l, chunksPerRow));
+              row = add(bb, l, row0, rowShift);
+              chunk =
+                  arith::RemUIOp::create(bb, l, tid, cIdx(bb, l, chunksPerRow));
+            } else {
+              row =
+                  arith::DivUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
+              chunk =
+                  arith::RemUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
+            }
+            Value col = mul(bb, l, chunk, cIdx(bb, l, ce));
+            Value inBounds;
+            SmallVector<Value> gidx =
+                indexedAt(bb, ValueRange{row, col}, inBounds);
+            Value valid;
+            if (checked) {
+              // Elements of this chunk inside the row: clamp(dim - col, 0, ce).
+              int64_t inner = indexedType.getDimSize(indexedType.getRank() - 1);
+              Value left = arith::SubIOp::create(
+                  bb, l, cIdx(bb, l, inner),
+                  arith::MinUIOp::create(bb, l, gidx.back(),
+                                         cIdx(bb, l, inner)));
+              valid = arith::MinUIOp::create(bb, l, left, cIdx(bb, l, ce));
+              // Rows (and leading dims) past the end read nothing.
+              Value rowsOk;
+              for (int64_t d = 0; d + 1 < indexedType.getRank(); ++d)
+                rowsOk = andV(bb, l, rowsOk,
+                              ult(bb, l, gidx[d],
+                                  cIdx(bb, l, indexedType.getDimSize(d))));
+              Value ok = andV(bb, l, rowsOk, predicate);
+              if (ok)
+                valid =
+                    arith::SelectOp::create(bb, l, ok, valid, cIdx(bb, l, 0));
+              // A chunk that reads nothing still needs a valid address.
+              Value any = arith::CmpIOp::create(bb, l, arith::CmpIPredicate::ne,
+                                                valid, cIdx(bb, l, 0));
+              for (Value &g : gidx)
+                g = arith::SelectOp::create(bb, l, any, g, cIdx(bb, l, 0));
+            }
+            // The swizzle repeats every 8 rows: a shift by a multiple of 8
+            // rows is a shift of the address.
+            SmallVector<Value> sidx;
+            if (row0 && rowShift % 8 == 0) {
+              sidx = sharedIndices(bb, l, dst, ValueRange{row0, col});
+              Value &r = sidx[sidx.size() - 2];
+              r = add(bb, l, r, rowShift);
+            } else {
+              sidx = sharedIndices(bb, l, dst, ValueRange{row, col});
+            }
+            nvgpu::DeviceAsyncCopyOp::create(
+                bb, l, nvgpu::DeviceAsyncTokenType::get(bb.getContext()),
+                t.view, sidx, map.lookupOrDefault(src), gidx,
+                bb.getIndexAttr(ce), valid, bb.getUnitAttr());
+          });
     };
     auto split =
         scf::IfOp::create(b, l, wholeTileFits(), /*withElseRegion=*/true);
@@ -261,31 +273,25 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
     auto split =
         scf::IfOp::create(b, l, wholeTileFits(), /*withElseRegion=*/true);
     OpBuilder tb = split.getThenBodyBuilder();
-    for (int64_t it = 0; it * threads < chunks; ++it) {
-      Value idx = add(tb, l, tid, it * threads);
-      auto body = [&](OpBuilder &bb) {
-        Value row = arith::DivUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
-        Value col = mul(
-            bb, l, arith::RemUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow)),
-            cIdx(bb, l, ce));
-        Value inBounds;
-        SmallVector<Value> gidx = indexedAt(bb, ValueRange{row, col}, inBounds);
-        Value v = vector::LoadOp::create(bb, l, chunkType,
-                                         map.lookupOrDefault(src), gidx,
-                                         /*nontemporal=*/false, align);
-        vector::StoreOp::create(bb, l, v, shared[dst].view,
-                                sharedIndices(bb, l, dst, ValueRange{row, col}),
-                                /*nontemporal=*/false, align);
-      };
-      if ((it + 1) * threads <= chunks) {
-        body(tb);
-      } else {
-        auto guard =
-            scf::IfOp::create(tb, l, ult(tb, l, idx, cIdx(tb, l, chunks)));
-        OpBuilder gb = guard.getThenBodyBuilder();
-        body(gb);
-      }
-    }
+    forEachChunk(
+        tb, l, tid, threads, chunks, [&](OpBuilder &bb, int64_t, Value idx) {
+          Value row =
+              arith::DivUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
+          Value col =
+              mul(bb, l,
+                  arith::RemUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow)),
+                  cIdx(bb, l, ce));
+          Value inBounds;
+          SmallVector<Value> gidx =
+              indexedAt(bb, ValueRange{row, col}, inBounds);
+          Value v = vector::LoadOp::create(bb, l, chunkType,
+                                           map.lookupOrDefault(src), gidx,
+                                           /*nontemporal=*/false, align);
+          vector::StoreOp::create(
+              bb, l, v, shared[dst].view,
+              sharedIndices(bb, l, dst, ValueRange{row, col}),
+              /*nontemporal=*/false, align);
+        });
     OpBuilder eb = split.getElseBodyBuilder();
     forEachCooperative(eb, l, tileShape, [&](OpBuilder &bb, ValueRange coords) {
       storeDst(bb, loadSrc(bb, coords, std::nullopt), coords, std::nullopt);

@@ -69,8 +69,7 @@ LogicalResult KernelLowering::lowerMfma(GemmOp op, OpBuilder &b) {
     for (int64_t i = 0; i < 4; ++i)
       elems.push_back(
           loadShared(b, l, tile, ValueRange{add(b, l, kk, i), outer}));
-    return vector::FromElementsOp::create(b, l, operandType, elems)
-        .getResult();
+    return vector::FromElementsOp::create(b, l, operandType, elems).getResult();
   };
   for (int64_t kk = 0; kk < k; kk += 16) {
     SmallVector<Value> aOps, bOps;

@@ -139,6 +139,11 @@ std::string CompareResult::summary() const {
                 mismatched, count, 100.0 * mismatchedRatio(), maxAbsError,
                 maxRelError, passed ? "" : " - FAILED");
   std::string s(buf);
+  // Errors with NaN on either side are not numbers: they count as
+  // mismatches but leave the maxima at 0.
+  if (mismatched && maxAbsError == 0 && maxRelError == 0)
+    s += " (every mismatch is a NaN where a number was expected, or a "
+         "number where NaN was: unwritten or undefined outputs)";
   if (firstMismatch >= 0)
     s += ", first at element " + std::to_string(firstMismatch);
   return s;

@@ -15,7 +15,7 @@
 // HIP: tl-tune: {{.*}}matmul.mlir on Fake HIP GPU (gfx90a)
 // HIP-NOT: {{ ok }}
 // HIP: check_failed
-// HIP-NEXT: output 2: 4096 of 4096 elements off
+// HIP-NEXT: output 2: 4096 of 4096 elements off (100.0000%), max abs error 0, max rel error 0 - FAILED (every mismatch is a NaN where a number was expected
 // HIP-NOT: {{ ok }}
 // HIP: no candidate passed
 

@@ -112,7 +112,12 @@ TEST(Compare, GuideTolerances) {
   EXPECT_TRUE(compare(got.data(), DType::F32, want.data(), 4, loose).passed);
   std::vector<float> nan = {NAN};
   std::vector<double> one = {1.0}, nanRef = {NAN};
-  EXPECT_FALSE(compare(nan.data(), DType::F32, one.data(), 1).passed);
+  CompareResult nanOff = compare(nan.data(), DType::F32, one.data(), 1);
+  EXPECT_FALSE(nanOff.passed);
+  EXPECT_NE(nanOff.summary().find("every mismatch is a NaN where a number "
+                                  "was expected"),
+            std::string::npos)
+      << nanOff.summary();
   EXPECT_TRUE(compare(nan.data(), DType::F32, nanRef.data(), 1).passed);
 }
 

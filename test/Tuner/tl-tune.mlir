@@ -41,6 +41,8 @@
 // JSON: "best":
 // JSON: "candidates": [
 // JSON: "status": "ok"
+// JSON: "devices": [
+// JSON-NEXT: 0
 // JSON: "from_cache": false
 // JSON: "target": "host"
 

@@ -429,6 +429,8 @@ int main(int argc, char **argv) {
       o["reference_seconds"] = result->referenceSeconds;
       o["reference_built_seconds"] = result->referenceBuiltSeconds;
       o["first_run_seconds"] = result->firstRunSeconds;
+      // A record's "device" indexes this list of ordinals.
+      o["devices"] = llvm::json::Array(result->devices);
     }
     llvm::outs() << llvm::formatv("{0:2}\n", llvm::json::Value(std::move(o)));
     return finish();
@@ -448,9 +450,18 @@ int main(int argc, char **argv) {
       return order(a) < order(b);
     return order(a) < 2 && a->medianMs < b->medianMs;
   });
-  llvm::outs() << "tl-tune: " << input << " on " << result->device.name << " ("
-               << result->target << ")"
-               << (result->fromCache ? ", from the disk cache" : "") << "\n";
+  // Several GPUs of one model: "2 x NVIDIA H200 (sm_90a; devices 0, 1)".
+  bool several = result->devices.size() > 1;
+  llvm::outs() << "tl-tune: " << input << " on "
+               << (several ? std::to_string(result->devices.size()) + " x "
+                           : "")
+               << result->device.name << " (" << result->target;
+  if (several) {
+    llvm::outs() << "; devices ";
+    llvm::interleaveComma(result->devices, llvm::outs());
+  }
+  llvm::outs() << ")" << (result->fromCache ? ", from the disk cache" : "")
+               << "\n";
   llvm::outs() << llvm::format("%4s  %-58s %-12s %12s %9s\n", "rank", "config",
                                "status", "median ms", "TFLOP/s");
   int rank = 0;

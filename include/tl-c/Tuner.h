@@ -71,7 +71,7 @@ MLIR_CAPI_EXPORTED void tlTuneOptionsSetMaxConfigs(TlTuneOptions o, int64_t n);
 /// "auto", "cuda", "hip" or "host" (another name fails the run that uses it).
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetTarget(TlTuneOptions o,
                                                MlirStringRef target);
-/// The chip (empty: sm_90a on CUDA, the device's on HIP).
+/// The chip (empty: the device's; compiling without one, sm_90a or gfx942).
 MLIR_CAPI_EXPORTED void tlTuneOptionsSetChip(TlTuneOptions o,
                                              MlirStringRef chip);
 /// The GPUs candidates run on, one worker each: "all" (or empty: every

@@ -31,7 +31,7 @@ struct Options {
   TuneOptions tune;
   std::string target = "auto", supply = "auto", reference = "auto";
   /// The chip and the tensor-core choice of whichever GPU target runs
-  /// (an empty chip: sm_90a on CUDA, the device's on HIP).
+  /// (an empty chip: the device's; sm_90a or gfx942 compiling without one).
   std::string chip, mma = "auto";
 };
 
@@ -80,9 +80,7 @@ std::optional<TuneOptions> resolve(const Options &o, std::string &message) {
   }
   t.target = *target;
   t.cuda.mma = t.hip.mma = o.mma;
-  t.hip.chip = o.chip;
-  if (!o.chip.empty())
-    t.cuda.chip = o.chip;
+  t.cuda.chip = t.hip.chip = o.chip;
   std::optional<tlrt::SupplyType> supply = tlrt::parseSupplyType(o.supply);
   if (!supply) {
     message = "supply type '" + o.supply +

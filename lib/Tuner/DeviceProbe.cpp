@@ -227,6 +227,14 @@ mlir::tl::selectDevices(llvm::StringRef spec,
   return chosen;
 }
 
+std::optional<std::string> mlir::tl::cudaChipFor(llvm::StringRef cc) {
+  if (cc == "9.0")
+    return std::string("sm_90a"); // wgmma and TMA are sm_90a's
+  if (cc == "8.0" || cc == "8.6" || cc == "8.9")
+    return "sm_" + cc.substr(0, 1).str() + cc.substr(2).str();
+  return std::nullopt;
+}
+
 std::string mlir::tl::ptxasVersion(const std::string &toolkit) {
   std::string ptxas = toolkit + "/bin/ptxas";
   if (!llvm::sys::fs::can_execute(ptxas))

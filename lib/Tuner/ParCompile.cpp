@@ -59,8 +59,11 @@ mlir::tl::parCompile(const TuneOptions &options, const std::string &outputDir,
   ctx.printOpOnDiagnostic(false);
   CollectedDiagnostics diagnostics(&ctx, options.input);
   TuneOptions resolved = options;
-  if (resolved.hip.chip.empty()) // no device to take it from
+  // No device to take the chip from: the defaults.
+  if (resolved.hip.chip.empty())
     resolved.hip.chip = HipCompileOptions().chip;
+  if (resolved.cuda.chip.empty())
+    resolved.cuda.chip = CudaCompileOptions().chip;
   TLExpandConfigsOptions expand = tuningExpansion(resolved, options.target);
   expand.report = outputDir + "/space.json";
   FailureOr<SmallVector<ModuleOp>> configs = parseAndExpand(
@@ -92,7 +95,7 @@ mlir::tl::parCompile(const TuneOptions &options, const std::string &outputDir,
   auto start = std::chrono::steady_clock::now();
   // One compile per config, in parallel; each owns its module. A config's
   // failure is recorded, not fatal.
-  CompileTarget how{options.target, options.cuda, resolved.hip, options.host};
+  CompileTarget how{options.target, resolved.cuda, resolved.hip, options.host};
   session.start(configs->size(), [&](size_t i) {
     auto t0 = std::chrono::steady_clock::now();
     CompileSession::Outcome outcome;

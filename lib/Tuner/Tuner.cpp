@@ -195,6 +195,18 @@ bool TuningRun::probe(std::string &error) {
   ordinals = *chosen;
   // Timings are cached per device model: the chosen devices are one.
   const tlrt::DeviceFingerprint &model = device->devices[ordinals.front()];
+  if (runsOn == Target::Cuda && options.cuda.chip.empty()) {
+    // The chip the device is, unless --chip says otherwise.
+    std::optional<std::string> chip = cudaChipFor(model.computeCapability);
+    if (!chip) {
+      error = "--target cuda: " + model.name + " is compute capability " +
+              model.computeCapability +
+              ", which TileMLIR has no target for; give --chip sm_80, sm_86, "
+              "sm_89 or sm_90a to compile for one of those";
+      return false;
+    }
+    options.cuda.chip = *chip;
+  }
   if (runsOn == Target::Hip && options.hip.chip.empty()) {
     // The chip the device is, unless --chip says otherwise.
     options.hip.chip = model.computeCapability;

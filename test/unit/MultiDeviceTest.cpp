@@ -168,4 +168,13 @@ TEST(SelectDevices, AListMustBeOneModelOfDevicesThatExist) {
   EXPECT_FALSE(selectDevices("first", visible, note, error));
 }
 
+TEST(CudaChip, FromTheComputeCapability) {
+  EXPECT_EQ(cudaChipFor("9.0"), std::optional<std::string>("sm_90a"));
+  EXPECT_EQ(cudaChipFor("8.0"), std::optional<std::string>("sm_80"));
+  EXPECT_EQ(cudaChipFor("8.6"), std::optional<std::string>("sm_86"));
+  EXPECT_EQ(cudaChipFor("8.9"), std::optional<std::string>("sm_89"));
+  EXPECT_EQ(cudaChipFor("10.0"), std::nullopt) << "no Blackwell target";
+  EXPECT_EQ(cudaChipFor("7.5"), std::nullopt);
+}
+
 } // namespace

@@ -59,8 +59,8 @@ static cl::opt<std::string> target("target",
                                    cl::init("auto"), cl::cat(category));
 static cl::opt<std::string>
     chip("chip",
-         cl::desc("NVIDIA chip (default sm_90a), or AMD chip for --target hip "
-                  "(default: the HIP device's, else gfx942)"),
+         cl::desc("The chip to compile for: NVIDIA (sm_80, sm_86, sm_89, "
+                  "sm_90a) or AMD (gfx90a, gfx942); default: the device's"),
          cl::init(""), cl::cat(category));
 static cl::opt<int> warmup("warmup", cl::desc("Warm-up runs"), cl::init(25),
                            cl::cat(category));
@@ -291,9 +291,9 @@ static std::optional<tl::TuneOptions> buildOptions() {
   }
   options.target = *parsedTarget;
   options.devices = devices;
-  options.cuda.chip = chip.empty() ? std::string("sm_90a") : chip.getValue();
-  options.hip.chip = chip; // empty: the HIP device's (gfx942 without one)
-  options.cuda.mma = mma;  // checked with the rest (checkRanges)
+  options.cuda.chip = chip; // empty: the CUDA device's (sm_90a without one)
+  options.hip.chip = chip;  // empty: the HIP device's (gfx942 without one)
+  options.cuda.mma = mma;   // checked with the rest (checkRanges)
   options.hip.mma = mma;
   options.cuda.tma = tma;
   options.cuda.warpSpecialize = warpSpecialize;

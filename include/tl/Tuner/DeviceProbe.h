@@ -45,6 +45,11 @@ selectDevices(llvm::StringRef spec,
               const std::vector<tlrt::DeviceFingerprint> &visible,
               std::string &note, std::string &error);
 
+/// The chip TileMLIR compiles for on a CUDA device of compute capability
+/// `cc` ("8.0" -> sm_80, "8.6" -> sm_86, "8.9" -> sm_89, "9.0" -> sm_90a);
+/// nullopt for one it has no target for.
+std::optional<std::string> cudaChipFor(llvm::StringRef cc);
+
 /// `ptxas --version` of the toolkit at `toolkit`, or "missing".
 std::string ptxasVersion(const std::string &toolkit);
 

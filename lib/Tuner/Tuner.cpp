@@ -55,8 +55,10 @@ std::map<std::string, TuneResult> &memoryCache() {
 /// One tuning, from the options to the result.
 class TuningRun : public CandidateHost {
 public:
-  explicit TuningRun(const TuneOptions &options)
-      : options(options), started(Clock::now()), phaseStarted(started),
+  /// `probed`: the devices, when the caller probed them already.
+  TuningRun(const TuneOptions &options, std::optional<ProbedDevice> probed)
+      : options(options), probed(std::move(probed)), started(Clock::now()),
+        phaseStarted(started),
         cache(CacheSettings::fromEnvironment(options.cacheDir)) {
     if (options.noCache)
       cache.disableAutotuner = true;
@@ -127,8 +129,9 @@ private:
     return r;
   }
 
-  /// A copy: the probe settles what was left to the device (a HIP chip).
+  /// A copy: the probe settles what was left to the device (the chip).
   TuneOptions options;
+  std::optional<ProbedDevice> probed;
   Clock::time_point started, phaseStarted;
   CacheSettings cache;
   TuneResult result;
@@ -181,7 +184,7 @@ TuningRun::~TuningRun() {
 
 bool TuningRun::probe(std::string &error) {
   std::optional<ProbedDevice> device =
-      probeDevice(options.target, cache, error);
+      probed ? probed : probeDevice(options.target, cache, error);
   if (!device)
     return false;
   runsOn = device->target;
@@ -466,9 +469,7 @@ bool TuningRun::prepare(size_t index, std::string &error) {
 bool TuningRun::ensureWorker(std::string &error) {
   if (!workers.empty())
     return true;
-  setup.device = runsOn == Target::Cuda  ? "cuda"
-                 : runsOn == Target::Hip ? "hip"
-                                         : "host";
+  setup.device = targetName(runsOn); // "cuda", "hip" or "host"
   setup.hostThreads = options.profile.hostThreads;
   setup.tolerance = options.profile.tolerance;
   // Workers are tl-worker processes when it is there (see Worker.h).
@@ -620,14 +621,13 @@ std::optional<TuneResult> TuningRun::run(std::string &error) {
 } // namespace
 
 /// --target hip where no HIP device is: every config is compiled to HSACO
-/// for --chip (default gfx942; what can be done without an AMD GPU), then
+/// for --chip (parCompile's default without one: gfx942; what can be done
+/// without an AMD GPU), then
 /// the tuning stops, saying why (`noDevice`). The compiles' files are
 /// removed with their temporary directory.
-static void compileForHipWithoutDevice(TuneOptions options,
+static void compileForHipWithoutDevice(const TuneOptions &options,
                                        const std::string &noDevice,
                                        std::string &error) {
-  if (options.hip.chip.empty())
-    options.hip.chip = HipCompileOptions().chip;
   CacheSettings cache = CacheSettings::fromEnvironment(options.cacheDir);
   llvm::SmallString<128> dir;
   llvm::sys::fs::create_directories(cache.tmpDir);
@@ -661,10 +661,17 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     error = *bad;
     return std::nullopt;
   }
-  std::string noDevice;
-  if (options.target == Target::Hip && hipFingerprints(noDevice).empty()) {
-    compileForHipWithoutDevice(options, noDevice, error);
-    return std::nullopt;
+  // --target hip: the devices are probed here, once, to choose between
+  // tuning and compiling only.
+  std::optional<ProbedDevice> probed;
+  if (options.target == Target::Hip) {
+    std::string noDevice;
+    std::vector<tlrt::DeviceFingerprint> devices = hipFingerprints(noDevice);
+    if (devices.empty()) {
+      compileForHipWithoutDevice(options, noDevice, error);
+      return std::nullopt;
+    }
+    probed = ProbedDevice{Target::Hip, std::move(devices)};
   }
-  return TuningRun(options).run(error);
+  return TuningRun(options, std::move(probed)).run(error);
 }

@@ -85,6 +85,31 @@ static std::string differingParams(DictionaryAttr a, DictionaryAttr b) {
   return llvm::join(names, ", ");
 }
 
+/// Drops the kept configs whose kernel is the same as an earlier kept
+/// config's (rule same_kernel): the first is kept. (A parameter a template
+/// does not use at all is left alone: such configs are the user's to drop.)
+static void dropSameKernels(MutableArrayRef<ConfigOutcome> outcomes,
+                            const ChipInfo &chip) {
+  llvm::StringMap<size_t> firstKernel;
+  for (auto [i, out] : llvm::enumerate(outcomes)) {
+    if (!out.kernel)
+      continue;
+    auto [it, inserted] =
+        firstKernel.try_emplace(kernelFingerprint(out.kernel), i);
+    if (inserted)
+      continue;
+    out.rule = "same_kernel";
+    out.message =
+        llvm::formatv("is the same kernel as config {0} for {1}: {2} "
+                      "changes nothing there",
+                      it->second, chip.name,
+                      differingParams(out.config, outcomes[it->second].config))
+            .str();
+    out.kernel->erase();
+    out.kernel = FuncOp();
+  }
+}
+
 /// Parses `NAME=VALUE,NAME=VALUE`.
 static FailureOr<DictionaryAttr>
 parseAssignments(MLIRContext *ctx, StringRef text, std::string &error) {
@@ -450,27 +475,9 @@ ExpandConfigsPass::expand(FuncOp tmpl, const ChipInfo &chip,
     return tmpl.emitError() << fatal;
   }
 
-  // Configs whose stages were folded into the same kernel: the first is
-  // kept. (A parameter a template does not use at all is left alone: such
-  // configs are the user's to drop.)
-  llvm::StringMap<size_t> firstKernel;
-  for (auto [i, out] : llvm::enumerate(outcomes)) {
-    if (!out.kernel || multiBuffersSharedTiles(chip))
-      continue;
-    auto [it, inserted] =
-        firstKernel.try_emplace(kernelFingerprint(out.kernel), i);
-    if (inserted)
-      continue;
-    out.rule = "same_kernel";
-    out.message =
-        llvm::formatv("is the same kernel as config {0} for {1}: {2} "
-                      "changes nothing there",
-                      it->second, chip.name,
-                      differingParams(out.config, outcomes[it->second].config))
-            .str();
-    out.kernel->erase();
-    out.kernel = FuncOp();
-  }
+  // Stages folded away (AMD): configs that became the same kernel.
+  if (!multiBuffersSharedTiles(chip))
+    dropSameKernels(outcomes, chip);
 
   // Report, in space order.
   llvm::StringMap<int64_t> droppedByRule;

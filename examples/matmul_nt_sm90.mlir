@@ -19,12 +19,13 @@ tl.func @matmul_nt_sm90(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
         #tl.param<"num_stages" : index = 3 in [1, 2, 3, 4, 5]>,
         #tl.param<"threads" : index = 128 in [64, 128, 256, 512]>,
         #tl.param<"group_m" : index = 1 in [1, 2, 4, 8, 16, 32]>,
-        #tl.param<"cluster_m" : index = 1 in [1, 2, 4]>
+        #tl.param<"cluster_m" : index = 1 in [1, 2, 4]>,
+        #tl.param<"persistent" : index = 0 in [0, 1]>
       ],
       configs = #tl.product<{
         block_M = [128, 256], block_N = [128, 256], block_K = [64],
         num_stages = [3, 4], threads = [128, 256], group_m = [1, 8],
-        cluster_m = [1, 2]
+        cluster_m = [1, 2], persistent = [0, 1]
       }>
     } {
   %c0 = arith.constant 0 : index
@@ -38,12 +39,14 @@ tl.func @matmul_nt_sm90(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
   %threads = tl.param "threads" : index
   %group_m = tl.param "group_m" : index
   %cluster_m = tl.param "cluster_m" : index
+  %persistent = tl.param "persistent" : index
 
   %grid_x = tl.ceildiv %N, %block_N : index
   %grid_y = tl.ceildiv %M, %block_M : index
   tl.kernel (%bx, %by) in (%grid_x, %grid_y) threads %threads {
     tl.use_swizzle %group_m
     tl.cluster %cluster_m
+    tl.persistent %persistent
     %A_s = tl.alloc_shared(%block_M, %block_K) : memref<?x?xf16, #tl.memory<shared>>
     %B_s = tl.alloc_shared(%block_N, %block_K) : memref<?x?xf16, #tl.memory<shared>>
     %C_f = tl.alloc_fragment(%block_M, %block_N) : memref<?x?xf32, #tl.memory<fragment>>

@@ -6,8 +6,11 @@
 // (group_m, tl.use_swizzle: neighbours share A and B tiles in L2), and
 // alone or in clusters of 2 block rows (cluster_m, tl.cluster: the pair
 // loads its common B tile once, each block half of it, multicast through
-// TMA). The resource model drops what does not fit (a 256x256 accumulator
-// is 512 registers a thread on 128 threads).
+// TMA), launched as written or persistent (persistent, tl.persistent: one
+// block per SM slot loops over the tiles, and a producer warpgroup loads
+// the next tile while the consumers store this one). The resource model
+// drops what does not fit (a 256x256 accumulator is 512 registers a thread
+// on 128 threads) and clusters with persistence.
 //
 //   tl-tune examples/matmul_sm90.mlir --instantiate=M=8192,N=8192,K=8192
 
@@ -25,12 +28,13 @@ tl.func @matmul_sm90(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
         #tl.param<"num_stages" : index = 3 in [1, 2, 3, 4, 5]>,
         #tl.param<"threads" : index = 128 in [64, 128, 256, 512]>,
         #tl.param<"group_m" : index = 1 in [1, 2, 4, 8, 16, 32]>,
-        #tl.param<"cluster_m" : index = 1 in [1, 2, 4]>
+        #tl.param<"cluster_m" : index = 1 in [1, 2, 4]>,
+        #tl.param<"persistent" : index = 0 in [0, 1]>
       ],
       configs = #tl.product<{
         block_M = [128, 256], block_N = [128, 256], block_K = [64],
         num_stages = [3, 4], threads = [128, 256], group_m = [1, 8],
-        cluster_m = [1, 2]
+        cluster_m = [1, 2], persistent = [0, 1]
       }>
     } {
   %c0 = arith.constant 0 : index
@@ -44,12 +48,14 @@ tl.func @matmul_sm90(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
   %threads = tl.param "threads" : index
   %group_m = tl.param "group_m" : index
   %cluster_m = tl.param "cluster_m" : index
+  %persistent = tl.param "persistent" : index
 
   %grid_x = tl.ceildiv %N, %block_N : index
   %grid_y = tl.ceildiv %M, %block_M : index
   tl.kernel (%bx, %by) in (%grid_x, %grid_y) threads %threads {
     tl.use_swizzle %group_m
     tl.cluster %cluster_m
+    tl.persistent %persistent
     %A_s = tl.alloc_shared(%block_M, %block_K) : memref<?x?xf16, #tl.memory<shared>>
     %B_s = tl.alloc_shared(%block_K, %block_N) : memref<?x?xf16, #tl.memory<shared>>
     %C_f = tl.alloc_fragment(%block_M, %block_N) : memref<?x?xf32, #tl.memory<fragment>>

@@ -177,8 +177,15 @@ def main():
         if not os.path.isdir(gdir):
             continue
         timing = group.split("_")[-1] in timed_shapes
-        proc = subprocess.run([sys.executable, __file__, "--group", gdir, "1" if timing else "0"],
-                              capture_output=True, text=True, timeout=500)
+        try:
+            proc = subprocess.run([sys.executable, __file__, "--group", gdir, "1" if timing else "0"],
+                                  capture_output=True, text=True,
+                                  timeout=int(os.environ.get("TL_GROUP_TIMEOUT", "500")))
+        except subprocess.TimeoutExpired:
+            log.write(f"== {group} timed out\n")
+            all_results.append({"group": group, "kernel": "*", "passed": False,
+                                "error": ["timed out (a hung kernel?)"]})
+            continue
         log.write(f"== {group} rc={proc.returncode}\n{proc.stderr}\n")
         if proc.returncode != 0:
             all_results.append({"group": group, "kernel": "*", "passed": False,

@@ -89,6 +89,8 @@ struct CudaApi {
   CUresult (*cuModuleUnload)(CUmodule);
   CUresult (*cuModuleGetFunction)(CUfunction *, CUmodule, const char *);
   CUresult (*cuFuncSetAttribute)(CUfunction, int, int);
+  CUresult (*cuOccupancyMaxActiveBlocksPerMultiprocessor)(int *, CUfunction,
+                                                          int, size_t);
   CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
                              unsigned, unsigned, unsigned, CUstream, void **,
                              void **);
@@ -148,6 +150,8 @@ struct CudaApi {
     sym(cuModuleUnload, "cuModuleUnload");
     sym(cuModuleGetFunction, "cuModuleGetFunction");
     sym(cuFuncSetAttribute, "cuFuncSetAttribute");
+    sym(cuOccupancyMaxActiveBlocksPerMultiprocessor,
+        "cuOccupancyMaxActiveBlocksPerMultiprocessor");
     sym(cuLaunchKernel, "cuLaunchKernel");
     sym(cuCtxSynchronize, "cuCtxSynchronize");
     sym(cuEventCreate, "cuEventCreate");
@@ -193,6 +197,9 @@ public:
   CUmodule module;
   CUfunction func;
   KernelInfo info;
+  /// A persistent kernel's launch: the blocks resident at once, at most
+  /// the grid's.
+  unsigned persistentBlocks = 0;
 
 private:
   /// The kernel's parameters for `args`: the arguments, then the tensor
@@ -354,7 +361,25 @@ public:
       a.cuModuleUnload(module);
       return nullptr;
     }
-    return std::make_unique<CudaLoaded>(*this, module, func, info);
+    // A persistent kernel launches the blocks that run at once.
+    int resident = 0;
+    if (info.persistent && (a.cuOccupancyMaxActiveBlocksPerMultiprocessor(
+                                &resident, func, static_cast<int>(info.threads),
+                                static_cast<size_t>(info.sharedMemoryBytes)) ||
+                            resident < 1)) {
+      error = "persistent kernel '" + info.symbol + "' in " + dir +
+              " fits no block on an SM of " + fp.name + " (" +
+              std::to_string(info.threads) + " threads, " +
+              std::to_string(info.sharedMemoryBytes) +
+              " bytes of shared memory); recompile it without tl.persistent";
+      a.cuModuleUnload(module);
+      return nullptr;
+    }
+    auto loaded = std::make_unique<CudaLoaded>(*this, module, func, info);
+    loaded->persistentBlocks = static_cast<unsigned>(std::min<int64_t>(
+        info.numBlocks(),
+        static_cast<int64_t>(resident) * std::max(1, fp.multiprocessors)));
+    return loaded;
   }
 
   std::optional<CompareResult> compareOnDevice(const void *got, DType dtype,
@@ -472,6 +497,8 @@ bool CudaLoaded::parameters(void **args, std::vector<void *> &params,
 
 bool CudaLoaded::launch(void **args, void *stream, std::string &error) {
   std::vector<unsigned> g(info.grid.begin(), info.grid.end());
+  if (info.persistent)
+    g = {persistentBlocks};
   g.resize(3, 1);
   // Kernels without tensor maps launch on `args` as given; the others on
   // their arguments and maps, held until the launch copied them.

@@ -139,6 +139,8 @@ std::string tlrt::writeKernelInfo(const KernelInfo &info) {
   }
   if (!info.cluster.empty())
     j["cluster"] = info.cluster;
+  if (info.persistent)
+    j["persistent"] = true;
   if (!info.binaryResources.empty())
     j["binary_resources"] = info.binaryResources;
   return j.dump(2) + "\n";
@@ -217,6 +219,11 @@ bool tlrt::parseKernelInfo(const std::string &text, KernelInfo &info,
     info.binaryResources =
         j.value("binary_resources", std::map<std::string, int64_t>());
     info.cluster = j.value("cluster", std::vector<int64_t>());
+    info.persistent = j.value("persistent", false);
+    if (info.persistent && !info.cluster.empty()) {
+      error = "kernel metadata: a persistent kernel cannot launch clusters";
+      return false;
+    }
     if (!info.cluster.empty()) {
       if (info.cluster.size() != info.grid.size()) {
         error = "kernel metadata: cluster must have the grid's dimensions";

@@ -96,6 +96,8 @@ LogicalResult mlir::tl::compileCudaKernel(ModuleOp module, StringRef dir,
     if (auto cluster = op->getAttrOfType<DenseI64ArrayAttr>("tl.cluster"))
       metadata->cluster.assign(cluster.asArrayRef().begin(),
                                cluster.asArrayRef().end());
+    if (op->hasAttr("tl.persistent"))
+      metadata->persistent = true;
   });
 
   if (failed(checkDeadline(options.deadline, "the lowering to NVVM", error)))

@@ -101,6 +101,21 @@ def test_use_swizzle(tool, tmp_path):
     assert "tl.use_swizzle" not in ir_of(_unswizzled, 64, 64)
 
 
+def test_persistent(tool, tmp_path):
+    def f(M, N, persistent=1):
+        @T.prim_func
+        def k(A: T.Tensor((M, N), "float32")):
+            with T.Kernel(T.ceildiv(N, 32), T.ceildiv(M, 32), threads=128) as (bx, by):
+                T.persistent(persistent)
+                c = T.alloc_fragment((32, 32), "float32")
+                T.clear(c)
+                T.copy(c, A[by * 32, bx * 32])
+        return k
+    ir = ir_of(f, 64, 64)
+    assert "tl.persistent" in ir
+    verify(tool, ir, tmp_path)
+
+
 def _unswizzled(M, N):
     @T.prim_func
     def k(A: T.Tensor((M, N), "float32")):

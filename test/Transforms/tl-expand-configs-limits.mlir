@@ -10,6 +10,8 @@
 // RUN: tl-opt %s --tl-expand-configs="func=clustered target=sm_90a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CLUSTER-SM90A
 // RUN: not tl-opt %s --tl-expand-configs="func=clustered target=sm_80" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CLUSTER-SM80
 // RUN: tl-opt %s --tl-expand-configs="func=clustered target=host" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CLUSTER-HOST
+// RUN: tl-opt %s --tl-expand-configs="func=persistent target=sm_90a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PERSISTENT-SM90A
+// RUN: tl-opt %s --tl-expand-configs="func=persistent target=gfx942" 2>&1 | FileCheck %s --check-prefix=PERSISTENT-GFX942
 
 tl.func @gemm(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
               %B: memref<?x?xf16> {tl.shape = ["K", "N"]},
@@ -140,3 +142,28 @@ tl.func @clustered()
 // CLUSTER-SM80: remark: config 0 {rows = 4, cluster = 2} dropped: launches clusters of 2 blocks; sm_80 has no thread-block clusters (sm_90 or later)
 // CLUSTER-SM80: error: every config of 'clustered' was dropped for sm_80 (cluster: 3)
 // CLUSTER-HOST: remark: expanded 'clustered' for host: 3 configs, 3 kept, 0 dropped
+
+// Persistence: not with clusters on NVIDIA GPUs; folded to 0 on AMD ones,
+// whose lowering launches the grid as written (config 0 becomes config 1).
+tl.func @persistent()
+    attributes {
+      params = [#tl.param<"cluster" : index = 1>, #tl.param<"persistent" : index = 1>],
+      configs = #tl.configs<[{cluster = 1, persistent = 1}, {cluster = 1, persistent = 0},
+                             {cluster = 2, persistent = 1}]>} {
+  %c2 = arith.constant 2 : index
+  %c128 = arith.constant 128 : index
+  %cluster = tl.param "cluster" : index
+  %persistent = tl.param "persistent" : index
+  tl.kernel (%bx, %by) in (%c2, %c2) threads %c128 {
+    tl.cluster %cluster
+    tl.persistent %persistent
+  }
+  tl.return
+}
+
+// PERSISTENT-SM90A: remark: config 2 {cluster = 2, persistent = 1} dropped: is persistent and launches clusters of 2 blocks; the GPU lowering does one or the other
+// PERSISTENT-SM90A: remark: expanded 'persistent' for sm_90a: 3 configs, 2 kept, 1 dropped (persistent: 1)
+// PERSISTENT-GFX942: remark: config 1 {cluster = 1, persistent = 0} dropped: is the same kernel as config 0 for gfx942: persistent changes nothing there
+// PERSISTENT-GFX942-LABEL: tl.func @persistent_cluster1_persistent1()
+// PERSISTENT-GFX942: %[[ZERO:.*]] = arith.constant 0 : index
+// PERSISTENT-GFX942: tl.persistent %[[ZERO]]

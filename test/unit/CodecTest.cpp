@@ -270,6 +270,22 @@ TEST(KernelInfo, ClusterShapeReadsBackAndMustDivideTheGrid) {
   EXPECT_NE(error.find("the grid's dimensions"), std::string::npos) << error;
 }
 
+TEST(KernelInfo, PersistentReadBackNotWithClusters) {
+  tlrt::KernelInfo k = tmaKernel(), b;
+  std::string error;
+  ASSERT_TRUE(tlrt::parseKernelInfo(tlrt::writeKernelInfo(k), b, error));
+  EXPECT_FALSE(b.persistent);
+  k.persistent = true;
+  ASSERT_TRUE(tlrt::parseKernelInfo(tlrt::writeKernelInfo(k), b, error))
+      << error;
+  EXPECT_TRUE(b.persistent);
+  k.cluster = {1, 2};
+  EXPECT_FALSE(tlrt::parseKernelInfo(tlrt::writeKernelInfo(k), b, error));
+  EXPECT_NE(error.find("persistent kernel cannot launch clusters"),
+            std::string::npos)
+      << error;
+}
+
 TEST(KernelInfo, BinaryResourcesReadBack) {
   tlrt::KernelInfo k = tmaKernel(), b;
   std::string error;

@@ -81,6 +81,10 @@ struct KernelInfo {
   /// CUDA kernels launched in thread-block clusters: the cluster's blocks
   /// per grid dimension (each divides the grid's); empty: no clusters.
   std::vector<int64_t> cluster;
+  /// CUDA kernels that loop over the grid's blocks (tl.persistent): the
+  /// launch is one dimension of as many blocks as the device runs at once,
+  /// at most numBlocks().
+  bool persistent = false;
   /// What the binary says the kernel uses, by the name its metadata gives
   /// (AMD code objects: vgpr_count, agpr_count, sgpr_count,
   /// vgpr_spill_count, sgpr_spill_count, private_segment_fixed_size,

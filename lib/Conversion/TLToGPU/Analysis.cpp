@@ -79,8 +79,29 @@ LogicalResult KernelLowering::analyzeCluster() {
   return success();
 }
 
+LogicalResult KernelLowering::analyzePersistent() {
+  auto directive = kernelDirective<PersistentOp>();
+  if (!directive)
+    return success();
+  std::optional<int64_t> enabled = constantOf(directive.getEnabled());
+  if (!enabled)
+    return directive.emitError() << "needs a constant for the GPU lowering; "
+                                    "specialize the template first";
+  // The HIP runtime launches the grid as written (the expansion folds the
+  // knob to 0 for AMD chips).
+  if (*enabled == 0 || amd)
+    return success();
+  if (clusterRows > 1)
+    return directive.emitError()
+           << "makes a kernel launched in clusters of " << clusterRows
+           << " persistent; the GPU lowering does one or the other (use "
+              "tl.cluster 1 or tl.persistent 0)";
+  persistent = true;
+  return success();
+}
+
 LogicalResult KernelLowering::analyze() {
-  if (failed(analyzeCluster()))
+  if (failed(analyzeCluster()) || failed(analyzePersistent()))
     return failure();
   // Fragments: the mma layout for tensor-core accumulators.
   launch.walk([&](Operation *op) {

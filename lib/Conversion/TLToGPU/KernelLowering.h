@@ -264,12 +264,32 @@ public:
   /// The block size the kernel launches with: the tl.kernel's threads, and
   /// a producer warpgroup when a loop is warp-specialized.
   int64_t launchThreads() const { return threads + producerThreads; }
+  /// Whether the kernel is persistent (tl.persistent): the runtime
+  /// launches at most the grid's blocks, one dimension, and each block
+  /// loops over tiles.
+  bool isPersistent() const { return persistent; }
 
 private:
   LogicalResult analyze();
   /// The kernel's tl.cluster: `clusterRows`, checked against the chip and
   /// the grid.
   LogicalResult analyzeCluster();
+  /// The kernel's tl.persistent: `persistent`.
+  LogicalResult analyzePersistent();
+  /// Lowers `body` once for each of this block's tiles: directly in a
+  /// launch of the whole grid, else in a loop over the tiles of a
+  /// persistent kernel (tile = block, block + blocks, ...) that maps the
+  /// block indices (and `tileIter`) for each.
+  LogicalResult forEachTile(OpBuilder &b, Location l,
+                            function_ref<LogicalResult(OpBuilder &)> body);
+  /// The block indices of a launch of the whole grid, or of the tile
+  /// `tile` (a linear index, x fastest) of a persistent kernel, renumbered
+  /// as the kernel's tl.use_swizzle says.
+  LogicalResult mapBlockIndices(OpBuilder &b, Location l, Value tile = {});
+  /// The iterations of TMA pipeline loop `loop` (trip count `trips`) run
+  /// on this block's earlier tiles: where its mbarriers' phases stand.
+  /// Null when the kernel is not persistent (zero).
+  Value earlierIterations(OpBuilder &b, Location l, Value trips);
   /// Renumbers the block indices as the kernel's tl.use_swizzle says,
   /// keeping the blocks of a cluster in one column of consecutive rows.
   LogicalResult swizzleBlocks(OpBuilder &b, Location l);
@@ -352,10 +372,10 @@ private:
   void releaseTmaStage(OpBuilder &b, Location l, PipelinedOp loop, Value stage);
   /// The copies of pipelined `loop` that fill its multi-buffered tiles.
   SmallVector<CopyOp> pipelineProducers(PipelinedOp loop, int64_t stages);
-  /// Waits until `stage`'s loads of the iteration `k` (lower bound `lb`)
-  /// have landed.
+  /// Waits until `stage`'s loads of the iteration `k` (lower bound `lb`;
+  /// `base` iterations of earlier tiles before, or null) have landed.
   void waitTmaStage(OpBuilder &b, Location l, PipelinedOp loop, Value stage,
-                    Value k, Value lb, int64_t stages);
+                    Value k, Value lb, int64_t stages, Value base = {});
   /// The shared-memory pointer (!llvm.ptr<3>, or <7> for a shared::cluster
   /// operand) `bytes` (an index) into dynamic shared memory.
   Value sharedPointer(OpBuilder &b, Location l, Value bytes,
@@ -431,6 +451,11 @@ private:
   /// this block's rank in its cluster (an index; null without clusters).
   int64_t clusterRows = 1;
   Value clusterRank;
+  /// tl.persistent: the body runs in a loop over tiles, and `tileIter`
+  /// counts the tiles this block did before the current one (an index;
+  /// null outside the loop or without persistence).
+  bool persistent = false;
+  Value tileIter;
   /// TMA loads each block of a cluster issues one slice of, multicast.
   llvm::DenseSet<Operation *> tmaMulticast;
   bool asyncProxyReads = false; // some tile is a wgmma operand

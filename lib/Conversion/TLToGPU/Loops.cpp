@@ -172,6 +172,11 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   // Loads multicast into the cluster's blocks: a stage is refilled once
   // every block of the cluster is done reading it.
   bool multicast = tma && tmaLoops[op].multicast;
+  // A persistent kernel runs the loop once a tile, and the mbarriers'
+  // phases go on from the tiles before: global iteration base + k - lb.
+  Value base =
+      tma ? earlierIterations(b, l, arith::SubIOp::create(b, l, ub, lb))
+          : Value();
 
   // Issues the producers of iteration `k` into `stage`, reading nothing
   // when k >= ub. `releasedAt`: the iteration that frees the stage, which
@@ -206,11 +211,13 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     NVVM::CpAsyncCommitGroupOp::create(bb, l);
     return success();
   };
-  // Stage (k + offset - lb) % stages, for a loop with dynamic bounds.
+  // Stage (base + k + offset - lb) % stages, for a loop with dynamic
+  // bounds or a persistent kernel's.
   auto stageOf = [&](OpBuilder &bb, Value k, int64_t offset) -> Value {
-    return arith::RemUIOp::create(
-        bb, l, arith::SubIOp::create(bb, l, add(bb, l, k, offset), lb),
-        cIdx(bb, l, stages));
+    Value rel = arith::SubIOp::create(bb, l, add(bb, l, k, offset), lb);
+    if (base)
+      rel = add(bb, l, rel, base);
+    return arith::RemUIOp::create(bb, l, rel, cIdx(bb, l, stages));
   };
   // One iteration: wait for stage `stage`, refill the stage computed on in
   // the previous iteration so its loads fly while this one computes, then
@@ -219,7 +226,7 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   auto iteration = [&](OpBuilder &bb, Value k, Value stage,
                        Value refill) -> LogicalResult {
     if (tma) {
-      waitTmaStage(bb, l, op, stage, k, lb, stages);
+      waitTmaStage(bb, l, op, stage, k, lb, stages, base);
       // Refilling before computing: every thread is done with the stage.
       if (!inFlight)
         barrier(bb, l);
@@ -263,18 +270,24 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     return success();
   };
 
-  // Prologue: `ahead` iterations in flight (the producer's, when there is
-  // one).
-  for (int64_t s = 0; s < ahead && !specialized; ++s)
-    if (failed(issue(b, add(b, l, lb, s), cIdx(b, l, s))))
-      return failure();
-
   // With static bounds the loop is unrolled by the stage count, so every
   // stage index (and the shared-memory offsets from it) is a constant; the
-  // last trips % stages iterations follow unrolled too.
+  // last trips % stages iterations follow unrolled too. (In a persistent
+  // kernel, where every tile's loop starts at stage 0.)
   std::optional<int64_t> lbConst = constantOf(lb), ubConst = constantOf(ub);
-  if (lbConst && ubConst) {
-    int64_t trips = std::max<int64_t>(*ubConst - *lbConst, 0);
+  int64_t trips =
+      lbConst && ubConst ? std::max<int64_t>(*ubConst - *lbConst, 0) : 0;
+  bool unrolled = lbConst && ubConst && (!base || trips % stages == 0);
+
+  // Prologue: `ahead` iterations in flight (the producer's, when there is
+  // one).
+  for (int64_t s = 0; s < ahead && !specialized; ++s) {
+    Value k = add(b, l, lb, s);
+    if (failed(issue(b, k, unrolled ? cIdx(b, l, s) : stageOf(b, k, 0))))
+      return failure();
+  }
+
+  if (unrolled) {
     int64_t whole = trips / stages * stages;
     if (whole > 0) {
       auto loop = scf::ForOp::create(b, l, lb, cIdx(b, l, *lbConst + whole),
@@ -302,6 +315,12 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     NVVM::CpAsyncWaitGroupOp::create(b, l, 0);
   if (inFlight)
     drainWgmma(b, l, inFlight);
+  // The next tile's producer waits for the last stage too.
+  if (specialized && base) {
+    auto any = scf::IfOp::create(b, l, ult(b, l, lb, ub));
+    OpBuilder rb = any.getThenBodyBuilder();
+    releaseTmaStage(rb, l, op, stageOf(rb, ub, ahead));
+  }
   barrier(b, l);
   // No block leaves while another's loads may still write into it.
   if (multicast)

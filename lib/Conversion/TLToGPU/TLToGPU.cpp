@@ -72,8 +72,14 @@ LogicalResult KernelLowering::swizzleBlocks(OpBuilder &b, Location l) {
     return success();
   // pid: the launch order (x fastest). A group is `panel` rows of the grid,
   // visited column by column; the last group has the rows that are left.
-  Value gx = gpu::GridDimOp::create(b, l, gpu::Dimension::x);
-  Value gy = gpu::GridDimOp::create(b, l, gpu::Dimension::y);
+  // (A persistent kernel's launch is not the grid: its extents.)
+  auto extent = [&](gpu::Dimension d, unsigned i) -> Value {
+    if (persistent)
+      return cIdx(b, l, *constantOf(launch.getGrid()[i]));
+    return gpu::GridDimOp::create(b, l, d);
+  };
+  Value gx = extent(gpu::Dimension::x, 0);
+  Value gy = extent(gpu::Dimension::y, 1);
   Value bx = map.lookup(launch.getBlockIndices()[0]);
   Value by = map.lookup(launch.getBlockIndices()[1]);
   if (n > 1) {
@@ -117,18 +123,10 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
   tid = gpu::ThreadIdOp::create(b, l, gpu::Dimension::x);
   lane = arith::RemUIOp::create(b, l, tid, cIdx(b, l, warpSize()));
   warp = arith::DivUIOp::create(b, l, tid, cIdx(b, l, warpSize()));
-  // Block indices.
-  gpu::Dimension dims[] = {gpu::Dimension::x, gpu::Dimension::y,
-                           gpu::Dimension::z};
-  for (auto [i, arg] : llvm::enumerate(launch.getBlockIndices()))
-    map.map(arg, gpu::BlockIdOp::create(b, l, dims[i]));
-  if (clusterRows > 1) {
-    // Clusters of (1, n): a block's rank is its row's place in the cluster.
-    clusterRank = arith::RemUIOp::create(
-        b, l, map.lookup(launch.getBlockIndices()[1]), cIdx(b, l, clusterRows));
+  // Block indices (a persistent kernel's, tile by tile).
+  if (clusterRows > 1)
     func->setAttr("tl.cluster", b.getDenseI64ArrayAttr({1, clusterRows}));
-  }
-  if (failed(swizzleBlocks(b, l)))
+  if (!persistent && failed(mapBlockIndices(b, l)))
     return failure();
 
   // Storage.
@@ -163,8 +161,11 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
           MemRefType::get({fragments[value].slots},
                           fragments[value].logical.getElementType()));
   setUpTma(b, l);
+  auto consumers = [&](OpBuilder &bb) {
+    return lowerBlock(launch.getBody().front(), bb);
+  };
   if (!producerThreads)
-    return lowerBlock(launch.getBody().front(), b);
+    return forEachTile(b, l, consumers);
   // Warp-specialized (Tma.cpp): the producer warpgroup after the threads.
   auto role =
       scf::IfOp::create(b, l,
@@ -183,7 +184,10 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
     if (rebalance)
       NVVM::SetMaxRegisterOp::create(pb, l, 40,
                                      NVVM::SetMaxRegisterAction::decrease);
-    lowerProducer(pb);
+    (void)forEachTile(pb, l, [&](OpBuilder &bb) {
+      lowerProducer(bb);
+      return success();
+    });
     // The consumers' cluster barrier after the loop counts the producers.
     if (anyMulticast())
       syncCluster(pb, l);
@@ -193,7 +197,60 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
   if (rebalance)
     NVVM::SetMaxRegisterOp::create(cb, l, consumerRegs,
                                    NVVM::SetMaxRegisterAction::increase);
-  return lowerBlock(launch.getBody().front(), cb);
+  return forEachTile(cb, l, consumers);
+}
+
+LogicalResult KernelLowering::mapBlockIndices(OpBuilder &b, Location l,
+                                              Value tile) {
+  gpu::Dimension dims[] = {gpu::Dimension::x, gpu::Dimension::y,
+                           gpu::Dimension::z};
+  auto indices = launch.getBlockIndices();
+  for (auto [i, arg] : llvm::enumerate(indices)) {
+    if (!tile) {
+      map.map(arg, gpu::BlockIdOp::create(b, l, dims[i]));
+      continue;
+    }
+    // The tile's place in the grid, x fastest, as a launch numbers blocks.
+    if (i + 1 == indices.size()) {
+      map.map(arg, tile);
+      break;
+    }
+    Value extent = cIdx(b, l, *constantOf(launch.getGrid()[i]));
+    map.map(arg, arith::RemUIOp::create(b, l, tile, extent));
+    tile = arith::DivUIOp::create(b, l, tile, extent);
+  }
+  if (clusterRows > 1)
+    // Clusters of (1, n): a block's rank is its row's place in the cluster.
+    clusterRank = arith::RemUIOp::create(b, l, map.lookup(indices[1]),
+                                         cIdx(b, l, clusterRows));
+  return swizzleBlocks(b, l);
+}
+
+LogicalResult
+KernelLowering::forEachTile(OpBuilder &b, Location l,
+                            function_ref<LogicalResult(OpBuilder &)> body) {
+  if (!persistent)
+    return body(b);
+  int64_t tiles = 1;
+  for (Value extent : launch.getGrid())
+    tiles *= *constantOf(extent);
+  // The runtime launches a one-dimensional grid of at most `tiles` blocks.
+  Value first = gpu::BlockIdOp::create(b, l, gpu::Dimension::x);
+  Value blocks = gpu::GridDimOp::create(b, l, gpu::Dimension::x);
+  auto loop = scf::ForOp::create(b, l, first, cIdx(b, l, tiles), blocks);
+  OpBuilder tb = OpBuilder::atBlockTerminator(loop.getBody());
+  Value tile = loop.getInductionVar();
+  tileIter = arith::DivUIOp::create(
+      tb, l, arith::SubIOp::create(tb, l, tile, first), blocks);
+  LogicalResult result = mapBlockIndices(tb, l, tile);
+  if (succeeded(result))
+    result = body(tb);
+  tileIter = Value();
+  return result;
+}
+
+Value KernelLowering::earlierIterations(OpBuilder &b, Location l, Value trips) {
+  return tileIter ? mul(b, l, tileIter, trips) : Value();
 }
 
 LogicalResult KernelLowering::lowerBlock(Block &src, OpBuilder &b) {
@@ -224,7 +281,8 @@ LogicalResult KernelLowering::lowerFill(Operation *op, Value buffer,
 
 LogicalResult KernelLowering::lowerOp(Operation *op, OpBuilder &b) {
   Location l = op->getLoc();
-  if (isa<AllocSharedOp, AllocFragmentOp, UseSwizzleOp, ClusterOp>(op))
+  if (isa<AllocSharedOp, AllocFragmentOp, UseSwizzleOp, ClusterOp,
+          PersistentOp>(op))
     return success(); // storage, block order and clusters were set up front
   if (auto clear = dyn_cast<ClearOp>(op)) {
     Type elem = cast<MemRefType>(clear.getBuffer().getType()).getElementType();
@@ -464,6 +522,12 @@ struct ConvertTLToGPUPass
         {static_cast<int32_t>(lowering.launchThreads()), 1, 1}));
     func->setAttr("tl.launch_threads",
                   b.getI64IntegerAttr(lowering.launchThreads()));
+    // A persistent kernel's launch is as many blocks as the GPU runs at
+    // once, decided by the runtime: the grid is its tiles.
+    if (lowering.isPersistent()) {
+      func->removeAttr(func.getKnownGridSizeAttrName());
+      func->setAttr("tl.persistent", b.getUnitAttr());
+    }
     // What the runtime encodes the tensor-map parameters from.
     SmallVector<Attribute> maps;
     for (const cuda::TmaMap &m : lowering.tensorMaps())

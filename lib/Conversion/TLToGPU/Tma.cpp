@@ -141,11 +141,12 @@ void KernelLowering::planWarpSpecialization(
     function_ref<int64_t(int64_t, int64_t)> reserve) {
   // One TMA loop at the top of the kernel, the only pipelined loop, keeping
   // a wgmma group in flight; whole consumer warpgroups and room for one
-  // more.
+  // more. A persistent kernel is specialized where it can be: its producer
+  // loads the next tile while the consumers store this one.
   SmallVector<PipelinedOp> loops;
   launch.walk([&](PipelinedOp loop) { loops.push_back(loop); });
-  if (!warpSpecializeOption || !wgmmaInFlightOption || loops.size() != 1 ||
-      !tmaLoops.count(loops[0]) ||
+  if (!(warpSpecializeOption || persistent) || !wgmmaInFlightOption ||
+      loops.size() != 1 || !tmaLoops.count(loops[0]) ||
       loops[0]->getParentOp() != launch.getOperation() || threads % 128 ||
       threads + 128 > 1024 || !inFlightWgmma(loops[0].getBody().front()))
     return;
@@ -309,11 +310,13 @@ void KernelLowering::issueTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
 
 void KernelLowering::waitTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
                                   Value stage, Value k, Value lb,
-                                  int64_t stages) {
-  // Iteration k is the ((k - lb) / stages)-th use of its stage: that
+                                  int64_t stages, Value base) {
+  // Iteration k is the ((base + k - lb) / stages)-th use of its stage: that
   // phase's parity.
-  Value use = arith::DivUIOp::create(b, l, arith::SubIOp::create(b, l, k, lb),
-                                     cIdx(b, l, stages));
+  Value rel = arith::SubIOp::create(b, l, k, lb);
+  if (base)
+    rel = add(b, l, rel, base);
+  Value use = arith::DivUIOp::create(b, l, rel, cIdx(b, l, stages));
   Value parity = arith::IndexCastOp::create(
       b, l, b.getI32Type(), arith::RemUIOp::create(b, l, use, cIdx(b, l, 2)));
   Value bar = stageBarrier(b, l, loop, stage);
@@ -396,6 +399,8 @@ void KernelLowering::lowerProducerLoop(PipelinedOp loop, OpBuilder &b) {
   SmallVector<CopyOp> producers = pipelineProducers(loop, stages);
   Value lb = map.lookupOrDefault(loop.getLower());
   Value ub = map.lookupOrDefault(loop.getUpper());
+  // A persistent kernel's earlier tiles used the stages before.
+  Value base = earlierIterations(b, l, arith::SubIOp::create(b, l, ub, lb));
   OpBuilder ob = whenEquals(b, l, tid, threads);
   auto forOp = scf::ForOp::create(ob, l, lb, ub, cIdx(ob, l, 1));
   OpBuilder fb = OpBuilder::atBlockTerminator(forOp.getBody());
@@ -409,6 +414,8 @@ void KernelLowering::lowerProducerLoop(PipelinedOp loop, OpBuilder &b) {
   // the empty barrier's phase n-1, whose parity is (n & 1) ^ 1 (for n = 0
   // the phase "before" the first, which counts as complete).
   Value rel = arith::SubIOp::create(fb, l, k, lb);
+  if (base)
+    rel = add(fb, l, rel, base);
   Value stage = arith::RemUIOp::create(fb, l, rel, cIdx(fb, l, stages));
   Value use = arith::DivUIOp::create(fb, l, rel, cIdx(fb, l, stages));
   Value parity = arith::IndexCastOp::create(

@@ -664,7 +664,8 @@ struct ConvertTLToHostPass
     RewritePatternSet tiles(ctx);
     tiles.add<LowerCopy, LowerClear, LowerFill, LowerReduce, LowerParallel,
               LowerPipelined, LowerCeilDiv, DropBlockSchedule<UseSwizzleOp>,
-              DropBlockSchedule<ClusterOp>>(ctx);
+              DropBlockSchedule<ClusterOp>,
+              DropBlockSchedule<PersistentOp>>(ctx);
     tiles.add<LowerGemm>(ctx, vectorWidth, fma);
     // One post-order walk: no pattern creates tl ops, and a worklist driver
     // revisits every op an outer loop's inlining moves, which is cubic in

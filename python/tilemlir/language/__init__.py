@@ -23,11 +23,11 @@ from ._expr import (Expr, Param, abs, cast, ceildiv, exp, exp2, log, max,  # noq
 from ._regions import Kernel, Parallel, Pipelined
 from ._tiles import (Buffer, Region, Tensor, _Tile, alloc_fragment, alloc_shared, clear,
                      copy, fill, gemm, reduce_absmax, reduce_abssum, reduce_max, reduce_min,
-                     reduce_sum, use_swizzle)
+                     persistent, reduce_sum, use_swizzle)
 
 __all__ = [
     "prim_func", "Tensor", "Buffer", "Kernel", "alloc_shared", "alloc_fragment",
-    "clear", "fill", "copy", "gemm", "use_swizzle", "Pipelined", "Parallel", "reduce_sum",
+    "clear", "fill", "copy", "gemm", "use_swizzle", "persistent", "Pipelined", "Parallel", "reduce_sum",
     "reduce_max", "reduce_min", "reduce_abssum", "reduce_absmax", "ceildiv",
     "exp", "exp2", "log", "sqrt", "max", "min", "abs", "cast", "PrimFunc",
     "KernelError", "Expr", "Region", "float16", "bfloat16", "float32", "float64", "int8", "int16",

@@ -161,6 +161,18 @@ def use_swizzle(panel_size, order="row", enable=True):
     b.emit(f"tl.use_swizzle {_index(panel_size).ssa(b)}")
 
 
+def persistent(enable=True):
+    """Makes the kernel persistent (``tl.persistent``): as many blocks as
+    the GPU runs at once loop over the grid's tiles, and on Hopper a
+    producer warpgroup loads the next tile while the consumers store this
+    one. ``enable`` may be 0/1, a bool or a tunable parameter; 0 launches
+    the grid as written."""
+    b = _builder()
+    if isinstance(enable, bool):
+        enable = int(enable)
+    b.emit(f"tl.persistent {_index(enable).ssa(b)}")
+
+
 def clear(buffer):
     """Zeroes a tile."""
     b = _builder()

@@ -238,3 +238,33 @@ tl.func @cluster_odd_rows() {
   tl.return
 }
 }
+
+// -----
+
+module attributes {tl.target = "sm_90a"} {
+tl.func @persistent_cluster() {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx, %by) in (%c1, %c2) threads %c128 {
+    tl.cluster %c2
+    // expected-error @below {{makes a kernel launched in clusters of 2 persistent; the GPU lowering does one or the other (use tl.cluster 1 or tl.persistent 0)}}
+    tl.persistent %c1
+  }
+  tl.return
+}
+}
+
+// -----
+
+module attributes {tl.target = "sm_90a"} {
+tl.func @persistent_dynamic(%p: index) {
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx) in (%c1) threads %c128 {
+    // expected-error @below {{needs a constant for the GPU lowering; specialize the template first}}
+    tl.persistent %p
+  }
+  tl.return
+}
+}

@@ -549,3 +549,74 @@ tl.func @gemm_cluster(%A: memref<128x256xf16>, %B: memref<256x128xf16>, %C: memr
   tl.return
 }
 }
+
+// -----
+
+// tl.persistent 1: the runtime launches one dimension of at most the 6
+// tiles (no known grid size); the producer warpgroup (a persistent kernel
+// is specialized where it can be) and the consumers each loop over the
+// tiles from block_id x by grid_dim x, the tile's indices x fastest. The
+// stages' phases go on across tiles: 3 k-tiles on 2 stages, so the stage
+// and parity of iteration k are those of (tiles before) * 3 + k, and the
+// consumers release the last stage once its group is done, before the
+// epilogue, so that the producer loads the next tile meanwhile.
+// CHECK-LABEL: gpu.func @gemm_persistent(
+// CHECK-NOT: known_grid_size
+// CHECK-SAME: tl.grid = array<i64: 2, 3>, tl.launch_threads = 256 : i64, tl.persistent
+// CHECK: %[[PRODUCER:.*]] = arith.cmpi uge, %{{.*}}, %c128
+// CHECK: scf.if %[[PRODUCER]] {
+// CHECK: %[[BID:.*]] = gpu.block_id x
+// CHECK: %[[BLOCKS:.*]] = gpu.grid_dim x
+// CHECK: scf.for %[[T:.*]] = %[[BID]] to %c6 step %[[BLOCKS]] {
+// CHECK: %[[DONE:.*]] = arith.subi %[[T]], %[[BID]]
+// CHECK: %[[BEFORE:.*]] = arith.divui %[[DONE]], %[[BLOCKS]]
+// CHECK: arith.remui %[[T]], %c2
+// CHECK: arith.divui %[[T]], %c2
+// CHECK: %[[BASE:.*]] = arith.muli %[[BEFORE]], %{{.*}}
+// CHECK: scf.for %[[K:.*]] = %c0 to %c3
+// CHECK: %[[REL:.*]] = arith.subi %[[K]], %c0
+// CHECK: %[[G:.*]] = arith.addi %[[REL]], %[[BASE]]
+// CHECK: arith.remui %[[G]], %c2
+// CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c16384_i32
+// CHECK: } else {
+// CHECK: scf.for %[[CT:.*]] = %{{.*}} to %c6 step %{{.*}} {
+// CHECK: scf.for %[[CK:.*]] = %c0 to %c3
+// CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK: nvvm.mbarrier.arrive
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: %[[ANY:.*]] = arith.cmpi ult, %c0, %c3
+// CHECK: scf.if %[[ANY]] {
+// CHECK: nvvm.mbarrier.arrive
+// CHECK: nvvm.barrier id = %c1_i32 number_of_threads = %c128_i32
+// CHECK: vector.store %{{.*}}, %{{.*}} : memref<192x128xf16>, vector<2xf16>
+// CHECK-NOT: nvvm.cp.async.bulk.tensor
+// CHECK: gpu.return
+module attributes {tl.target = "sm_90a"} {
+tl.func @gemm_persistent(%A: memref<192x192xf16>, %B: memref<192x128xf16>, %C: memref<192x128xf16>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx, %by) in (%c2, %c3) threads %c128 {
+    tl.persistent %c1
+    %a = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %b = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    tl.clear %c : memref<64x64xf32, #tl.memory<fragment>>
+    %row = arith.muli %by, %c64 : index
+    %col = arith.muli %bx, %c64 : index
+    tl.pipelined %ko = %c0 to %c3 num_stages %c2 {
+      %k = arith.muli %ko, %c64 : index
+      tl.copy %A[%row, %k] to %a : memref<192x192xf16>, memref<64x64xf16, #tl.memory<shared>>
+      tl.copy %B[%k, %col] to %b : memref<192x128xf16>, memref<64x64xf16, #tl.memory<shared>>
+      tl.gemm %a, %b, %c : memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    }
+    tl.copy %c to %C[%row, %col] : memref<64x64xf32, #tl.memory<fragment>>, memref<192x128xf16>
+  }
+  tl.return
+}
+}

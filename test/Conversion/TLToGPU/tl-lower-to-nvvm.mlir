@@ -159,7 +159,7 @@
 // CLUSTER-SAME: mbarrier.try_wait.parity.shared.b64
 // CLUSTER-SAME: barrier.cluster.arrive.aligned;\0A\09barrier.cluster.wait.aligned;
 // RUN: %if ptxas %{ tl-compile %t.cluster.mlir -o %t.clusterbin 2>/dev/null %}
-// RUN: %if ptxas %{ FileCheck %s --check-prefix=CLUSTERJSON < %t.clusterbin/matmul_sm90_block_M128_block_N256_block_K64_num_stages3_threads256_group_m8_cluster_m2/kernel.json %}
+// RUN: %if ptxas %{ FileCheck %s --check-prefix=CLUSTERJSON < %t.clusterbin/matmul_sm90_block_M128_block_N256_block_K64_num_stages3_threads256_group_m8_cluster_m2_persistent0/kernel.json %}
 // CLUSTERJSON: "cluster": [
 // CLUSTERJSON-NEXT: 1,
 // CLUSTERJSON-NEXT: 2
@@ -167,3 +167,23 @@
 // CLUSTERJSON-NEXT: "box": [
 // CLUSTERJSON-NEXT: 32,
 // CLUSTERJSON-NEXT: 64
+
+
+// The same tile persistent: the producer warpgroup gives its registers to
+// the two consumer warpgroups, both loop over tiles from %ctaid.x by
+// %nctaid.x; kernel.json tells the runtime to launch the blocks that fit
+// at once (384 threads a block).
+// RUN: tl-opt %examples/matmul_sm90.mlir --tl-expand-configs="instantiate=M=4096,N=4096,K=4096 constraint='block_M == 128 && block_N == 256 && num_stages == 3 && threads == 256 && group_m == 8 && cluster_m == 1 && persistent == 1'" -o %t.persistent.mlir 2>/dev/null
+// RUN: tl-opt %t.persistent.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s --check-prefix=PERSISTENT
+// PERSISTENT: .maxntid 384, 1, 1
+// PERSISTENT-SAME: %nctaid.x
+// PERSISTENT-SAME: setmaxnreg.dec.sync.aligned.u32 \0940
+// PERSISTENT-SAME: setmaxnreg.inc.sync.aligned.u32 \09232
+// PERSISTENT-SAME: wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16
+// RUN: %if ptxas %{ tl-compile %t.persistent.mlir -o %t.persistentbin 2>/dev/null %}
+// RUN: %if ptxas %{ FileCheck %s --check-prefix=PERSISTENTJSON < %t.persistentbin/matmul_sm90_block_M128_block_N256_block_K64_num_stages3_threads256_group_m8_cluster_m1_persistent1/kernel.json %}
+// PERSISTENTJSON: "grid": [
+// PERSISTENTJSON-NEXT: 16,
+// PERSISTENTJSON-NEXT: 32
+// PERSISTENTJSON: "persistent": true
+// PERSISTENTJSON: "threads": 384

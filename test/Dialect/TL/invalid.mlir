@@ -726,3 +726,27 @@ tl.func @f() {
   }
   tl.return
 }
+
+// -----
+
+tl.func @f() {
+  %c1 = arith.constant 1 : index
+  tl.kernel (%a) in (%c1) threads %c1 {
+    tl.persistent %c1
+    // expected-error @below {{is the second in its kernel; a kernel is persistent once}}
+    tl.persistent %c1
+  }
+  tl.return
+}
+
+// -----
+
+tl.func @f() {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  tl.kernel (%a) in (%c1) threads %c1 {
+    // expected-error @below {{is set to 2; use 1 (persistent) or 0 (the grid as written)}}
+    tl.persistent %c2
+  }
+  tl.return
+}

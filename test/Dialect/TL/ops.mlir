@@ -111,6 +111,7 @@ tl.func @global_space(%x: memref<16xf32, #tl.memory<global>>) {
 
 // CHECK-LABEL: tl.func @swizzled
 tl.func @swizzled() {
+  %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
   %c4 = arith.constant 4 : index
   %c8 = arith.constant 8 : index
@@ -120,6 +121,8 @@ tl.func @swizzled() {
     tl.use_swizzle %c8
     // CHECK: tl.cluster %{{.*}}
     tl.cluster %c2
+    // CHECK: tl.persistent %{{.*}}
+    tl.persistent %c1
   }
   tl.return
 }

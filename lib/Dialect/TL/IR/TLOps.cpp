@@ -462,6 +462,20 @@ LogicalResult UseSwizzleOp::verify() {
   return success();
 }
 
+LogicalResult PersistentOp::verify() {
+  for (Operation *prev = getOperation()->getPrevNode(); prev;
+       prev = prev->getPrevNode())
+    if (isa<PersistentOp>(prev))
+      return emitOpError() << "is the second in its kernel; a kernel is "
+                              "persistent once";
+  APInt enabled;
+  if (matchPattern(getEnabled(), m_ConstantInt(&enabled)) &&
+      enabled.getSExtValue() != 0 && enabled.getSExtValue() != 1)
+    return emitOpError() << "is set to " << enabled.getSExtValue()
+                         << "; use 1 (persistent) or 0 (the grid as written)";
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // ParallelOp
 //===----------------------------------------------------------------------===//

@@ -49,11 +49,20 @@ struct ConfigOutcome {
 };
 
 /// On a chip whose lowering keeps one shared buffer a tile (AMD), a
-/// pipelined loop's stages change nothing: they are folded to 1, so that
+/// pipelined loop's stages change nothing: they are folded to 1, and
+/// tl.persistent (which the AMD lowering does not do) to 0, so that
 /// configs that differ only there become the same kernel.
-static void foldUnusedStages(FuncOp kernel, const ChipInfo &chip) {
+static void foldUnusedKnobs(FuncOp kernel, const ChipInfo &chip) {
   if (multiBuffersSharedTiles(chip))
     return;
+  kernel.walk([](PersistentOp persistent) {
+    Value enabled = persistent.getEnabled();
+    OpBuilder b(persistent);
+    persistent.getEnabledMutable().assign(
+        arith::ConstantIndexOp::create(b, persistent.getLoc(), 0));
+    if (Operation *def = enabled.getDefiningOp(); def && def->use_empty())
+      def->erase();
+  });
   kernel.walk([](PipelinedOp loop) {
     Value stages = loop.getNumStages();
     OpBuilder b(loop);
@@ -450,7 +459,7 @@ ExpandConfigsPass::expand(FuncOp tmpl, const ChipInfo &chip,
       return;
     }
     out.specialized = true;
-    foldUnusedStages(*kernel, chip);
+    foldUnusedKnobs(*kernel, chip);
     out.resources = computeResources(*kernel, &chip);
     SmallVector<Violation> violations =
         checkLimits(*kernel, out.resources, chip);

@@ -267,6 +267,20 @@ SmallVector<Violation> mlir::tl::checkLimits(FuncOp kernel,
                          gridRows, rows)
                .str()});
   });
+  kernel.walk([&](PersistentOp persistent) {
+    if (constantOr(persistent.getEnabled(), 0) != 1 ||
+        chip.vendor != Vendor::NVIDIA)
+      return;
+    for (Operation &op : *persistent->getBlock())
+      if (auto cluster = dyn_cast<ClusterOp>(op))
+        if (int64_t rows = constantOr(cluster.getRows(), 1); rows > 1)
+          out.push_back(
+              {"persistent",
+               llvm::formatv("is persistent and launches clusters of {0} "
+                             "blocks; the GPU lowering does one or the other",
+                             rows)
+                   .str()});
+  });
   kernel.walk([&](GemmOp gemm) {
     auto launch = gemm->getParentOfType<KernelOp>();
     int64_t threads = launch ? constantOr(launch.getThreads(), 0) : 0;

@@ -235,6 +235,35 @@ def TL_ClusterOp : TL_Op<"cluster", [HasParent<"KernelOp">]> {
   let hasVerifier = 1;
 }
 
+def TL_PersistentOp : TL_Op<"persistent", [HasParent<"KernelOp">]> {
+  let summary = "run the grid's tiles on as many blocks as the GPU holds";
+  let description = [{
+    With `enabled` 1 the enclosing kernel is persistent: the runtime
+    launches as many blocks as run at one time (SMs x resident blocks of
+    the kernel, at most the grid's) and each loops over the grid's block
+    indices in launch order (tile `t`, `t + blocks`, ...; `tl.use_swizzle`
+    renumbers them as it does a launch). On sm_90a a persistent kernel
+    whose pipelined loop loads through TMA and keeps a wgmma group in
+    flight runs a producer warpgroup (warp specialization) that keeps
+    loading the next tile's stages while the consumers store the current
+    tile's results: the prologue and epilogue of one tile overlap the main
+    loop of the next (CUTLASS's persistent warp-specialized GEMM). 0
+    launches the grid as written. A tunable knob like the tile sizes; the
+    host target ignores it, the AMD lowering folds it to 0, and it does not
+    combine with `tl.cluster` (the resource model drops such configs).
+
+    ```mlir
+    tl.kernel (%bx, %by) in (%grid_x, %grid_y) threads %threads {
+      tl.persistent %persistent
+      ...
+    }
+    ```
+  }];
+  let arguments = (ins Index:$enabled);
+  let assemblyFormat = "$enabled attr-dict";
+  let hasVerifier = 1;
+}
+
 def TL_ParallelOp : TL_Op<"parallel", [
     SingleBlockImplicitTerminator<"YieldOp">, RecursiveMemoryEffects
   ]> {

@@ -20,12 +20,15 @@ namespace mlir::tl::cuda {
 SmallVector<Value> KernelLowering::sharedIndices(OpBuilder &b, Location l,
                                                  Value tile,
                                                  ValueRange coords) {
-  SharedTile &t = shared[tile];
+  return tileIndices(b, l, shared[tile], currentStage.lookup(tile), coords);
+}
+
+SmallVector<Value> KernelLowering::tileIndices(OpBuilder &b, Location l,
+                                               const SharedTile &t, Value stage,
+                                               ValueRange coords) {
   SmallVector<Value> idx;
-  if (t.stages > 1) {
-    Value stage = currentStage.lookup(tile);
+  if (t.stages > 1)
     idx.push_back(stage ? stage : cIdx(b, l, 0));
-  }
   if (t.atomCols) {
     // [block][row][chunk ^ phase(row)] with `chunks` 16-byte chunks a row.
     Value row = coords[0], col = coords[1];

@@ -220,6 +220,7 @@ LogicalResult KernelLowering::analyze() {
       reduceScratch[reduce] =
           reserve(src.getNumElements() * src.getElementTypeBitWidth() / 8);
   });
+  planTmaStore(reserve, offset);
   sharedTotal = llvm::alignTo(offset, 128);
   return success();
 }

@@ -70,6 +70,8 @@ bool KernelLowering::isAsyncCopy(CopyOp copy) {
 
 LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
                                         Value predicate) {
+  if (tmaStores.count(op))
+    return lowerTmaStore(op, b);
   Location l = op.getLoc();
   Value src = op.getSource(), dst = op.getDest();
   auto srcType = cast<MemRefType>(src.getType());

@@ -213,6 +213,13 @@ struct TmaPipeline {
   bool multicast = false;
 };
 
+/// A wgmma accumulator stored through shared memory and TMA (Epilogue.cpp):
+/// its staging tile and the tensor map of the destination.
+struct TmaStore {
+  SharedTile staging;
+  unsigned map = 0; // index into the kernel's tensor maps
+};
+
 struct Fragment {
   MemRefType logical;
   bool isMma = false;
@@ -385,7 +392,21 @@ private:
   Value stageBarrier(OpBuilder &b, Location l, PipelinedOp loop, Value stage,
                      bool empty = false);
 
+  // Epilogue.cpp.
+  /// Decides which copy of a wgmma accumulator into global memory is
+  /// stored through TMA, reserving its staging tile with `reserve` where it
+  /// fits beside the `used` bytes of shared memory.
+  void planTmaStore(function_ref<int64_t(int64_t, int64_t)> reserve,
+                    int64_t used);
+  LogicalResult lowerTmaStore(CopyOp op, OpBuilder &b);
+  /// At the end of the kernel: waits for this block's TMA stores.
+  void finishTmaStores(OpBuilder &b, Location l);
+
   // Element access.
+  /// Indices of element `coords` into the view of shared tile `t` at
+  /// `stage` (an index; null: stage 0).
+  SmallVector<Value> tileIndices(OpBuilder &b, Location l, const SharedTile &t,
+                                 Value stage, ValueRange coords);
   Value loadShared(OpBuilder &b, Location l, Value tile, ValueRange coords);
   void storeShared(OpBuilder &b, Location l, Value v, Value tile,
                    ValueRange coords);
@@ -472,6 +493,7 @@ private:
   SmallVector<TmaMap> tmaMaps;
   llvm::DenseMap<Operation *, unsigned> tmaCopies;   // copy -> map index
   llvm::DenseMap<Operation *, TmaPipeline> tmaLoops; // tl.pipelined
+  llvm::DenseMap<Operation *, TmaStore> tmaStores;   // tl.copy
   SmallVector<Value> tmaMapArgs; // the kernel's tensor-map parameters
 
   /// Inside a tl.parallel iterating a fragment layout: the fragment shape,

@@ -164,8 +164,12 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
   auto consumers = [&](OpBuilder &bb) {
     return lowerBlock(launch.getBody().front(), bb);
   };
-  if (!producerThreads)
-    return forEachTile(b, l, consumers);
+  if (!producerThreads) {
+    if (failed(forEachTile(b, l, consumers)))
+      return failure();
+    finishTmaStores(b, l);
+    return success();
+  }
   // Warp-specialized (Tma.cpp): the producer warpgroup after the threads.
   auto role =
       scf::IfOp::create(b, l,
@@ -197,7 +201,10 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
   if (rebalance)
     NVVM::SetMaxRegisterOp::create(cb, l, consumerRegs,
                                    NVVM::SetMaxRegisterAction::increase);
-  return forEachTile(cb, l, consumers);
+  if (failed(forEachTile(cb, l, consumers)))
+    return failure();
+  finishTmaStores(cb, l);
+  return success();
 }
 
 LogicalResult KernelLowering::mapBlockIndices(OpBuilder &b, Location l,

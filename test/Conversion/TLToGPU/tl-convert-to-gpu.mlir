@@ -559,10 +559,15 @@ tl.func @gemm_cluster(%A: memref<128x256xf16>, %B: memref<256x128xf16>, %C: memr
 // stages' phases go on across tiles: 3 k-tiles on 2 stages, so the stage
 // and parity of iteration k are those of (tiles before) * 3 + k, and the
 // consumers release the last stage once its group is done, before the
-// epilogue, so that the producer loads the next tile meanwhile.
+// epilogue, so that the producer loads the next tile meanwhile. The
+// epilogue goes through a staging tile in shared memory (its 64-column
+// swizzle atoms) and a TMA store, which the next tile's epilogue waits to
+// have read the tile, and the kernel's end to have completed.
 // CHECK-LABEL: gpu.func @gemm_persistent(
+// CHECK-SAME: %[[MC:[^:]*]]: !llvm.ptr {llvm.align = 64 : i64})
 // CHECK-NOT: known_grid_size
 // CHECK-SAME: tl.grid = array<i64: 2, 3>, tl.launch_threads = 256 : i64, tl.persistent
+// CHECK-SAME: {arg = 2 : i64, box = array<i64: 64, 64>, swizzle = 128 : i64}
 // CHECK: %[[PRODUCER:.*]] = arith.cmpi uge, %{{.*}}, %c128
 // CHECK: scf.if %[[PRODUCER]] {
 // CHECK: %[[BID:.*]] = gpu.block_id x
@@ -590,8 +595,15 @@ tl.func @gemm_cluster(%A: memref<128x256xf16>, %B: memref<256x128xf16>, %C: memr
 // CHECK: scf.if %[[ANY]] {
 // CHECK: nvvm.mbarrier.arrive
 // CHECK: nvvm.barrier id = %c1_i32 number_of_threads = %c128_i32
-// CHECK: vector.store %{{.*}}, %{{.*}} : memref<192x128xf16>, vector<2xf16>
-// CHECK-NOT: nvvm.cp.async.bulk.tensor
+// CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
+// CHECK: nvvm.barrier id
+// CHECK-COUNT-16: vector.store %{{.*}} : memref<1x64x64xf16, #gpu.address_space<workgroup>>, vector<2xf16>
+// CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK: nvvm.barrier id
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta %[[MC]], %{{.*}}, box[
+// CHECK-NEXT: nvvm.cp.async.bulk.commit.group
+// CHECK: nvvm.cp.async.bulk.wait_group 0
+// CHECK-NOT: nvvm.cp.async.bulk
 // CHECK: gpu.return
 module attributes {tl.target = "sm_90a"} {
 tl.func @gemm_persistent(%A: memref<192x192xf16>, %B: memref<192x128xf16>, %C: memref<192x128xf16>) {

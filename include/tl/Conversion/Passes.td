@@ -155,6 +155,15 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
       the rest and synchronize with named barrier 1. With two or more
       consumer warpgroups the producer drops to 40 registers and the
       consumers take the rest (`setmaxnreg`).
+    - A kernel with `tl.persistent 1` (NVIDIA chips) loops over its grid's
+      tiles from `gpu.block_id x` by `gpu.grid_dim x` (the runtime launches
+      the blocks that fit at once; the function gets `tl.persistent` and no
+      known grid size). On sm_90a it is warp-specialized where the loop
+      qualifies, whatever `warp-specialize` says, its mbarrier phases going
+      on across tiles, and a wgmma accumulator copied into a 16-bit kernel
+      argument is stored through a swizzled staging tile and TMA
+      (`cp.async.bulk.tensor` shared -> global, a bulk group a tile) where
+      the staging tile fits in shared memory.
     - `tl.gemm` with f16/bf16 operands in shared memory and an f32
       accumulator runs, on sm_90a, warpgroup MMA (`wgmma.mma_async`
       m64nNk16 from shared-memory descriptors, accumulators in registers,

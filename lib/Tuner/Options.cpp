@@ -101,20 +101,39 @@ std::optional<std::string> mlir::tl::checkRanges(const TuneOptions &o) {
   if (o.expand.maxConfigs < 1)
     return std::string("--max-configs must be at least 1");
   if (o.target == Target::Hip) {
-    const std::string &mma = o.hip.mma;
-    if (mma != "auto" && mma != "mfma" && mma != "simt")
-      return "--mma must be auto, mfma or simt for --target hip, not '" + mma +
-             "'";
+    if (std::optional<std::string> bad = checkMma(o.target, o.hip.mma))
+      return bad;
     // Empty: the chip of the HIP device found.
     if (!o.hip.chip.empty() && !llvm::StringRef(o.hip.chip).starts_with("gfx"))
       return "--chip " + o.hip.chip +
              " is not an AMD chip (gfx90a, gfx942, ...) for --target hip";
     return std::nullopt;
   }
-  const std::string &mma = o.cuda.mma;
-  if (mma != "auto" && mma != "wgmma" && mma != "mma.sync" && mma != "simt")
+  return checkMma(o.target, o.cuda.mma);
+}
+
+std::optional<std::string> mlir::tl::checkMma(Target target,
+                                              const std::string &mma) {
+  bool nvidia = mma == "wgmma" || mma == "mma.sync";
+  bool amd = mma == "mfma";
+  bool any = mma == "auto" || mma == "simt";
+  switch (target) {
+  case Target::Hip:
+    if (any || amd)
+      return std::nullopt;
+    return "--mma must be auto, mfma or simt for --target hip, not '" + mma +
+           "'";
+  case Target::Auto:
+    // Either GPU may be found.
+    if (any || amd || nvidia)
+      return std::nullopt;
+    return "--mma must be auto, wgmma, mma.sync, mfma or simt, not '" + mma +
+           "'";
+  default:
+    if (any || nvidia)
+      return std::nullopt;
     return "--mma must be auto, wgmma, mma.sync or simt, not '" + mma + "'";
-  return std::nullopt;
+  }
 }
 
 /// The guide's CPU variables: unset (or empty) gives `fallback`; a value out

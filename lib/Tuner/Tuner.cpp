@@ -188,6 +188,15 @@ bool TuningRun::probe(std::string &error) {
   if (!device)
     return false;
   runsOn = device->target;
+  // --target auto let --mma name either GPU's instructions: this one's?
+  if (options.target == Target::Auto && runsOn != Target::Host)
+    if (std::optional<std::string> bad =
+            checkMma(runsOn, runsOn == Target::Hip ? options.hip.mma
+                                                   : options.cuda.mma)) {
+      error =
+          *bad + " (--target auto found a " + targetName(runsOn) + " device)";
+      return false;
+    }
   std::string note;
   std::optional<std::vector<int>> chosen =
       selectDevices(options.devices, device->devices, note, error);

@@ -11,6 +11,10 @@
 // RUN: not tl-tune --load %S/no-such-result 2>&1 | FileCheck %s --check-prefix=LOAD
 // RUN: not tl-tune 2>&1 | FileCheck %s --check-prefix=NOINPUT
 // RUN: not tl-tune %s --instantiate=M=64,N=64,K=64 --prune-ratio=0.5 2>&1 | FileCheck %s --check-prefix=PRUNE
+// --target auto takes either GPU's --mma (checked again once the device is
+// known); the host ignores it.
+// RUN: not tl-tune %s --instantiate=M=64,N=64,K=64 --mma=tensor 2>&1 | FileCheck %s --check-prefix=MMA
+// RUN: %if !cuda-gpu %{ tl-tune %examples/matmul.mlir --instantiate=M=64,N=64,K=64 --constraint='block_M == 64 && block_N == 64 && block_K == 32 && num_stages == 2 && threads == 128' --target=auto --mma=mfma --no-cache --warmup=0 --rep=1 2>&1 | FileCheck %s --check-prefix=MFMA %}
 
 // MISSING: tl-tune: {{.*}}does-not-exist.mlir: error: could not open input file
 // NOVALUE: tl-tune: {{.*}}tl-tune-errors.mlir:{{[0-9]+}}:1: error: config 0 {block = 16}: parameter 'N' has no value: give it when instantiating (e.g. N=1024) or declare a default
@@ -23,6 +27,8 @@
 // LOAD: tl-tune: --load {{.*}}no-such-result: cannot read {{.*}}kernel.json
 // NOINPUT: tl-tune: give a kernel file (tl-tune kernel.mlir ...) or --load DIR
 // PRUNE: tl-tune: --prune-ratio must be 0 (off) or >= 1
+// MMA: tl-tune: --mma must be auto, wgmma, mma.sync, mfma or simt, not 'tensor'
+// MFMA: best: {"block_K":32,"block_M":64,"block_N":64,"num_stages":2,"threads":128}
 
 tl.func @add(%A: memref<?x?xf32> {tl.shape = ["M", "K"]},
              %B: memref<?x?xf32> {tl.shape = ["K", "N"]},

@@ -117,6 +117,11 @@ struct TuneOptions {
 /// tl-tune spells it. nullopt when all are in range.
 std::optional<std::string> checkRanges(const TuneOptions &options);
 
+/// Whether `mma` (tl-tune's --mma) names instructions of `target`: for
+/// auto, of either GPU (checked again once the device is known). nullopt
+/// when it does.
+std::optional<std::string> checkMma(Target target, const std::string &mma);
+
 /// The compile worker count from --jobs (`requested`, 0: not given) or the
 /// guide's environment variables (TILELANG_AUTO_TUNING_CPU_UTILITIES /
 /// _CPU_COUNTS / _MAX_CPU_COUNT); nullopt with `error` naming the option or

@@ -9,7 +9,8 @@
 #  1. interleaved rounds at 4096^3 (A.B, A.B^T, f16, bf16): the tiles of
 #     TL_AB_CONFIGS in every variant beside cuBLAS (each kernel's output is
 #     checked first);
-#  2. the correctness sweep of every kernel of both builds (guard regions);
+#  2. the correctness sweep of every kernel of the builds in TL_CHECK_BUILDS
+#     (default both; guard regions);
 #  3. the rounds at the other shapes of TL_AB_SHAPES.
 # Everything is appended to $OUT/persistent-check.txt as it finishes.
 set -uo pipefail
@@ -34,7 +35,7 @@ rounds() {
   done
 }
 rounds 4096x4096x4096
-for build in tmastore matmul-check; do
+for build in ${TL_CHECK_BUILDS:-tmastore matmul-check}; do
   mkdir -p "/tmp/check-$build"
   { echo "== correctness $build"
     TL_CHECK_TIMED=none python3 "$here/check_matmul.py" ".device/$build" "/tmp/check-$build" 2>&1 |

@@ -69,9 +69,10 @@ void KernelLowering::planTmaStore(
     // Only where it fits beside the kernel's other shared memory: else the
     // accumulator is stored from registers.
     int64_t bytes = s.staging.stageBytes();
-    if (llvm::alignTo(used, s.staging.blockBytes()) + bytes > kMaxSharedSm90)
+    int64_t align = 8 * s.staging.atomBytes();
+    if (llvm::alignTo(used, align) + bytes > kMaxSharedSm90)
       return;
-    s.staging.offset = reserve(bytes, 8 * s.staging.atomBytes());
+    s.staging.offset = reserve(bytes, align);
     TmaMap m;
     m.arg = dst.getArgNumber();
     m.box = {rows, 64};

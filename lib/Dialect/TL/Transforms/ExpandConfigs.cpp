@@ -48,6 +48,17 @@ struct ConfigOutcome {
   FuncOp kernel;
 };
 
+/// Sets `operand` to the index constant `value`, erasing what it was when
+/// nothing else uses it.
+static void foldTo(OpOperand &operand, int64_t value) {
+  Value old = operand.get();
+  OpBuilder b(operand.getOwner());
+  operand.set(
+      arith::ConstantIndexOp::create(b, operand.getOwner()->getLoc(), value));
+  if (Operation *def = old.getDefiningOp(); def && def->use_empty())
+    def->erase();
+}
+
 /// On a chip whose lowering keeps one shared buffer a tile (AMD), a
 /// pipelined loop's stages change nothing: they are folded to 1, and
 /// tl.persistent (which the AMD lowering does not do) to 0, so that
@@ -56,21 +67,9 @@ static void foldUnusedKnobs(FuncOp kernel, const ChipInfo &chip) {
   if (multiBuffersSharedTiles(chip))
     return;
   kernel.walk([](PersistentOp persistent) {
-    Value enabled = persistent.getEnabled();
-    OpBuilder b(persistent);
-    persistent.getEnabledMutable().assign(
-        arith::ConstantIndexOp::create(b, persistent.getLoc(), 0));
-    if (Operation *def = enabled.getDefiningOp(); def && def->use_empty())
-      def->erase();
+    foldTo(persistent.getEnabledMutable(), 0);
   });
-  kernel.walk([](PipelinedOp loop) {
-    Value stages = loop.getNumStages();
-    OpBuilder b(loop);
-    loop.getNumStagesMutable().assign(
-        arith::ConstantIndexOp::create(b, loop.getLoc(), 1));
-    if (Operation *def = stages.getDefiningOp(); def && def->use_empty())
-      def->erase();
-  });
+  kernel.walk([](PipelinedOp loop) { foldTo(loop.getNumStagesMutable(), 1); });
 }
 
 /// The kernel's body and signature as text, without its name or config:

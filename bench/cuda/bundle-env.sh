@@ -14,3 +14,9 @@ done
 bin=/tmp/b/tilemlir/bin
 export CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}
 export PYTHONPATH=/tmp/b/tilemlir/python${PYTHONPATH:+:$PYTHONPATH}
+# The C API library links the bundle's libLLVM: without the bundle (carried
+# now or unpacked by an earlier call on this machine) no kernel launches
+# through it. Said first, loudly.
+if ! ls /tmp/b/tilemlir/lib/libLLVM.so* > /dev/null 2>&1; then
+  echo "bundle-env.sh: WARNING: no tools bundle in /tmp/b (libLLVM missing): the C API library cannot load; carry .bundle in this call or an earlier one on the same machine" >&2
+fi

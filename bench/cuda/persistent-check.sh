@@ -5,7 +5,9 @@
 # Hopper examples: every config, persistent or not, launched whole or
 # persistent with stores from registers: the build before the TMA-store
 # epilogue), .device/tmastore (the persistent configs with the TMA-store
-# epilogue) and .device/tilemlir-capi.tar.xz.
+# epilogue) and .device/tilemlir-capi.tar.xz, and the tools bundle (its
+# libLLVM, which the C API library links) carried in .bundle/ by an earlier
+# call on the same machine: .bundle and .device do not fit one call's carry.
 #  1. interleaved rounds at 4096^3 (A.B, A.B^T, f16, bf16): the tiles of
 #     TL_AB_CONFIGS in every variant beside cuBLAS (each kernel's output is
 #     checked first);

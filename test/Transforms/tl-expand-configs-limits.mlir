@@ -12,6 +12,8 @@
 // RUN: tl-opt %s --tl-expand-configs="func=clustered target=host" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CLUSTER-HOST
 // RUN: tl-opt %s --tl-expand-configs="func=persistent target=sm_90a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PERSISTENT-SM90A
 // RUN: tl-opt %s --tl-expand-configs="func=persistent target=gfx942" 2>&1 | FileCheck %s --check-prefix=PERSISTENT-GFX942
+// RUN: tl-opt %s --tl-expand-configs="func=reduced target=sm_90a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SCRATCH-SM90A
+// RUN: tl-opt %s --tl-expand-configs="func=reduced target=host" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SCRATCH-HOST
 
 tl.func @gemm(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
               %B: memref<?x?xf16> {tl.shape = ["K", "N"]},
@@ -167,3 +169,27 @@ tl.func @persistent()
 // PERSISTENT-GFX942-LABEL: tl.func @persistent_cluster1_persistent1()
 // PERSISTENT-GFX942: %[[ZERO:.*]] = arith.constant 0 : index
 // PERSISTENT-GFX942: tl.persistent %[[ZERO]]
+
+// A tl.reduce of a fragment goes through a shared scratch tile of its size
+// on GPUs (64 x 1024 f32: 256 KiB); the host reduces in place.
+tl.func @reduced(%C: memref<64xf32>)
+    attributes {
+      params = [#tl.param<"cols" : index = 256>],
+      configs = #tl.configs<[{cols = 256}, {cols = 1024}]>} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  %cols = tl.param "cols" : index
+  tl.kernel (%bx) in (%c1) threads %c128 {
+    %f = tl.alloc_fragment(%cols) : memref<64x?xf32, #tl.memory<fragment>>
+    %r = tl.alloc_fragment() : memref<64xf32, #tl.memory<fragment>>
+    tl.clear %f : memref<64x?xf32, #tl.memory<fragment>>
+    tl.reduce sum %f, %r dim 1 : memref<64x?xf32, #tl.memory<fragment>>, memref<64xf32, #tl.memory<fragment>>
+    tl.copy %r to %C[%c0] : memref<64xf32, #tl.memory<fragment>>, memref<64xf32>
+  }
+  tl.return
+}
+
+// SCRATCH-SM90A: remark: config 1 {cols = 1024} dropped: needs 256 KiB of shared memory; sm_90a allows 227 KiB
+// SCRATCH-SM90A: remark: expanded 'reduced' for sm_90a: 2 configs, 1 kept, 1 dropped (shared_memory: 1)
+// SCRATCH-HOST: remark: expanded 'reduced' for host: 2 configs, 2 kept, 0 dropped

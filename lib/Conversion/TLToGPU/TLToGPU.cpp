@@ -29,6 +29,7 @@
 
 #include "tl/Conversion/LoweringUtils.h"
 #include "tl/Dialect/TL/IR/TLOps.h"
+#include "tl/Dialect/TL/Transforms/ResourceModel.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -525,6 +526,17 @@ struct ConvertTLToGPUPass
                             warpSpecialize, asyncCopy);
     if (failed(lowering.run(b)))
       return failure();
+    // What the lowering allocates (tiles, pipeline barriers, reduction
+    // scratch, a TMA-store staging tile, alignment) is more than the
+    // resource model counts: the chip's limit is checked again here.
+    if (const ChipInfo *info = lookupChip(chipName);
+        info && lowering.sharedBytes() > info->maxSharedBytesPerBlock)
+      return launch.emitError()
+             << "needs " << lowering.sharedBytes()
+             << " bytes of shared memory as lowered (tiles, pipeline "
+                "barriers, reduction scratch); "
+             << chipName << " allows " << info->maxSharedBytesPerBlock
+             << ": use smaller tiles or fewer stages";
     func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
         {static_cast<int32_t>(lowering.launchThreads()), 1, 1}));
     func->setAttr("tl.launch_threads",

@@ -268,3 +268,24 @@ tl.func @persistent_dynamic(%p: index) {
   tl.return
 }
 }
+
+// -----
+
+// The lowering's own allocation is checked against the chip: a 64x1024 f32
+// fragment reduced through a 256 KiB scratch tile.
+module attributes {tl.target = "sm_90a"} {
+tl.func @scratch_over_limit(%C: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  // expected-error @below {{needs 262144 bytes of shared memory as lowered (tiles, pipeline barriers, reduction scratch); sm_90a allows 232448: use smaller tiles or fewer stages}}
+  tl.kernel (%bx) in (%c1) threads %c128 {
+    %f = tl.alloc_fragment() : memref<64x1024xf32, #tl.memory<fragment>>
+    %r = tl.alloc_fragment() : memref<64xf32, #tl.memory<fragment>>
+    tl.clear %f : memref<64x1024xf32, #tl.memory<fragment>>
+    tl.reduce sum %f, %r dim 1 : memref<64x1024xf32, #tl.memory<fragment>>, memref<64xf32, #tl.memory<fragment>>
+    tl.copy %r to %C[%c0] : memref<64xf32, #tl.memory<fragment>>, memref<64xf32>
+  }
+  tl.return
+}
+}

@@ -93,6 +93,7 @@ bool mlir::tl::multiBuffersSharedTiles(const ChipInfo &chip) {
 KernelResources mlir::tl::computeResources(KernelOp launch,
                                            const ChipInfo *chip) {
   bool stages = !chip || multiBuffersSharedTiles(*chip);
+  bool gpu = !chip || chip->vendor != Vendor::Host;
   KernelResources res;
   res.threads = constantOr(launch.getThreads(), 0);
   for (Value g : launch.getGrid())
@@ -106,6 +107,14 @@ KernelResources mlir::tl::computeResources(KernelOp launch,
     else if (auto alloc = dyn_cast<AllocFragmentOp>(op))
       res.fragmentBytes = saturatingAdd(res.fragmentBytes,
                                         byteSize(alloc.getBuffer().getType()));
+    else if (auto reduce = dyn_cast<ReduceOp>(op);
+             reduce && gpu &&
+             getMemorySpace(cast<MemRefType>(reduce.getSource().getType())) ==
+                 MemorySpace::Fragment)
+      // The GPU lowerings reduce a fragment through a shared scratch tile
+      // of its size, one a tl.reduce.
+      res.sharedBytes = saturatingAdd(res.sharedBytes,
+                                      byteSize(reduce.getSource().getType()));
   });
   int64_t threads = std::max<int64_t>(res.threads, 1);
   res.registersPerThread = saturatingAdd(

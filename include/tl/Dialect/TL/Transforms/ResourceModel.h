@@ -54,7 +54,8 @@ bool multiBuffersSharedTiles(const ChipInfo &chip);
 /// What one `tl.kernel` launch needs.
 struct KernelResources {
   /// Shared memory of the block: every shared tile, times the stages of the
-  /// pipelined loop that fills it where the chip multi-buffers them.
+  /// pipelined loop that fills it where the chip multi-buffers them, and on
+  /// GPUs the scratch tile of each tl.reduce of a fragment.
   int64_t sharedBytes = 0;
   int64_t threads = 0;
   /// Bytes of fragment tiles of the block, before distribution over threads.

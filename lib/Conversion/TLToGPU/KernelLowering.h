@@ -48,6 +48,14 @@ inline Value add(OpBuilder &b, Location l, Value x, int64_t y) {
     return cIdx(b, l, c.getSExtValue() + y);
   return y == 0 ? x : add(b, l, x, cIdx(b, l, y));
 }
+/// Iteration k of a pipelined loop from `lb`, counted on from `base`
+/// iterations of the same loop before (a persistent kernel's earlier tiles;
+/// null: none): what its stage and mbarrier phase follow.
+inline Value pipelineIteration(OpBuilder &b, Location l, Value k, Value lb,
+                               Value base) {
+  Value rel = arith::SubIOp::create(b, l, k, lb);
+  return base ? add(b, l, rel, base) : rel;
+}
 inline Value ult(OpBuilder &b, Location l, Value x, Value y) {
   return arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, x, y);
 }

@@ -214,10 +214,9 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   // Stage (base + k + offset - lb) % stages, for a loop with dynamic
   // bounds or a persistent kernel's.
   auto stageOf = [&](OpBuilder &bb, Value k, int64_t offset) -> Value {
-    Value rel = arith::SubIOp::create(bb, l, add(bb, l, k, offset), lb);
-    if (base)
-      rel = add(bb, l, rel, base);
-    return arith::RemUIOp::create(bb, l, rel, cIdx(bb, l, stages));
+    return arith::RemUIOp::create(
+        bb, l, pipelineIteration(bb, l, add(bb, l, k, offset), lb, base),
+        cIdx(bb, l, stages));
   };
   // One iteration: wait for stage `stage`, refill the stage computed on in
   // the previous iteration so its loads fly while this one computes, then

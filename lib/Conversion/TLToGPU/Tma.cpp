@@ -313,10 +313,8 @@ void KernelLowering::waitTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
                                   int64_t stages, Value base) {
   // Iteration k is the ((base + k - lb) / stages)-th use of its stage: that
   // phase's parity.
-  Value rel = arith::SubIOp::create(b, l, k, lb);
-  if (base)
-    rel = add(b, l, rel, base);
-  Value use = arith::DivUIOp::create(b, l, rel, cIdx(b, l, stages));
+  Value use = arith::DivUIOp::create(b, l, pipelineIteration(b, l, k, lb, base),
+                                     cIdx(b, l, stages));
   Value parity = arith::IndexCastOp::create(
       b, l, b.getI32Type(), arith::RemUIOp::create(b, l, use, cIdx(b, l, 2)));
   Value bar = stageBarrier(b, l, loop, stage);
@@ -413,9 +411,7 @@ void KernelLowering::lowerProducerLoop(PipelinedOp loop, OpBuilder &b) {
   // The n-th use of a stage waits until its consumers released use n-1:
   // the empty barrier's phase n-1, whose parity is (n & 1) ^ 1 (for n = 0
   // the phase "before" the first, which counts as complete).
-  Value rel = arith::SubIOp::create(fb, l, k, lb);
-  if (base)
-    rel = add(fb, l, rel, base);
+  Value rel = pipelineIteration(fb, l, k, lb, base);
   Value stage = arith::RemUIOp::create(fb, l, rel, cIdx(fb, l, stages));
   Value use = arith::DivUIOp::create(fb, l, rel, cIdx(fb, l, stages));
   Value parity = arith::IndexCastOp::create(

@@ -14,12 +14,14 @@
 // The lowering needs whole-kernel facts (layouts, shared memory offsets,
 // which copies a pipelined loop prefetches), so it is a structured walk over
 // the kernel body rather than independent rewrite patterns. This file holds
-// the pass and the walk (set-up, block order, barriers, the dispatch of
-// each op); Analysis.cpp the whole-kernel facts, Access.cpp where tile
-// elements live and which a thread owns; the op families are lowered in
-// Copy.cpp, Gemm.cpp (mma.sync, SIMT), Wgmma.cpp (sm_90a), Tma.cpp (TMA,
-// clusters, warp specialization), Mfma.cpp (AMD) and Loops.cpp
-// (tl.reduce, tl.parallel, tl.pipelined), over KernelLowering.h.
+// the pass and the walk (set-up, barriers, the dispatch of each op);
+// Analysis.cpp the whole-kernel facts, Schedule.cpp which tile a block
+// computes (block order, persistent loops), Access.cpp where tile elements
+// live and which a thread owns; the op families are lowered in Copy.cpp,
+// Epilogue.cpp (an accumulator stored through TMA), Gemm.cpp (mma.sync,
+// SIMT), Wgmma.cpp (sm_90a), Tma.cpp (TMA, clusters, warp
+// specialization), Mfma.cpp (AMD) and Loops.cpp (tl.reduce, tl.parallel,
+// tl.pipelined), over KernelLowering.h.
 //
 //===----------------------------------------------------------------------===//
 
@@ -55,53 +57,6 @@ void KernelLowering::barrier(OpBuilder &b, Location l) {
         NVVM::SharedSpaceAttr::get(b.getContext(),
                                    NVVM::SharedSpace::shared_cta));
   syncThreads(b, l);
-}
-
-LogicalResult KernelLowering::swizzleBlocks(OpBuilder &b, Location l) {
-  auto swizzle = kernelDirective<UseSwizzleOp>();
-  if (!swizzle)
-    return success();
-  std::optional<int64_t> panel = constantOf(swizzle.getPanel());
-  if (!panel)
-    return swizzle.emitError() << "needs a constant panel for the CUDA "
-                                  "lowering; specialize the template first";
-  // A cluster's blocks are consecutive rows of one column in the launch
-  // order: with clusters, the groups are of cluster rows.
-  int64_t n = clusterRows;
-  int64_t clusterPanel = std::max<int64_t>(1, *panel / n);
-  if (clusterPanel == 1)
-    return success();
-  // pid: the launch order (x fastest). A group is `panel` rows of the grid,
-  // visited column by column; the last group has the rows that are left.
-  // (A persistent kernel's launch is not the grid: its extents.)
-  auto extent = [&](gpu::Dimension d, unsigned i) -> Value {
-    if (persistent)
-      return cIdx(b, l, *constantOf(launch.getGrid()[i]));
-    return gpu::GridDimOp::create(b, l, d);
-  };
-  Value gx = extent(gpu::Dimension::x, 0);
-  Value gy = extent(gpu::Dimension::y, 1);
-  Value bx = map.lookup(launch.getBlockIndices()[0]);
-  Value by = map.lookup(launch.getBlockIndices()[1]);
-  if (n > 1) {
-    by = arith::DivUIOp::create(b, l, by, cIdx(b, l, n));
-    gy = arith::DivUIOp::create(b, l, gy, cIdx(b, l, n));
-  }
-  Value pid = add(b, l, mul(b, l, by, gx), bx);
-  Value perGroup = mul(b, l, gx, cIdx(b, l, clusterPanel));
-  Value group = arith::DivUIOp::create(b, l, pid, perGroup);
-  Value firstRow = mul(b, l, group, cIdx(b, l, clusterPanel));
-  Value rows =
-      arith::MinUIOp::create(b, l, arith::SubIOp::create(b, l, gy, firstRow),
-                             cIdx(b, l, clusterPanel));
-  Value inGroup = arith::RemUIOp::create(b, l, pid, perGroup);
-  Value row = add(b, l, firstRow, arith::RemUIOp::create(b, l, inGroup, rows));
-  if (n > 1)
-    row = add(b, l, mul(b, l, row, cIdx(b, l, n)), clusterRank);
-  map.map(launch.getBlockIndices()[1], row);
-  map.map(launch.getBlockIndices()[0],
-          arith::DivUIOp::create(b, l, inGroup, rows));
-  return success();
 }
 
 void KernelLowering::syncThreads(OpBuilder &b, Location l) {
@@ -206,59 +161,6 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
     return failure();
   finishTmaStores(cb, l);
   return success();
-}
-
-LogicalResult KernelLowering::mapBlockIndices(OpBuilder &b, Location l,
-                                              Value tile) {
-  gpu::Dimension dims[] = {gpu::Dimension::x, gpu::Dimension::y,
-                           gpu::Dimension::z};
-  auto indices = launch.getBlockIndices();
-  for (auto [i, arg] : llvm::enumerate(indices)) {
-    if (!tile) {
-      map.map(arg, gpu::BlockIdOp::create(b, l, dims[i]));
-      continue;
-    }
-    // The tile's place in the grid, x fastest, as a launch numbers blocks.
-    if (i + 1 == indices.size()) {
-      map.map(arg, tile);
-      break;
-    }
-    Value extent = cIdx(b, l, *constantOf(launch.getGrid()[i]));
-    map.map(arg, arith::RemUIOp::create(b, l, tile, extent));
-    tile = arith::DivUIOp::create(b, l, tile, extent);
-  }
-  if (clusterRows > 1)
-    // Clusters of (1, n): a block's rank is its row's place in the cluster.
-    clusterRank = arith::RemUIOp::create(b, l, map.lookup(indices[1]),
-                                         cIdx(b, l, clusterRows));
-  return swizzleBlocks(b, l);
-}
-
-LogicalResult
-KernelLowering::forEachTile(OpBuilder &b, Location l,
-                            function_ref<LogicalResult(OpBuilder &)> body) {
-  if (!persistent)
-    return body(b);
-  int64_t tiles = 1;
-  for (Value extent : launch.getGrid())
-    tiles *= *constantOf(extent);
-  // The runtime launches a one-dimensional grid of at most `tiles` blocks.
-  Value first = gpu::BlockIdOp::create(b, l, gpu::Dimension::x);
-  Value blocks = gpu::GridDimOp::create(b, l, gpu::Dimension::x);
-  auto loop = scf::ForOp::create(b, l, first, cIdx(b, l, tiles), blocks);
-  OpBuilder tb = OpBuilder::atBlockTerminator(loop.getBody());
-  Value tile = loop.getInductionVar();
-  tileIter = arith::DivUIOp::create(
-      tb, l, arith::SubIOp::create(tb, l, tile, first), blocks);
-  LogicalResult result = mapBlockIndices(tb, l, tile);
-  if (succeeded(result))
-    result = body(tb);
-  tileIter = Value();
-  return result;
-}
-
-Value KernelLowering::earlierIterations(OpBuilder &b, Location l, Value trips) {
-  return tileIter ? mul(b, l, tileIter, trips) : Value();
 }
 
 LogicalResult KernelLowering::lowerBlock(Block &src, OpBuilder &b) {

@@ -85,35 +85,26 @@ def test_gemm_flags_fill_cast(tool, tmp_path):
     verify(tool, ir, tmp_path)
 
 
-def test_use_swizzle(tool, tmp_path):
-    def f(M, N, group_m=8):
+@pytest.mark.parametrize("directive, op", [(T.use_swizzle, "tl.use_swizzle"),
+                                           (T.persistent, "tl.persistent")])
+def test_block_schedule(tool, tmp_path, directive, op):
+    # The knob is a tunable parameter (default 1).
+    def f(M, N, knob=1):
         @T.prim_func
         def k(A: T.Tensor((M, N), "float32")):
             with T.Kernel(T.ceildiv(N, 32), T.ceildiv(M, 32), threads=128) as (bx, by):
-                T.use_swizzle(group_m)
+                directive(knob)
                 c = T.alloc_fragment((32, 32), "float32")
                 T.clear(c)
                 T.copy(c, A[by * 32, bx * 32])
         return k
     ir = ir_of(f, 64, 64)
-    assert "tl.use_swizzle" in ir
+    assert op in ir
     verify(tool, ir, tmp_path)
+
+
+def test_use_swizzle_disabled():
     assert "tl.use_swizzle" not in ir_of(_unswizzled, 64, 64)
-
-
-def test_persistent(tool, tmp_path):
-    def f(M, N, persistent=1):
-        @T.prim_func
-        def k(A: T.Tensor((M, N), "float32")):
-            with T.Kernel(T.ceildiv(N, 32), T.ceildiv(M, 32), threads=128) as (bx, by):
-                T.persistent(persistent)
-                c = T.alloc_fragment((32, 32), "float32")
-                T.clear(c)
-                T.copy(c, A[by * 32, bx * 32])
-        return k
-    ir = ir_of(f, 64, 64)
-    assert "tl.persistent" in ir
-    verify(tool, ir, tmp_path)
 
 
 def _unswizzled(M, N):

@@ -75,11 +75,29 @@ static void foldUnusedKnobs(FuncOp kernel, const ChipInfo &chip) {
 /// The kernel's body and signature as text, without its name or config:
 /// equal for configs that compile to the same code.
 static std::string kernelFingerprint(FuncOp kernel) {
+  // Specialization leaves constants in the order the config's values came
+  // (a folded stage count may be the loop bound's constant too): a copy
+  // with each block's constants first, sorted by value, prints the same
+  // for the same code.
+  auto copy = cast<FuncOp>(kernel->clone());
+  copy.walk([](Block *block) {
+    SmallVector<std::pair<std::string, Operation *>> constants;
+    for (Operation &op : *block)
+      if (op.hasTrait<OpTrait::ConstantLike>()) {
+        std::string key;
+        llvm::raw_string_ostream(key) << op.getAttrDictionary();
+        constants.push_back({std::move(key), &op});
+      }
+    llvm::stable_sort(constants, llvm::less_first());
+    for (auto &entry : llvm::reverse(constants))
+      entry.second->moveBefore(block, block->begin());
+  });
   std::string text;
   llvm::raw_string_ostream os(text);
-  os << kernel.getFunctionType();
-  for (Operation &op : kernel.getBody().front())
+  os << copy.getFunctionType();
+  for (Operation &op : copy.getBody().front())
     op.print(os, OpPrintingFlags().useLocalScope());
+  copy->erase();
   return text;
 }
 

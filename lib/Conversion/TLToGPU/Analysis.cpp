@@ -79,6 +79,18 @@ LogicalResult KernelLowering::analyzeCluster() {
   return success();
 }
 
+LogicalResult KernelLowering::analyzeSwizzle() {
+  auto swizzle = kernelDirective<UseSwizzleOp>();
+  if (!swizzle)
+    return success();
+  std::optional<int64_t> panel = constantOf(swizzle.getPanel());
+  if (!panel)
+    return swizzle.emitError() << "needs a constant panel for the CUDA "
+                                  "lowering; specialize the template first";
+  swizzlePanel = *panel;
+  return success();
+}
+
 LogicalResult KernelLowering::analyzePersistent() {
   auto directive = kernelDirective<PersistentOp>();
   if (!directive)
@@ -101,7 +113,8 @@ LogicalResult KernelLowering::analyzePersistent() {
 }
 
 LogicalResult KernelLowering::analyze() {
-  if (failed(analyzeCluster()) || failed(analyzePersistent()))
+  if (failed(analyzeCluster()) || failed(analyzeSwizzle()) ||
+      failed(analyzePersistent()))
     return failure();
   // Fragments: the mma layout for tensor-core accumulators.
   launch.walk([&](Operation *op) {

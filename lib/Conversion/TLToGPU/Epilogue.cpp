@@ -77,13 +77,7 @@ void KernelLowering::planTmaStore(
     m.arg = dst.getArgNumber();
     m.box = {rows, 64};
     m.swizzleBytes = 128;
-    auto *same = llvm::find_if(tmaMaps, [&](const TmaMap &x) {
-      return x.arg == m.arg && x.box == m.box &&
-             x.swizzleBytes == m.swizzleBytes;
-    });
-    s.map = same - tmaMaps.begin();
-    if (same == tmaMaps.end())
-      tmaMaps.push_back(m);
+    s.map = addTensorMap(m);
     tmaStores[copy] = s;
     return; // one staging tile a kernel
   }

@@ -289,6 +289,8 @@ private:
   /// The kernel's tl.cluster: `clusterRows`, checked against the chip and
   /// the grid.
   LogicalResult analyzeCluster();
+  /// The kernel's tl.use_swizzle: `swizzlePanel`.
+  LogicalResult analyzeSwizzle();
   /// The kernel's tl.persistent: `persistent`.
   LogicalResult analyzePersistent();
   /// Lowers `body` once for each of this block's tiles: directly in a
@@ -300,14 +302,14 @@ private:
   /// The block indices of a launch of the whole grid, or of the tile
   /// `tile` (a linear index, x fastest) of a persistent kernel, renumbered
   /// as the kernel's tl.use_swizzle says.
-  LogicalResult mapBlockIndices(OpBuilder &b, Location l, Value tile = {});
-  /// The iterations of TMA pipeline loop `loop` (trip count `trips`) run
-  /// on this block's earlier tiles: where its mbarriers' phases stand.
-  /// Null when the kernel is not persistent (zero).
-  Value earlierIterations(OpBuilder &b, Location l, Value trips);
+  void mapBlockIndices(OpBuilder &b, Location l, Value tile = {});
+  /// The iterations a TMA pipeline loop from `lb` to `ub` ran on this
+  /// block's earlier tiles: where its mbarriers' phases stand. Null when
+  /// the kernel is not persistent (zero).
+  Value earlierIterations(OpBuilder &b, Location l, Value lb, Value ub);
   /// Renumbers the block indices as the kernel's tl.use_swizzle says,
   /// keeping the blocks of a cluster in one column of consecutive rows.
-  LogicalResult swizzleBlocks(OpBuilder &b, Location l);
+  void swizzleBlocks(OpBuilder &b, Location l);
   LogicalResult lowerBlock(Block &src, OpBuilder &b);
   LogicalResult lowerOp(Operation *op, OpBuilder &b);
   LogicalResult lowerCopy(CopyOp op, OpBuilder &b, Value stage = {},
@@ -352,6 +354,9 @@ private:
   /// Decides which pipelined loops load through TMA, reserving their
   /// mbarriers with `reserve` and recording the tensor maps.
   void planTma(function_ref<int64_t(int64_t, int64_t)> reserve);
+  /// The index of tensor map `m` among the kernel's, added if new (one
+  /// parameter serves every load or store of the same argument and box).
+  unsigned addTensorMap(const TmaMap &m);
   /// The tensor map `copy` can load through, if any.
   std::optional<TmaMap> tmaMapFor(CopyOp copy);
   /// Appends the tensor-map parameters to the kernel and initializes the
@@ -480,6 +485,8 @@ private:
   /// this block's rank in its cluster (an index; null without clusters).
   int64_t clusterRows = 1;
   Value clusterRank;
+  /// tl.use_swizzle: grid rows a group of the block order (1: launch order).
+  int64_t swizzlePanel = 1;
   /// tl.persistent: the body runs in a loop over tiles, and `tileIter`
   /// counts the tiles this block did before the current one (an index;
   /// null outside the loop or without persistence).

@@ -174,9 +174,7 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   bool multicast = tma && tmaLoops[op].multicast;
   // A persistent kernel runs the loop once a tile, and the mbarriers'
   // phases go on from the tiles before: global iteration base + k - lb.
-  Value base =
-      tma ? earlierIterations(b, l, arith::SubIOp::create(b, l, ub, lb))
-          : Value();
+  Value base = tma ? earlierIterations(b, l, lb, ub) : Value();
 
   // Issues the producers of iteration `k` into `stage`, reading nothing
   // when k >= ub. `releasedAt`: the iteration that frees the stage, which

@@ -19,20 +19,13 @@ using namespace mlir::tl;
 
 namespace mlir::tl::cuda {
 
-LogicalResult KernelLowering::swizzleBlocks(OpBuilder &b, Location l) {
-  auto swizzle = kernelDirective<UseSwizzleOp>();
-  if (!swizzle)
-    return success();
-  std::optional<int64_t> panel = constantOf(swizzle.getPanel());
-  if (!panel)
-    return swizzle.emitError() << "needs a constant panel for the CUDA "
-                                  "lowering; specialize the template first";
+void KernelLowering::swizzleBlocks(OpBuilder &b, Location l) {
   // A cluster's blocks are consecutive rows of one column in the launch
   // order: with clusters, the groups are of cluster rows.
   int64_t n = clusterRows;
-  int64_t clusterPanel = std::max<int64_t>(1, *panel / n);
+  int64_t clusterPanel = std::max<int64_t>(1, swizzlePanel / n);
   if (clusterPanel == 1)
-    return success();
+    return;
   // pid: the launch order (x fastest). A group is `panel` rows of the grid,
   // visited column by column; the last group has the rows that are left.
   // (A persistent kernel's launch is not the grid: its extents.)
@@ -63,11 +56,9 @@ LogicalResult KernelLowering::swizzleBlocks(OpBuilder &b, Location l) {
   map.map(launch.getBlockIndices()[1], row);
   map.map(launch.getBlockIndices()[0],
           arith::DivUIOp::create(b, l, inGroup, rows));
-  return success();
 }
 
-LogicalResult KernelLowering::mapBlockIndices(OpBuilder &b, Location l,
-                                              Value tile) {
+void KernelLowering::mapBlockIndices(OpBuilder &b, Location l, Value tile) {
   gpu::Dimension dims[] = {gpu::Dimension::x, gpu::Dimension::y,
                            gpu::Dimension::z};
   auto indices = launch.getBlockIndices();
@@ -89,7 +80,7 @@ LogicalResult KernelLowering::mapBlockIndices(OpBuilder &b, Location l,
     // Clusters of (1, n): a block's rank is its row's place in the cluster.
     clusterRank = arith::RemUIOp::create(b, l, map.lookup(indices[1]),
                                          cIdx(b, l, clusterRows));
-  return swizzleBlocks(b, l);
+  swizzleBlocks(b, l);
 }
 
 LogicalResult
@@ -108,15 +99,17 @@ KernelLowering::forEachTile(OpBuilder &b, Location l,
   Value tile = loop.getInductionVar();
   tileIter = arith::DivUIOp::create(
       tb, l, arith::SubIOp::create(tb, l, tile, first), blocks);
-  LogicalResult result = mapBlockIndices(tb, l, tile);
-  if (succeeded(result))
-    result = body(tb);
+  mapBlockIndices(tb, l, tile);
+  LogicalResult result = body(tb);
   tileIter = Value();
   return result;
 }
 
-Value KernelLowering::earlierIterations(OpBuilder &b, Location l, Value trips) {
-  return tileIter ? mul(b, l, tileIter, trips) : Value();
+Value KernelLowering::earlierIterations(OpBuilder &b, Location l, Value lb,
+                                        Value ub) {
+  if (!tileIter)
+    return Value();
+  return mul(b, l, tileIter, arith::SubIOp::create(b, l, ub, lb));
 }
 
 } // namespace mlir::tl::cuda

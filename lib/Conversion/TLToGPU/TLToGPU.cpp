@@ -82,8 +82,8 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
   // Block indices (a persistent kernel's, tile by tile).
   if (clusterRows > 1)
     func->setAttr("tl.cluster", b.getDenseI64ArrayAttr({1, clusterRows}));
-  if (!persistent && failed(mapBlockIndices(b, l)))
-    return failure();
+  if (!persistent)
+    mapBlockIndices(b, l);
 
   // Storage.
   if (sharedTotal) {
@@ -144,10 +144,11 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
     if (rebalance)
       NVVM::SetMaxRegisterOp::create(pb, l, 40,
                                      NVVM::SetMaxRegisterAction::decrease);
-    (void)forEachTile(pb, l, [&](OpBuilder &bb) {
-      lowerProducer(bb);
-      return success();
-    });
+    if (failed(forEachTile(pb, l, [&](OpBuilder &bb) {
+          lowerProducer(bb);
+          return success();
+        })))
+      return failure();
     // The consumers' cluster barrier after the loop counts the producers.
     if (anyMulticast())
       syncCluster(pb, l);

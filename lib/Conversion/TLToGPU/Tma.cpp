@@ -109,13 +109,7 @@ void KernelLowering::planTma(function_ref<int64_t(int64_t, int64_t)> reserve) {
         tmaMulticast.insert(copy);
         p.multicast = true;
       }
-      auto *same = llvm::find_if(tmaMaps, [&](const TmaMap &x) {
-        return x.arg == m.arg && x.box == m.box &&
-               x.swizzleBytes == m.swizzleBytes;
-      });
-      tmaCopies[copy] = same - tmaMaps.begin();
-      if (same == tmaMaps.end())
-        tmaMaps.push_back(m);
+      tmaCopies[copy] = addTensorMap(m);
     }
     // The release barriers follow the full ones.
     if (p.multicast)
@@ -123,6 +117,17 @@ void KernelLowering::planTma(function_ref<int64_t(int64_t, int64_t)> reserve) {
     tmaLoops[loop] = p;
   });
   planWarpSpecialization(reserve);
+}
+
+unsigned KernelLowering::addTensorMap(const TmaMap &m) {
+  auto *same = llvm::find_if(tmaMaps, [&](const TmaMap &x) {
+    return x.arg == m.arg && x.box == m.box && x.swizzleBytes == m.swizzleBytes;
+  });
+  if (same == tmaMaps.end()) {
+    tmaMaps.push_back(m);
+    return tmaMaps.size() - 1;
+  }
+  return same - tmaMaps.begin();
 }
 
 SmallVector<CopyOp> KernelLowering::pipelineProducers(PipelinedOp loop,
@@ -398,7 +403,7 @@ void KernelLowering::lowerProducerLoop(PipelinedOp loop, OpBuilder &b) {
   Value lb = map.lookupOrDefault(loop.getLower());
   Value ub = map.lookupOrDefault(loop.getUpper());
   // A persistent kernel's earlier tiles used the stages before.
-  Value base = earlierIterations(b, l, arith::SubIOp::create(b, l, ub, lb));
+  Value base = earlierIterations(b, l, lb, ub);
   OpBuilder ob = whenEquals(b, l, tid, threads);
   auto forOp = scf::ForOp::create(ob, l, lb, ub, cIdx(ob, l, 1));
   OpBuilder fb = OpBuilder::atBlockTerminator(forOp.getBody());

@@ -1,7 +1,8 @@
 """The package's version is the project's: project(TileMLIR VERSION x.y.z) in
 the top CMakeLists.txt, the one place it is written. The C API library of
 the build (TILEMLIR_BUILD, default ../build) goes into the package as
-tilemlir/_lib/libTileMLIRCAPI.so, and its worker program as
+tilemlir/_lib/libTileMLIRCAPI.so (and the runtime library alone,
+libTileMLIRRuntime.so, beside it), and its worker program as
 tilemlir/bin/tl-worker, when they have been built."""
 import os
 import re
@@ -21,7 +22,8 @@ class BuildWithLibrary(build_py):
         build = os.environ.get("TILEMLIR_BUILD", os.path.join(here, "..", "build"))
         # The library, and tl-worker in the bin/ beside it (where the C API
         # looks for the programs it starts).
-        for src, sub in (("lib/libTileMLIRCAPI.so", "_lib"), ("bin/tl-worker", "bin")):
+        for src, sub in (("lib/libTileMLIRCAPI.so", "_lib"), ("lib/libTileMLIRRuntime.so", "_lib"),
+                         ("bin/tl-worker", "bin")):
             path = os.path.join(build, src)
             if os.path.exists(path):
                 dest = os.path.join(self.build_lib, "tilemlir", sub)

@@ -3,7 +3,10 @@
 # libraries into one relocatable archive (rpath $ORIGIN/../lib) that runs on
 # a GPU node with only the NVIDIA driver and CUDA's ptxas; and, beside it,
 # tilemlir-capi.tar.xz: the C API library and the Python package, which
-# unpack into the same tilemlir/ (PYTHONPATH=tilemlir/python).
+# unpack into the same tilemlir/ (PYTHONPATH=tilemlir/python); and
+# tilemlir-runtime.tar.xz: libTileMLIRRuntime (compiled kernels loaded and
+# launched, tl-c/Runtime.h; no LLVM) with the Python package, all a node
+# needs to run kernels built elsewhere (under 1 MB).
 #
 #   scripts/bundle.sh [OUT.tar.xz]      (default: build/tilemlir-bundle.tar.xz)
 #
@@ -13,7 +16,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TL_BUILD_DIR:-$root/build}
 out=${1:-$build/tilemlir-bundle.tar.xz}
-"$root/scripts/build.sh" tl-opt tl-tune tl-compile tl-worker TileMLIRCAPI >/dev/null
+"$root/scripts/build.sh" tl-opt tl-tune tl-compile tl-worker TileMLIRCAPI TileMLIRRuntime >/dev/null
 stage=$build/bundle/tilemlir
 rm -rf "$stage" && mkdir -p "$stage/bin" "$stage/lib"
 cp "$build/bin/tl-opt" "$build/bin/tl-tune" "$build/bin/tl-compile" "$build/bin/tl-worker" "$stage/bin/"
@@ -54,3 +57,13 @@ patchelf --set-rpath '$ORIGIN' "$capi/lib/libTileMLIRCAPI.so"
 capi_out=$(dirname "$out")/tilemlir-capi.tar.xz
 tar -C "$build/bundle-capi" -cf - tilemlir | xz -T0 -6 > "$capi_out"
 ls -la "$capi_out"
+
+# Kernels only: the runtime library and the Python package.
+rt=$build/bundle-runtime/tilemlir
+rm -rf "$rt" && mkdir -p "$rt/lib" "$rt/python"
+cp "$build/lib/libTileMLIRRuntime.so" "$rt/lib/"
+strip --strip-unneeded "$rt/lib/libTileMLIRRuntime.so"
+(cd "$root/python" && tar --exclude=__pycache__ -cf - tilemlir) | tar -C "$rt/python" -xf -
+rt_out=$(dirname "$out")/tilemlir-runtime.tar.xz
+tar -C "$build/bundle-runtime" -cf - tilemlir | xz -T0 -6 > "$rt_out"
+ls -la "$rt_out"

@@ -21,6 +21,7 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%tl_tools_dir", config.tl_tools_dir))
 config.substitutions.append(("%tl_src_root", config.tl_src_root))
+config.substitutions.append(("%tl_lib_dir", os.path.join(config.tl_obj_root, "lib")))
 config.substitutions.append(("%examples", os.path.join(config.tl_src_root, "examples")))
 # A stand-in HIP runtime (unit/FakeHip.c) for the tuner's HIP path.
 config.substitutions.append(("%fake_hip", os.path.join(config.tl_obj_root, "test", "unit", "libTLFakeHip.so")))
@@ -33,7 +34,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.tl_tools_dir, append_path=True)
 
 tool_dirs = [config.tl_tools_dir, config.llvm_tools_dir]
-tools = ["tl-opt", "tl-compile", "tl-tune", "tl-capi-test"]
+tools = ["tl-opt", "tl-compile", "tl-tune", "tl-capi-test", "tl-capi-runtime-test"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # GPU-only tests say `REQUIRES: cuda-gpu`; they run only where a device is.

@@ -11,6 +11,10 @@ Each kernel's output is first checked against torch.matmul in float64.
 
   python3 ab_matmul.py OUT LABEL=DIR [LABEL=DIR ...] \
       [--configs SUBSTR,...] [--rounds 7] [--reps 30] [--flush] [--mma-peak CUBIN]
+      [--unchecked LABEL,...]
+
+--unchecked names variants whose output is not checked: builds that leave
+a part of the kernel out (the epilogue's stores, say) to time the rest.
 
 --mma-peak also times mma_peak.cu (mma.sync from registers, no memory) at
 1, 2 and 3 blocks of 4 warps per SM: the tensor-core ceiling of mma.sync.
@@ -67,6 +71,7 @@ def main():
     p.add_argument("--flush", action="store_true",
                    help="time single launches after an L2 flush (median) instead")
     p.add_argument("--mma-peak", default="")
+    p.add_argument("--unchecked", default="", help="comma-separated labels not checked")
     args = p.parse_args()
     stream = ctypes.c_void_p(torch.cuda.current_stream().cuda_stream)
     variants = [v.split("=", 1) for v in args.variants]
@@ -92,7 +97,7 @@ def main():
             torch.cuda.synchronize()
             bad = ((c.double() - ref).abs() > 1e-2 + 1e-2 * ref.abs()).sum().item()
             log.write(f"{label} {name}: {bad} mismatched\n")
-            if bad > 0.01 * m * n:
+            if bad > 0.01 * m * n and label not in args.unchecked.split(","):
                 raise SystemExit(f"{label} {name}: {bad} mismatched elements")
             kernels.append((label, name, launch))
 

@@ -14,10 +14,12 @@ shapes=${TL_CHECK_SHAPES:-"128x128x128 1000x1000x1000 1024x1024x1024 4096x4096x4
 # Hopper space) in groups sm90-<dtype>_<shape>, matmul_nt_sm90.mlir (A.B^T,
 # the Hopper space) in groups sm90-nt-<dtype>_<shape>.
 examples=${TL_CHECK_EXAMPLES:-"matmul matmul_nt matmul_sm90"}
+# TL_EXAMPLES_DIR: where the examples are read from (a variant's copies).
+examples_dir=${TL_EXAMPLES_DIR:-$root/examples}
 for example in $examples; do
 for dtype in f16 bf16; do
   src=$out/${example}_$dtype.mlir
-  sed "s/xf16/x$dtype/g" "$root/examples/$example.mlir" > "$src"
+  sed "s/xf16/x$dtype/g" "$examples_dir/$example.mlir" > "$src"
   prefix=""
   [ "$example" = matmul_nt ] && prefix="nt-"
   [ "$example" = matmul_sm90 ] && prefix="sm90-"

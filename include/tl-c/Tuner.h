@@ -4,7 +4,7 @@
 |* shape of CIRCT's circt-c/Firtool.h): tune a template and read the result   *|
 |* (best config, latency, every candidate's record, the binary's directory),  *|
 |* compile a config space without tuning (the guide's par_compile), load a    *|
-|* saved result, and launch a compiled kernel on the caller's buffers.        *|
+|* saved result; errors and compiled kernels as tl-c/Runtime.h says.          *|
 |*                                                                            *|
 |* Strings in are MlirStringRef (copied); strings out are valid while the     *|
 |* handle that gave them lives. A call that fails returns a null handle (or   *|
@@ -16,7 +16,7 @@
 #ifndef TL_C_TUNER_H
 #define TL_C_TUNER_H
 
-#include "mlir-c/Support.h"
+#include "tl-c/Runtime.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,21 +31,11 @@ extern "C" {
   };                                                                           \
   typedef struct name name
 
-TL_DEFINE_C_API_STRUCT(TlError);
 TL_DEFINE_C_API_STRUCT(TlTuneOptions);
 TL_DEFINE_C_API_STRUCT(TlTuneResult);
 TL_DEFINE_C_API_STRUCT(TlCompileResult);
-TL_DEFINE_C_API_STRUCT(TlKernel);
 
 #undef TL_DEFINE_C_API_STRUCT
-
-//===----------------------------------------------------------------------===//
-// Errors
-//===----------------------------------------------------------------------===//
-
-/// The message: names the input, the place and what to do.
-MLIR_CAPI_EXPORTED MlirStringRef tlErrorGetMessage(TlError error);
-MLIR_CAPI_EXPORTED void tlErrorDestroy(TlError error);
 
 //===----------------------------------------------------------------------===//
 // Options (tl-tune's command-line options, one setter each)
@@ -210,28 +200,6 @@ MLIR_CAPI_EXPORTED MlirStringRef tlCompileResultGetDir(TlCompileResult r,
 /// "" when config `i` compiled, else why not.
 MLIR_CAPI_EXPORTED MlirStringRef tlCompileResultGetError(TlCompileResult r,
                                                          intptr_t i);
-
-//===----------------------------------------------------------------------===//
-// Running a compiled kernel on the caller's buffers
-//===----------------------------------------------------------------------===//
-
-/// Loads the kernel in `dir` (a compiled kernel's or a result's directory):
-/// a CUDA binary on CUDA device `device` (through the device's primary
-/// context, the one CUDA's runtime and PyTorch use), a host one on the CPU.
-MLIR_CAPI_EXPORTED TlKernel tlKernelLoad(MlirStringRef dir, int device,
-                                         TlError *error);
-MLIR_CAPI_EXPORTED void tlKernelDestroy(TlKernel kernel);
-MLIR_CAPI_EXPORTED bool tlKernelIsNull(TlKernel kernel);
-/// The kernel's kernel.json: argument order, dtypes, shapes, launch shape.
-MLIR_CAPI_EXPORTED MlirStringRef tlKernelGetMetadata(TlKernel kernel);
-MLIR_CAPI_EXPORTED intptr_t tlKernelGetNumArgs(TlKernel kernel);
-/// Launches once. `args[i]` points at argument i's value: for a tensor, a
-/// variable holding its data pointer (device memory for CUDA kernels, host
-/// memory for host kernels); for a scalar, the scalar. `stream` is a
-/// CUstream (NULL: the default stream); CUDA launches return without
-/// waiting, host launches run to the end.
-MLIR_CAPI_EXPORTED bool tlKernelLaunch(TlKernel kernel, void **args,
-                                       void *stream, TlError *error);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,8 @@
 
 #include "tl-c/Tuner.h"
 
+#include "Error.h"
+
 #include "tl/Runtime/Device.h"
 #include "tl/Target/KernelMetadata.h"
 #include "tl/Tuner/Cache.h"
@@ -22,6 +24,7 @@
 
 using namespace mlir;
 using namespace mlir::tl;
+using namespace mlir::tl::capi;
 
 namespace {
 
@@ -45,29 +48,9 @@ struct Compiled {
   ParCompileResult result;
 };
 
-struct Kernel {
-  std::unique_ptr<tlrt::Device> device;
-  std::unique_ptr<tlrt::LoadedKernel> loaded;
-  tlrt::KernelInfo info;
-  std::string metadata;
-};
-
-std::string str(MlirStringRef s) { return std::string(s.data, s.length); }
-MlirStringRef toRef(const std::string &s) {
-  return mlirStringRefCreate(s.data(), s.size());
-}
 Options &unwrap(TlTuneOptions o) { return *static_cast<Options *>(o.ptr); }
 Result &unwrap(TlTuneResult r) { return *static_cast<Result *>(r.ptr); }
 Compiled &unwrap(TlCompileResult r) { return *static_cast<Compiled *>(r.ptr); }
-Kernel &unwrap(TlKernel k) { return *static_cast<Kernel *>(k.ptr); }
-
-/// Sets *error (when asked for) and returns `null`.
-template <typename Handle>
-Handle fail(TlError *error, std::string message, Handle null = {nullptr}) {
-  if (error)
-    error->ptr = new std::string(std::move(message));
-  return null;
-}
 
 /// The tuner's options with the named choices resolved; nullopt with
 /// `message`.
@@ -121,14 +104,6 @@ TlTuneResult wrapResult(TuneResult r) {
 //===----------------------------------------------------------------------===//
 // Errors and options
 //===----------------------------------------------------------------------===//
-
-MlirStringRef tlErrorGetMessage(TlError error) {
-  return error.ptr ? toRef(*static_cast<std::string *>(error.ptr))
-                   : mlirStringRefCreate(nullptr, 0);
-}
-void tlErrorDestroy(TlError error) {
-  delete static_cast<std::string *>(error.ptr);
-}
 
 TlTuneOptions tlTuneOptionsCreate(void) {
   auto *o = new Options();
@@ -332,47 +307,4 @@ MlirStringRef tlCompileResultGetDir(TlCompileResult r, intptr_t i) {
 }
 MlirStringRef tlCompileResultGetError(TlCompileResult r, intptr_t i) {
   return kernelField(r, i, &CompiledKernel::error);
-}
-
-//===----------------------------------------------------------------------===//
-// Running a compiled kernel
-//===----------------------------------------------------------------------===//
-
-TlKernel tlKernelLoad(MlirStringRef dirRef, int device, TlError *error) {
-  std::string dir = str(dirRef), message;
-  auto kernel = std::make_unique<Kernel>();
-  std::optional<std::string> metadata = readFile(dir + "/kernel.json");
-  if (!metadata)
-    return fail<TlKernel>(error, "cannot read " + dir +
-                                     "/kernel.json: give a compiled kernel's "
-                                     "or a tuning result's directory");
-  kernel->metadata = *metadata;
-  if (!tlrt::parseKernelInfo(kernel->metadata, kernel->info, message))
-    return fail<TlKernel>(error, dir + "/kernel.json: " + message);
-  kernel->device =
-      tlrt::createDevice(tlrt::binaryKind(dir), device, 0, message);
-  if (!kernel->device)
-    return fail<TlKernel>(error, dir + ": " + message);
-  kernel->loaded = kernel->device->load(dir, kernel->info, message);
-  if (!kernel->loaded)
-    return fail<TlKernel>(error, message);
-  return TlKernel{kernel.release()};
-}
-
-void tlKernelDestroy(TlKernel k) { delete &unwrap(k); }
-bool tlKernelIsNull(TlKernel k) { return !k.ptr; }
-MlirStringRef tlKernelGetMetadata(TlKernel k) {
-  return toRef(unwrap(k).metadata);
-}
-intptr_t tlKernelGetNumArgs(TlKernel k) {
-  return static_cast<intptr_t>(unwrap(k).info.args.size());
-}
-
-bool tlKernelLaunch(TlKernel k, void **args, void *stream, TlError *error) {
-  std::string message;
-  if (!args)
-    return fail<bool>(error, "tlKernelLaunch: args is NULL", false);
-  if (!unwrap(k).loaded->launch(args, stream, message))
-    return fail<bool>(error, unwrap(k).info.name + ": " + message, false);
-  return true;
 }

@@ -245,10 +245,12 @@ bool tlrt::parseKernelInfo(const std::string &text, KernelInfo &info,
 }
 
 bool tlrt::loadKernelInfo(const std::string &path, KernelInfo &info,
-                          std::string &error) {
+                          std::string &error, std::string *textOut) {
   std::string text;
   if (!detail::readWholeFile(path, text, error))
     return false;
+  if (textOut)
+    *textOut = text;
   if (!parseKernelInfo(text, info, error)) {
     error = path + ": " + error;
     return false;

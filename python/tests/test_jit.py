@@ -126,3 +126,39 @@ def test_pass_configs_with_a_counterpart_set_the_lowering(tmp_path):
             kernels.matmul)
     with pytest.raises(TypeError, match="must be True or False"):
         tilemlir.jit(pass_configs={"tl.disable_tma_lower": 1})(kernels.matmul)
+
+
+def test_a_saved_kernel_runs_through_the_runtime_library_alone():
+    """A compiled kernel's directory loads and runs in a process that has
+    only libTileMLIRRuntime (no LLVM, no MLIR): a GPU node's deployment."""
+    import subprocess
+    import sys
+
+    from tilemlir import _capi
+
+    k = tilemlir.jit(out_idx=[-1], target="host")(kernels.matmul)(64, 48, 32)
+    runtime = next(p for p in _capi._candidates("libTileMLIRRuntime.so", "TILEMLIR_RUNTIME_LIBRARY")
+                   if os.path.exists(p))
+    script = f"""
+import ctypes
+import numpy as np
+from tilemlir import _capi
+from tilemlir.jit import JITKernel
+k = JITKernel({k.directory!r}, out_idx=[-1])
+rng = np.random.default_rng(0)
+A = rng.standard_normal((64, 32)).astype("float32")
+B = rng.standard_normal((32, 48)).astype("float32")
+np.testing.assert_allclose(k(A, B), A @ B, rtol=1e-4, atol=1e-4)
+assert _capi._lib is None, "the C API library was loaded"
+L, err = _capi.runtime(), _capi.Handle()
+try:
+    _capi.check(L.tlKernelLoad(_capi.ref("/no/such"), 0, ctypes.byref(err)), err, L)
+    raise SystemExit("a missing kernel loaded")
+except _capi.TileMLIRError as e:
+    assert "cannot read /no/such/kernel.json" in str(e), e
+print("ran", L._name)
+"""
+    env = dict(os.environ, TILEMLIR_RUNTIME_LIBRARY=runtime)
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"ran {runtime}"

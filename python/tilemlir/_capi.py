@@ -3,6 +3,12 @@
 The library is found, in order, at $TILEMLIR_LIBRARY, in the package's own
 ``_lib/`` (a wheel or an install that copied it there), or in a TileMLIR
 build or install tree above the package (``build/lib``, ``lib``).
+
+Compiled kernels (include/tl-c/Runtime.h) load and launch through
+`runtime()`: the full library where it loads, else libTileMLIRRuntime.so
+(found the same way, or at $TILEMLIR_RUNTIME_LIBRARY, which also takes
+precedence), which needs neither LLVM nor MLIR: a machine that only runs
+saved kernels carries that alone.
 """
 
 from __future__ import annotations
@@ -40,43 +46,84 @@ def ref(text):
     return r
 
 
-def _candidates():
-    env = os.environ.get("TILEMLIR_LIBRARY")
+def _candidates(name, variable):
+    env = os.environ.get(variable)
     if env:
         yield env
     here = os.path.dirname(os.path.abspath(__file__))
-    yield os.path.join(here, "_lib", "libTileMLIRCAPI.so")
+    yield os.path.join(here, "_lib", name)
     d = here
     for _ in range(4):
         d = os.path.dirname(d)
-        yield os.path.join(d, "build", "lib", "libTileMLIRCAPI.so")
-        yield os.path.join(d, "lib", "libTileMLIRCAPI.so")
+        yield os.path.join(d, "build", "lib", name)
+        yield os.path.join(d, "lib", name)
+
+
+def _load(name, variable, target):
+    tried = []
+    for path in _candidates(name, variable):
+        tried.append(path)
+        if os.path.exists(path):
+            return ctypes.CDLL(path)
+    raise TileMLIRError(
+        f"{name} not found (looked at " + ", ".join(tried) +
+        f"): build TileMLIR (./scripts/build.sh {target}) or set {variable}")
 
 
 _lib = None
+_runtime = None
 
 
 def lib():
     """The loaded C API library (loaded once)."""
     global _lib
-    if _lib is not None:
-        return _lib
-    tried = []
-    for path in _candidates():
-        tried.append(path)
-        if os.path.exists(path):
-            _lib = _declare(ctypes.CDLL(path))
-            return _lib
-    raise TileMLIRError(
-        "libTileMLIRCAPI.so not found (looked at " + ", ".join(tried) +
-        "): build TileMLIR (./scripts/build.sh TileMLIRCAPI) or set TILEMLIR_LIBRARY")
+    if _lib is None:
+        _lib = _declare(_load("libTileMLIRCAPI.so", "TILEMLIR_LIBRARY", "TileMLIRCAPI"))
+    return _lib
+
+
+def runtime():
+    """The library compiled kernels load and launch through (loaded once):
+    $TILEMLIR_RUNTIME_LIBRARY when set, else the C API library where it
+    loads, else libTileMLIRRuntime.so."""
+    global _runtime
+    if _runtime is not None:
+        return _runtime
+    if not os.environ.get("TILEMLIR_RUNTIME_LIBRARY"):
+        try:
+            _runtime = lib()
+            return _runtime
+        except (TileMLIRError, OSError) as e:
+            full = e
+    try:
+        _runtime = _declare_runtime(
+            _load("libTileMLIRRuntime.so", "TILEMLIR_RUNTIME_LIBRARY", "TileMLIRRuntime"))
+    except TileMLIRError as e:
+        raise TileMLIRError(f"{e} (and the C API library: {full})" if "full" in locals()
+                            else str(e)) from None
+    return _runtime
+
+
+def _declare_runtime(L):
+    S, H, P = StringRef, Handle, ctypes.POINTER(Handle)
+    sig = {
+        "tlErrorGetMessage": (S, [H]), "tlErrorDestroy": (None, [H]),
+        "tlKernelLoad": (H, [S, ctypes.c_int, P]), "tlKernelDestroy": (None, [H]),
+        "tlKernelGetMetadata": (S, [H]), "tlKernelGetNumArgs": (ctypes.c_ssize_t, [H]),
+        "tlKernelLaunch": (ctypes.c_bool, [H, ctypes.POINTER(ctypes.c_void_p),
+                                           ctypes.c_void_p, P]),
+    }
+    for name, (res, args) in sig.items():
+        f = getattr(L, name)
+        f.restype, f.argtypes = res, args
+    return L
 
 
 def _declare(L):
+    _declare_runtime(L)
     S, H, P = StringRef, Handle, ctypes.POINTER(Handle)
     sig = {
         "tlGetVersion": (S, []),
-        "tlErrorGetMessage": (S, [H]), "tlErrorDestroy": (None, [H]),
         "tlTuneOptionsCreate": (H, []), "tlTuneOptionsDestroy": (None, [H]),
         "tlTune": (H, [H, P]), "tlLoadResult": (H, [S, P]),
         "tlTuneResultDestroy": (None, [H]),
@@ -94,10 +141,6 @@ def _declare(L):
         "tlCompileResultGetConfig": (S, [H, ctypes.c_ssize_t]),
         "tlCompileResultGetDir": (S, [H, ctypes.c_ssize_t]),
         "tlCompileResultGetError": (S, [H, ctypes.c_ssize_t]),
-        "tlKernelLoad": (H, [S, ctypes.c_int, P]), "tlKernelDestroy": (None, [H]),
-        "tlKernelGetMetadata": (S, [H]), "tlKernelGetNumArgs": (ctypes.c_ssize_t, [H]),
-        "tlKernelLaunch": (ctypes.c_bool, [H, ctypes.POINTER(ctypes.c_void_p),
-                                           ctypes.c_void_p, P]),
         "tlTuneOptionsSetOutIdx": (None, [H, ctypes.POINTER(ctypes.c_int), ctypes.c_ssize_t]),
         "tlTuneOptionsSetTolerance": (None, [H, ctypes.c_double, ctypes.c_double,
                                              ctypes.c_double]),
@@ -125,12 +168,14 @@ def _declare(L):
     return L
 
 
-def check(handle, error):
-    """`handle`, or TileMLIRError with the C++ side's message."""
+def check(handle, error, library=None):
+    """`handle`, or TileMLIRError with the C++ side's message (`error` as
+    `library`, default lib(), made it)."""
     if handle.ptr:
         return handle
-    message = lib().tlErrorGetMessage(error).text()
-    lib().tlErrorDestroy(error)
+    L = library or lib()
+    message = L.tlErrorGetMessage(error).text()
+    L.tlErrorDestroy(error)
     raise TileMLIRError(message)
 
 

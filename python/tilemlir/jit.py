@@ -164,15 +164,15 @@ class JITKernel:
 
     def _handle(self, device):
         if device not in self._handles:
-            err = _capi.Handle()
+            err, L = _capi.Handle(), _capi.runtime()
             self._handles[device] = _capi.check(
-                _capi.lib().tlKernelLoad(_capi.ref(self.directory), device, ctypes.byref(err)), err)
+                L.tlKernelLoad(_capi.ref(self.directory), device, ctypes.byref(err)), err, L)
         return self._handles[device]
 
     def __del__(self):
         for h in getattr(self, "_handles", {}).values():
-            if _capi._lib is not None:
-                _capi._lib.tlKernelDestroy(h)
+            if _capi._runtime is not None:
+                _capi._runtime.tlKernelDestroy(h)
 
     def _allocate(self, spec, like):
         shape, dtype = tuple(spec["shape"]), spec["dtype"]
@@ -223,10 +223,10 @@ class JITKernel:
             import torch
             stream = torch.cuda.current_stream(device).cuda_stream
         array = (ctypes.c_void_p * len(argv))(*argv)
-        err = _capi.Handle()
-        if not _capi.lib().tlKernelLaunch(self._handle(device or 0), array,
-                                          ctypes.c_void_p(stream or 0), ctypes.byref(err)):
-            _capi.check(_capi.Handle(), err)
+        err, handle = _capi.Handle(), self._handle(device or 0)
+        if not _capi.runtime().tlKernelLaunch(handle, array, ctypes.c_void_p(stream or 0),
+                                              ctypes.byref(err)):
+            _capi.check(_capi.Handle(), err, _capi.runtime())
         if allocate:
             outs = [full[i] for i in self.out_idx]
             return outs[0] if len(outs) == 1 else outs

@@ -101,8 +101,10 @@ std::string writeKernelInfo(const KernelInfo &info);
 /// Parses kernel.json. Returns false and sets `error` naming the problem.
 bool parseKernelInfo(const std::string &json, KernelInfo &info,
                      std::string &error);
+/// Reads and parses the kernel.json at `path` (its text into `*text` when
+/// given); false with `error` naming the file.
 bool loadKernelInfo(const std::string &path, KernelInfo &info,
-                    std::string &error);
+                    std::string &error, std::string *text = nullptr);
 
 /// True when this CPU runs code of the x86-64 level `cpu` (x86-64,
 /// x86-64-v2, ...; empty: the baseline).

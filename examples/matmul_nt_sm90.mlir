@@ -20,12 +20,12 @@ tl.func @matmul_nt_sm90(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
         #tl.param<"threads" : index = 128 in [64, 128, 256, 512]>,
         #tl.param<"group_m" : index = 1 in [1, 2, 4, 8, 16, 32]>,
         #tl.param<"cluster_m" : index = 1 in [1, 2, 4]>,
-        #tl.param<"persistent" : index = 0 in [0, 1]>
+        #tl.param<"persistent" : index = 0 in [0, 1, 2]>
       ],
       configs = #tl.product<{
         block_M = [128, 256], block_N = [128, 256], block_K = [64],
         num_stages = [3, 4], threads = [128, 256], group_m = [1, 8],
-        cluster_m = [1, 2], persistent = [0, 1]
+        cluster_m = [1, 2], persistent = [0, 1, 2]
       }>
     } {
   %c0 = arith.constant 0 : index

@@ -66,16 +66,16 @@ def kernel_launcher(kdir, ptrs, stream):
     tlKernelLaunch, which encode the tensor maps a TMA kernel takes)."""
     from tilemlir import _capi
 
-    err = _capi.Handle()
-    kernel = _capi.check(_capi.lib().tlKernelLoad(_capi.ref(kdir), 0, ctypes.byref(err)), err)
+    err, L = _capi.Handle(), _capi.runtime()
+    kernel = _capi.check(L.tlKernelLoad(_capi.ref(kdir), 0, ctypes.byref(err)), err, L)
     stream = getattr(stream, "value", stream)  # an int or a ctypes.c_void_p
     values = [ctypes.c_void_p(p) for p in ptrs]
     args = (ctypes.c_void_p * len(values))(*[ctypes.addressof(v) for v in values])
 
     def launch():
         e = _capi.Handle()
-        if not _capi.lib().tlKernelLaunch(kernel, args, ctypes.c_void_p(stream), ctypes.byref(e)):
-            _capi.check(_capi.Handle(), e)
+        if not L.tlKernelLaunch(kernel, args, ctypes.c_void_p(stream), ctypes.byref(e)):
+            _capi.check(_capi.Handle(), e, L)
 
     launch.keep = (kernel, values, args)  # alive as long as the launcher
     return launch

@@ -12,6 +12,8 @@
 // RUN: tl-opt %s --tl-expand-configs="func=clustered target=host" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CLUSTER-HOST
 // RUN: tl-opt %s --tl-expand-configs="func=persistent target=sm_90a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PERSISTENT-SM90A
 // RUN: tl-opt %s --tl-expand-configs="func=persistent target=gfx942" 2>&1 | FileCheck %s --check-prefix=PERSISTENT-GFX942
+// RUN: tl-opt %s --tl-expand-configs="func=pingpong target=sm_90a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PINGPONG-SM90A
+// RUN: not tl-opt %s --tl-expand-configs="func=pingpong target=sm_80" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PINGPONG-SM80
 // RUN: tl-opt %examples/matmul.mlir --tl-expand-configs="instantiate=M=64,N=64,K=64 target=gfx942" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SAME-GFX942
 // RUN: tl-opt %s --tl-expand-configs="func=reduced target=sm_90a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SCRATCH-SM90A
 // RUN: tl-opt %s --tl-expand-configs="func=reduced target=host" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SCRATCH-HOST
@@ -170,6 +172,33 @@ tl.func @persistent()
 // PERSISTENT-GFX942-LABEL: tl.func @persistent_cluster1_persistent1()
 // PERSISTENT-GFX942: %[[ZERO:.*]] = arith.constant 0 : index
 // PERSISTENT-GFX942: tl.persistent %[[ZERO]]
+
+// Two tiles at a time (tl.persistent 2): two groups of the threads and a
+// producer warpgroup in one block, on sm_90a only. A 128x128 f32
+// accumulator on 128 threads (about 160 registers) fits the 168 a thread
+// of 384 gets; a 128x256 one on 2 x 256 threads does not fit the 96 of
+// 640; 2 x 512 threads are too many.
+tl.func @pingpong()
+    attributes {
+      params = [#tl.param<"threads" : index = 128>, #tl.param<"cols" : index = 128>],
+      configs = #tl.configs<[{threads = 128, cols = 128}, {threads = 256, cols = 256},
+                             {threads = 512, cols = 128}]>} {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %threads = tl.param "threads" : index
+  %cols = tl.param "cols" : index
+  tl.kernel (%bx) in (%c2) threads %threads {
+    tl.persistent %c2
+    %f = tl.alloc_fragment(%cols) : memref<128x?xf32, #tl.memory<fragment>>
+  }
+  tl.return
+}
+
+// PINGPONG-SM90A: remark: config 1 {threads = 256, cols = 256} dropped: runs two tiles at a time on 2 x 256 threads and a producer warpgroup, 640 threads of at most 96 registers; it needs about 160
+// PINGPONG-SM90A: remark: config 2 {threads = 512, cols = 128} dropped: runs two tiles at a time on 2 x 512 threads and a producer warpgroup, 1152 threads; sm_90a allows 1024
+// PINGPONG-SM90A: remark: expanded 'pingpong' for sm_90a: 3 configs, 1 kept, 2 dropped (persistent: 2)
+// PINGPONG-SM80: remark: config 0 {threads = 128, cols = 128} dropped: runs two tiles at a time (tl.persistent 2), which needs sm_90a's warp specialization; sm_80 has none
+// PINGPONG-SM80: error: every config of 'pingpong' was dropped for sm_80
 
 // A tl.reduce of a fragment goes through a shared scratch tile of its size
 // on GPUs (64 x 1024 f32: 256 KiB); the host reduces in place.

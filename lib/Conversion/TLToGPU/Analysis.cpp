@@ -109,6 +109,40 @@ LogicalResult KernelLowering::analyzePersistent() {
            << " persistent; the GPU lowering does one or the other (use "
               "tl.cluster 1 or tl.persistent 0)";
   persistent = true;
+  if (*enabled == 2) {
+    if (!wgmmaChip)
+      return directive.emitError()
+             << "runs two tiles at a time (2), on consumer groups that need "
+                "sm_90a's warp specialization; use tl.persistent 1";
+    consumerGroups = 2;
+  }
+  return success();
+}
+
+LogicalResult KernelLowering::checkConsumerGroups() {
+  if (consumerGroups == 1)
+    return success();
+  auto directive = kernelDirective<PersistentOp>();
+  if (!producerThreads)
+    return directive.emitError()
+           << "runs two tiles at a time (2), which needs a warp-specialized "
+              "kernel: one pipelined loop of TMA loads at the top keeping a "
+              "wgmma group in flight, and 2 x "
+           << threads
+           << " threads + a producer warpgroup at most 1024; use "
+              "tl.persistent 1";
+  // Each group would need its own copy of any other shared memory.
+  for (auto &[value, t] : shared)
+    if (t.stages < 2)
+      return directive.emitError()
+             << "runs two tiles at a time (2); the GPU lowering shares only "
+                "the pipeline's stages between the groups, and this kernel "
+                "keeps other tiles in shared memory; use tl.persistent 1";
+  if (!reduceScratch.empty())
+    return directive.emitError()
+           << "runs two tiles at a time (2); the GPU lowering shares only the "
+              "pipeline's stages between the groups, and this kernel's "
+              "tl.reduce needs shared scratch; use tl.persistent 1";
   return success();
 }
 
@@ -235,7 +269,7 @@ LogicalResult KernelLowering::analyze() {
   });
   planTmaStore(reserve, offset);
   sharedTotal = llvm::alignTo(offset, 128);
-  return success();
+  return checkConsumerGroups();
 }
 
 } // namespace mlir::tl::cuda

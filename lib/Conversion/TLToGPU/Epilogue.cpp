@@ -37,7 +37,9 @@ void KernelLowering::planTmaStore(
   // Persistent kernels only: their consumers go on to the next tile while
   // the stores drain. (A kernel launched whole gains little, and the
   // staging tile would cost the 128x128 tiles their second block an SM.)
-  if (!persistent || !tmaOption || !wgmmaChip || !asyncCopyOption)
+  // (Not yet with two consumer groups: each would need its own.)
+  if (!persistent || consumerGroups > 1 || !tmaOption || !wgmmaChip ||
+      !asyncCopyOption)
     return;
   for (Operation &op : launch.getBody().front()) {
     auto copy = dyn_cast<CopyOp>(&op);

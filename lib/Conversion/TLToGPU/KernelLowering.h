@@ -276,9 +276,12 @@ public:
   int64_t sharedBytes() const { return sharedTotal; }
   /// The tensor maps the kernel's trailing parameters are, in order.
   ArrayRef<TmaMap> tensorMaps() const { return tmaMaps; }
-  /// The block size the kernel launches with: the tl.kernel's threads, and
-  /// a producer warpgroup when a loop is warp-specialized.
-  int64_t launchThreads() const { return threads + producerThreads; }
+  /// The block size the kernel launches with: the tl.kernel's threads (once
+  /// a consumer group), and a producer warpgroup when a loop is
+  /// warp-specialized.
+  int64_t launchThreads() const {
+    return threads * consumerGroups + producerThreads;
+  }
   /// Whether the kernel is persistent (tl.persistent): the runtime
   /// launches at most the grid's blocks, one dimension, and each block
   /// loops over tiles.
@@ -291,12 +294,17 @@ private:
   LogicalResult analyzeCluster();
   /// The kernel's tl.use_swizzle: `swizzlePanel`.
   LogicalResult analyzeSwizzle();
-  /// The kernel's tl.persistent: `persistent`.
+  /// The kernel's tl.persistent: `persistent`, `consumerGroups`.
   LogicalResult analyzePersistent();
+  /// A kernel of two consumer groups (tl.persistent 2): whether what the
+  /// lowering planned allows them (warp specialization, no shared memory
+  /// but the pipeline's stages).
+  LogicalResult checkConsumerGroups();
   /// Lowers `body` once for each of this block's tiles: directly in a
   /// launch of the whole grid, else in a loop over the tiles of a
   /// persistent kernel (tile = block, block + blocks, ...) that maps the
-  /// block indices (and `tileIter`) for each.
+  /// block indices (and `tileIter`) for each. In a consumer group of a
+  /// kernel of two (`consumerGroup`), every other tile, the group's.
   LogicalResult forEachTile(OpBuilder &b, Location l,
                             function_ref<LogicalResult(OpBuilder &)> body);
   /// The block indices of a launch of the whole grid, or of the tile
@@ -327,6 +335,11 @@ private:
   /// Waits for every wgmma group and ties `gemm`'s accumulator registers
   /// behind the wait.
   void drainWgmma(OpBuilder &b, Location l, GemmOp gemm);
+  /// Passes a wgmma accumulator's registers through an empty asm: after a
+  /// wait, no read moves above it; after a fill, LLVM cannot see the
+  /// constant (else it peels the first k step, copying one zero register
+  /// into every accumulator between wgmmas, and ptxas serializes them).
+  void pinAccumulators(OpBuilder &b, Location l, Fragment &acc);
   /// A wgmma accumulator's registers as one struct per row tile, and back.
   SmallVector<Value> loadAccumulators(OpBuilder &b, Location l, Fragment &acc,
                                       LLVM::LLVMStructType type);
@@ -447,8 +460,19 @@ private:
   /// barrier also orders this thread's earlier shared-memory writes before
   /// the async proxy's reads.
   void barrier(OpBuilder &b, Location l);
-  /// bar.sync of the tl.kernel's threads (without a producer warpgroup).
+  /// bar.sync of the tl.kernel's threads (without a producer warpgroup;
+  /// of this consumer group's in a kernel of two).
   void syncThreads(OpBuilder &b, Location l);
+  /// Two consumer groups take turns on the tensor cores, tile by tile:
+  /// before its main loop a group waits for the other's turn to end
+  /// (`waitTurn`, from the block's second tile on), after it it ends its
+  /// turn (`endTurn`, when a tile follows).
+  void waitTurn(OpBuilder &b, Location l);
+  void endTurn(OpBuilder &b, Location l);
+  /// bar.sync (`wait`) or bar.arrive of named barrier `id` for `count`
+  /// threads.
+  void namedBarrier(OpBuilder &b, Location l, int64_t id, int64_t count,
+                    bool wait);
   /// barrier.cluster (arrive.release, wait.acquire) of every thread of the
   /// blocks of this block's cluster.
   void syncCluster(OpBuilder &b, Location l);
@@ -492,10 +516,18 @@ private:
   /// null outside the loop or without persistence).
   bool persistent = false;
   Value tileIter;
+  /// Groups of `threads` consumer threads, each on its own tiles (2 for
+  /// tl.persistent 2, else 1); in a consumer group's code (of two), its
+  /// index and whether the block's next tile (the other group's) exists
+  /// (an i1).
+  int64_t consumerGroups = 1;
+  std::optional<int64_t> consumerGroup;
+  Value nextTileExists;
   /// TMA loads each block of a cluster issues one slice of, multicast.
   llvm::DenseSet<Operation *> tmaMulticast;
   bool asyncProxyReads = false; // some tile is a wgmma operand
   GemmOp inFlightGemm;          // inside its pipelined loop's iterations
+  Value descriptorBase;         // the current wgmma's shared start field (i64)
   Value tid, lane, warp;
   llvm::DenseMap<Value, SharedTile> shared;  // keyed by the tl alloc value
   llvm::DenseMap<Value, Fragment> fragments; // keyed by the tl alloc value

@@ -276,6 +276,10 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
       lbConst && ubConst ? std::max<int64_t>(*ubConst - *lbConst, 0) : 0;
   bool unrolled = lbConst && ubConst && (!base || trips % stages == 0);
 
+  // With two consumer groups, this group's turn on the tensor cores.
+  if (specialized)
+    waitTurn(b, l);
+
   // Prologue: `ahead` iterations in flight (the producer's, when there is
   // one).
   for (int64_t s = 0; s < ahead && !specialized; ++s) {
@@ -310,6 +314,9 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   }
   if (!tma)
     NVVM::CpAsyncWaitGroupOp::create(b, l, 0);
+  // Every wgmma group issued: the other consumer group may begin.
+  if (specialized)
+    endTurn(b, l);
   if (inFlight)
     drainWgmma(b, l, inFlight);
   // The next tile's producer waits for the last stage too.

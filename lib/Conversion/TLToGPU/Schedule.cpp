@@ -6,7 +6,8 @@
 // (tl.persistent), a loop over the grid's tiles from the block id by the
 // launch's block count, the indices derived from each tile, and the count
 // of tiles done before (what the TMA pipelines' mbarrier phases go on
-// from).
+// from); with two consumer groups (tl.persistent 2), each group's half of
+// the block's tiles.
 //
 //===----------------------------------------------------------------------===//
 
@@ -92,16 +93,28 @@ KernelLowering::forEachTile(OpBuilder &b, Location l,
   for (Value extent : launch.getGrid())
     tiles *= *constantOf(extent);
   // The runtime launches a one-dimensional grid of at most `tiles` blocks.
+  // A consumer group of two takes every other of the block's tiles.
   Value first = gpu::BlockIdOp::create(b, l, gpu::Dimension::x);
   Value blocks = gpu::GridDimOp::create(b, l, gpu::Dimension::x);
-  auto loop = scf::ForOp::create(b, l, first, cIdx(b, l, tiles), blocks);
+  Value start = first, step = blocks;
+  if (consumerGroup) {
+    start = add(b, l, first, mul(b, l, blocks, cIdx(b, l, *consumerGroup)));
+    step = mul(b, l, blocks, cIdx(b, l, consumerGroups));
+  }
+  auto loop = scf::ForOp::create(b, l, start, cIdx(b, l, tiles), step);
   OpBuilder tb = OpBuilder::atBlockTerminator(loop.getBody());
   Value tile = loop.getInductionVar();
+  // The block's tiles before this one, both groups' (the producer loads
+  // them all, in order).
   tileIter = arith::DivUIOp::create(
       tb, l, arith::SubIOp::create(tb, l, tile, first), blocks);
+  if (consumerGroup)
+    nextTileExists =
+        arith::CmpIOp::create(tb, l, arith::CmpIPredicate::ult,
+                              add(tb, l, tile, blocks), cIdx(tb, l, tiles));
   mapBlockIndices(tb, l, tile);
   LogicalResult result = body(tb);
-  tileIter = Value();
+  tileIter = nextTileExists = Value();
   return result;
 }
 

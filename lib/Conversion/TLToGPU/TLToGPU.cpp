@@ -64,12 +64,45 @@ void KernelLowering::syncThreads(OpBuilder &b, Location l) {
     gpu::BarrierOp::create(b, l);
     return;
   }
-  // The tl.kernel's threads without the producer warpgroup: named barrier 1.
+  // The tl.kernel's threads without the producer warpgroup: named barrier
+  // 1 (1 + the group's index with two consumer groups).
+  namedBarrier(b, l, 1 + consumerGroup.value_or(0), threads, /*wait=*/true);
+}
+
+void KernelLowering::namedBarrier(OpBuilder &b, Location l, int64_t id,
+                                  int64_t count, bool wait) {
   auto i32 = [&](int64_t v) {
     return arith::ConstantIntOp::create(b, l, b.getI32Type(), v);
   };
-  NVVM::BarrierOp::create(b, l, Type(), i32(1), i32(threads),
-                          NVVM::BarrierReductionAttr(), Value());
+  if (wait)
+    NVVM::BarrierOp::create(b, l, Type(), i32(id), i32(count),
+                            NVVM::BarrierReductionAttr(), Value());
+  else
+    NVVM::BarrierArriveOp::create(b, l, i32(id), i32(count));
+}
+
+// The turns: named barrier 3 + g is group g's turn to begin, synced by
+// group g (threads) and arrived at by the other group (threads) when its
+// main loop has issued its last wgmma group. By then the other group has
+// passed every full barrier of its tile, so the stage phases group g
+// waits for next are its own tile's (parity cannot alias an older use).
+void KernelLowering::waitTurn(OpBuilder &b, Location l) {
+  if (!consumerGroup)
+    return;
+  auto notFirst =
+      scf::IfOp::create(b, l,
+                        arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne,
+                                              tileIter, cIdx(b, l, 0)));
+  OpBuilder tb = notFirst.getThenBodyBuilder();
+  namedBarrier(tb, l, 3 + *consumerGroup, 2 * threads, /*wait=*/true);
+}
+
+void KernelLowering::endTurn(OpBuilder &b, Location l) {
+  if (!consumerGroup)
+    return;
+  auto next = scf::IfOp::create(b, l, nextTileExists);
+  OpBuilder tb = next.getThenBodyBuilder();
+  namedBarrier(tb, l, 3 + (1 - *consumerGroup), 2 * threads, /*wait=*/false);
 }
 
 LogicalResult KernelLowering::run(OpBuilder &b) {
@@ -127,17 +160,22 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
     return success();
   }
   // Warp-specialized (Tma.cpp): the producer warpgroup after the threads.
+  int64_t consumerThreads = threads * consumerGroups;
   auto role =
       scf::IfOp::create(b, l,
                         arith::CmpIOp::create(b, l, arith::CmpIPredicate::uge,
-                                              tid, cIdx(b, l, threads)),
+                                              tid, cIdx(b, l, consumerThreads)),
                         /*withElseRegion=*/true);
   // With two or more consumer warpgroups the producer's registers go to
-  // them: 40 a producer thread, the rest of the 64K shared by the consumers
-  // (232 each for two, as CUTLASS).
-  bool rebalance = threads >= 256;
-  int64_t consumerRegs =
-      std::min<int64_t>(256, (65536 - 128 * 40) / threads / 8 * 8);
+  // them: 40 a producer thread, the rest of what the launch holds shared by
+  // the consumers (232 each for two, as CUTLASS). The launch holds what
+  // ptxas gives every thread of it, the 64K over its threads in steps of
+  // 8: asking for more than that frees would wait forever.
+  bool rebalance = consumerThreads >= 256;
+  int64_t launched = launchThreads();
+  int64_t launchRegs = std::min<int64_t>(255, 65536 / launched / 8 * 8);
+  int64_t consumerRegs = std::min<int64_t>(
+      256, (launchRegs * launched - 128 * 40) / consumerThreads / 8 * 8);
   IRMapping outer = map;
   {
     OpBuilder pb = role.getThenBodyBuilder();
@@ -158,9 +196,34 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
   if (rebalance)
     NVVM::SetMaxRegisterOp::create(cb, l, consumerRegs,
                                    NVVM::SetMaxRegisterAction::increase);
-  if (failed(forEachTile(cb, l, consumers)))
-    return failure();
-  finishTmaStores(cb, l);
+  if (consumerGroups == 1) {
+    if (failed(forEachTile(cb, l, consumers)))
+      return failure();
+    finishTmaStores(cb, l);
+    return success();
+  }
+  // Two consumer groups, each running the kernel as written on its own
+  // tiles, its threads numbered from 0. The body is lowered once per group
+  // with the group a constant: ptxas then sees no thread-dependent tile
+  // loop (with one, it serializes every wgmma behind a divergent path).
+  Value first = tid;
+  auto which =
+      scf::IfOp::create(cb, l,
+                        arith::CmpIOp::create(cb, l, arith::CmpIPredicate::ult,
+                                              first, cIdx(cb, l, threads)),
+                        /*withElseRegion=*/true);
+  outer = map;
+  for (int64_t g = 0; g < consumerGroups; ++g) {
+    OpBuilder gb =
+        g == 0 ? which.getThenBodyBuilder() : which.getElseBodyBuilder();
+    map = outer;
+    consumerGroup = g;
+    tid = arith::SubIOp::create(gb, l, first, cIdx(gb, l, g * threads));
+    lane = arith::RemUIOp::create(gb, l, tid, cIdx(gb, l, warpSize()));
+    warp = arith::DivUIOp::create(gb, l, tid, cIdx(gb, l, warpSize()));
+    if (failed(forEachTile(gb, l, consumers)))
+      return failure();
+  }
   return success();
 }
 
@@ -179,6 +242,8 @@ LogicalResult KernelLowering::lowerFill(Operation *op, Value buffer,
     forEachOwned(b, l, f, [&](OpBuilder &bb, int64_t slot, ValueRange) {
       slotStore(bb, l, value, f, slot);
     });
+    if (f.isMma && f.mma.wgmma)
+      pinAccumulators(b, l, f);
     return success();
   }
   barrier(b, l);

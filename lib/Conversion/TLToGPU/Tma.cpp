@@ -153,7 +153,8 @@ void KernelLowering::planWarpSpecialization(
   if (!(warpSpecializeOption || persistent) || !wgmmaInFlightOption ||
       loops.size() != 1 || !tmaLoops.count(loops[0]) ||
       loops[0]->getParentOp() != launch.getOperation() || threads % 128 ||
-      threads + 128 > 1024 || !inFlightWgmma(loops[0].getBody().front()))
+      threads * consumerGroups + 128 > 1024 ||
+      !inFlightWgmma(loops[0].getBody().front()))
     return;
   TmaPipeline &p = tmaLoops[loops[0]];
   int64_t stages = *constantOf(loops[0].getNumStages());
@@ -404,7 +405,7 @@ void KernelLowering::lowerProducerLoop(PipelinedOp loop, OpBuilder &b) {
   Value ub = map.lookupOrDefault(loop.getUpper());
   // A persistent kernel's earlier tiles used the stages before.
   Value base = earlierIterations(b, l, lb, ub);
-  OpBuilder ob = whenEquals(b, l, tid, threads);
+  OpBuilder ob = whenEquals(b, l, tid, threads * consumerGroups);
   auto forOp = scf::ForOp::create(ob, l, lb, ub, cIdx(ob, l, 1));
   OpBuilder fb = OpBuilder::atBlockTerminator(forOp.getBody());
   Value k = forOp.getInductionVar();

@@ -147,20 +147,22 @@ Value KernelLowering::wgmmaDescriptor(OpBuilder &b, Location l, Value tile,
   int64_t atom = t.atomCols;
   int64_t bytes = t.offset + (col / atom) * t.blockBytes() +
                   row * t.atomBytes() + (col % atom) * t.elementBytes();
+  // Every offset is a multiple of 16 bytes: the start address field
+  // (address >> 4) is the base's plus the offsets', added in 16-byte units
+  // to `descriptorBase` (this gemm's, see lowerWgmma).
   Type i64 = b.getI64Type();
-  Value base = arith::IndexCastOp::create(
-      b, l, i64,
-      memref::ExtractAlignedPointerAsIndexOp::create(b, l, smemBase));
-  Value addr = arith::AddIOp::create(b, l, base, i64c(b, l, bytes));
+  Value start =
+      arith::AddIOp::create(b, l, descriptorBase, i64c(b, l, bytes >> 4));
   if (dynamicBytes)
-    addr = arith::AddIOp::create(b, l, addr, dynamicBytes);
+    start = arith::AddIOp::create(
+        b, l, start, arith::ShRUIOp::create(b, l, dynamicBytes, i64c(b, l, 4)));
   if (t.stages > 1)
     if (Value stage = currentStage.lookup(tile))
-      addr = arith::AddIOp::create(
-          b, l, addr,
+      start = arith::AddIOp::create(
+          b, l, start,
           arith::MulIOp::create(b, l,
                                 arith::IndexCastOp::create(b, l, i64, stage),
-                                i64c(b, l, t.stageBytes())));
+                                i64c(b, l, t.stageBytes() >> 4)));
   // PTX ISA, "Matrix Descriptor Format": start address, leading and stride
   // byte offsets (all >> 4), swizzle mode in bits 62-63. K-major swizzled
   // layouts do not use the leading offset (1 by convention); MN-major ones
@@ -171,9 +173,7 @@ Value KernelLowering::wgmmaDescriptor(OpBuilder &b, Location l, Value tile,
   int64_t mode = t.atomBytes() == 128 ? 1 : t.atomBytes() == 64 ? 2 : 3;
   uint64_t high = (uint64_t(leading) << 16) | (uint64_t(stride) << 32) |
                   (uint64_t(mode) << 62);
-  Value start = arith::AndIOp::create(
-      b, l, arith::ShRUIOp::create(b, l, addr, i64c(b, l, 4)),
-      i64c(b, l, 0x3FFF));
+  start = arith::AndIOp::create(b, l, start, i64c(b, l, 0x3FFF));
   return arith::OrIOp::create(b, l, start,
                               i64c(b, l, static_cast<int64_t>(high)));
 }
@@ -260,6 +260,27 @@ LogicalResult KernelLowering::lowerWgmma(GemmOp op, OpBuilder &b) {
   auto layoutB = NVVM::MMALayoutAttr::get(ctx, transB ? NVVM::MMALayout::col
                                                       : NVVM::MMALayout::row);
 
+  // The shared memory's start address field, passed through an empty asm
+  // where the gemm is: every descriptor is that plus a constant, computed
+  // where it is used. (Computed from the shared memory's address itself,
+  // each descriptor of an unrolled pipeline would be hoisted out of the
+  // loop: 48 live 64-bit values for a 128x128 tile of 4 stages, which
+  // spill or serialize the wgmmas in the 168 registers of a 384-thread
+  // block.)
+  Value raw = arith::ShRUIOp::create(
+      b, l,
+      arith::IndexCastOp::create(
+          b, l, i64,
+          memref::ExtractAlignedPointerAsIndexOp::create(b, l, smemBase)),
+      i64c(b, l, 4));
+  descriptorBase = LLVM::InlineAsmOp::create(
+                       b, l, i64, ValueRange{raw}, /*asm_string=*/"", "=l,0",
+                       /*has_side_effects=*/true, /*is_align_stack=*/false,
+                       LLVM::TailCallKind::None,
+                       LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
+                       /*operand_attrs=*/ArrayAttr())
+                       .getResult(0);
+
   NVVM::WgmmaFenceAlignedOp::create(b, l);
   for (int64_t kk = 0; kk < k; kk += 16) {
     Value descB = transB ? wgmmaDescriptor(b, l, bm, bBytes, 0, kk, true)
@@ -307,9 +328,12 @@ GemmOp KernelLowering::inFlightWgmma(Block &body) {
 }
 
 void KernelLowering::drainWgmma(OpBuilder &b, Location l, GemmOp gemm) {
-  Fragment &acc = fragments[gemm.getC()];
-  auto structType = accumulatorType(b.getContext(), acc.mma);
   NVVM::WgmmaWaitGroupSyncOp::create(b, l, 0);
+  pinAccumulators(b, l, fragments[gemm.getC()]);
+}
+
+void KernelLowering::pinAccumulators(OpBuilder &b, Location l, Fragment &acc) {
+  auto structType = accumulatorType(b.getContext(), acc.mma);
   SmallVector<Value> accs = loadAccumulators(b, l, acc, structType);
   for (Value &v : accs)
     v = pinAfterWait(b, l, v, structType);

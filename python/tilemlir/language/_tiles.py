@@ -165,8 +165,10 @@ def persistent(enable=True):
     """Makes the kernel persistent (``tl.persistent``): as many blocks as
     the GPU runs at once loop over the grid's tiles, and on Hopper a
     producer warpgroup loads the next tile while the consumers store this
-    one. ``enable`` may be 0/1, a bool or a tunable parameter; 0 launches
-    the grid as written."""
+    one; 2 also runs two tiles at a time, one on each of two groups of the
+    kernel's threads, one group's epilogue under the other's main loop
+    (ping-pong; Hopper only). ``enable`` may be 0/1/2, a bool or a tunable
+    parameter; 0 launches the grid as written."""
     b = _builder()
     if isinstance(enable, bool):
         enable = int(enable)

@@ -271,6 +271,41 @@ tl.func @persistent_dynamic(%p: index) {
 
 // -----
 
+module attributes {tl.target = "sm_80"} {
+tl.func @pingpong_sm80() {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx) in (%c1) threads %c128 {
+    // expected-error @below {{runs two tiles at a time (2), on consumer groups that need sm_90a's warp specialization; use tl.persistent 1}}
+    tl.persistent %c2
+  }
+  tl.return
+}
+}
+
+// -----
+
+// No pipelined TMA loop, so no producer warpgroup for two groups to share.
+module attributes {tl.target = "sm_90a"} {
+tl.func @pingpong_unspecialized(%X: memref<128xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx) in (%c1) threads %c128 {
+    // expected-error @below {{runs two tiles at a time (2), which needs a warp-specialized kernel: one pipelined loop of TMA loads at the top keeping a wgmma group in flight, and 2 x 128 threads + a producer warpgroup at most 1024; use tl.persistent 1}}
+    tl.persistent %c2
+    %f = tl.alloc_fragment() : memref<128xf32, #tl.memory<fragment>>
+    tl.copy %X[%c0] to %f : memref<128xf32>, memref<128xf32, #tl.memory<fragment>>
+    tl.copy %f to %X[%c0] : memref<128xf32, #tl.memory<fragment>>, memref<128xf32>
+  }
+  tl.return
+}
+}
+
+// -----
+
 // The lowering's own allocation is checked against the chip: a 64x1024 f32
 // fragment reduced through a 256 KiB scratch tile.
 module attributes {tl.target = "sm_90a"} {

@@ -743,10 +743,10 @@ tl.func @f() {
 
 tl.func @f() {
   %c1 = arith.constant 1 : index
-  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
   tl.kernel (%a) in (%c1) threads %c1 {
-    // expected-error @below {{is set to 2; use 1 (persistent) or 0 (the grid as written)}}
-    tl.persistent %c2
+    // expected-error @below {{is set to 3; use 1 (persistent), 2 (persistent, two tiles at a time) or 0 (the grid as written)}}
+    tl.persistent %c3
   }
   tl.return
 }

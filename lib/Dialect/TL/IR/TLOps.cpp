@@ -470,9 +470,10 @@ LogicalResult PersistentOp::verify() {
                               "persistent once";
   APInt enabled;
   if (matchPattern(getEnabled(), m_ConstantInt(&enabled)) &&
-      enabled.getSExtValue() != 0 && enabled.getSExtValue() != 1)
+      (enabled.getSExtValue() < 0 || enabled.getSExtValue() > 2))
     return emitOpError() << "is set to " << enabled.getSExtValue()
-                         << "; use 1 (persistent) or 0 (the grid as written)";
+                         << "; use 1 (persistent), 2 (persistent, two tiles "
+                            "at a time) or 0 (the grid as written)";
   return success();
 }
 

@@ -277,9 +277,41 @@ SmallVector<Violation> mlir::tl::checkLimits(FuncOp kernel,
                .str()});
   });
   kernel.walk([&](PersistentOp persistent) {
-    if (constantOr(persistent.getEnabled(), 0) != 1 ||
-        chip.vendor != Vendor::NVIDIA)
+    int64_t enabled = constantOr(persistent.getEnabled(), 0);
+    if (enabled == 0 || chip.vendor != Vendor::NVIDIA)
       return;
+    if (enabled == 2) {
+      // Two consumer groups of the kernel's threads and a producer
+      // warpgroup: warp specialization (sm_90a), and registers for all of
+      // them (ptxas fits every thread of the launch in the 64K).
+      auto launch = cast<KernelOp>(persistent->getParentOp());
+      int64_t threads = constantOr(launch.getThreads(), 0);
+      int64_t launched = 2 * threads + 128;
+      if (chipName != "sm_90a")
+        out.push_back({"persistent",
+                       llvm::formatv("runs two tiles at a time "
+                                     "(tl.persistent 2), which needs "
+                                     "sm_90a's warp specialization; {0} has "
+                                     "none",
+                                     chipName)
+                           .str()});
+      else if (launched > chip.maxThreadsPerBlock)
+        out.push_back(
+            {"persistent",
+             llvm::formatv("runs two tiles at a time on 2 x {0} threads and "
+                           "a producer warpgroup, {1} threads; {2} allows {3}",
+                           threads, launched, chipName, chip.maxThreadsPerBlock)
+                 .str()});
+      else if (int64_t fit = 65536 / launched / 8 * 8;
+               res.registersPerThread > fit)
+        out.push_back(
+            {"persistent",
+             llvm::formatv("runs two tiles at a time on 2 x {0} threads and "
+                           "a producer warpgroup, {1} threads of at most {2} "
+                           "registers; it needs about {3}",
+                           threads, launched, fit, res.registersPerThread)
+                 .str()});
+    }
     for (Operation &op : *persistent->getBlock())
       if (auto cluster = dyn_cast<ClusterOp>(op))
         if (int64_t rows = constantOr(cluster.getRows(), 1); rows > 1)

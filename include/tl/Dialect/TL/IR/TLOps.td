@@ -247,7 +247,12 @@ def TL_PersistentOp : TL_Op<"persistent", [HasParent<"KernelOp">]> {
     flight runs a producer warpgroup (warp specialization) that keeps
     loading the next tile's stages while the consumers store the current
     tile's results: the prologue and epilogue of one tile overlap the main
-    loop of the next (CUTLASS's persistent warp-specialized GEMM). 0
+    loop of the next (CUTLASS's persistent warp-specialized GEMM). With 2
+    the kernel also runs two tiles at a time, one on each of two groups of
+    the kernel's `threads` (CUTLASS's ping-pong): the producer loads their
+    tiles in turn, the groups take turns on the tensor cores, and one
+    group's epilogue runs under the other's main loop; sm_90a kernels that
+    are warp-specialized only (the resource model drops the others). 0
     launches the grid as written. A tunable knob like the tile sizes; the
     host target ignores it, the AMD lowering folds it to 0, and it does not
     combine with `tl.cluster` (the resource model drops such configs).

@@ -25,7 +25,7 @@ tl.func @matmul_nt_sm90(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
       configs = #tl.product<{
         block_M = [128, 256], block_N = [128, 256], block_K = [64],
         num_stages = [3, 4], threads = [128, 256], group_m = [1, 8],
-        cluster_m = [1, 2], persistent = [0, 1, 2]
+        cluster_m = [1, 2], persistent = [0, 1]
       }>
     } {
   %c0 = arith.constant 0 : index

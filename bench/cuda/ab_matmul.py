@@ -23,6 +23,7 @@ import argparse
 import ctypes
 import json
 import os
+import random
 import statistics
 import sys
 
@@ -106,9 +107,12 @@ def main():
     timer = (lambda fn, reps: flushed_median(fn, warmup=1, reps=reps)) if args.flush else timed
     times = {(lab, name): [] for lab, name, _ in kernels}
     blas = []
+    # Each round in its own (seeded) order: a fixed order would give the
+    # kernels timed late in a round the heat of those before, every round.
+    order = random.Random(0)
     for r in range(args.rounds):
         blas.append(timer(lambda: torch.matmul(a, bk), args.reps))
-        for lab, name, launch in kernels:
+        for lab, name, launch in order.sample(kernels, len(kernels)):
             times[(lab, name)].append(timer(launch, args.reps))
         blas.append(timer(lambda: torch.matmul(a, bk), args.reps))
     blas_ms = statistics.median(blas)

@@ -336,7 +336,8 @@ private:
   /// behind the wait.
   void drainWgmma(OpBuilder &b, Location l, GemmOp gemm);
   /// Passes a wgmma accumulator's registers through an empty asm: after a
-  /// wait, no read moves above it; after a fill, LLVM cannot see the
+  /// wait, no read moves above it; after a fill (with two consumer groups,
+  /// whose descriptors are computed in the loop), LLVM cannot see the
   /// constant (else it peels the first k step, copying one zero register
   /// into every accumulator between wgmmas, and ptxas serializes them).
   void pinAccumulators(OpBuilder &b, Location l, Fragment &acc);

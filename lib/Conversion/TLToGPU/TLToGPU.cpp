@@ -242,7 +242,7 @@ LogicalResult KernelLowering::lowerFill(Operation *op, Value buffer,
     forEachOwned(b, l, f, [&](OpBuilder &bb, int64_t slot, ValueRange) {
       slotStore(bb, l, value, f, slot);
     });
-    if (f.isMma && f.mma.wgmma)
+    if (f.isMma && f.mma.wgmma && consumerGroups > 1)
       pinAccumulators(b, l, f);
     return success();
   }

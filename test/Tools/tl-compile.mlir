@@ -1,11 +1,12 @@
 // tl-compile builds every config in parallel; with several jobs on one
 // context (the host pipeline loads dialects a pass manager would otherwise
-// load while other configs compile).
+// load while other configs compile). The host runs a pipelined loop
+// without stages, so 16 of the 32 configs are the same kernel as another.
 // RUN: rm -rf %t && tl-compile %examples/matmul.mlir --target=host --instantiate=M=100,N=72,K=40 -j 2 -o %t 2>/dev/null | FileCheck %s
-// RUN: ls %t/*/kernel.so | count 32
+// RUN: ls %t/*/kernel.so | count 16
 // RUN: FileCheck %s --check-prefix=INDEX < %t/index.json
 // RUN: not tl-compile %examples/matmul.mlir --target=metal -o %t.bad 2>&1 | FileCheck %s --check-prefix=BAD
-// CHECK: tl-compile: 32 of 32 configs compiled for host
+// CHECK: tl-compile: 16 of 16 configs compiled for host
 // INDEX: "kernels": [
 // INDEX: "status": "ok"
 // INDEX: "target": "host"

@@ -12,6 +12,7 @@
 // RUN: tl-opt %s --tl-expand-configs="func=clustered target=host" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CLUSTER-HOST
 // RUN: tl-opt %s --tl-expand-configs="func=persistent target=sm_90a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PERSISTENT-SM90A
 // RUN: tl-opt %s --tl-expand-configs="func=persistent target=gfx942" 2>&1 | FileCheck %s --check-prefix=PERSISTENT-GFX942
+// RUN: tl-opt %s --tl-expand-configs="func=persistent target=host" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PERSISTENT-HOST
 // RUN: tl-opt %s --tl-expand-configs="func=pingpong target=sm_90a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PINGPONG-SM90A
 // RUN: not tl-opt %s --tl-expand-configs="func=pingpong target=sm_80" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PINGPONG-SM80
 // RUN: tl-opt %examples/matmul.mlir --tl-expand-configs="instantiate=M=64,N=64,K=64 target=gfx942" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SAME-GFX942
@@ -149,7 +150,8 @@ tl.func @clustered()
 // CLUSTER-HOST: remark: expanded 'clustered' for host: 3 configs, 3 kept, 0 dropped
 
 // Persistence: not with clusters on NVIDIA GPUs; folded to 0 on AMD ones,
-// whose lowering launches the grid as written (config 0 becomes config 1).
+// whose lowering launches the grid as written (config 0 becomes config 1),
+// and on the host with clusters (all three become config 0).
 tl.func @persistent()
     attributes {
       params = [#tl.param<"cluster" : index = 1>, #tl.param<"persistent" : index = 1>],
@@ -169,6 +171,10 @@ tl.func @persistent()
 // PERSISTENT-SM90A: remark: config 2 {cluster = 2, persistent = 1} dropped: is persistent and launches clusters of 2 blocks; the GPU lowering does one or the other
 // PERSISTENT-SM90A: remark: expanded 'persistent' for sm_90a: 3 configs, 2 kept, 1 dropped (persistent: 1)
 // PERSISTENT-GFX942: remark: config 1 {cluster = 1, persistent = 0} dropped: is the same kernel as config 0 for gfx942: persistent changes nothing there
+// The host runs blocks as loops: clusters and persistence fold away too.
+// PERSISTENT-HOST: remark: config 1 {cluster = 1, persistent = 0} dropped: is the same kernel as config 0 for host: persistent changes nothing there
+// PERSISTENT-HOST: remark: config 2 {cluster = 2, persistent = 1} dropped: is the same kernel as config 0 for host: cluster changes nothing there
+// PERSISTENT-HOST: remark: expanded 'persistent' for host: 3 configs, 1 kept, 2 dropped (same_kernel: 2)
 // PERSISTENT-GFX942-LABEL: tl.func @persistent_cluster1_persistent1()
 // PERSISTENT-GFX942: %[[ZERO:.*]] = arith.constant 0 : index
 // PERSISTENT-GFX942: tl.persistent %[[ZERO]]

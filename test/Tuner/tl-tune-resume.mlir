@@ -16,7 +16,7 @@
 // WHOLE: {"check_passed":{{.*}}"status":
 // RUN: env TILELANG_CACHE_DIR=%t/cache tl-tune %examples/matmul.mlir --target=host --instantiate=M=64,N=64,K=64 --warmup=1 --rep=2 --budget=5 --json 2> %t/resumed.err > %t/resumed.json
 // RUN: FileCheck %s --check-prefix=RESUMED < %t/resumed.err
-// RESUMED: tl-tune: resuming an interrupted tuning: {{[1-4]}} of 32 configs' records restored from {{.*}}/journal.jsonl
+// RESUMED: tl-tune: resuming an interrupted tuning: {{[1-4]}} of 16 configs' records restored from {{.*}}/journal.jsonl
 // RUN: not ls %t/cache/tmp/resume
 // RUN: env TILELANG_CACHE_DIR=%t/fresh tl-tune %examples/matmul.mlir --target=host --instantiate=M=64,N=64,K=64 --warmup=1 --rep=2 --budget=5 --json > %t/whole.json
 // RUN: grep -o '"kernel": "[A-Za-z0-9_]*"' %t/resumed.json > %t/resumed.kernels

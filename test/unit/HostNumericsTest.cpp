@@ -221,8 +221,9 @@ TEST_P(ExampleGemm, EveryConfigMatchesDouble) {
   auto kernels = compile(source, "instantiate=M=" + std::to_string(c.m) +
                                      ",N=" + std::to_string(c.n) +
                                      ",K=" + std::to_string(c.k));
-  EXPECT_EQ(kernels.size(), 32u) << "every config of the guide's space fits "
-                                    "the host";
+  EXPECT_EQ(kernels.size(), 16u)
+      << "every config of the guide's space fits the host, and num_stages "
+         "changes nothing there: 16 of 32 are the same kernel as another";
   for (auto &kernel : kernels) {
     const KernelInfo &info = kernel->info();
     Buffers b = makeBuffers(info, /*seed=*/7, {}, /*guard=*/64);

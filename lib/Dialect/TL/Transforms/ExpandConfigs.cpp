@@ -18,6 +18,7 @@
 #include "mlir/IR/Threading.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -59,17 +60,26 @@ static void foldTo(OpOperand &operand, int64_t value) {
     def->erase();
 }
 
-/// On a chip whose lowering keeps one shared buffer a tile (AMD), a
-/// pipelined loop's stages change nothing: they are folded to 1, and
-/// tl.persistent (which the AMD lowering does not do) to 0, so that
-/// configs that differ only there become the same kernel.
+/// Knobs a chip's lowering ignores change nothing there, so they are
+/// folded and configs that differ only in them become the same kernel: on
+/// a chip whose lowering keeps one shared buffer a tile (AMD) a pipelined
+/// loop's stages (to 1) and tl.persistent, which the AMD lowering does not
+/// do (to 0); on the host, which runs a kernel's blocks as loops, those
+/// and the block order and clusters too (tl.use_swizzle, tl.cluster: 1).
 static void foldUnusedKnobs(FuncOp kernel, const ChipInfo &chip) {
-  if (multiBuffersSharedTiles(chip))
+  bool host = chip.vendor == Vendor::Host;
+  if (multiBuffersSharedTiles(chip) && !host)
     return;
   kernel.walk([](PersistentOp persistent) {
     foldTo(persistent.getEnabledMutable(), 0);
   });
   kernel.walk([](PipelinedOp loop) { foldTo(loop.getNumStagesMutable(), 1); });
+  if (!host)
+    return;
+  kernel.walk([](UseSwizzleOp swizzle) {
+    foldTo(swizzle.getPanelMutable(), 1);
+  });
+  kernel.walk([](ClusterOp cluster) { foldTo(cluster.getRowsMutable(), 1); });
 }
 
 /// The kernel's body and signature as text, without its name or config:
@@ -112,16 +122,24 @@ static std::string differingParams(DictionaryAttr a, DictionaryAttr b) {
 }
 
 /// Drops the kept configs whose kernel is the same as an earlier kept
-/// config's (rule same_kernel): the first is kept. (A parameter a template
-/// does not use at all is left alone: such configs are the user's to drop.)
-static void dropSameKernels(MutableArrayRef<ConfigOutcome> outcomes,
+/// config's (rule same_kernel): the first is kept. (A parameter `tmpl`
+/// does not use at all is left alone: configs that differ in one are the
+/// user's to drop.)
+static void dropSameKernels(FuncOp tmpl,
+                            MutableArrayRef<ConfigOutcome> outcomes,
                             const ChipInfo &chip) {
+  llvm::StringSet<> used;
+  tmpl.walk([&](ParamOp param) { used.insert(param.getName()); });
   llvm::StringMap<size_t> firstKernel;
   for (auto [i, out] : llvm::enumerate(outcomes)) {
     if (!out.kernel)
       continue;
-    auto [it, inserted] =
-        firstKernel.try_emplace(kernelFingerprint(out.kernel), i);
+    std::string key = kernelFingerprint(out.kernel);
+    for (NamedAttribute entry : out.config)
+      if (!used.contains(entry.getName().getValue()))
+        llvm::raw_string_ostream(key) << entry.getName().getValue() << '='
+                                      << entry.getValue();
+    auto [it, inserted] = firstKernel.try_emplace(key, i);
     if (inserted)
       continue;
     out.rule = "same_kernel";
@@ -501,9 +519,10 @@ ExpandConfigsPass::expand(FuncOp tmpl, const ChipInfo &chip,
     return tmpl.emitError() << fatal;
   }
 
-  // Stages folded away (AMD): configs that became the same kernel.
-  if (!multiBuffersSharedTiles(chip))
-    dropSameKernels(outcomes, chip);
+  // Knobs folded away (AMD, the host): configs that became the same
+  // kernel.
+  if (!multiBuffersSharedTiles(chip) || chip.vendor == Vendor::Host)
+    dropSameKernels(tmpl, outcomes, chip);
 
   // Report, in space order.
   llvm::StringMap<int64_t> droppedByRule;

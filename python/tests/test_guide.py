@@ -83,12 +83,19 @@ def test_the_guides_samples_run(device):
             check(g)
 
 
+def kernels_of_the_space(g):
+    """The guide's 32 configs are 32 kernels on a GPU; the host runs a
+    pipelined loop without stages, so 16 of them are the same kernel as
+    another there and are compiled and timed once."""
+    return 32 if g["A"].is_cuda else 16
+
+
 def after_sample1(g):
     A, B, C = g["A"], g["B"], g["C"]
     assert A.dtype == torch.float16
     assert_matmul(C, A, B)  # tuned_kernel(A, B, C) wrote C in place
     (result,) = g["matmul"].results.values()
-    assert len(result.candidates) == 32
+    assert len(result.candidates) == kernels_of_the_space(g)
     assert {c["status"] for c in result.candidates} <= {"ok", "pruned"}
     assert g["tuned_kernel"].config in g["matmul_configs"](g["M"], g["N"], g["K"])
 
@@ -96,7 +103,7 @@ def after_sample1(g):
 def after_sample2(g):
     artifact = g["artifact"]
     assert artifact.config == g["best_config"] and artifact.latency == g["best_latency"] > 0
-    assert len(artifact.candidates) == 32
+    assert len(artifact.candidates) == kernels_of_the_space(g)
     assert {c["status"] for c in artifact.candidates} <= {"ok", "pruned"}, \
         "ref_prog accepted every candidate"
     A, B = g["A"], g["B"]
@@ -147,7 +154,11 @@ def after_sample7(g):
     M, N, K = g["M"], g["N"], g["K"]
     configs = g["matmul_configs"](M, N, K)
     assert not isinstance(configs, list), "a generator, as the guide writes it"
-    want = len(list(g["matmul_configs"](M, N, K)))  # 32 below 1024, else 8
+    # 32 below 1024, else 8; on the host, configs that differ only in
+    # num_stages are one kernel.
+    yielded = list(g["matmul_configs"](M, N, K))
+    want = len(yielded) if g["A"].is_cuda else len(
+        {tuple(sorted((k, v) for k, v in c.items() if k != "num_stages")) for c in yielded})
     tuner = tilemlir.autotuner.AutoTuner.from_kernel(g["kernel_factory"](M, N, K),
                                                     configs=configs)
     tuner.set_profile_args(warmup=1, rep=3)

@@ -528,7 +528,7 @@ private:
   llvm::DenseSet<Operation *> tmaMulticast;
   bool asyncProxyReads = false; // some tile is a wgmma operand
   GemmOp inFlightGemm;          // inside its pipelined loop's iterations
-  Value descriptorBase;         // the current wgmma's shared start field (i64)
+  Value descriptorBase; // two groups: the wgmma's shared start field (i64)
   Value tid, lane, warp;
   llvm::DenseMap<Value, SharedTile> shared;  // keyed by the tl alloc value
   llvm::DenseMap<Value, Fragment> fragments; // keyed by the tl alloc value

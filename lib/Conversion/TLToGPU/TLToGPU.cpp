@@ -206,11 +206,11 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
   // tiles, its threads numbered from 0. The body is lowered once per group
   // with the group a constant: ptxas then sees no thread-dependent tile
   // loop (with one, it serializes every wgmma behind a divergent path).
-  Value first = tid;
+  Value raw = tid;
   auto which =
       scf::IfOp::create(cb, l,
                         arith::CmpIOp::create(cb, l, arith::CmpIPredicate::ult,
-                                              first, cIdx(cb, l, threads)),
+                                              raw, cIdx(cb, l, threads)),
                         /*withElseRegion=*/true);
   outer = map;
   for (int64_t g = 0; g < consumerGroups; ++g) {
@@ -218,12 +218,13 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
         g == 0 ? which.getThenBodyBuilder() : which.getElseBodyBuilder();
     map = outer;
     consumerGroup = g;
-    tid = arith::SubIOp::create(gb, l, first, cIdx(gb, l, g * threads));
+    tid = arith::SubIOp::create(gb, l, raw, cIdx(gb, l, g * threads));
     lane = arith::RemUIOp::create(gb, l, tid, cIdx(gb, l, warpSize()));
     warp = arith::DivUIOp::create(gb, l, tid, cIdx(gb, l, warpSize()));
     if (failed(forEachTile(gb, l, consumers)))
       return failure();
   }
+  consumerGroup.reset();
   return success();
 }
 

@@ -76,9 +76,8 @@ static void foldUnusedKnobs(FuncOp kernel, const ChipInfo &chip) {
   kernel.walk([](PipelinedOp loop) { foldTo(loop.getNumStagesMutable(), 1); });
   if (!host)
     return;
-  kernel.walk([](UseSwizzleOp swizzle) {
-    foldTo(swizzle.getPanelMutable(), 1);
-  });
+  kernel.walk(
+      [](UseSwizzleOp swizzle) { foldTo(swizzle.getPanelMutable(), 1); });
   kernel.walk([](ClusterOp cluster) { foldTo(cluster.getRowsMutable(), 1); });
 }
 
@@ -137,8 +136,8 @@ static void dropSameKernels(FuncOp tmpl,
     std::string key = kernelFingerprint(out.kernel);
     for (NamedAttribute entry : out.config)
       if (!used.contains(entry.getName().getValue()))
-        llvm::raw_string_ostream(key) << entry.getName().getValue() << '='
-                                      << entry.getValue();
+        llvm::raw_string_ostream(key)
+            << entry.getName().getValue() << '=' << entry.getValue();
     auto [it, inserted] = firstKernel.try_emplace(key, i);
     if (inserted)
       continue;

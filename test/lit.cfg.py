@@ -40,6 +40,6 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 # GPU-only tests say `REQUIRES: cuda-gpu`; they run only where a device is.
 if shutil.which("nvidia-smi") and os.system("nvidia-smi -L >/dev/null 2>&1") == 0:
     config.available_features.add("cuda-gpu")
+config.substitutions.append(("%ptxas", "/usr/local/cuda/bin/ptxas"))
 if os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")
-    config.substitutions.append(("%ptxas", "/usr/local/cuda/bin/ptxas"))

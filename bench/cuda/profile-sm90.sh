@@ -61,7 +61,7 @@ if [ -n "$ncu" ] && [ -n "${TL_PROFILE:-}" ]; then
   done
   for pair in $TL_PROFILE; do
     build=${pair%%:*}
-    timeout "${TL_NCU_TIMEOUT:-90}" "$ncu" --clock-control none -k 'regex:matmul_sm90|nvjet|gemm|xmma' \
+    timeout "${TL_NCU_TIMEOUT:-90}" "$ncu" --clock-control none -k 'regex:^(matmul_sm90|nvjet|sm90_xmma_gemm_(f16|bf16))' \
       --section SpeedOfLight --section ComputeWorkloadAnalysis \
       --section MemoryWorkloadAnalysis --section WarpStateStats \
       --section SchedulerStats --section LaunchStats --section Occupancy \

@@ -3,7 +3,7 @@
 --configs (each --launches times), then cuBLAS (torch.matmul) as often: a
 program for `ncu` to profile, one launch of each kernel after its first.
 
-  ncu --clock-control none -k regex:'matmul|nvjet|gemm' --launch-skip-before-match 0 \
+  ncu --clock-control none -k 'regex:^(matmul_sm90|nvjet|sm90_xmma_gemm_(f16|bf16))' \
       python3 profile_matmul.py GROUP_DIR --configs SUBSTR,...
 """
 import argparse

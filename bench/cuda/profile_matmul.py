@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Launches the kernels of a group directory whose names contain one of
 --configs (each --launches times), then cuBLAS (torch.matmul) as often: a
-program for `ncu` to profile, one launch of each kernel after its first.
+program for `ncu` to profile (every launch its filter matches).
 
   ncu --clock-control none -k 'regex:^(matmul_sm90|nvjet|sm90_xmma_gemm_(f16|bf16))' \
       python3 profile_matmul.py GROUP_DIR --configs SUBSTR,...

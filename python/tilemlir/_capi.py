@@ -87,20 +87,19 @@ def runtime():
     $TILEMLIR_RUNTIME_LIBRARY when set, else the C API library where it
     loads, else libTileMLIRRuntime.so."""
     global _runtime
-    if _runtime is not None:
-        return _runtime
-    if not os.environ.get("TILEMLIR_RUNTIME_LIBRARY"):
+    if _runtime is None:
+        why = None
+        if not os.environ.get("TILEMLIR_RUNTIME_LIBRARY"):
+            try:
+                _runtime = lib()
+                return _runtime
+            except (TileMLIRError, OSError) as e:
+                why = e
         try:
-            _runtime = lib()
-            return _runtime
-        except (TileMLIRError, OSError) as e:
-            full = e
-    try:
-        _runtime = _declare_runtime(
-            _load("libTileMLIRRuntime.so", "TILEMLIR_RUNTIME_LIBRARY", "TileMLIRRuntime"))
-    except TileMLIRError as e:
-        raise TileMLIRError(f"{e} (and the C API library: {full})" if "full" in locals()
-                            else str(e)) from None
+            _runtime = _declare_runtime(
+                _load("libTileMLIRRuntime.so", "TILEMLIR_RUNTIME_LIBRARY", "TileMLIRRuntime"))
+        except TileMLIRError as e:
+            raise TileMLIRError(f"{e} (and the C API library: {why})" if why else str(e)) from None
     return _runtime
 
 

@@ -180,7 +180,7 @@ def main():
         try:
             proc = subprocess.run([sys.executable, __file__, "--group", gdir, "1" if timing else "0"],
                                   capture_output=True, text=True,
-                                  timeout=int(os.environ.get("TL_GROUP_TIMEOUT", "500")))
+                                  timeout=int(os.environ.get("TL_GROUP_TIMEOUT", "120")))
         except subprocess.TimeoutExpired:
             log.write(f"== {group} timed out\n")
             all_results.append({"group": group, "kernel": "*", "passed": False,

@@ -173,7 +173,7 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
   // 8: asking for more than that frees would wait forever.
   bool rebalance = consumerThreads >= 256;
   int64_t launched = launchThreads();
-  int64_t launchRegs = std::min<int64_t>(255, 65536 / launched / 8 * 8);
+  int64_t launchRegs = registersPerLaunchThread(launched);
   int64_t consumerRegs = std::min<int64_t>(
       256, (launchRegs * launched - 128 * 40) / consumerThreads / 8 * 8);
   IRMapping outer = map;

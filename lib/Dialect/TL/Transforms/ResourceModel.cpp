@@ -302,7 +302,7 @@ SmallVector<Violation> mlir::tl::checkLimits(FuncOp kernel,
                            "a producer warpgroup, {1} threads; {2} allows {3}",
                            threads, launched, chipName, chip.maxThreadsPerBlock)
                  .str()});
-      else if (int64_t fit = 65536 / launched / 8 * 8;
+      else if (int64_t fit = registersPerLaunchThread(launched);
                res.registersPerThread > fit)
         out.push_back(
             {"persistent",

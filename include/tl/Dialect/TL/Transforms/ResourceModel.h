@@ -12,6 +12,7 @@
 
 #include "tl/Dialect/TL/IR/TLOps.h"
 
+#include <algorithm>
 #include <string>
 
 namespace mlir::tl {
@@ -48,8 +49,16 @@ constexpr int64_t kBaseRegistersPerThread = 32;
 /// one buffer per stage (NVIDIA: cp.async or TMA stages). The AMD lowering
 /// loads through registers into a single LDS buffer, whatever num_stages
 /// says. (The host's loops have no stages either, but its "shared" tiles
-/// are plain memory: its configs keep their stages.)
+/// are plain memory: the model counts them as written, and the expansion
+/// folds the host's stages by its own rule.)
 bool multiBuffersSharedTiles(const ChipInfo &chip);
+
+/// The 32-bit registers ptxas gives each thread of a block of
+/// `launchThreads` (the 64K of an SM's file over them, in steps of 8, at
+/// most 255): what a warp-specialized kernel's setmaxnreg redistributes.
+inline int64_t registersPerLaunchThread(int64_t launchThreads) {
+  return std::min<int64_t>(255, 65536 / launchThreads / 8 * 8);
+}
 
 /// What one `tl.kernel` launch needs.
 struct KernelResources {

@@ -70,8 +70,8 @@ if [ -n "$ncu" ] && [ -n "${TL_PROFILE:-}" ]; then
       --launches 1 > "$out/ncu-$build.txt" 2>&1
     echo "ncu $pair: exit $?" >> "$log"
     echo "== ncu $build (full report in ncu-$build.txt)" >> "$log"
-    grep -E "^  [a-zA-Z_0-9]+.*\(|Duration|SM Frequency|Compute \(SM\) Throughput|Memory Throughput|L2 Hit Rate|DRAM Throughput|Issue Slots Busy|Warp Cycles Per Issued|gmma|hmma|Stall|stall" \
-      "$out/ncu-$build.txt" | cut -c1-140 | head -80 >> "$log"
+    grep -E "^  [a-zA-Z_0-9]+.*\(|Duration|SM Frequency|Compute \(SM\) Throughput|Memory Throughput|L2 Cache Throughput|L1/TEX Cache Throughput|L2 Hit Rate|DRAM Throughput|Registers Per|Issue Slots Busy|Warp Cycles Per Issued|gmma|hmma|Stall|stall" \
+      "$out/ncu-$build.txt" | cut -c1-140 | head -120 >> "$log"
   done
 else
   echo "no ncu run (ncu: ${ncu:-none})" >> "$log"

@@ -14,9 +14,8 @@
 
 // AMD code objects on a machine without an AMD GPU (or ROCm): an HSACO, an
 // AMDGPU ELF with the kernel and its descriptor (.kd), for every kept config
-// of the example (16 of 32: the AMD lowering keeps one LDS buffer a tile,
-// so num_stages changes nothing and 16 configs are the same kernel as
-// another), and
+// of the example (16 of 32: the AMD lowering keeps two LDS buffers a tile,
+// so 3 stages are 2 and 16 configs are the same kernel as another), and
 // the code objects' own figures in kernel.json, checked against the
 // resource model's (Inputs/amd_resources.py: the LDS it counted, no spills,
 // 64-wide waves).
@@ -32,7 +31,7 @@
 // HIPJSON: "binary_resources": {
 // HIPJSON: "vgpr_spill_count": 0
 // HIPJSON-NEXT: "wavefront_size": 64
-// HIPJSON: "shared_memory_bytes": 16384
+// HIPJSON: "shared_memory_bytes": 32768
 // HIPJSON: "target": "gfx942"
 // HIPJSON: "threads": 256
 // RUN: not tl-compile %examples/matmul.mlir --target=hip --mma=wgmma -o %t.hipmma 2>&1 | FileCheck %s --check-prefix=HIPMMA

@@ -103,11 +103,21 @@ TEST_F(ResourceModelTest, SharedMemoryLimitsDifferPerChip) {
   EXPECT_TRUE(rules(big, "sm_80").empty());
   EXPECT_TRUE(rules(big, "sm_90a").empty());
   EXPECT_EQ(rules(big, "sm_86"), std::vector<std::string>{"shared_memory"});
-  // The AMD lowering keeps one LDS buffer whatever the stages: 32 KiB fits
-  // gfx942's 64 KiB; (128*256 + 256*128) f16 = 128 KiB in one stage does
-  // not.
-  EXPECT_EQ(computeResources(big, lookupChip("gfx942")).sharedBytes, 32 * 1024);
+  // The AMD lowering keeps two LDS buffers a tile however many stages
+  // (loads through registers, stored into the buffer not being read): 64
+  // KiB, which fits gfx942's 64 KiB; one stage is one buffer;
+  // (128*256 + 256*128) f16 = 128 KiB in one stage does not fit.
+  EXPECT_EQ(computeResources(big, lookupChip("gfx942")).sharedBytes, 64 * 1024);
   EXPECT_TRUE(rules(big, "gfx942").empty());
+  // The next k-tile (32 KiB) is held in registers across the gemm there:
+  // 32 more a thread than the accumulator's 64 and the base 32.
+  EXPECT_EQ(computeResources(big, lookupChip("gfx942")).registersPerThread,
+            128);
+  EXPECT_EQ(computeResources(big, lookupChip("sm_90a")).registersPerThread,
+            96);
+  FuncOp single = parse(gemmKernel(128, 128, 64, 1, 256));
+  EXPECT_EQ(computeResources(single, lookupChip("gfx942")).sharedBytes,
+            32 * 1024);
   FuncOp wide = parse(gemmKernel(128, 128, 256, 1, 256));
   EXPECT_EQ(rules(wide, "gfx942"), std::vector<std::string>{"shared_memory"});
 }

@@ -233,7 +233,14 @@ LogicalResult KernelLowering::analyze() {
     t.logical = alloc.getBuffer().getType();
     for (Operation *user : alloc.getBuffer().getUsers()) {
       auto copy = dyn_cast<CopyOp>(user);
-      if (!copy || copy.getDest() != alloc.getBuffer() || !isAsyncCopy(copy))
+      if (!copy || copy.getDest() != alloc.getBuffer())
+        continue;
+      // Copies through registers fill one buffer while the other is read.
+      if (isRegisterStaged(copy)) {
+        t.stages = 2;
+        continue;
+      }
+      if (!isAsyncCopy(copy))
         continue;
       if (auto loop = copy->getParentOfType<PipelinedOp>())
         if (loop->getParentOfType<KernelOp>() == launch &&

@@ -63,6 +63,172 @@ static void forEachChunk(OpBuilder &b, Location l, Value tid, int64_t threads,
   }
 }
 
+bool KernelLowering::isRegisterStaged(CopyOp copy) {
+  if (isAsyncCopy(copy) || !isChunkedCopy(copy))
+    return false;
+  auto loop = dyn_cast<PipelinedOp>(copy->getParentOp());
+  if (!loop || loop->getParentOfType<KernelOp>() != launch ||
+      constantOf(loop.getNumStages()).value_or(1) < 2)
+    return false;
+  // One mechanism a loop: a loop with asynchronous copies stages those.
+  Block &body = loop.getBody().front();
+  for (Operation &inner : body)
+    if (auto other = dyn_cast<CopyOp>(&inner); other && isAsyncCopy(other))
+      return false;
+  // The tile is filled first, and read only in the loop: nothing but the
+  // loop's iterations sees which of the two buffers holds what.
+  Value tile = copy.getDest();
+  for (Operation *user : tile.getUsers()) {
+    if (user == copy.getOperation())
+      continue;
+    Operation *top = body.findAncestorOpInBlock(*user);
+    if (!top || top->isBeforeInBlock(copy))
+      return false;
+    if (auto other = dyn_cast<CopyOp>(user); other && other.getDest() == tile)
+      return false;
+  }
+  return true;
+}
+
+/// The source indices of element (row, col) of `op`'s tile: the copy's
+/// offsets (mapped), the tile's coordinates added to the last two.
+static SmallVector<Value> sourceIndices(OpBuilder &b, Location l,
+                                        ArrayRef<Value> offsets, Value row,
+                                        Value col) {
+  SmallVector<Value> idx(offsets.begin(), offsets.end());
+  idx[idx.size() - 2] = add(b, l, idx[idx.size() - 2], row);
+  idx.back() = add(b, l, idx.back(), col);
+  return idx;
+}
+
+SmallVector<Value> KernelLowering::loadChunks(CopyOp op, OpBuilder &b,
+                                              Value predicate) {
+  Location l = op.getLoc();
+  auto srcType = cast<MemRefType>(op.getSource().getType());
+  auto dstType = cast<MemRefType>(op.getDest().getType());
+  Type elem = dstType.getElementType();
+  int64_t ce = 128 / dstType.getElementTypeBitWidth();
+  int64_t chunksPerRow = dstType.getDimSize(1) / ce;
+  int64_t chunks = dstType.getDimSize(0) * chunksPerRow;
+  int64_t rounds = llvm::divideCeil(chunks, threads);
+  auto chunkType = VectorType::get({ce}, elem);
+  SmallVector<Type> types(rounds, chunkType);
+  Value src = map.lookupOrDefault(op.getSource());
+  SmallVector<Value> offsets;
+  for (Value v : op.getSourceOffsets())
+    offsets.push_back(map.lookupOrDefault(v));
+  Value zero = arith::ConstantOp::create(
+      b, l, chunkType, DenseElementsAttr::get(chunkType, b.getZeroAttr(elem)));
+
+  // `read(builder, row, col)` for each of this thread's chunks, yielded;
+  // zero for the chunks of the last round that do not exist (where the
+  // threads do not divide the chunks).
+  auto yieldChunks = [&](OpBuilder &bb,
+                         function_ref<Value(OpBuilder &, Value, Value)> read) {
+    SmallVector<Value> out;
+    for (int64_t it = 0; it < rounds; ++it) {
+      Value idx = add(bb, l, tid, it * threads);
+      Value row = arith::DivUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
+      Value col = mul(
+          bb, l, arith::RemUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow)),
+          cIdx(bb, l, ce));
+      if ((it + 1) * threads <= chunks) {
+        out.push_back(read(bb, row, col));
+        continue;
+      }
+      auto exists = scf::IfOp::create(bb, l, TypeRange{chunkType},
+                                      ult(bb, l, idx, cIdx(bb, l, chunks)),
+                                      /*withElseRegion=*/true);
+      OpBuilder tb = exists.getThenBodyBuilder();
+      scf::YieldOp::create(tb, l, read(tb, row, col));
+      OpBuilder eb = exists.getElseBodyBuilder();
+      scf::YieldOp::create(eb, l, zero);
+      out.push_back(exists.getResult(0));
+    }
+    scf::YieldOp::create(bb, l, out);
+  };
+  // One 16-byte load a chunk where the whole tile is inside the tensor,
+  // else element by element, zero past the end.
+  auto readTile = [&](OpBuilder &bb) {
+    Value fits;
+    int64_t lead = srcType.getRank() - 2;
+    for (int64_t d = 0; d < srcType.getRank(); ++d) {
+      int64_t extent = d < lead ? 1 : dstType.getDimSize(d - lead);
+      fits = andV(bb, l, fits,
+                  arith::CmpIOp::create(bb, l, arith::CmpIPredicate::ule,
+                                        add(bb, l, offsets[d], extent),
+                                        cIdx(bb, l, srcType.getDimSize(d))));
+    }
+    auto split = scf::IfOp::create(bb, l, types, fits, /*withElseRegion=*/true);
+    OpBuilder tb = split.getThenBodyBuilder();
+    yieldChunks(tb, [&](OpBuilder &rb, Value row, Value col) -> Value {
+      return vector::LoadOp::create(
+          rb, l, chunkType, src, sourceIndices(rb, l, offsets, row, col),
+          /*nontemporal=*/false, llvm::MaybeAlign(16));
+    });
+    OpBuilder eb = split.getElseBodyBuilder();
+    yieldChunks(eb, [&](OpBuilder &rb, Value row, Value col) -> Value {
+      SmallVector<Value> elems;
+      for (int64_t e = 0; e < ce; ++e) {
+        SmallVector<Value> idx =
+            sourceIndices(rb, l, offsets, row, add(rb, l, col, e));
+        Value inBounds;
+        for (auto [d, i] : llvm::enumerate(idx))
+          inBounds = andV(rb, l, inBounds,
+                          ult(rb, l, i, cIdx(rb, l, srcType.getDimSize(d))));
+        auto read = scf::IfOp::create(rb, l, TypeRange{elem}, inBounds,
+                                      /*withElseRegion=*/true);
+        OpBuilder ib = read.getThenBodyBuilder();
+        scf::YieldOp::create(
+            ib, l, ValueRange{memref::LoadOp::create(ib, l, src, idx)});
+        OpBuilder zb = read.getElseBodyBuilder();
+        scf::YieldOp::create(zb, l, ValueRange{zeroOf(zb, l, elem)});
+        elems.push_back(read.getResult(0));
+      }
+      return vector::FromElementsOp::create(rb, l, chunkType, elems);
+    });
+    return split.getResults();
+  };
+  if (!predicate)
+    return SmallVector<Value>(readTile(b));
+  // Nothing is read where the predicate is false (a pipeline's iteration
+  // past the end).
+  auto guard =
+      scf::IfOp::create(b, l, types, predicate, /*withElseRegion=*/true);
+  OpBuilder tb = guard.getThenBodyBuilder();
+  scf::YieldOp::create(tb, l, readTile(tb));
+  OpBuilder eb = guard.getElseBodyBuilder();
+  scf::YieldOp::create(eb, l, SmallVector<Value>(rounds, zero));
+  return SmallVector<Value>(guard.getResults());
+}
+
+void KernelLowering::storeChunks(CopyOp op, OpBuilder &b,
+                                 ArrayRef<Value> chunks, Value stage) {
+  Location l = op.getLoc();
+  Value dst = op.getDest();
+  auto dstType = cast<MemRefType>(dst.getType());
+  int64_t ce = 128 / dstType.getElementTypeBitWidth();
+  int64_t chunksPerRow = dstType.getDimSize(1) / ce;
+  int64_t total = dstType.getDimSize(0) * chunksPerRow;
+  Value saved = currentStage.lookup(dst);
+  if (stage)
+    currentStage[dst] = stage;
+  forEachChunk(
+      b, l, tid, threads, total, [&](OpBuilder &bb, int64_t it, Value idx) {
+        Value row =
+            arith::DivUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
+        Value col =
+            mul(bb, l,
+                arith::RemUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow)),
+                cIdx(bb, l, ce));
+        vector::StoreOp::create(bb, l, chunks[it], shared[dst].view,
+                                sharedIndices(bb, l, dst, ValueRange{row, col}),
+                                /*nontemporal=*/false, llvm::MaybeAlign(16));
+      });
+  if (stage)
+    currentStage[dst] = saved;
+}
+
 bool KernelLowering::isAsyncCopy(CopyOp copy) {
   // AMD has no cp.async: it loads into registers, then stores into LDS.
   return asyncCopyOption && isChunkedCopy(copy);
@@ -262,42 +428,11 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
   if (writesShared)
     barrier(b, l);
 
-  // global -> shared through registers (AMD): with the whole tile inside
-  // the tensor, every thread moves 16-byte chunks, a vector load and a
-  // vector store into the chunk's (swizzled, still contiguous) place;
-  // element by element otherwise.
+  // global -> shared through registers (AMD; NVIDIA with tl.async_copy =
+  // false): 16-byte chunks loaded, then stored into the tile.
   if (!stage && !isAsyncCopy(op) && isChunkedCopy(op)) {
-    int64_t ce = 128 / dstType.getElementTypeBitWidth();
-    int64_t chunksPerRow = dstType.getDimSize(1) / ce;
-    int64_t chunks = dstType.getDimSize(0) * chunksPerRow;
-    auto chunkType = VectorType::get({ce}, dstElem);
-    llvm::MaybeAlign align(16);
-    auto split =
-        scf::IfOp::create(b, l, wholeTileFits(), /*withElseRegion=*/true);
-    OpBuilder tb = split.getThenBodyBuilder();
-    forEachChunk(
-        tb, l, tid, threads, chunks, [&](OpBuilder &bb, int64_t, Value idx) {
-          Value row =
-              arith::DivUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
-          Value col =
-              mul(bb, l,
-                  arith::RemUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow)),
-                  cIdx(bb, l, ce));
-          Value inBounds;
-          SmallVector<Value> gidx =
-              indexedAt(bb, ValueRange{row, col}, inBounds);
-          Value v = vector::LoadOp::create(bb, l, chunkType,
-                                           map.lookupOrDefault(src), gidx,
-                                           /*nontemporal=*/false, align);
-          vector::StoreOp::create(
-              bb, l, v, shared[dst].view,
-              sharedIndices(bb, l, dst, ValueRange{row, col}),
-              /*nontemporal=*/false, align);
-        });
-    OpBuilder eb = split.getElseBodyBuilder();
-    forEachCooperative(eb, l, tileShape, [&](OpBuilder &bb, ValueRange coords) {
-      storeDst(bb, loadSrc(bb, coords, std::nullopt), coords, std::nullopt);
-    });
+    SmallVector<Value> chunks = loadChunks(op, b, Value());
+    storeChunks(op, b, chunks, Value());
     barrier(b, l);
     return success();
   }

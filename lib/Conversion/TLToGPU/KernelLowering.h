@@ -363,6 +363,22 @@ private:
 
   /// Whether `copy` can be an async 16-byte copy into shared memory.
   bool isAsyncCopy(CopyOp copy);
+  /// Whether `copy` is a global -> shared copy through registers that its
+  /// pipelined loop (num_stages >= 2) stages in two buffers of its tile:
+  /// the next iteration's chunks are loaded while this one computes, then
+  /// stored into the other buffer (AMD; NVIDIA with tl.async_copy = false).
+  bool isRegisterStaged(CopyOp copy);
+  /// Copy.cpp: the two halves of a copy through registers of whole 16-byte
+  /// chunks: this thread's chunks of the tile (zero past the tensor's end
+  /// and where `predicate`, if any, is false), and their store into the
+  /// tile's buffer `stage` (null: the current one).
+  SmallVector<Value> loadChunks(CopyOp op, OpBuilder &b, Value predicate);
+  void storeChunks(CopyOp op, OpBuilder &b, ArrayRef<Value> chunks,
+                   Value stage);
+  /// Loops.cpp: a pipelined loop whose producers are register-staged
+  /// copies (one barrier an iteration).
+  LogicalResult lowerRegisterPipeline(PipelinedOp op,
+                                      ArrayRef<CopyOp> producers, OpBuilder &b);
 
   // Tma.cpp.
   /// Decides which pipelined loops load through TMA, reserving their

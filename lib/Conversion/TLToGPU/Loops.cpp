@@ -147,6 +147,12 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   Block &body = op.getBody().front();
   Value iv = op.getInductionVar();
   if (producers.empty()) {
+    SmallVector<CopyOp> staged;
+    for (Operation &inner : body)
+      if (auto copy = dyn_cast<CopyOp>(&inner); copy && isRegisterStaged(copy))
+        staged.push_back(copy);
+    if (!staged.empty())
+      return lowerRegisterPipeline(op, staged, b);
     auto loop = scf::ForOp::create(b, l, lb, ub, cIdx(b, l, 1));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(loop.getBody()->getTerminator());
@@ -330,6 +336,94 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   if (multicast)
     syncCluster(b, l);
   return success();
+}
+
+LogicalResult KernelLowering::lowerRegisterPipeline(PipelinedOp op,
+                                                    ArrayRef<CopyOp> producers,
+                                                    OpBuilder &b) {
+  Location l = op.getLoc();
+  Value lb = map.lookupOrDefault(op.getLower());
+  Value ub = map.lookupOrDefault(op.getUpper());
+  Block &body = op.getBody().front();
+  Value iv = op.getInductionVar();
+  using Chunks = SmallVector<SmallVector<Value>>;
+  // The producers' chunks of iteration `k` (zero when k >= ub), after the
+  // index math of the body at k.
+  auto load = [&](OpBuilder &bb, Value k) {
+    map.map(iv, k);
+    for (Operation &inner : body.without_terminator())
+      if (!isa<TLDialect>(inner.getDialect()) && isMemoryEffectFree(&inner) &&
+          inner.getNumRegions() == 0)
+        bb.clone(inner, map);
+    Chunks chunks;
+    Value inRange = ult(bb, l, k, ub);
+    for (CopyOp copy : producers)
+      chunks.push_back(loadChunks(copy, bb, inRange));
+    return chunks;
+  };
+  auto store = [&](OpBuilder &bb, const Chunks &chunks, Value stage) {
+    for (auto [copy, c] : llvm::zip(producers, chunks))
+      storeChunks(copy, bb, c, stage);
+  };
+  // Iteration k computes on buffer `stage` while the loads of k + 1 fly,
+  // then stores them into `other`; one barrier orders both for k + 1.
+  auto iteration = [&](OpBuilder &bb, Value k, Value stage,
+                       Value other) -> LogicalResult {
+    Value next = add(bb, l, k, 1);
+    Chunks chunks = load(bb, next);
+    map.map(iv, k);
+    for (CopyOp copy : producers)
+      currentStage[copy.getDest()] = stage;
+    for (Operation &inner : body.without_terminator()) {
+      if (auto copy = dyn_cast<CopyOp>(&inner);
+          copy && llvm::is_contained(producers, copy))
+        continue;
+      if (failed(lowerOp(&inner, bb)))
+        return failure();
+    }
+    for (CopyOp copy : producers)
+      currentStage.erase(copy.getDest());
+    auto more = scf::IfOp::create(bb, l, ult(bb, l, next, ub));
+    OpBuilder mb = more.getThenBodyBuilder();
+    store(mb, chunks, other);
+    barrier(bb, l);
+    return success();
+  };
+
+  // Prologue: iteration lb's tiles into buffer 0 (after the last reads of
+  // an enclosing loop's previous trip).
+  barrier(b, l);
+  store(b, load(b, lb), cIdx(b, l, 0));
+  barrier(b, l);
+  // Static bounds: unrolled by two, so that both buffers' offsets are
+  // constants.
+  std::optional<int64_t> lbConst = constantOf(lb), ubConst = constantOf(ub);
+  if (lbConst && ubConst) {
+    int64_t trips = std::max<int64_t>(*ubConst - *lbConst, 0);
+    int64_t whole = trips / 2 * 2;
+    if (whole > 0) {
+      auto loop = scf::ForOp::create(b, l, lb, cIdx(b, l, *lbConst + whole),
+                                     cIdx(b, l, 2));
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(loop.getBody()->getTerminator());
+      Value k = loop.getInductionVar();
+      if (failed(iteration(b, k, cIdx(b, l, 0), cIdx(b, l, 1))) ||
+          failed(iteration(b, add(b, l, k, 1), cIdx(b, l, 1), cIdx(b, l, 0))))
+        return failure();
+    }
+    if (trips % 2 && failed(iteration(b, cIdx(b, l, *lbConst + whole),
+                                      cIdx(b, l, 0), cIdx(b, l, 1))))
+      return failure();
+    return success();
+  }
+  auto loop = scf::ForOp::create(b, l, lb, ub, cIdx(b, l, 1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  Value k = loop.getInductionVar();
+  Value stage = arith::RemUIOp::create(b, l, arith::SubIOp::create(b, l, k, lb),
+                                       cIdx(b, l, 2));
+  Value other = arith::SubIOp::create(b, l, cIdx(b, l, 1), stage);
+  return iteration(b, k, stage, other);
 }
 
 } // namespace mlir::tl::cuda

@@ -423,8 +423,10 @@ tl.func @gemm_forced_mma_sync(%A: memref<64x64xf16>, %C: memref<64x64xf32>) attr
 
 // An AMD chip (the tl.target here; the chip option likewise): wavefronts
 // of 64 threads, the copy into LDS goes through registers (no cp.async):
-// 16 bytes a thread where the tile is inside the tensor, element by element
-// where it is not; the bf16 gemm with B transposed runs amdgpu.mfma
+// each thread's 16-byte chunk is loaded (one load where the tile is inside
+// the tensor, element by element where it is not), then stored into the
+// tile (the last round's chunks exist for some threads only); the bf16 gemm
+// with B transposed runs amdgpu.mfma
 // 16x16x16 per wavefront: 4 wavefronts over the 64x64 accumulator, 2x2
 // tiles of 16x16 each (K is one step of 16), their operands four
 // k-consecutive elements of a row of A and of B^T, one 8-byte LDS read.
@@ -432,12 +434,14 @@ tl.func @gemm_forced_mma_sync(%A: memref<64x64xf16>, %C: memref<64x64xf32>) attr
 // CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
 // CHECK-NOT: nvgpu.device_async_copy
 // CHECK: arith.divui %thread_id_x, %c64{{.*}} : index
+// CHECK: %[[CHUNK:.*]] = scf.if %{{.*}} -> (vector<8xbf16>) {
 // CHECK: vector.load %{{.*}} {alignment = 16 : i64} : memref<64x16xbf16>, vector<8xbf16>
-// CHECK: vector.store %{{.*}} {alignment = 16 : i64} : memref<64x16xbf16, #gpu.address_space<workgroup>>, vector<8xbf16>
 // CHECK: } else {
 // CHECK: memref.load %{{.*}} : memref<64x16xbf16>
-// CHECK: memref.store %{{.*}} : memref<64x16xbf16, #gpu.address_space<workgroup>>
-// CHECK: gpu.barrier
+// CHECK: vector.from_elements
+// CHECK: vector.store %[[CHUNK]], %{{.*}} {alignment = 16 : i64} : memref<64x16xbf16, #gpu.address_space<workgroup>>, vector<8xbf16>
+// CHECK-NEXT: }
+// CHECK-NEXT: gpu.barrier
 // CHECK: vector.load %{{.*}} {alignment = 8 : i64} : memref<64x16xbf16, #gpu.address_space<workgroup>>, vector<4xbf16>
 // CHECK: amdgpu.mfma 16x16x16 %{{.*}} * %{{.*}} + %{{.*}} blgp = none : vector<4xbf16>, vector<4xbf16>, vector<4xf32>
 // CHECK-COUNT-3: amdgpu.mfma 16x16x16
@@ -628,6 +632,68 @@ tl.func @gemm_persistent(%A: memref<192x192xf16>, %B: memref<192x128xf16>, %C: m
       tl.gemm %a, %b, %c : memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
     }
     tl.copy %c to %C[%row, %col] : memref<64x64xf32, #tl.memory<fragment>>, memref<192x128xf16>
+  }
+  tl.return
+}
+}
+
+// -----
+
+// A pipelined loop on AMD: the copies into LDS go through registers, so
+// each tile gets two buffers whatever num_stages says past 2 (memref<2x..>,
+// 16 KiB in all). The first k-tile is stored into buffer 0 before the
+// loop; the loop, unrolled by two so that the buffers are constants, loads
+// the next k-tile's chunks into registers, runs the MFMAs on one buffer,
+// then stores the chunks into the other: one barrier an iteration.
+// CHECK-LABEL: gpu.func @pipelined_lds
+// CHECK-SAME: tl.shared_memory_bytes = 16384
+// CHECK: %[[A:.*]] = memref.view {{.*}} to memref<2x64x32xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[B:.*]] = memref.view {{.*}} to memref<2x32x64xf16, #gpu.address_space<workgroup>>
+// CHECK: vector.load %arg0
+// CHECK: vector.load %arg1
+// CHECK: vector.store %{{.*}}, %[[A]][%c0
+// CHECK: vector.store %{{.*}}, %[[B]][%c0
+// CHECK-NEXT: gpu.barrier
+// CHECK: scf.for %{{.*}} = %c0 to %c4{{.*}} step %c2
+// CHECK: vector.load %arg0
+// CHECK: vector.load %arg1
+// CHECK-NOT: gpu.barrier
+// CHECK: vector.load %[[A]][%c0
+// CHECK-NOT: gpu.barrier
+// CHECK: amdgpu.mfma
+// CHECK-NOT: gpu.barrier
+// CHECK: vector.store %{{.*}}, %[[A]][%c1
+// CHECK: vector.store %{{.*}}, %[[B]][%c1
+// CHECK: gpu.barrier
+// CHECK: vector.load %arg0
+// CHECK-NOT: gpu.barrier
+// CHECK: vector.load %[[A]][%c1
+// CHECK-NOT: gpu.barrier
+// CHECK: amdgpu.mfma
+// CHECK-NOT: gpu.barrier
+// CHECK: vector.store %{{.*}}, %[[A]][%c0
+// CHECK: gpu.barrier
+// CHECK-NEXT: }
+module attributes {tl.target = "gfx942"} {
+tl.func @pipelined_lds(%A: memref<64x128xf16>, %B: memref<128x64xf16>, %C: memref<64x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c3 = arith.constant 3 : index
+  %c32 = arith.constant 32 : index
+  %c256 = arith.constant 256 : index
+  tl.kernel (%bx) in (%c1) threads %c256 {
+    %a = tl.alloc_shared() : memref<64x32xf16, #tl.memory<shared>>
+    %b = tl.alloc_shared() : memref<32x64xf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    tl.clear %c : memref<64x64xf32, #tl.memory<fragment>>
+    tl.pipelined %ko = %c0 to %c4 num_stages %c3 {
+      %k = arith.muli %ko, %c32 : index
+      tl.copy %A[%c0, %k] to %a : memref<64x128xf16>, memref<64x32xf16, #tl.memory<shared>>
+      tl.copy %B[%k, %c0] to %b : memref<128x64xf16>, memref<32x64xf16, #tl.memory<shared>>
+      tl.gemm %a, %b, %c : memref<64x32xf16, #tl.memory<shared>>, memref<32x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    }
+    tl.copy %c to %C[%c0, %c0] : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf32>
   }
   tl.return
 }

@@ -30,10 +30,26 @@
 // BF16-SAME: v_mfma_f32_16x16x16bf16_1k
 // BF16-SAME: .wavefront_size: 64
 
+// The pipelined k loop: the next k-tile's global loads are issued before
+// this one's MFMAs and stored into the other LDS buffer after them, one
+// s_barrier an iteration (and no edge code: the tiles fit at 1024^3).
+// RUN: tl-opt %examples/matmul.mlir --tl-expand-configs="instantiate=M=1024,N=1024,K=1024 target=gfx942 constraint='block_M == 128 && block_N == 128 && block_K == 32 && num_stages == 2 && threads == 256'" -o %t.pipe.mlir 2>/dev/null
+// RUN: tl-opt %t.pipe.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-rocdl{chip=gfx942 format=isa}))" | FileCheck %s --check-prefix=PIPE --implicit-check-not=global_load_ushort
+// PIPE: gpu.binary @matmul_block_M128_block_N128_block_K32_num_stages2_threads256_kernels
+// PIPE-SAME: ds_write_b128
+// PIPE-SAME: s_barrier
+// PIPE-SAME: .LBB0_
+// PIPE-SAME: global_load_dwordx4
+// PIPE-SAME: v_mfma_f32_16x16x16_f16
+// PIPE-SAME: ds_write_b128
+// PIPE-SAME: s_barrier
+// PIPE-SAME: .vgpr_spill_count: 0
+
 // RUN: tl-opt %examples/matmul.mlir --tl-expand-configs="instantiate=M=1024,N=1024,K=1024 target=gfx942" -o %t.all.mlir 2>&1 | FileCheck %s --check-prefix=KEPT
-// One LDS buffer per tile whatever num_stages says (the AMD lowering loads
-// through registers): every config fits gfx942's 64 KiB, and configs that
-// differ only in num_stages are one kernel, compiled once.
+// Two LDS buffers per tile whatever num_stages says past 2 (the AMD
+// lowering loads through registers into the buffer not being read): every
+// config fits gfx942's 64 KiB, and configs that differ only in num_stages
+// 2 and 3 are one kernel, compiled once.
 // KEPT: remark: config 2 {block_M = 64, block_N = 64, block_K = 32, num_stages = 3, threads = 128} dropped: is the same kernel as config 0 for gfx942: num_stages changes nothing there
 // KEPT: 32 configs, 16 kept, 16 dropped (same_kernel: 16)
 // RUN: tl-opt %t.all.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-rocdl{chip=gfx942}))" | FileCheck %s --check-prefix=BIN

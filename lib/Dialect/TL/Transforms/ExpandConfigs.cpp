@@ -62,18 +62,22 @@ static void foldTo(OpOperand &operand, int64_t value) {
 
 /// Knobs a chip's lowering ignores change nothing there, so they are
 /// folded and configs that differ only in them become the same kernel: on
-/// a chip whose lowering keeps one shared buffer a tile (AMD) a pipelined
-/// loop's stages (to 1) and tl.persistent, which the AMD lowering does not
-/// do (to 0); on the host, which runs a kernel's blocks as loops, those
-/// and the block order and clusters too (tl.use_swizzle, tl.cluster: 1).
+/// AMD a pipelined loop's stages past the two LDS buffers its lowering
+/// keeps (to 2) and tl.persistent, which the AMD lowering does not do (to
+/// 0); on the host, which runs a kernel's blocks as loops, the stages (to
+/// 1), tl.persistent, the block order and clusters too (tl.use_swizzle,
+/// tl.cluster: 1).
 static void foldUnusedKnobs(FuncOp kernel, const ChipInfo &chip) {
   bool host = chip.vendor == Vendor::Host;
-  if (multiBuffersSharedTiles(chip) && !host)
+  if (chip.vendor != Vendor::AMD && !host)
     return;
   kernel.walk([](PersistentOp persistent) {
     foldTo(persistent.getEnabledMutable(), 0);
   });
-  kernel.walk([](PipelinedOp loop) { foldTo(loop.getNumStagesMutable(), 1); });
+  kernel.walk([&](PipelinedOp loop) {
+    int64_t stages = getConstantIntValue(loop.getNumStages()).value_or(1);
+    foldTo(loop.getNumStagesMutable(), host ? 1 : sharedBuffers(chip, stages));
+  });
   if (!host)
     return;
   kernel.walk(
@@ -520,7 +524,7 @@ ExpandConfigsPass::expand(FuncOp tmpl, const ChipInfo &chip,
 
   // Knobs folded away (AMD, the host): configs that became the same
   // kernel.
-  if (!multiBuffersSharedTiles(chip) || chip.vendor == Vendor::Host)
+  if (chip.vendor == Vendor::AMD || chip.vendor == Vendor::Host)
     dropSameKernels(tmpl, outcomes, chip);
 
   // Report, in space order.

@@ -86,14 +86,29 @@ static int64_t stagesOf(Value tile) {
   return stages;
 }
 
-bool mlir::tl::multiBuffersSharedTiles(const ChipInfo &chip) {
-  return chip.vendor != Vendor::AMD;
+int64_t mlir::tl::sharedBuffers(const ChipInfo &chip, int64_t stages,
+                                bool asyncCopy) {
+  return copiesThroughRegisters(chip, asyncCopy) ? std::min<int64_t>(stages, 2)
+                                                 : stages;
 }
 
 KernelResources mlir::tl::computeResources(KernelOp launch,
                                            const ChipInfo *chip) {
-  bool stages = !chip || multiBuffersSharedTiles(*chip);
   bool gpu = !chip || chip->vendor != Vendor::Host;
+  auto asyncAttr = launch->getParentOfType<FuncOp>()->getAttrOfType<BoolAttr>(
+      "tl.async_copy");
+  bool asyncCopy = !asyncAttr || asyncAttr.getValue();
+  bool throughRegisters = chip && copiesThroughRegisters(*chip, asyncCopy);
+  // Tiles copied through registers in a pipelined loop: the next
+  // iteration's tile is held in registers across the loop's body.
+  int64_t stagedBytes = 0;
+  auto buffers = [&](Value tile) {
+    int64_t stages = stagesOf(tile);
+    if (throughRegisters && stages >= 2)
+      stagedBytes = saturatingAdd(stagedBytes,
+                                  byteSize(cast<MemRefType>(tile.getType())));
+    return chip ? sharedBuffers(*chip, stages, asyncCopy) : stages;
+  };
   KernelResources res;
   res.threads = constantOr(launch.getThreads(), 0);
   for (Value g : launch.getGrid())
@@ -101,9 +116,8 @@ KernelResources mlir::tl::computeResources(KernelOp launch,
   launch.walk([&](Operation *op) {
     if (auto alloc = dyn_cast<AllocSharedOp>(op))
       res.sharedBytes = saturatingAdd(
-          res.sharedBytes,
-          saturatingMul(byteSize(alloc.getBuffer().getType()),
-                        stages ? stagesOf(alloc.getBuffer()) : 1));
+          res.sharedBytes, saturatingMul(byteSize(alloc.getBuffer().getType()),
+                                         buffers(alloc.getBuffer())));
     else if (auto alloc = dyn_cast<AllocFragmentOp>(op))
       res.fragmentBytes = saturatingAdd(res.fragmentBytes,
                                         byteSize(alloc.getBuffer().getType()));
@@ -118,7 +132,8 @@ KernelResources mlir::tl::computeResources(KernelOp launch,
   });
   int64_t threads = std::max<int64_t>(res.threads, 1);
   res.registersPerThread = saturatingAdd(
-      llvm::divideCeil(res.fragmentBytes, saturatingMul(4, threads)),
+      llvm::divideCeil(saturatingAdd(res.fragmentBytes, stagedBytes),
+                       saturatingMul(4, threads)),
       kBaseRegistersPerThread);
   return res;
 }

@@ -45,13 +45,24 @@ std::string knownChipNames();
 /// (addresses, loop counters, gemm operands in flight): a fixed estimate.
 constexpr int64_t kBaseRegistersPerThread = 32;
 
-/// Whether the lowering for `chip` keeps a pipelined loop's shared tiles in
-/// one buffer per stage (NVIDIA: cp.async or TMA stages). The AMD lowering
-/// loads through registers into a single LDS buffer, whatever num_stages
-/// says. (The host's loops have no stages either, but its "shared" tiles
-/// are plain memory: the model counts them as written, and the expansion
-/// folds the host's stages by its own rule.)
-bool multiBuffersSharedTiles(const ChipInfo &chip);
+/// Whether the lowering for `chip` copies tiles into shared memory through
+/// registers (AMD; NVIDIA in a kernel with `tl.async_copy = false`,
+/// `asyncCopy`), not with cp.async or TMA.
+inline bool copiesThroughRegisters(const ChipInfo &chip, bool asyncCopy) {
+  return chip.vendor == Vendor::AMD ||
+         (chip.vendor == Vendor::NVIDIA && !asyncCopy);
+}
+
+/// The buffers the lowering for `chip` gives a shared tile that a pipelined
+/// loop of `stages` stages fills: one a stage on NVIDIA (cp.async or TMA
+/// stages); on AMD, whose copies go through registers, at most two (the
+/// next iteration's tile is loaded while this one computes, then stored
+/// into the other buffer), as on NVIDIA in a kernel with `tl.async_copy =
+/// false` (`asyncCopy`). (The host's loops have no stages, but its
+/// "shared" tiles are plain memory: the model counts them as written, and
+/// the expansion folds the host's stages to 1.)
+int64_t sharedBuffers(const ChipInfo &chip, int64_t stages,
+                      bool asyncCopy = true);
 
 /// The 32-bit registers ptxas gives each thread of a block of
 /// `launchThreads` (the 64K of an SM's file over them, in steps of 8, at
@@ -70,7 +81,9 @@ struct KernelResources {
   /// Bytes of fragment tiles of the block, before distribution over threads.
   int64_t fragmentBytes = 0;
   /// Estimated 32-bit registers per thread: the thread's share of the
-  /// fragments plus kBaseRegistersPerThread.
+  /// fragments (and, where tiles are copied through registers in a
+  /// pipelined loop, of the tiles held for the next iteration) plus
+  /// kBaseRegistersPerThread.
   int64_t registersPerThread = 0;
   SmallVector<int64_t, 3> grid;
 };

@@ -51,6 +51,8 @@ void mlir::tl::registerAllDialects(DialectRegistry &registry) {
                   NVVM::NVVMDialect, nvgpu::NVGPUDialect, ROCDL::ROCDLDialect,
                   scf::SCFDialect, ub::UBDialect, vector::VectorDialect>();
   func::registerAllExtensions(registry);
+  // The resource model counts shared memory as the GPU lowering allocates.
+  registerGpuSharedMemoryModel(registry);
   registerBuiltinDialectTranslation(registry);
   registerGPUDialectTranslation(registry);
   registerNVVMDialectTranslation(registry);

@@ -3,6 +3,8 @@
 #ifndef TL_CONVERSION_PASSES_H
 #define TL_CONVERSION_PASSES_H
 
+#include "tl/Dialect/TL/IR/TLOps.h"
+
 #include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -167,6 +169,21 @@ LogicalResult verifyPipelineOptions(const LowerToROCDLOptions &options,
 /// Registers the named pipelines (`tl-lower-to-host`, `tl-lower-to-nvvm`,
 /// `tl-lower-to-rocdl`).
 void registerTLPipelines();
+
+/// The bytes of dynamic shared memory tl-convert-to-gpu (with `options`)
+/// allocates for `kernel`, a specialized tl.func of one tl.kernel, on
+/// `chip`: the lowering's own plan (tiles and their stages, pipeline
+/// barriers, reduction scratch, staging tiles, alignment), before any IR is
+/// written. None where the lowering would fail (it reports why when it
+/// runs).
+std::optional<int64_t>
+plannedSharedMemory(FuncOp kernel, StringRef chip,
+                    const ConvertTLToGPUOptions &options);
+
+/// Gives the tl dialect the GPU lowering's SharedMemoryModelInterface, so
+/// that the resource model (tl-expand-configs) counts shared memory as the
+/// lowering allocates it.
+void registerGpuSharedMemoryModel(DialectRegistry &registry);
 
 } // namespace mlir::tl
 

@@ -63,9 +63,8 @@ void KernelLowering::planTmaStore(
     if (rows > 256 || rows % 8 || cols % 64)
       continue;
     TmaStore s;
-    s.staging.logical =
-        MemRefType::get({rows, cols}, type.getElementType(), AffineMap(),
-                        workgroupSpace(launch.getContext()));
+    // (Its shape and element type: the view is made where it is stored.)
+    s.staging.logical = MemRefType::get({rows, cols}, type.getElementType());
     s.staging.chunkElems = 8;
     s.staging.atomCols = 64;
     // Only where it fits beside the kernel's other shared memory: else the

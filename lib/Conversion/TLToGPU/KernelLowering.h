@@ -272,6 +272,9 @@ public:
 
   /// Analysis + storage + body. Reports errors on the offending op.
   LogicalResult run(OpBuilder &b);
+  /// The analysis alone (what `sharedBytes` and `launchThreads` say),
+  /// writing no IR.
+  LogicalResult plan() { return analyze(); }
 
   int64_t sharedBytes() const { return sharedTotal; }
   /// The tensor maps the kernel's trailing parameters are, in order.

@@ -32,6 +32,7 @@
 #include "tl/Conversion/LoweringUtils.h"
 #include "tl/Dialect/TL/IR/TLOps.h"
 #include "tl/Dialect/TL/Transforms/ResourceModel.h"
+#include "tl/Target/CapturedDiagnostics.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -359,6 +360,57 @@ using cuda::KernelLowering;
 /// AMD GPUs are named by their ISA (gfx90a, gfx942, gfx1100, ...).
 bool isAmdChip(StringRef chip) { return chip.starts_with("gfx"); }
 
+/// The pass option `mma`, overridden by the kernel's tl.mma attribute.
+FailureOr<cuda::MmaKind> chooseMmaKind(FuncOp kernel, StringRef mma) {
+  std::string choice = mma.str();
+  Location at = kernel.getLoc();
+  if (auto attr = kernel->getAttr("tl.mma")) {
+    auto str = dyn_cast<StringAttr>(attr);
+    if (!str)
+      return kernel.emitError() << "tl.mma must be a string: \"auto\", "
+                                   "\"wgmma\", \"mma.sync\", \"mfma\" or "
+                                   "\"simt\"";
+    choice = str.str();
+  }
+  if (choice == "auto")
+    return cuda::MmaKind::Auto;
+  if (choice == "wgmma")
+    return cuda::MmaKind::Wgmma;
+  if (choice == "mma.sync")
+    return cuda::MmaKind::MmaSync;
+  if (choice == "mfma")
+    return cuda::MmaKind::Mfma;
+  if (choice == "simt")
+    return cuda::MmaKind::Simt;
+  return emitError(at) << "unknown tensor-core choice '" << choice << "' for '"
+                       << kernel.getSymName()
+                       << "'; use auto, wgmma, mma.sync, mfma or simt";
+}
+
+/// The lowering tl-convert-to-gpu builds for `kernel`'s one tl.kernel
+/// `launch` on `chipName` with the pass's options; its kernel attributes
+/// (tl.mma, tl.async_copy) are checked here.
+FailureOr<KernelLowering> buildLowering(FuncOp kernel, KernelOp launch,
+                                        gpu::GPUFuncOp func, IRMapping &map,
+                                        StringRef chipName,
+                                        const ConvertTLToGPUOptions &options) {
+  FailureOr<cuda::MmaKind> mmaKind = chooseMmaKind(kernel, options.mma);
+  if (failed(mmaKind))
+    return failure();
+  // tl.async_copy = false: global -> shared copies through registers, as
+  // on AMD, instead of cp.async or TMA.
+  bool asyncCopy = true;
+  if (Attribute attr = kernel->getAttr("tl.async_copy")) {
+    auto flag = dyn_cast<BoolAttr>(attr);
+    if (!flag)
+      return kernel.emitError() << "tl.async_copy must be true or false";
+    asyncCopy = flag.getValue();
+  }
+  return KernelLowering(launch, func, map, isAmdChip(chipName),
+                        chipName == "sm_90a", *mmaKind, options.wgmmaInFlight,
+                        options.tma, options.warpSpecialize, asyncCopy);
+}
+
 struct ConvertTLToGPUPass
     : public tl::impl::ConvertTLToGPUBase<ConvertTLToGPUPass> {
   using Base::Base;
@@ -380,33 +432,6 @@ struct ConvertTLToGPUPass
       if (auto target = op->getAttrOfType<StringAttr>("tl.target"))
         return target.str();
     return "sm_80";
-  }
-
-  /// The pass option, overridden by the kernel's tl.mma attribute.
-  FailureOr<cuda::MmaKind> chooseMmaKind(FuncOp kernel) {
-    std::string choice = mma;
-    Location at = kernel.getLoc();
-    if (auto attr = kernel->getAttr("tl.mma")) {
-      auto str = dyn_cast<StringAttr>(attr);
-      if (!str)
-        return kernel.emitError() << "tl.mma must be a string: \"auto\", "
-                                     "\"wgmma\", \"mma.sync\", \"mfma\" or "
-                                     "\"simt\"";
-      choice = str.str();
-    }
-    if (choice == "auto")
-      return cuda::MmaKind::Auto;
-    if (choice == "wgmma")
-      return cuda::MmaKind::Wgmma;
-    if (choice == "mma.sync")
-      return cuda::MmaKind::MmaSync;
-    if (choice == "mfma")
-      return cuda::MmaKind::Mfma;
-    if (choice == "simt")
-      return cuda::MmaKind::Simt;
-    return emitError(at) << "unknown tensor-core choice '" << choice
-                         << "' for '" << kernel.getSymName()
-                         << "'; use auto, wgmma, mma.sync, mfma or simt";
   }
 
   LogicalResult convert(ModuleOp module, FuncOp kernel) {
@@ -477,48 +502,38 @@ struct ConvertTLToGPUPass
         break;
       b.clone(op, map);
     }
-    FailureOr<cuda::MmaKind> mmaKind = chooseMmaKind(kernel);
-    if (failed(mmaKind))
-      return failure();
-    // tl.async_copy = false: global -> shared copies through registers, as
-    // on AMD, instead of cp.async or TMA.
-    bool asyncCopy = true;
-    if (Attribute attr = kernel->getAttr("tl.async_copy")) {
-      auto flag = dyn_cast<BoolAttr>(attr);
-      if (!flag)
-        return kernel.emitError() << "tl.async_copy must be true or false";
-      asyncCopy = flag.getValue();
-    }
     std::string chipName = targetChip(module);
-    KernelLowering lowering(launch, func, map, isAmdChip(chipName),
-                            chipName == "sm_90a", *mmaKind, wgmmaInFlight, tma,
-                            warpSpecialize, asyncCopy);
-    if (failed(lowering.run(b)))
+    FailureOr<KernelLowering> lowering = buildLowering(
+        kernel, launch, func, map, chipName,
+        ConvertTLToGPUOptions{chip, mma, wgmmaInFlight, tma, warpSpecialize});
+    if (failed(lowering))
       return failure();
-    // What the lowering allocates (tiles, pipeline barriers, reduction
-    // scratch, a TMA-store staging tile, alignment) is more than the
-    // resource model counts: the chip's limit is checked again here.
+    if (failed(lowering->run(b)))
+      return failure();
+    // The expansion counted this with the same plan under the default
+    // options; other options, or a kernel that skipped the expansion, are
+    // checked against the chip's limit here.
     if (const ChipInfo *info = lookupChip(chipName);
-        info && lowering.sharedBytes() > info->maxSharedBytesPerBlock)
+        info && lowering->sharedBytes() > info->maxSharedBytesPerBlock)
       return launch.emitError()
-             << "needs " << lowering.sharedBytes()
+             << "needs " << lowering->sharedBytes()
              << " bytes of shared memory as lowered (tiles, pipeline "
                 "barriers, reduction scratch); "
              << chipName << " allows " << info->maxSharedBytesPerBlock
              << ": use smaller tiles or fewer stages";
     func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
-        {static_cast<int32_t>(lowering.launchThreads()), 1, 1}));
+        {static_cast<int32_t>(lowering->launchThreads()), 1, 1}));
     func->setAttr("tl.launch_threads",
-                  b.getI64IntegerAttr(lowering.launchThreads()));
+                  b.getI64IntegerAttr(lowering->launchThreads()));
     // A persistent kernel's launch is as many blocks as the GPU runs at
     // once, decided by the runtime: the grid is its tiles.
-    if (lowering.isPersistent()) {
+    if (lowering->isPersistent()) {
       func->removeAttr(func.getKnownGridSizeAttrName());
       func->setAttr("tl.persistent", b.getUnitAttr());
     }
     // What the runtime encodes the tensor-map parameters from.
     SmallVector<Attribute> maps;
-    for (const cuda::TmaMap &m : lowering.tensorMaps())
+    for (const cuda::TmaMap &m : lowering->tensorMaps())
       maps.push_back(b.getDictionaryAttr(
           {b.getNamedAttr("arg", b.getI64IntegerAttr(m.arg)),
            b.getNamedAttr("box", b.getDenseI64ArrayAttr(m.box)),
@@ -527,10 +542,44 @@ struct ConvertTLToGPUPass
       func->setAttr("tl.tensor_maps", b.getArrayAttr(maps));
     gpu::ReturnOp::create(b, kernel.getLoc());
     func->setAttr("tl.shared_memory_bytes",
-                  b.getI64IntegerAttr(lowering.sharedBytes()));
+                  b.getI64IntegerAttr(lowering->sharedBytes()));
     kernel.erase();
     return success();
   }
 };
 
 } // namespace
+
+std::optional<int64_t>
+mlir::tl::plannedSharedMemory(FuncOp kernel, StringRef chip,
+                              const ConvertTLToGPUOptions &options) {
+  SmallVector<KernelOp> launches;
+  kernel.walk([&](KernelOp k) { launches.push_back(k); });
+  if (launches.size() != 1 || !constantOf(launches[0].getThreads()))
+    return std::nullopt;
+  // What the lowering cannot do it reports when it runs, not here.
+  CapturedDiagnostics quiet(kernel.getContext());
+  IRMapping map;
+  FailureOr<KernelLowering> lowering =
+      buildLowering(kernel, launches[0], gpu::GPUFuncOp(), map, chip, options);
+  if (failed(lowering) || failed(lowering->plan()))
+    return std::nullopt;
+  return lowering->sharedBytes();
+}
+
+namespace {
+/// The resource model's shared memory, from the lowering's own plan.
+struct GpuSharedMemoryModel : public SharedMemoryModelInterface {
+  using SharedMemoryModelInterface::SharedMemoryModelInterface;
+  std::optional<int64_t> sharedMemoryBytes(FuncOp kernel,
+                                           const ChipInfo &chip) const final {
+    return plannedSharedMemory(kernel, chip.name, ConvertTLToGPUOptions());
+  }
+};
+} // namespace
+
+void mlir::tl::registerGpuSharedMemoryModel(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *, TLDialect *dialect) {
+    dialect->addInterfaces<GpuSharedMemoryModel>();
+  });
+}

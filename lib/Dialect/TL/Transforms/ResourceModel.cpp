@@ -151,6 +151,16 @@ KernelResources mlir::tl::computeResources(FuncOp kernel,
     if (total.grid.empty())
       total.grid = res.grid;
   });
+  // On a GPU, the lowering's own figure where it tells (tiles that alone
+  // are over the limit, or past counting, stay counted as tiles).
+  if (chip && chip->vendor != Vendor::Host &&
+      total.sharedBytes <= chip->maxSharedBytesPerBlock)
+    if (auto *model =
+            kernel->getDialect()
+                ->getRegisteredInterface<SharedMemoryModelInterface>())
+      if (std::optional<int64_t> bytes =
+              model->sharedMemoryBytes(kernel, *chip))
+        total.sharedBytes = *bytes;
   return total;
 }
 

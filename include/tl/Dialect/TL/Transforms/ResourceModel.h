@@ -12,6 +12,8 @@
 
 #include "tl/Dialect/TL/IR/TLOps.h"
 
+#include "mlir/IR/DialectInterface.h"
+
 #include <algorithm>
 #include <string>
 
@@ -86,6 +88,23 @@ struct KernelResources {
   /// kBaseRegistersPerThread.
   int64_t registersPerThread = 0;
   SmallVector<int64_t, 3> grid;
+};
+
+/// A GPU lowering's account of the shared memory it allocates for a
+/// specialized kernel (tiles and their stages, barriers, scratch and
+/// staging tiles, alignment), attached to the tl dialect by the library
+/// that lowers it (tl-convert-to-gpu: registerGpuSharedMemoryModel). Where
+/// it is attached, the resource model counts a GPU kernel's shared memory
+/// with it, so that the expansion drops exactly the configs the lowering
+/// could not fit; elsewhere (the dialect alone) it counts the tiles.
+class SharedMemoryModelInterface
+    : public DialectInterface::Base<SharedMemoryModelInterface> {
+public:
+  SharedMemoryModelInterface(Dialect *dialect) : Base(dialect) {}
+  /// The bytes `kernel` uses on `chip`, or none where the lowering cannot
+  /// tell (it would fail; the tiles are counted instead).
+  virtual std::optional<int64_t>
+  sharedMemoryBytes(FuncOp kernel, const ChipInfo &chip) const = 0;
 };
 
 /// The resources of `launch`, whose shapes, thread count and stage counts

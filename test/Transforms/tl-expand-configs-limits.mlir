@@ -128,12 +128,14 @@ tl.func @fp8(%A: memref<64x64xf8E4M3FN>)
 // FP8-SM80: error: every config of 'fp8' was dropped for sm_80 (dtype: 1)
 // FP8-SM89: remark: expanded 'fp8' for sm_89: 1 configs, 1 kept, 0 dropped
 
-// Clusters of block rows: sm_90 and later, a whole number of them a grid.
+// Clusters of block rows: sm_90 and later, a whole number of them a grid,
+// of 1, 2, 4 or 8 rows (a config's value is checked as the op's verifier
+// checks a constant).
 tl.func @clustered()
     attributes {
       params = [#tl.param<"rows" : index = 1>, #tl.param<"cluster" : index = 1>],
       configs = #tl.configs<[{rows = 4, cluster = 2}, {rows = 6, cluster = 4},
-                             {rows = 8, cluster = 8}]>} {
+                             {rows = 8, cluster = 8}, {rows = 4, cluster = 0}]>} {
   %c1 = arith.constant 1 : index
   %c128 = arith.constant 128 : index
   %rows = tl.param "rows" : index
@@ -145,10 +147,11 @@ tl.func @clustered()
 }
 
 // CLUSTER-SM90A: remark: config 1 {rows = 6, cluster = 4} dropped: launches 6 block rows in clusters of 4; the rows must be a multiple of the cluster
-// CLUSTER-SM90A: remark: expanded 'clustered' for sm_90a: 3 configs, 2 kept, 1 dropped (cluster: 1)
+// CLUSTER-SM90A: remark: config 3 {rows = 4, cluster = 0} dropped: clusters 0 block rows; use 1, 2, 4 or 8 (1: no clusters)
+// CLUSTER-SM90A: remark: expanded 'clustered' for sm_90a: 4 configs, 2 kept, 2 dropped (cluster: 2)
 // CLUSTER-SM80: remark: config 0 {rows = 4, cluster = 2} dropped: launches clusters of 2 blocks; sm_80 has no thread-block clusters (sm_90 or later)
-// CLUSTER-SM80: error: every config of 'clustered' was dropped for sm_80 (cluster: 3)
-// CLUSTER-HOST: remark: expanded 'clustered' for host: 3 configs, 3 kept, 0 dropped
+// CLUSTER-SM80: error: every config of 'clustered' was dropped for sm_80 (cluster: 4)
+// CLUSTER-HOST: remark: expanded 'clustered' for host: 4 configs, 3 kept, 1 dropped (same_kernel: 1)
 
 // Persistence: not with clusters on NVIDIA GPUs; folded to 0 on AMD ones,
 // whose lowering launches the grid as written (config 0 becomes config 1),

@@ -378,6 +378,10 @@ private:
   SmallVector<Value> loadChunks(CopyOp op, OpBuilder &b, Value predicate);
   void storeChunks(CopyOp op, OpBuilder &b, ArrayRef<Value> chunks,
                    Value stage);
+  /// Loops.cpp: clones the index math of a pipelined loop's `body` (its
+  /// side-effect-free ops outside tl) at the iteration `map` is at, for
+  /// the copies issued ahead of it.
+  void cloneIndexMath(Block &body, OpBuilder &b);
   /// Loops.cpp: a pipelined loop whose producers are register-staged
   /// copies (one barrier an iteration).
   LogicalResult lowerRegisterPipeline(PipelinedOp op,

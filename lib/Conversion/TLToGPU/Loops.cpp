@@ -135,6 +135,13 @@ LogicalResult KernelLowering::lowerParallel(ParallelOp op, OpBuilder &b) {
   return result;
 }
 
+void KernelLowering::cloneIndexMath(Block &body, OpBuilder &b) {
+  for (Operation &inner : body.without_terminator())
+    if (!isa<TLDialect>(inner.getDialect()) && isMemoryEffectFree(&inner) &&
+        inner.getNumRegions() == 0)
+      b.clone(inner, map);
+}
+
 LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   Location l = op.getLoc();
   Value lb = map.lookupOrDefault(op.getLower());
@@ -188,10 +195,7 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   auto issue = [&](OpBuilder &bb, Value k, Value stage,
                    Value releasedAt = {}) -> LogicalResult {
     map.map(iv, k);
-    for (Operation &inner : body.without_terminator())
-      if (!isa<TLDialect>(inner.getDialect()) && isMemoryEffectFree(&inner) &&
-          inner.getNumRegions() == 0)
-        bb.clone(inner, map);
+    cloneIndexMath(body, bb);
     // Past a static end nothing is read; the (empty) group is still
     // committed so that the waits count the same.
     std::optional<int64_t> kc = constantOf(k), ubc = constantOf(ub);
@@ -351,10 +355,7 @@ LogicalResult KernelLowering::lowerRegisterPipeline(PipelinedOp op,
   // index math of the body at k.
   auto load = [&](OpBuilder &bb, Value k) {
     map.map(iv, k);
-    for (Operation &inner : body.without_terminator())
-      if (!isa<TLDialect>(inner.getDialect()) && isMemoryEffectFree(&inner) &&
-          inner.getNumRegions() == 0)
-        bb.clone(inner, map);
+    cloneIndexMath(body, bb);
     Chunks chunks;
     Value inRange = ult(bb, l, k, ub);
     for (CopyOp copy : producers)

@@ -37,6 +37,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/IR/Verifier.h"
 
 #include <functional>
 
@@ -557,8 +558,11 @@ mlir::tl::plannedSharedMemory(FuncOp kernel, StringRef chip,
   kernel.walk([&](KernelOp k) { launches.push_back(k); });
   if (launches.size() != 1 || !constantOf(launches[0].getThreads()))
     return std::nullopt;
-  // What the lowering cannot do it reports when it runs, not here.
+  // What the lowering cannot do it reports when it runs, not here; its
+  // analysis assumes a verified kernel (a config's values may not be).
   CapturedDiagnostics quiet(kernel.getContext());
+  if (failed(mlir::verify(kernel)))
+    return std::nullopt;
   IRMapping map;
   FailureOr<KernelLowering> lowering =
       buildLowering(kernel, launches[0], gpu::GPUFuncOp(), map, chip, options);

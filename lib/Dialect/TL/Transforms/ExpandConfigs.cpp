@@ -501,6 +501,11 @@ ExpandConfigsPass::expand(FuncOp tmpl, const ChipInfo &chip,
     out.resources = computeResources(*kernel, &chip);
     SmallVector<Violation> violations =
         checkLimits(*kernel, out.resources, chip);
+    // A kernel the rules keep: its shared memory as the GPU lowering will
+    // allocate it (barriers, scratch, staging, alignment), checked again.
+    if (violations.empty() &&
+        countSharedMemoryAsLowered(*kernel, out.resources, chip))
+      violations = checkLimits(*kernel, out.resources, chip);
     if (!violations.empty()) {
       out.rule = violations.front().rule;
       SmallVector<std::string> messages;

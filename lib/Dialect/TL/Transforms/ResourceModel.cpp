@@ -151,17 +151,22 @@ KernelResources mlir::tl::computeResources(FuncOp kernel,
     if (total.grid.empty())
       total.grid = res.grid;
   });
-  // On a GPU, the lowering's own figure where it tells (tiles that alone
-  // are over the limit, or past counting, stay counted as tiles).
-  if (chip && chip->vendor != Vendor::Host &&
-      total.sharedBytes <= chip->maxSharedBytesPerBlock)
-    if (auto *model =
-            kernel->getDialect()
-                ->getRegisteredInterface<SharedMemoryModelInterface>())
-      if (std::optional<int64_t> bytes =
-              model->sharedMemoryBytes(kernel, *chip))
-        total.sharedBytes = *bytes;
   return total;
+}
+
+bool mlir::tl::countSharedMemoryAsLowered(FuncOp kernel, KernelResources &res,
+                                          const ChipInfo &chip) {
+  if (chip.vendor == Vendor::Host)
+    return false;
+  auto *model = kernel->getDialect()
+                    ->getRegisteredInterface<SharedMemoryModelInterface>();
+  if (!model)
+    return false;
+  std::optional<int64_t> bytes = model->sharedMemoryBytes(kernel, chip);
+  if (!bytes)
+    return false;
+  res.sharedBytes = *bytes;
+  return true;
 }
 
 /// "96 KiB" when `bytes` is a whole number of KiB, else "98305 bytes".
@@ -281,7 +286,15 @@ SmallVector<Violation> mlir::tl::checkLimits(FuncOp kernel,
              .str()});
   kernel.walk([&](ClusterOp cluster) {
     int64_t rows = constantOr(cluster.getRows(), 1);
-    if (rows <= 1 || chip.vendor == Vendor::Host)
+    // A config's value, checked as the verifier checks a constant.
+    if (rows < 1 || rows > 8 || !llvm::isPowerOf2_64(rows)) {
+      out.push_back({"cluster", llvm::formatv("clusters {0} block rows; use "
+                                              "1, 2, 4 or 8 (1: no clusters)",
+                                              rows)
+                                    .str()});
+      return;
+    }
+    if (rows == 1 || chip.vendor == Vendor::Host)
       return;
     if (chip.vendor != Vendor::NVIDIA || chip.computeCapability < 90) {
       out.push_back(

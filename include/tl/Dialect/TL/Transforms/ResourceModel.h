@@ -94,9 +94,10 @@ struct KernelResources {
 /// specialized kernel (tiles and their stages, barriers, scratch and
 /// staging tiles, alignment), attached to the tl dialect by the library
 /// that lowers it (tl-convert-to-gpu: registerGpuSharedMemoryModel). Where
-/// it is attached, the resource model counts a GPU kernel's shared memory
-/// with it, so that the expansion drops exactly the configs the lowering
-/// could not fit; elsewhere (the dialect alone) it counts the tiles.
+/// it is attached, the expansion counts a GPU kernel's shared memory with
+/// it (countSharedMemoryAsLowered), so that it drops exactly the configs
+/// the lowering could not fit; elsewhere (the dialect alone) the model
+/// counts the tiles.
 class SharedMemoryModelInterface
     : public DialectInterface::Base<SharedMemoryModelInterface> {
 public:
@@ -128,6 +129,14 @@ struct Violation {
 /// Every limit of `chip` that `kernel` (specialized, with resources
 /// `resources`) breaks, and every shape rule of the chip's lowering it does
 /// not meet.
+/// Replaces `res.sharedBytes` (the tiles' count) with the shared memory
+/// the registered GPU lowering plans for `kernel` on `chip`, and says
+/// whether it did (not on the host, without a registered lowering, or
+/// where it cannot plan the kernel). Meant for kernels that passed
+/// checkLimits: the lowering's analysis assumes what the rules check.
+bool countSharedMemoryAsLowered(FuncOp kernel, KernelResources &res,
+                                const ChipInfo &chip);
+
 SmallVector<Violation> checkLimits(FuncOp kernel,
                                    const KernelResources &resources,
                                    const ChipInfo &chip);

@@ -63,6 +63,23 @@ static void forEachChunk(OpBuilder &b, Location l, Value tid, int64_t threads,
   }
 }
 
+/// Whether the `tile` at `offsets` of `src` lies wholly inside it (and
+/// `predicate`, if any, holds): the common case of a copy, without
+/// per-element edge arithmetic.
+static Value tileFits(OpBuilder &b, Location l, ArrayRef<Value> offsets,
+                      MemRefType src, MemRefType tile, Value predicate) {
+  Value fits = predicate;
+  int64_t lead = src.getRank() - tile.getRank();
+  for (int64_t d = 0; d < src.getRank(); ++d) {
+    int64_t extent = d < lead ? 1 : tile.getDimSize(d - lead);
+    fits = andV(b, l, fits,
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule,
+                                      add(b, l, offsets[d], extent),
+                                      cIdx(b, l, src.getDimSize(d))));
+  }
+  return fits;
+}
+
 bool KernelLowering::isRegisterStaged(CopyOp copy) {
   if (isAsyncCopy(copy) || !isChunkedCopy(copy))
     return false;
@@ -150,15 +167,7 @@ SmallVector<Value> KernelLowering::loadChunks(CopyOp op, OpBuilder &b,
   // One 16-byte load a chunk where the whole tile is inside the tensor,
   // else element by element, zero past the end.
   auto readTile = [&](OpBuilder &bb) {
-    Value fits;
-    int64_t lead = srcType.getRank() - 2;
-    for (int64_t d = 0; d < srcType.getRank(); ++d) {
-      int64_t extent = d < lead ? 1 : dstType.getDimSize(d - lead);
-      fits = andV(bb, l, fits,
-                  arith::CmpIOp::create(bb, l, arith::CmpIPredicate::ule,
-                                        add(bb, l, offsets[d], extent),
-                                        cIdx(bb, l, srcType.getDimSize(d))));
-    }
+    Value fits = tileFits(bb, l, offsets, srcType, dstType, Value());
     auto split = scf::IfOp::create(bb, l, types, fits, /*withElseRegion=*/true);
     OpBuilder tb = split.getThenBodyBuilder();
     yieldChunks(tb, [&](OpBuilder &rb, Value row, Value col) -> Value {
@@ -271,21 +280,6 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
     return idx;
   };
 
-  // Whether the whole tile is inside the tensor (and the pipeline's
-  // iteration in range): the common case, without per-element edge
-  // arithmetic.
-  auto wholeTileFits = [&]() {
-    Value fits = predicate;
-    for (int64_t d = 0; d < indexedType.getRank(); ++d) {
-      int64_t extent = d < lead ? 1 : dstType.getDimSize(d - lead);
-      fits = andV(b, l, fits,
-                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule,
-                                        add(b, l, offsets[d], extent),
-                                        cIdx(b, l, indexedType.getDimSize(d))));
-    }
-    return fits;
-  };
-
   // global -> shared, 16 bytes at a time with cp.async.
   if (isAsyncCopy(op)) {
     SharedTile &t = shared[dst];
@@ -368,8 +362,9 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
                 bb.getIndexAttr(ce), valid, bb.getUnitAttr());
           });
     };
-    auto split =
-        scf::IfOp::create(b, l, wholeTileFits(), /*withElseRegion=*/true);
+    auto split = scf::IfOp::create(
+        b, l, tileFits(b, l, offsets, indexedType, dstType, predicate),
+        /*withElseRegion=*/true);
     {
       OpBuilder tb = split.getThenBodyBuilder();
       issueAll(tb, /*checked=*/false);

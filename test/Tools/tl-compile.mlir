@@ -17,8 +17,9 @@
 // of the example (16 of 32: the AMD lowering keeps two LDS buffers a tile,
 // so 3 stages are 2 and 16 configs are the same kernel as another), and
 // the code objects' own figures in kernel.json, checked against the
-// resource model's (Inputs/amd_resources.py: the LDS it counted, no spills,
-// 64-wide waves).
+// resource model's (Inputs/amd_resources.py: the LDS the expansion counted,
+// which is the lowering's plan, equal to what the lowering allocated; no
+// spills, 64-wide waves).
 // RUN: rm -rf %t.hip && tl-compile %examples/matmul.mlir --target=hip --chip=gfx942 --instantiate=M=1024,N=1024,K=1024 -o %t.hip 2>&1 | FileCheck %s --check-prefix=HIP
 // RUN: ls %t.hip/*/kernel.hsaco | count 16
 // RUN: %python %S/Inputs/amd_resources.py %t.hip | FileCheck %s --check-prefix=MODEL

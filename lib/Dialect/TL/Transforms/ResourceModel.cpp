@@ -95,8 +95,9 @@ int64_t mlir::tl::sharedBuffers(const ChipInfo &chip, int64_t stages,
 KernelResources mlir::tl::computeResources(KernelOp launch,
                                            const ChipInfo *chip) {
   bool gpu = !chip || chip->vendor != Vendor::Host;
-  auto asyncAttr = launch->getParentOfType<FuncOp>()->getAttrOfType<BoolAttr>(
-      "tl.async_copy");
+  FuncOp kernel = launch->getParentOfType<FuncOp>();
+  auto asyncAttr =
+      kernel ? kernel->getAttrOfType<BoolAttr>("tl.async_copy") : BoolAttr();
   bool asyncCopy = !asyncAttr || asyncAttr.getValue();
   bool throughRegisters = chip && copiesThroughRegisters(*chip, asyncCopy);
   // Tiles copied through registers in a pipelined loop: the next

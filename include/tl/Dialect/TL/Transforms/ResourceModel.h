@@ -129,6 +129,10 @@ struct Violation {
 /// Every limit of `chip` that `kernel` (specialized, with resources
 /// `resources`) breaks, and every shape rule of the chip's lowering it does
 /// not meet.
+SmallVector<Violation> checkLimits(FuncOp kernel,
+                                   const KernelResources &resources,
+                                   const ChipInfo &chip);
+
 /// Replaces `res.sharedBytes` (the tiles' count) with the shared memory
 /// the registered GPU lowering plans for `kernel` on `chip`, and says
 /// whether it did (not on the host, without a registered lowering, or
@@ -136,10 +140,6 @@ struct Violation {
 /// checkLimits: the lowering's analysis assumes what the rules check.
 bool countSharedMemoryAsLowered(FuncOp kernel, KernelResources &res,
                                 const ChipInfo &chip);
-
-SmallVector<Violation> checkLimits(FuncOp kernel,
-                                   const KernelResources &resources,
-                                   const ChipInfo &chip);
 
 } // namespace mlir::tl
 

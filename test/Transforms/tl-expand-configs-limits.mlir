@@ -19,6 +19,7 @@
 // RUN: tl-opt %s --tl-expand-configs="func=reduced target=sm_90a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SCRATCH-SM90A
 // RUN: tl-opt %s --tl-expand-configs="func=reduced target=host" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SCRATCH-HOST
 // RUN: tl-opt %s --tl-expand-configs="func=at_limit target=sm_90a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=AT-LIMIT
+// RUN: tl-opt %s --tl-expand-configs="func=directives target=sm_90a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=DIRECTIVES
 
 tl.func @gemm(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
               %B: memref<?x?xf16> {tl.shape = ["K", "N"]},
@@ -276,6 +277,28 @@ tl.func @at_limit(%A: memref<4096x4096xf16>, %B: memref<4096x4096xf16>,
       tl.gemm %a, %b, %c : memref<128x64xf16, #tl.memory<shared>>, memref<64x128xf16, #tl.memory<shared>>, memref<128x128xf32, #tl.memory<fragment>>
     }
     tl.copy %c to %C[%row, %col] : memref<128x128xf32, #tl.memory<fragment>>, memref<4096x4096xf16>
+  }
+  tl.return
+}
+
+// A config's values of the block-order and persistence directives are
+// checked as their verifiers check constants: dropped, not kept into a
+// module that fails verification.
+// DIRECTIVES: remark: config 0 {panel = 0, persistent = 0} dropped: groups 0 rows; the panel needs at least one (1: the launch order)
+// DIRECTIVES: remark: config 1 {panel = 8, persistent = 3} dropped: is set to 3; use 1 (persistent), 2 (persistent, two tiles at a time) or 0 (the grid as written)
+// DIRECTIVES: remark: expanded 'directives' for sm_90a: 3 configs, 1 kept, 2 dropped (block_order: 1, persistent: 1)
+tl.func @directives()
+    attributes {
+      params = [#tl.param<"panel" : index = 1>, #tl.param<"persistent" : index = 0>],
+      configs = #tl.configs<[{panel = 0, persistent = 0}, {panel = 8, persistent = 3},
+                             {panel = 8, persistent = 1}]>} {
+  %c2 = arith.constant 2 : index
+  %c128 = arith.constant 128 : index
+  %panel = tl.param "panel" : index
+  %persistent = tl.param "persistent" : index
+  tl.kernel (%bx, %by) in (%c2, %c2) threads %c128 {
+    tl.use_swizzle %panel
+    tl.persistent %persistent
   }
   tl.return
 }

@@ -315,8 +315,26 @@ SmallVector<Violation> mlir::tl::checkLimits(FuncOp kernel,
                          gridRows, rows)
                .str()});
   });
+  kernel.walk([&](UseSwizzleOp swizzle) {
+    // A config's value, checked as the verifier checks a constant.
+    if (int64_t panel = constantOr(swizzle.getPanel(), 1); panel < 1)
+      out.push_back({"block_order",
+                     llvm::formatv("groups {0} rows; the panel needs at least "
+                                   "one (1: the launch order)",
+                                   panel)
+                         .str()});
+  });
   kernel.walk([&](PersistentOp persistent) {
     int64_t enabled = constantOr(persistent.getEnabled(), 0);
+    if (enabled < 0 || enabled > 2) {
+      out.push_back(
+          {"persistent", llvm::formatv("is set to {0}; use 1 (persistent), 2 "
+                                       "(persistent, two tiles at a time) or 0 "
+                                       "(the grid as written)",
+                                       enabled)
+                             .str()});
+      return;
+    }
     if (enabled == 0 || chip.vendor != Vendor::NVIDIA)
       return;
     if (enabled == 2) {

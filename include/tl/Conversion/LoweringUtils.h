@@ -15,6 +15,14 @@ namespace mlir::tl {
 /// element types.
 Value convertElementType(OpBuilder &b, Location loc, Value value, Type to);
 
+/// The zero of `type` (a scalar), as a constant.
+Value zeroOf(OpBuilder &b, Location loc, Type type);
+
+/// The element of `memref` at `indices` where `inBounds` (an i1) holds, else
+/// zero: a read that never leaves the buffer (an scf.if around the load).
+Value loadOrZero(OpBuilder &b, Location loc, Value memref, ValueRange indices,
+                 Value inBounds);
+
 /// The identity of reduction `kind` on `type` (-inf / the smallest integer
 /// for max, +inf / the largest for min, zero otherwise).
 Value buildReduceIdentity(OpBuilder &b, Location loc, ReduceKind kind,

@@ -185,14 +185,7 @@ SmallVector<Value> KernelLowering::loadChunks(CopyOp op, OpBuilder &b,
         for (auto [d, i] : llvm::enumerate(idx))
           inBounds = andV(rb, l, inBounds,
                           ult(rb, l, i, cIdx(rb, l, srcType.getDimSize(d))));
-        auto read = scf::IfOp::create(rb, l, TypeRange{elem}, inBounds,
-                                      /*withElseRegion=*/true);
-        OpBuilder ib = read.getThenBodyBuilder();
-        scf::YieldOp::create(
-            ib, l, ValueRange{memref::LoadOp::create(ib, l, src, idx)});
-        OpBuilder zb = read.getElseBodyBuilder();
-        scf::YieldOp::create(zb, l, ValueRange{zeroOf(zb, l, elem)});
-        elems.push_back(read.getResult(0));
+        elems.push_back(loadOrZero(rb, l, src, idx, inBounds));
       }
       return vector::FromElementsOp::create(rb, l, chunkType, elems);
     });
@@ -385,7 +378,6 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
   // global tensor), converts, stores (nothing past the end).
   auto loadSrc = [&](OpBuilder &bb, ValueRange coords,
                      std::optional<int64_t> slot) -> Value {
-    Type srcElem = srcType.getElementType();
     if (fragments.count(src))
       return slotLoad(bb, l, fragments[src], *slot);
     if (!srcIndexed)
@@ -394,14 +386,7 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
     SmallVector<Value> idx = indexedAt(bb, coords, inBounds);
     if (shared.count(src))
       return loadShared(bb, l, src, idx);
-    Value global = map.lookupOrDefault(src);
-    auto read = scf::IfOp::create(bb, l, TypeRange{srcElem}, inBounds, true);
-    OpBuilder tb = read.getThenBodyBuilder();
-    scf::YieldOp::create(
-        tb, l, ValueRange{memref::LoadOp::create(tb, l, global, idx)});
-    OpBuilder eb = read.getElseBodyBuilder();
-    scf::YieldOp::create(eb, l, ValueRange{zeroOf(eb, l, srcElem)});
-    return read.getResult(0);
+    return loadOrZero(bb, l, map.lookupOrDefault(src), idx, inBounds);
   };
   auto storeDst = [&](OpBuilder &bb, Value v, ValueRange coords,
                       std::optional<int64_t> slot) {

@@ -96,10 +96,6 @@ inline bool isKnownMultiple(Value v, int64_t m) {
   return false;
 }
 
-inline Value zeroOf(OpBuilder &b, Location l, Type t) {
-  return arith::ConstantOp::create(b, l, b.getZeroAttr(t));
-}
-
 inline Attribute workgroupSpace(MLIRContext *ctx) {
   return gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
 }

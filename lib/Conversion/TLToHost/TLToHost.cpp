@@ -32,10 +32,6 @@ static Value constantIndex(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
-static Value zeroOf(OpBuilder &b, Location loc, Type type) {
-  return arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
-}
-
 /// Builds a loop nest over `[0, shape)` and calls `body` with the induction
 /// variables.
 static void
@@ -166,16 +162,10 @@ struct LowerCopy : OpRewritePattern<CopyOp> {
                   b, l, arith::CmpIPredicate::ult, idx[d], dims[d]));
             Value inBounds = andAll(b, l, inside);
             if (srcIndexed) {
-              Type srcElem = cast<MemRefType>(src.getType()).getElementType();
-              auto read = scf::IfOp::create(b, l, TypeRange{srcElem}, inBounds,
-                                            /*withElseRegion=*/true);
-              OpBuilder tb = read.getThenBodyBuilder();
-              scf::YieldOp::create(
-                  tb, l, ValueRange{memref::LoadOp::create(tb, l, src, idx)});
-              OpBuilder eb = read.getElseBodyBuilder();
-              scf::YieldOp::create(eb, l, ValueRange{zeroOf(eb, l, srcElem)});
               memref::StoreOp::create(
-                  b, l, convertElementType(b, l, read.getResult(0), dstElem),
+                  b, l,
+                  convertElementType(b, l, loadOrZero(b, l, src, idx, inBounds),
+                                     dstElem),
                   dst, ivs);
             } else {
               auto write = scf::IfOp::create(b, l, inBounds);
@@ -664,8 +654,8 @@ struct ConvertTLToHostPass
     RewritePatternSet tiles(ctx);
     tiles.add<LowerCopy, LowerClear, LowerFill, LowerReduce, LowerParallel,
               LowerPipelined, LowerCeilDiv, DropBlockSchedule<UseSwizzleOp>,
-              DropBlockSchedule<ClusterOp>,
-              DropBlockSchedule<PersistentOp>>(ctx);
+              DropBlockSchedule<ClusterOp>, DropBlockSchedule<PersistentOp>>(
+        ctx);
     tiles.add<LowerGemm>(ctx, vectorWidth, fma);
     // One post-order walk: no pattern creates tl ops, and a worklist driver
     // revisits every op an outer loop's inlining moves, which is cubic in

@@ -4,9 +4,28 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 using namespace mlir::tl;
+
+Value mlir::tl::zeroOf(OpBuilder &b, Location loc, Type type) {
+  return arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+}
+
+Value mlir::tl::loadOrZero(OpBuilder &b, Location loc, Value memref,
+                           ValueRange indices, Value inBounds) {
+  Type elem = cast<MemRefType>(memref.getType()).getElementType();
+  auto read = scf::IfOp::create(b, loc, TypeRange{elem}, inBounds,
+                                /*withElseRegion=*/true);
+  OpBuilder tb = read.getThenBodyBuilder();
+  scf::YieldOp::create(
+      tb, loc, ValueRange{memref::LoadOp::create(tb, loc, memref, indices)});
+  OpBuilder eb = read.getElseBodyBuilder();
+  scf::YieldOp::create(eb, loc, ValueRange{zeroOf(eb, loc, elem)});
+  return read.getResult(0);
+}
 
 Value mlir::tl::convertElementType(OpBuilder &b, Location loc, Value value,
                                    Type to) {

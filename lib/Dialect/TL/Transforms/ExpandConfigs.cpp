@@ -505,7 +505,9 @@ ExpandConfigsPass::expand(FuncOp tmpl, const ChipInfo &chip,
     // allocate it (barriers, scratch, staging, alignment), checked again.
     if (violations.empty() &&
         countSharedMemoryAsLowered(*kernel, out.resources, chip))
-      violations = checkLimits(*kernel, out.resources, chip);
+      if (std::optional<Violation> shared =
+              checkSharedMemory(out.resources, chip))
+        violations.push_back(*shared);
     if (!violations.empty()) {
       out.rule = violations.front().rule;
       SmallVector<std::string> messages;

@@ -249,17 +249,24 @@ static void checkGemm(GemmOp gemm, int64_t threads, const ChipInfo &chip,
            .str()});
 }
 
+std::optional<Violation> mlir::tl::checkSharedMemory(const KernelResources &res,
+                                                     const ChipInfo &chip) {
+  if (res.sharedBytes <= chip.maxSharedBytesPerBlock)
+    return std::nullopt;
+  return Violation{"shared_memory",
+                   llvm::formatv("needs {0} of shared memory; {1} allows {2}",
+                                 formatBytes(res.sharedBytes), chip.name,
+                                 formatBytes(chip.maxSharedBytesPerBlock))
+                       .str()};
+}
+
 SmallVector<Violation> mlir::tl::checkLimits(FuncOp kernel,
                                              const KernelResources &res,
                                              const ChipInfo &chip) {
   SmallVector<Violation> out;
   StringRef chipName = chip.name;
-  if (res.sharedBytes > chip.maxSharedBytesPerBlock)
-    out.push_back({"shared_memory",
-                   llvm::formatv("needs {0} of shared memory; {1} allows {2}",
-                                 formatBytes(res.sharedBytes), chipName,
-                                 formatBytes(chip.maxSharedBytesPerBlock))
-                       .str()});
+  if (std::optional<Violation> shared = checkSharedMemory(res, chip))
+    out.push_back(*shared);
   if (res.threads > chip.maxThreadsPerBlock)
     out.push_back(
         {"threads",

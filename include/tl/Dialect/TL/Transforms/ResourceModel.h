@@ -15,6 +15,7 @@
 #include "mlir/IR/DialectInterface.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 namespace mlir::tl {
@@ -132,6 +133,10 @@ struct Violation {
 SmallVector<Violation> checkLimits(FuncOp kernel,
                                    const KernelResources &resources,
                                    const ChipInfo &chip);
+
+/// The shared-memory limit of checkLimits alone.
+std::optional<Violation> checkSharedMemory(const KernelResources &res,
+                                           const ChipInfo &chip);
 
 /// Replaces `res.sharedBytes` (the tiles' count) with the shared memory
 /// the registered GPU lowering plans for `kernel` on `chip`, and says

@@ -9,8 +9,8 @@
 #  1. the correctness sweep of the builds in TL_CHECK_BUILDS (guards);
 #  2. interleaved rounds (TL_AB_CONFIGS) of every variant in TL_AB_VARIANTS
 #     beside cuBLAS at each shape of TL_AB_SHAPES (f16, A.B);
-#  3. ncu at 4096^3 f16 on the kernels of TL_PROFILE (variant:substring
-#     pairs) and cuBLAS: duration, SM clock, tensor-pipe activity, memory,
+#  3. (alone with TL_PROFILE_ONLY=1) ncu at each shape of TL_PROFILE_SHAPES (default 4096^3; f16) on the
+#     kernels of TL_PROFILE (variant:substring pairs) and cuBLAS: duration, SM clock, tensor-pipe activity, memory,
 #     warp stalls.
 # Logs in $OUT; the short table last.
 set -uo pipefail
@@ -36,7 +36,9 @@ rounds() {
   } >> "$log"
 }
 shapes=(${TL_AB_SHAPES:-4096x4096x4096 3000x5000x1000 8192x8192x8192})
-rounds "${shapes[0]}"
+# TL_PROFILE_ONLY=1: step 3 alone.
+[ -n "${TL_PROFILE_ONLY:-}" ] && shapes=() TL_CHECK_BUILDS=" "
+[ ${#shapes[@]} -gt 0 ] && rounds "${shapes[0]}"
 for build in ${TL_CHECK_BUILDS:-new}; do
   mkdir -p "/tmp/check-$build"
   { echo "== correctness $build"
@@ -48,7 +50,6 @@ done
 for shape in "${shapes[@]:1}"; do
   rounds "$shape"
 done
-g=sm90-f16_4096x4096x4096
 ncu=$(command -v ncu || ls /usr/local/cuda/bin/ncu /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
 if [ -n "$ncu" ] && [ -n "${TL_PROFILE:-}" ]; then
   # Which tensor-pipe metrics this ncu knows (a name it does not know fails
@@ -59,19 +60,24 @@ if [ -n "$ncu" ] && [ -n "${TL_PROFILE:-}" ]; then
            sm__pipe_tensor_op_hmma_cycles_active; do
     grep -q "^$m " "$out/ncu-metrics.txt" && metrics+=",$m.avg.pct_of_peak_sustained_active"
   done
-  for pair in $TL_PROFILE; do
-    build=${pair%%:*}
-    timeout "${TL_NCU_TIMEOUT:-90}" "$ncu" --clock-control none -k 'regex:^(matmul_sm90|nvjet|sm90_xmma_gemm_(f16|bf16))' \
-      --section SpeedOfLight --section ComputeWorkloadAnalysis \
-      --section MemoryWorkloadAnalysis --section WarpStateStats \
-      --section SchedulerStats --section LaunchStats --section Occupancy \
-      --metrics "$metrics" --print-details all \
-      python3 "$here/profile_matmul.py" ".device/diag/$build/$g" --configs "${pair#*:}" \
-      --launches 1 > "$out/ncu-$build.txt" 2>&1
-    echo "ncu $pair: exit $?" >> "$log"
-    echo "== ncu $build (full report in ncu-$build.txt)" >> "$log"
-    grep -E "^  [a-zA-Z_0-9]+.*\(|Duration|SM Frequency|Compute \(SM\) Throughput|Memory Throughput|L2 Cache Throughput|L1/TEX Cache Throughput|L2 Hit Rate|DRAM Throughput|Registers Per|Issue Slots Busy|Warp Cycles Per Issued|gmma|hmma|Stall|stall" \
-      "$out/ncu-$build.txt" | cut -c1-140 | head -120 >> "$log"
+  for shape in ${TL_PROFILE_SHAPES:-4096x4096x4096}; do
+    g=sm90-f16_$shape
+    n=0
+    for pair in $TL_PROFILE; do
+      build=${pair%%:*} n=$((n + 1))
+      report=$out/ncu-$shape-$n-$build.txt
+      timeout "${TL_NCU_TIMEOUT:-90}" "$ncu" --clock-control none -k 'regex:^(matmul_sm90|nvjet|sm90_xmma_gemm_(f16|bf16))' \
+        --section SpeedOfLight --section ComputeWorkloadAnalysis \
+        --section MemoryWorkloadAnalysis --section WarpStateStats \
+        --section SchedulerStats --section LaunchStats --section Occupancy \
+        --metrics "$metrics" --print-details all \
+        python3 "$here/profile_matmul.py" ".device/diag/$build/$g" --configs "${pair#*:}" \
+        --launches 1 > "$report" 2>&1
+      echo "ncu $pair $shape: exit $?" >> "$log"
+      echo "== ncu $build $shape (full report in ${report##*/})" >> "$log"
+      grep -E "^  [a-zA-Z_0-9]+.*\(|Duration|SM Frequency|Compute \(SM\) Throughput|Memory Throughput|L2 Cache Throughput|L1/TEX Cache Throughput|L2 Hit Rate|DRAM Throughput|Registers Per|Issue Slots Busy|Warp Cycles Per Issued|gmma|hmma|Stall|stall" \
+        "$report" | cut -c1-140 | head -120 >> "$log"
+    done
   done
 else
   echo "no ncu run (ncu: ${ncu:-none})" >> "$log"

@@ -218,10 +218,14 @@ struct TmaPipeline {
 };
 
 /// A wgmma accumulator stored through shared memory and TMA (Epilogue.cpp):
-/// its staging tile and the tensor map of the destination.
+/// each warpgroup stores its part in 64 x 64 subtiles (one m64 row tile,
+/// 64 columns), staged in `buffers` subtiles of its own that it takes in
+/// turn; `staging` is one subtile (its swizzle), the warpgroups' buffers
+/// lie one after the other from its offset.
 struct TmaStore {
   SharedTile staging;
-  unsigned map = 0; // index into the kernel's tensor maps
+  int64_t buffers = 1; // a warpgroup's
+  unsigned map = 0;    // index into the kernel's tensor maps
 };
 
 struct Fragment {
@@ -255,16 +259,18 @@ public:
   /// `amd`: the chip is an AMD GPU (wavefronts of 64, MFMA; no cp.async,
   /// wgmma or TMA). `asyncCopy`: whether global -> shared copies may be
   /// asynchronous (cp.async, TMA) where the chip has them; else they go
-  /// through registers.
+  /// through registers. `tmaStore`: whether a persistent kernel may store
+  /// a wgmma accumulator through TMA (Epilogue.cpp); else from registers.
   KernelLowering(KernelOp launch, gpu::GPUFuncOp func, IRMapping &mapping,
                  bool amd, bool wgmmaChip, MmaKind mma, bool wgmmaInFlight,
-                 bool tma, bool warpSpecialize, bool asyncCopy = true)
+                 bool tma, bool warpSpecialize, bool asyncCopy = true,
+                 bool tmaStore = true)
       : launch(launch), func(func), map(mapping),
         threads(*constantOf(launch.getThreads())), amd(amd),
         wgmmaChip(wgmmaChip && !amd), mmaKind(mma),
         wgmmaInFlightOption(wgmmaInFlight), tmaOption(tma && !amd),
         warpSpecializeOption(warpSpecialize && !amd),
-        asyncCopyOption(asyncCopy && !amd) {}
+        asyncCopyOption(asyncCopy && !amd), tmaStoreOption(tmaStore) {}
 
   /// Analysis + storage + body. Reports errors on the offending op.
   LogicalResult run(OpBuilder &b);
@@ -523,6 +529,7 @@ private:
   bool tmaOption;
   bool warpSpecializeOption;
   bool asyncCopyOption;
+  bool tmaStoreOption;
   /// 128 when a producer warpgroup runs after the tl.kernel's threads.
   int64_t producerThreads = 0;
   /// tl.cluster: blocks of consecutive rows a cluster (1: no clusters), and

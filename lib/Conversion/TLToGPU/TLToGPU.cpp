@@ -390,7 +390,7 @@ FailureOr<cuda::MmaKind> chooseMmaKind(FuncOp kernel, StringRef mma) {
 
 /// The lowering tl-convert-to-gpu builds for `kernel`'s one tl.kernel
 /// `launch` on `chipName` with the pass's options; its kernel attributes
-/// (tl.mma, tl.async_copy) are checked here.
+/// (tl.mma, tl.async_copy, tl.tma_store) are checked here.
 FailureOr<KernelLowering> buildLowering(FuncOp kernel, KernelOp launch,
                                         gpu::GPUFuncOp func, IRMapping &map,
                                         StringRef chipName,
@@ -400,16 +400,22 @@ FailureOr<KernelLowering> buildLowering(FuncOp kernel, KernelOp launch,
     return failure();
   // tl.async_copy = false: global -> shared copies through registers, as
   // on AMD, instead of cp.async or TMA.
-  bool asyncCopy = true;
-  if (Attribute attr = kernel->getAttr("tl.async_copy")) {
-    auto flag = dyn_cast<BoolAttr>(attr);
-    if (!flag)
-      return kernel.emitError() << "tl.async_copy must be true or false";
-    asyncCopy = flag.getValue();
-  }
+  // tl.tma_store = false: a persistent kernel's accumulator is stored from
+  // registers rather than through shared memory and TMA.
+  bool asyncCopy = true, tmaStore = true;
+  for (auto [name, flag] : {std::pair<StringRef, bool *>{"tl.async_copy",
+                                                         &asyncCopy},
+                            {"tl.tma_store", &tmaStore}})
+    if (Attribute attr = kernel->getAttr(name)) {
+      auto value = dyn_cast<BoolAttr>(attr);
+      if (!value)
+        return kernel.emitError() << name << " must be true or false";
+      *flag = value.getValue();
+    }
   return KernelLowering(launch, func, map, isAmdChip(chipName),
                         chipName == "sm_90a", *mmaKind, options.wgmmaInFlight,
-                        options.tma, options.warpSpecialize, asyncCopy);
+                        options.tma, options.warpSpecialize, asyncCopy,
+                        tmaStore);
 }
 
 struct ConvertTLToGPUPass

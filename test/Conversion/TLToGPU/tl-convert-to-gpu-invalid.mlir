@@ -159,6 +159,17 @@ tl.func @bad_async_copy() attributes {tl.async_copy = "no"} {
 
 // -----
 
+// expected-error @below {{tl.tma_store must be true or false}}
+tl.func @bad_tma_store() attributes {tl.tma_store = 0 : i64} {
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  tl.kernel (%bx) in (%c1) threads %c32 {
+  }
+  tl.return
+}
+
+// -----
+
 module attributes {tl.target = "gfx942"} {
 tl.func @wgmma_on_amd(%C: memref<64x64xf32>) attributes {tl.mma = "wgmma"} {
   %c0 = arith.constant 0 : index

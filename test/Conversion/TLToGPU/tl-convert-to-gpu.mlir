@@ -639,6 +639,102 @@ tl.func @gemm_persistent(%A: memref<192x192xf16>, %B: memref<192x128xf16>, %C: m
 
 // -----
 
+// Two consumer warpgroups, each storing its 64 x 128 part of the
+// accumulator on its own: two 64 x 64 subtiles through its two 8 KiB
+// buffers (after the stages: 2 x 32 KiB + 2 warpgroups x 2 x 8 KiB), each
+// after the store that last read the buffer (the previous tile's, one
+// commit before) is done reading it, synced on the warpgroup's named
+// barrier 5 + warp / 4; its first thread stores at the warpgroup's rows.
+// With tl.tma_store = false the same kernel stores from registers.
+// CHECK-LABEL: gpu.func @gemm_persistent_groups(
+// CHECK-SAME: tl.shared_memory_bytes = 99328
+// CHECK: } else {
+// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %c256_i32
+// CHECK: %[[GROUP:.*]] = arith.divui %{{.*}}, %c4{{.*}} : index
+// CHECK: %[[ID:.*]] = arith.addi %[[GROUP]], %c5{{.*}} : index
+// CHECK: %[[ID32:.*]] = arith.index_cast %[[ID]] : index to i32
+// CHECK: %[[BUFS:.*]] = arith.muli %[[GROUP]], %c16384 : index
+// CHECK: %[[MINE:.*]] = arith.addi %c66560, %[[BUFS]] : index
+// CHECK: nvvm.cp.async.bulk.wait_group 1 {read}
+// CHECK: nvvm.barrier id = %[[ID32]] number_of_threads = %c128_i32
+// CHECK: memref.view %{{.*}}[%[[MINE]]][] {{.*}} to memref<1x64x64xf16
+// CHECK-COUNT-16: vector.store
+// CHECK: nvvm.fence.proxy
+// CHECK: nvvm.barrier id = %[[ID32]] number_of_threads = %c128_i32
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta
+// CHECK-NEXT: nvvm.cp.async.bulk.commit.group
+// CHECK: nvvm.cp.async.bulk.wait_group 1 {read}
+// CHECK: %[[SECOND:.*]] = arith.addi %[[MINE]], %c8192
+// CHECK: memref.view %{{.*}}[%[[SECOND]]][]
+// CHECK-COUNT-16: vector.store
+// CHECK: nvvm.cp.async.bulk.commit.group
+// CHECK-NOT: nvvm.cp.async.bulk.commit.group
+// CHECK: nvvm.cp.async.bulk.wait_group 0
+// CHECK-NOT: nvvm.cp.async.bulk
+// CHECK: gpu.return
+// CHECK-LABEL: gpu.func @gemm_persistent_registers(
+// CHECK-SAME: tl.shared_memory_bytes = 65664
+// CHECK-NOT: nvvm.cp.async.bulk.tensor.global.shared.cta
+// CHECK-NOT: nvvm.cp.async.bulk.commit.group
+// CHECK: gpu.return
+module attributes {tl.target = "sm_90a"} {
+tl.func @gemm_persistent_groups(%A: memref<256x256xf16>, %B: memref<256x256xf16>, %C: memref<256x256xf16>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %c256 = arith.constant 256 : index
+  tl.kernel (%bx, %by) in (%c2, %c2) threads %c256 {
+    tl.persistent %c1
+    %a = tl.alloc_shared() : memref<128x64xf16, #tl.memory<shared>>
+    %b = tl.alloc_shared() : memref<64x128xf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<128x128xf32, #tl.memory<fragment>>
+    tl.clear %c : memref<128x128xf32, #tl.memory<fragment>>
+    %row = arith.muli %by, %c128 : index
+    %col = arith.muli %bx, %c128 : index
+    tl.pipelined %ko = %c0 to %c4 num_stages %c2 {
+      %k = arith.muli %ko, %c64 : index
+      tl.copy %A[%row, %k] to %a : memref<256x256xf16>, memref<128x64xf16, #tl.memory<shared>>
+      tl.copy %B[%k, %col] to %b : memref<256x256xf16>, memref<64x128xf16, #tl.memory<shared>>
+      tl.gemm %a, %b, %c : memref<128x64xf16, #tl.memory<shared>>, memref<64x128xf16, #tl.memory<shared>>, memref<128x128xf32, #tl.memory<fragment>>
+    }
+    tl.copy %c to %C[%row, %col] : memref<128x128xf32, #tl.memory<fragment>>, memref<256x256xf16>
+  }
+  tl.return
+}
+tl.func @gemm_persistent_registers(%A: memref<256x256xf16>, %B: memref<256x256xf16>, %C: memref<256x256xf16>)
+    attributes {tl.tma_store = false} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %c256 = arith.constant 256 : index
+  tl.kernel (%bx, %by) in (%c2, %c2) threads %c256 {
+    tl.persistent %c1
+    %a = tl.alloc_shared() : memref<128x64xf16, #tl.memory<shared>>
+    %b = tl.alloc_shared() : memref<64x128xf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<128x128xf32, #tl.memory<fragment>>
+    tl.clear %c : memref<128x128xf32, #tl.memory<fragment>>
+    %row = arith.muli %by, %c128 : index
+    %col = arith.muli %bx, %c128 : index
+    tl.pipelined %ko = %c0 to %c4 num_stages %c2 {
+      %k = arith.muli %ko, %c64 : index
+      tl.copy %A[%row, %k] to %a : memref<256x256xf16>, memref<128x64xf16, #tl.memory<shared>>
+      tl.copy %B[%k, %col] to %b : memref<256x256xf16>, memref<64x128xf16, #tl.memory<shared>>
+      tl.gemm %a, %b, %c : memref<128x64xf16, #tl.memory<shared>>, memref<64x128xf16, #tl.memory<shared>>, memref<128x128xf32, #tl.memory<fragment>>
+    }
+    tl.copy %c to %C[%row, %col] : memref<128x128xf32, #tl.memory<fragment>>, memref<256x256xf16>
+  }
+  tl.return
+}
+}
+
+// -----
+
 // A pipelined loop on AMD: the copies into LDS go through registers, so
 // each tile gets two buffers whatever num_stages says past 2 (memref<2x..>,
 // 16 KiB in all). The first k-tile is stored into buffer 0 before the

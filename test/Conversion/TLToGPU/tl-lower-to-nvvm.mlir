@@ -186,7 +186,10 @@
 // the two consumer warpgroups, both loop over tiles from %ctaid.x by
 // %nctaid.x; kernel.json tells the runtime to launch the blocks that fit
 // at once (384 threads a block), and encode a tensor map for C too (the
-// epilogue's TMA stores, a 128 x 64 box a column block).
+// epilogue's TMA stores, a 64 x 64 box). Each consumer warpgroup stores
+// its 64 x 256 part in four subtiles through two buffers of its own, with
+// its own named barrier (5 + the warpgroup): before it writes a buffer,
+// the store that read it last (two commits ago) must be done reading.
 // RUN: tl-opt %examples/matmul_sm90.mlir --tl-expand-configs="instantiate=M=4096,N=4096,K=4096 constraint='block_M == 128 && block_N == 256 && num_stages == 3 && threads == 256 && group_m == 8 && cluster_m == 1 && persistent == 1'" -o %t.persistent.mlir 2>/dev/null
 // RUN: tl-opt %t.persistent.mlir --pass-pipeline="builtin.module(builtin.module(tl-lower-to-nvvm{format=isa}))" | FileCheck %s --check-prefix=PERSISTENT
 // PERSISTENT: .maxntid 384, 1, 1
@@ -194,9 +197,18 @@
 // PERSISTENT-SAME: setmaxnreg.dec.sync.aligned.u32 \0940
 // PERSISTENT-SAME: setmaxnreg.inc.sync.aligned.u32 \09232
 // PERSISTENT-SAME: wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16
-// PERSISTENT-SAME: cp.async.bulk.wait_group.read \090
+// PERSISTENT-SAME: cp.async.bulk.wait_group.read \091
+// PERSISTENT-SAME: bar.sync \09[[BAR:%r[0-9]+]], 128;
+// PERSISTENT-SAME: st.shared.b32
+// PERSISTENT-SAME: fence.proxy.async.shared::cta
+// PERSISTENT-SAME: bar.sync \09[[BAR]], 128;
 // PERSISTENT-SAME: cp.async.bulk.tensor.2d.global.shared::cta.tile.bulk_group
 // PERSISTENT-SAME: cp.async.bulk.commit_group
+// PERSISTENT-SAME: cp.async.bulk.wait_group.read \091
+// PERSISTENT-SAME: cp.async.bulk.commit_group
+// PERSISTENT-SAME: cp.async.bulk.commit_group
+// PERSISTENT-SAME: cp.async.bulk.commit_group
+// PERSISTENT-NOT: cp.async.bulk.commit_group
 // PERSISTENT-SAME: cp.async.bulk.wait_group \090
 // RUN: %if ptxas %{ tl-compile %t.persistent.mlir -o %t.persistentbin 2>/dev/null %}
 // RUN: %if ptxas %{ FileCheck %s --check-prefix=PERSISTENTJSON < %t.persistentbin/matmul_sm90_block_M128_block_N256_block_K64_num_stages3_threads256_group_m8_cluster_m1_persistent1/kernel.json %}
@@ -206,6 +218,6 @@
 // PERSISTENTJSON: "persistent": true
 // PERSISTENTJSON: "arg": 2,
 // PERSISTENTJSON-NEXT: "box": [
-// PERSISTENTJSON-NEXT: 128,
+// PERSISTENTJSON-NEXT: 64,
 // PERSISTENTJSON-NEXT: 64
 // PERSISTENTJSON: "threads": 384

@@ -120,8 +120,7 @@ LogicalResult KernelLowering::lowerTmaStore(CopyOp op, OpBuilder &b) {
         arith::ConstantIntOp::create(b, l, b.getI32Type(), 128),
         NVVM::BarrierReductionAttr(), Value());
   };
-  Value leaderLane =
-      arith::RemUIOp::create(b, l, tid, cIdx(b, l, 128)).getResult();
+  Value inGroup = arith::RemUIOp::create(b, l, tid, cIdx(b, l, 128));
   int64_t subtileBytes = s.staging.stageBytes();
   Value buffers = add(b, l, cIdx(b, l, s.staging.offset),
                       mul(b, l, group, cIdx(b, l, s.buffers * subtileBytes)));
@@ -136,7 +135,7 @@ LogicalResult KernelLowering::lowerTmaStore(CopyOp op, OpBuilder &b) {
     int64_t lastUse = (rounds - 1 - buffer) / s.buffers * s.buffers + buffer;
     int64_t pending = r >= s.buffers ? s.buffers - 1 : rounds - 1 - lastUse + r;
     {
-      OpBuilder tb = whenEquals(b, l, leaderLane, 0);
+      OpBuilder tb = whenEquals(b, l, inGroup, 0);
       NVVM::CpAsyncBulkWaitGroupOp::create(tb, l, pending, tb.getUnitAttr());
     }
     groupBarrier();
@@ -165,13 +164,9 @@ LogicalResult KernelLowering::lowerTmaStore(CopyOp op, OpBuilder &b) {
     });
     // The writes, published to the async proxy that the store reads
     // through.
-    NVVM::FenceProxyOp::create(
-        b, l,
-        NVVM::ProxyKindAttr::get(b.getContext(), NVVM::ProxyKind::async_shared),
-        NVVM::SharedSpaceAttr::get(b.getContext(),
-                                   NVVM::SharedSpace::shared_cta));
+    fenceAsyncProxy(b, l);
     groupBarrier();
-    OpBuilder tb = whenEquals(b, l, leaderLane, 0);
+    OpBuilder tb = whenEquals(b, l, inGroup, 0);
     NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp::create(
         tb, l, tmaMapArgs[s.map], sharedPointer(tb, l, offset),
         ValueRange{i32(tb, add(tb, l, col0, nb * kSubtile)),

@@ -446,8 +446,8 @@ private:
 
   // Epilogue.cpp.
   /// Decides which copy of a wgmma accumulator into global memory is
-  /// stored through TMA, reserving its staging tile with `reserve` where it
-  /// fits beside the `used` bytes of shared memory.
+  /// stored through TMA, reserving the warpgroups' staging buffers with
+  /// `reserve` where they fit beside the `used` bytes of shared memory.
   void planTmaStore(function_ref<int64_t(int64_t, int64_t)> reserve,
                     int64_t used);
   LogicalResult lowerTmaStore(CopyOp op, OpBuilder &b);
@@ -486,6 +486,9 @@ private:
   /// barrier also orders this thread's earlier shared-memory writes before
   /// the async proxy's reads.
   void barrier(OpBuilder &b, Location l);
+  /// fence.proxy.async.shared::cta: this thread's shared-memory writes,
+  /// visible to the async proxy (TMA, wgmma) after a barrier.
+  void fenceAsyncProxy(OpBuilder &b, Location l);
   /// bar.sync of the tl.kernel's threads (without a producer warpgroup;
   /// of this consumer group's in a kernel of two).
   void syncThreads(OpBuilder &b, Location l);

@@ -53,12 +53,16 @@ namespace mlir::tl::cuda {
 
 void KernelLowering::barrier(OpBuilder &b, Location l) {
   if (asyncProxyReads)
-    NVVM::FenceProxyOp::create(
-        b, l,
-        NVVM::ProxyKindAttr::get(b.getContext(), NVVM::ProxyKind::async_shared),
-        NVVM::SharedSpaceAttr::get(b.getContext(),
-                                   NVVM::SharedSpace::shared_cta));
+    fenceAsyncProxy(b, l);
   syncThreads(b, l);
+}
+
+void KernelLowering::fenceAsyncProxy(OpBuilder &b, Location l) {
+  NVVM::FenceProxyOp::create(
+      b, l,
+      NVVM::ProxyKindAttr::get(b.getContext(), NVVM::ProxyKind::async_shared),
+      NVVM::SharedSpaceAttr::get(b.getContext(),
+                                 NVVM::SharedSpace::shared_cta));
 }
 
 void KernelLowering::syncThreads(OpBuilder &b, Location l) {

@@ -79,8 +79,7 @@ void KernelLowering::planTmaStore(
     s.buffers = std::min<int64_t>(2, rounds);
     // Only where it fits beside the kernel's other shared memory: else the
     // accumulator is stored from registers.
-    int64_t bytes =
-        f.mma.wgM * f.mma.wgN * s.buffers * s.staging.stageBytes();
+    int64_t bytes = f.mma.wgM * f.mma.wgN * s.buffers * s.staging.stageBytes();
     int64_t align = 8 * s.staging.atomBytes();
     if (llvm::alignTo(used, align) + bytes > kMaxSharedSm90)
       return;
@@ -182,8 +181,8 @@ void KernelLowering::finishTmaStores(OpBuilder &b, Location l) {
     return;
   // Every store complete before the block's shared memory goes away: each
   // warpgroup's first thread, which issued its stores.
-  OpBuilder tb = whenEquals(
-      b, l, arith::RemUIOp::create(b, l, tid, cIdx(b, l, 128)), 0);
+  OpBuilder tb =
+      whenEquals(b, l, arith::RemUIOp::create(b, l, tid, cIdx(b, l, 128)), 0);
   NVVM::CpAsyncBulkWaitGroupOp::create(tb, l, 0, UnitAttr());
 }
 

@@ -407,9 +407,9 @@ FailureOr<KernelLowering> buildLowering(FuncOp kernel, KernelOp launch,
   // tl.tma_store = false: a persistent kernel's accumulator is stored from
   // registers rather than through shared memory and TMA.
   bool asyncCopy = true, tmaStore = true;
-  for (auto [name, flag] : {std::pair<StringRef, bool *>{"tl.async_copy",
-                                                         &asyncCopy},
-                            {"tl.tma_store", &tmaStore}})
+  for (auto [name, flag] :
+       {std::pair<StringRef, bool *>{"tl.async_copy", &asyncCopy},
+        {"tl.tma_store", &tmaStore}})
     if (Attribute attr = kernel->getAttr(name)) {
       auto value = dyn_cast<BoolAttr>(attr);
       if (!value)

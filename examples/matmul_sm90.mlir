@@ -10,7 +10,7 @@
 // block per SM slot loops over the tiles, and a producer warpgroup loads
 // the next tile while the consumers store this one). The resource model
 // drops what does not fit (a 256x256 accumulator is 512 registers a thread
-// on 128 threads) and clusters with persistence. persistent = 2 (two
+// on 128 threads). persistent = 2 (two
 // groups of the threads taking turns on two tiles, one storing while the
 // other computes) is allowed but not in the space: on the H100 it ran
 // 6-23 points of cuBLAS behind the best config at every shape measured

@@ -59,6 +59,14 @@ constexpr int kLaunchAttributeClusterDimension = 4;
 static_assert(sizeof(CUlaunchAttribute) == 72 && sizeof(CUlaunchConfig) == 56,
               "cuda.h's CUlaunchAttribute / CUlaunchConfig layout");
 
+/// The launch attribute of clusters of `dims` blocks.
+static CUlaunchAttribute clusterAttribute(const std::vector<unsigned> &dims) {
+  CUlaunchAttribute attr{};
+  attr.id = kLaunchAttributeClusterDimension;
+  attr.value.clusterDim = {dims[0], dims[1], dims[2]};
+  return attr;
+}
+
 // Attribute numbers from cuda.h.
 constexpr int kAttrMultiprocessors = 16;
 constexpr int kAttrL2Size = 38;
@@ -105,6 +113,8 @@ struct CudaApi {
   /// run).
   CUresult (*cuLaunchKernelEx)(const CUlaunchConfig *, CUfunction, void **,
                                void **) = nullptr;
+  CUresult (*cuOccupancyMaxActiveClusters)(int *, CUfunction,
+                                           const CUlaunchConfig *) = nullptr;
   /// CUDA 12 drivers and later; null before (kernels with TMA cannot run).
   CUresult (*cuTensorMapEncodeTiled)(void *, int, unsigned, void *,
                                      const uint64_t *, const uint64_t *,
@@ -162,6 +172,9 @@ struct CudaApi {
     sym(cuGetErrorString, "cuGetErrorString");
     cuLaunchKernelEx = reinterpret_cast<decltype(cuLaunchKernelEx)>(
         dlsym(lib, "cuLaunchKernelEx"));
+    cuOccupancyMaxActiveClusters =
+        reinterpret_cast<decltype(cuOccupancyMaxActiveClusters)>(
+            dlsym(lib, "cuOccupancyMaxActiveClusters"));
     cuTensorMapEncodeTiled = reinterpret_cast<decltype(cuTensorMapEncodeTiled)>(
         dlsym(lib, "cuTensorMapEncodeTiled"));
     return ok;
@@ -375,10 +388,35 @@ public:
       a.cuModuleUnload(module);
       return nullptr;
     }
+    int64_t blocks =
+        static_cast<int64_t>(resident) * std::max(1, fp.multiprocessors);
+    // In clusters: as many whole clusters as are resident at once (they
+    // must fit in one GPC each, so fewer than the blocks alone say).
+    unsigned cluster = info.clusterBlocks();
+    if (info.persistent && cluster > 1) {
+      int clusters = 0;
+      if (a.cuOccupancyMaxActiveClusters) {
+        CUlaunchAttribute attr = clusterAttribute({cluster, 1, 1});
+        CUlaunchConfig config{cluster, 1, 1,
+                              static_cast<unsigned>(info.threads), 1, 1,
+                              static_cast<unsigned>(info.sharedMemoryBytes),
+                              nullptr, &attr, 1};
+        if (a.cuOccupancyMaxActiveClusters(&clusters, func, &config) ||
+            clusters < 1) {
+          error = "persistent kernel '" + info.symbol + "' in " + dir +
+                  " fits no cluster of " + std::to_string(cluster) +
+                  " blocks on " + fp.name +
+                  "; recompile it without tl.persistent or tl.cluster";
+          a.cuModuleUnload(module);
+          return nullptr;
+        }
+        blocks = static_cast<int64_t>(clusters) * cluster;
+      }
+      blocks = std::max<int64_t>(cluster, blocks / cluster * cluster);
+    }
     auto loaded = std::make_unique<CudaLoaded>(*this, module, func, info);
-    loaded->persistentBlocks = static_cast<unsigned>(std::min<int64_t>(
-        info.numBlocks(),
-        static_cast<int64_t>(resident) * std::max(1, fp.multiprocessors)));
+    loaded->persistentBlocks =
+        static_cast<unsigned>(std::min<int64_t>(info.numBlocks(), blocks));
     return loaded;
   }
 
@@ -528,11 +566,12 @@ bool CudaLoaded::launch(void **args, void *stream, std::string &error) {
             "cuLaunchKernelEx (CUDA 12 or later); tune without tl.cluster";
     return false;
   }
+  // A persistent kernel's one dimension of blocks, in clusters along it.
   std::vector<unsigned> c(info.cluster.begin(), info.cluster.end());
+  if (info.persistent)
+    c = {info.clusterBlocks()};
   c.resize(3, 1);
-  CUlaunchAttribute attr{};
-  attr.id = kLaunchAttributeClusterDimension;
-  attr.value.clusterDim = {c[0], c[1], c[2]};
+  CUlaunchAttribute attr = clusterAttribute(c);
   CUlaunchConfig config{g[0],
                         g[1],
                         g[2],

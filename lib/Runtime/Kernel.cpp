@@ -27,6 +27,13 @@ int64_t KernelInfo::numBlocks() const {
   return n;
 }
 
+unsigned KernelInfo::clusterBlocks() const {
+  int64_t n = 1;
+  for (int64_t c : cluster)
+    n *= c;
+  return static_cast<unsigned>(n);
+}
+
 /// What is wrong with `map` for a kernel described by `info` (the limits of
 /// cuTensorMapEncodeTiled), or empty.
 static std::string checkTensorMap(const KernelInfo &info,
@@ -220,10 +227,6 @@ bool tlrt::parseKernelInfo(const std::string &text, KernelInfo &info,
         j.value("binary_resources", std::map<std::string, int64_t>());
     info.cluster = j.value("cluster", std::vector<int64_t>());
     info.persistent = j.value("persistent", false);
-    if (info.persistent && !info.cluster.empty()) {
-      error = "kernel metadata: a persistent kernel cannot launch clusters";
-      return false;
-    }
     if (!info.cluster.empty()) {
       if (info.cluster.size() != info.grid.size()) {
         error = "kernel metadata: cluster must have the grid's dimensions";

@@ -154,14 +154,15 @@ tl.func @clustered()
 // CLUSTER-SM80: error: every config of 'clustered' was dropped for sm_80 (cluster: 4)
 // CLUSTER-HOST: remark: expanded 'clustered' for host: 4 configs, 3 kept, 1 dropped (same_kernel: 1)
 
-// Persistence: not with clusters on NVIDIA GPUs; folded to 0 on AMD ones,
-// whose lowering launches the grid as written (config 0 becomes config 1),
-// and on the host with clusters (all three become config 0).
+// Persistence: in clusters on NVIDIA GPUs, but not two tiles at a time;
+// folded to 0 on AMD ones, whose lowering launches the grid as written
+// (config 0 becomes config 1), and on the host with clusters (the first
+// three become config 0).
 tl.func @persistent()
     attributes {
       params = [#tl.param<"cluster" : index = 1>, #tl.param<"persistent" : index = 1>],
       configs = #tl.configs<[{cluster = 1, persistent = 1}, {cluster = 1, persistent = 0},
-                             {cluster = 2, persistent = 1}]>} {
+                             {cluster = 2, persistent = 1}, {cluster = 2, persistent = 2}]>} {
   %c2 = arith.constant 2 : index
   %c128 = arith.constant 128 : index
   %cluster = tl.param "cluster" : index
@@ -173,13 +174,15 @@ tl.func @persistent()
   tl.return
 }
 
-// PERSISTENT-SM90A: remark: config 2 {cluster = 2, persistent = 1} dropped: is persistent and launches clusters of 2 blocks; the GPU lowering does one or the other
-// PERSISTENT-SM90A: remark: expanded 'persistent' for sm_90a: 3 configs, 2 kept, 1 dropped (persistent: 1)
+// PERSISTENT-SM90A-NOT: config 2 {{.*}} dropped
+// PERSISTENT-SM90A: remark: config 3 {cluster = 2, persistent = 2} dropped: runs two tiles at a time and launches clusters of 2 blocks; the GPU lowering does one or the other
+// PERSISTENT-SM90A: remark: expanded 'persistent' for sm_90a: 4 configs, 3 kept, 1 dropped (persistent: 1)
 // PERSISTENT-GFX942: remark: config 1 {cluster = 1, persistent = 0} dropped: is the same kernel as config 0 for gfx942: persistent changes nothing there
 // The host runs blocks as loops: clusters and persistence fold away too.
 // PERSISTENT-HOST: remark: config 1 {cluster = 1, persistent = 0} dropped: is the same kernel as config 0 for host: persistent changes nothing there
 // PERSISTENT-HOST: remark: config 2 {cluster = 2, persistent = 1} dropped: is the same kernel as config 0 for host: cluster changes nothing there
-// PERSISTENT-HOST: remark: expanded 'persistent' for host: 3 configs, 1 kept, 2 dropped (same_kernel: 2)
+// PERSISTENT-HOST: remark: config 3 {cluster = 2, persistent = 2} dropped: is the same kernel as config 0 for host: cluster, persistent changes nothing there
+// PERSISTENT-HOST: remark: expanded 'persistent' for host: 4 configs, 1 kept, 3 dropped (same_kernel: 3)
 // PERSISTENT-GFX942-LABEL: tl.func @persistent_cluster1_persistent1()
 // PERSISTENT-GFX942: %[[ZERO:.*]] = arith.constant 0 : index
 // PERSISTENT-GFX942: tl.persistent %[[ZERO]]

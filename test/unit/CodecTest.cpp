@@ -270,7 +270,7 @@ TEST(KernelInfo, ClusterShapeReadsBackAndMustDivideTheGrid) {
   EXPECT_NE(error.find("the grid's dimensions"), std::string::npos) << error;
 }
 
-TEST(KernelInfo, PersistentReadBackNotWithClusters) {
+TEST(KernelInfo, PersistentReadBackWithClusters) {
   tlrt::KernelInfo k = tmaKernel(), b;
   std::string error;
   ASSERT_TRUE(tlrt::parseKernelInfo(tlrt::writeKernelInfo(k), b, error));
@@ -279,11 +279,13 @@ TEST(KernelInfo, PersistentReadBackNotWithClusters) {
   ASSERT_TRUE(tlrt::parseKernelInfo(tlrt::writeKernelInfo(k), b, error))
       << error;
   EXPECT_TRUE(b.persistent);
+  EXPECT_EQ(b.clusterBlocks(), 1u);
   k.cluster = {1, 2};
-  EXPECT_FALSE(tlrt::parseKernelInfo(tlrt::writeKernelInfo(k), b, error));
-  EXPECT_NE(error.find("persistent kernel cannot launch clusters"),
-            std::string::npos)
+  ASSERT_TRUE(tlrt::parseKernelInfo(tlrt::writeKernelInfo(k), b, error))
       << error;
+  EXPECT_TRUE(b.persistent);
+  EXPECT_EQ(b.cluster, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(b.clusterBlocks(), 2u);
 }
 
 TEST(KernelInfo, BinaryResourcesReadBack) {

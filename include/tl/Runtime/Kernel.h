@@ -83,7 +83,7 @@ struct KernelInfo {
   std::vector<int64_t> cluster;
   /// CUDA kernels that loop over the grid's blocks (tl.persistent): the
   /// launch is one dimension of as many blocks as the device runs at once,
-  /// at most numBlocks().
+  /// at most numBlocks(); in clusters, of clusterBlocks() blocks along it.
   bool persistent = false;
   /// What the binary says the kernel uses, by the name its metadata gives
   /// (AMD code objects: vgpr_count, agpr_count, sgpr_count,
@@ -93,6 +93,8 @@ struct KernelInfo {
   std::map<std::string, int64_t> binaryResources;
 
   int64_t numBlocks() const;
+  /// The blocks of one cluster (1: no clusters).
+  unsigned clusterBlocks() const;
 };
 
 /// kernel.json, the wire format between the compiler (which writes it beside

@@ -103,13 +103,13 @@ LogicalResult KernelLowering::analyzePersistent() {
   // knob to 0 for AMD chips).
   if (*enabled == 0 || amd)
     return success();
-  if (clusterRows > 1)
-    return directive.emitError()
-           << "makes a kernel launched in clusters of " << clusterRows
-           << " persistent; the GPU lowering does one or the other (use "
-              "tl.cluster 1 or tl.persistent 0)";
   persistent = true;
   if (*enabled == 2) {
+    if (clusterRows > 1)
+      return directive.emitError()
+             << "runs two tiles at a time (2) in clusters of " << clusterRows
+             << "; the GPU lowering does one or the other (use tl.cluster 1 "
+                "or tl.persistent 1)";
     if (!wgmmaChip)
       return directive.emitError()
              << "runs two tiles at a time (2), on consumer groups that need "
@@ -120,9 +120,21 @@ LogicalResult KernelLowering::analyzePersistent() {
 }
 
 LogicalResult KernelLowering::checkConsumerGroups() {
+  auto directive = kernelDirective<PersistentOp>();
+  // A cluster's blocks refill a multicast stage once all of them released
+  // it, which across a persistent block's tiles only the producer
+  // warpgroup's empty barriers track.
+  if (persistent && anyMulticast() && !producerThreads)
+    return directive.emitError()
+           << "makes a kernel launched in clusters of " << clusterRows
+           << " persistent, which needs a warp-specialized kernel: one "
+              "pipelined loop of TMA loads at the top keeping a wgmma group "
+              "in flight, and "
+           << threads
+           << " threads + a producer warpgroup at most 1024; use tl.cluster "
+              "1 or tl.persistent 0";
   if (consumerGroups == 1)
     return success();
-  auto directive = kernelDirective<PersistentOp>();
   if (!producerThreads)
     return directive.emitError()
            << "runs two tiles at a time (2), which needs a warp-specialized "

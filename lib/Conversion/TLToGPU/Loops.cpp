@@ -336,8 +336,9 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     releaseTmaStage(rb, l, op, stageOf(rb, ub, ahead));
   }
   barrier(b, l);
-  // No block leaves while another's loads may still write into it.
-  if (multicast)
+  // No block leaves while another's loads may still write into it (a
+  // persistent kernel's blocks, after their last tile: run()).
+  if (multicast && !persistent)
     syncCluster(b, l);
   return success();
 }

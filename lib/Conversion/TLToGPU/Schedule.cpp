@@ -6,8 +6,9 @@
 // (tl.persistent), a loop over the grid's tiles from the block id by the
 // launch's block count, the indices derived from each tile, and the count
 // of tiles done before (what the TMA pipelines' mbarrier phases go on
-// from); with two consumer groups (tl.persistent 2), each group's half of
-// the block's tiles.
+// from); in clusters, each cluster's tiles in turn, its blocks' rows side
+// by side; with two consumer groups (tl.persistent 2), each group's half
+// of the block's tiles.
 //
 //===----------------------------------------------------------------------===//
 
@@ -96,6 +97,17 @@ KernelLowering::forEachTile(OpBuilder &b, Location l,
   // A consumer group of two takes every other of the block's tiles.
   Value first = gpu::BlockIdOp::create(b, l, gpu::Dimension::x);
   Value blocks = gpu::GridDimOp::create(b, l, gpu::Dimension::x);
+  // In clusters of n consecutive blocks, a cluster takes the tiles of n
+  // consecutive rows of one column (the rows of the grid are a multiple of
+  // n), its block of rank r the r-th: the loop runs over the grid of
+  // cluster rows, by cluster.
+  Value rank;
+  if (clusterRows > 1) {
+    rank = arith::RemUIOp::create(b, l, first, cIdx(b, l, clusterRows));
+    first = arith::DivUIOp::create(b, l, first, cIdx(b, l, clusterRows));
+    blocks = arith::DivUIOp::create(b, l, blocks, cIdx(b, l, clusterRows));
+    tiles /= clusterRows;
+  }
   Value start = first, step = blocks;
   if (consumerGroup) {
     start = add(b, l, first, mul(b, l, blocks, cIdx(b, l, *consumerGroup)));
@@ -112,6 +124,17 @@ KernelLowering::forEachTile(OpBuilder &b, Location l,
     nextTileExists =
         arith::CmpIOp::create(tb, l, arith::CmpIPredicate::ult,
                               add(tb, l, tile, blocks), cIdx(tb, l, tiles));
+  if (rank) {
+    // The cluster's tile (x, y) of the grid of cluster rows: this block's
+    // is (x, y * n + rank) of the grid.
+    Value gx = cIdx(tb, l, *constantOf(launch.getGrid()[0]));
+    Value row = add(tb, l,
+                    mul(tb, l, arith::DivUIOp::create(tb, l, tile, gx),
+                        cIdx(tb, l, clusterRows)),
+                    rank);
+    tile = add(tb, l, mul(tb, l, row, gx),
+               arith::RemUIOp::create(tb, l, tile, gx));
+  }
   mapBlockIndices(tb, l, tile);
   LogicalResult result = body(tb);
   tileIter = nextTileExists = Value();

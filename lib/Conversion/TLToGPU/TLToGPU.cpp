@@ -205,6 +205,10 @@ LogicalResult KernelLowering::run(OpBuilder &b) {
   if (consumerGroups == 1) {
     if (failed(forEachTile(cb, l, consumers)))
       return failure();
+    // A persistent kernel's blocks leave the cluster together, after
+    // their last tile, with the producers (above).
+    if (persistent && anyMulticast())
+      syncCluster(cb, l);
     finishTmaStores(cb, l);
     return success();
   }

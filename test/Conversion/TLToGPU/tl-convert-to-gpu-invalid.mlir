@@ -253,14 +253,48 @@ tl.func @cluster_odd_rows() {
 // -----
 
 module attributes {tl.target = "sm_90a"} {
-tl.func @persistent_cluster() {
+tl.func @pingpong_cluster() {
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
   %c128 = arith.constant 128 : index
   tl.kernel (%bx, %by) in (%c1, %c2) threads %c128 {
     tl.cluster %c2
-    // expected-error @below {{makes a kernel launched in clusters of 2 persistent; the GPU lowering does one or the other (use tl.cluster 1 or tl.persistent 0)}}
+    // expected-error @below {{runs two tiles at a time (2) in clusters of 2; the GPU lowering does one or the other (use tl.cluster 1 or tl.persistent 1)}}
+    tl.persistent %c2
+  }
+  tl.return
+}
+}
+
+// -----
+
+// Persistent in clusters with a multicast load: only warp-specialized,
+// and 1024 threads leave no room for the producer warpgroup.
+module attributes {tl.target = "sm_90a"} {
+tl.func @persistent_cluster_unspecialized(%A: memref<512x256xf16>, %B: memref<256x256xf16>, %C: memref<512x256xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %c64 = arith.constant 64 : index
+  %c256 = arith.constant 256 : index
+  %c1024 = arith.constant 1024 : index
+  tl.kernel (%bx, %by) in (%c1, %c2) threads %c1024 {
+    tl.cluster %c2
+    // expected-error @below {{makes a kernel launched in clusters of 2 persistent, which needs a warp-specialized kernel: one pipelined loop of TMA loads at the top keeping a wgmma group in flight, and 1024 threads + a producer warpgroup at most 1024; use tl.cluster 1 or tl.persistent 0}}
     tl.persistent %c1
+    %a = tl.alloc_shared() : memref<256x64xf16, #tl.memory<shared>>
+    %b = tl.alloc_shared() : memref<64x256xf16, #tl.memory<shared>>
+    %c = tl.alloc_fragment() : memref<256x256xf32, #tl.memory<fragment>>
+    tl.clear %c : memref<256x256xf32, #tl.memory<fragment>>
+    %row = arith.muli %by, %c256 : index
+    tl.pipelined %ko = %c0 to %c4 num_stages %c2 {
+      %k = arith.muli %ko, %c64 : index
+      tl.copy %A[%row, %k] to %a : memref<512x256xf16>, memref<256x64xf16, #tl.memory<shared>>
+      tl.copy %B[%k, %c0] to %b : memref<256x256xf16>, memref<64x256xf16, #tl.memory<shared>>
+      tl.gemm %a, %b, %c : memref<256x64xf16, #tl.memory<shared>>, memref<64x256xf16, #tl.memory<shared>>, memref<256x256xf32, #tl.memory<fragment>>
+    }
+    tl.copy %c to %C[%row, %c0] : memref<256x256xf32, #tl.memory<fragment>>, memref<512x256xf32>
   }
   tl.return
 }

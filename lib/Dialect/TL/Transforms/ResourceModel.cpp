@@ -376,15 +376,17 @@ SmallVector<Violation> mlir::tl::checkLimits(FuncOp kernel,
                            threads, launched, fit, res.registersPerThread)
                  .str()});
     }
-    for (Operation &op : *persistent->getBlock())
-      if (auto cluster = dyn_cast<ClusterOp>(op))
-        if (int64_t rows = constantOr(cluster.getRows(), 1); rows > 1)
-          out.push_back(
-              {"persistent",
-               llvm::formatv("is persistent and launches clusters of {0} "
-                             "blocks; the GPU lowering does one or the other",
-                             rows)
-                   .str()});
+    if (enabled == 2)
+      for (Operation &op : *persistent->getBlock())
+        if (auto cluster = dyn_cast<ClusterOp>(op))
+          if (int64_t rows = constantOr(cluster.getRows(), 1); rows > 1)
+            out.push_back({"persistent",
+                           llvm::formatv("runs two tiles at a time and "
+                                         "launches clusters of {0} blocks; "
+                                         "the GPU lowering does one or the "
+                                         "other",
+                                         rows)
+                               .str()});
   });
   kernel.walk([&](GemmOp gemm) {
     auto launch = gemm->getParentOfType<KernelOp>();

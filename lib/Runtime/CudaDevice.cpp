@@ -397,10 +397,16 @@ public:
       int clusters = 0;
       if (a.cuOccupancyMaxActiveClusters) {
         CUlaunchAttribute attr = clusterAttribute({cluster, 1, 1});
-        CUlaunchConfig config{cluster, 1, 1,
-                              static_cast<unsigned>(info.threads), 1, 1,
+        CUlaunchConfig config{cluster,
+                              1,
+                              1,
+                              static_cast<unsigned>(info.threads),
+                              1,
+                              1,
                               static_cast<unsigned>(info.sharedMemoryBytes),
-                              nullptr, &attr, 1};
+                              nullptr,
+                              &attr,
+                              1};
         if (a.cuOccupancyMaxActiveClusters(&clusters, func, &config) ||
             clusters < 1) {
           error = "persistent kernel '" + info.symbol + "' in " + dir +

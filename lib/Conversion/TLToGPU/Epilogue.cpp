@@ -121,8 +121,8 @@ LogicalResult KernelLowering::lowerTmaStore(CopyOp op, OpBuilder &b) {
   };
   Value inGroup = arith::RemUIOp::create(b, l, tid, cIdx(b, l, 128));
   int64_t subtileBytes = s.staging.stageBytes();
-  Value buffers = add(b, l, cIdx(b, l, s.staging.offset),
-                      mul(b, l, group, cIdx(b, l, s.buffers * subtileBytes)));
+  Value mine = mul(b, l, group, cIdx(b, l, s.buffers * subtileBytes));
+  Value buffers = add(b, l, cIdx(b, l, s.staging.offset), mine);
   int64_t blocks = m.groupN() / kSubtile;
   int64_t rounds = m.tilesM() * blocks;
   auto pairType = VectorType::get({2}, elem);

@@ -127,13 +127,13 @@ KernelLowering::forEachTile(OpBuilder &b, Location l,
   if (rank) {
     // The cluster's tile (x, y) of the grid of cluster rows: this block's
     // is (x, y * n + rank) of the grid.
+    // (One op a statement: the IR's order must not depend on the
+    // compiler's order of evaluating arguments.)
     Value gx = cIdx(tb, l, *constantOf(launch.getGrid()[0]));
-    Value row = add(tb, l,
-                    mul(tb, l, arith::DivUIOp::create(tb, l, tile, gx),
-                        cIdx(tb, l, clusterRows)),
-                    rank);
-    tile = add(tb, l, mul(tb, l, row, gx),
-               arith::RemUIOp::create(tb, l, tile, gx));
+    Value x = arith::RemUIOp::create(tb, l, tile, gx);
+    Value y = arith::DivUIOp::create(tb, l, tile, gx);
+    Value row = add(tb, l, mul(tb, l, y, cIdx(tb, l, clusterRows)), rank);
+    tile = add(tb, l, mul(tb, l, row, gx), x);
   }
   mapBlockIndices(tb, l, tile);
   LogicalResult result = body(tb);

@@ -244,10 +244,10 @@
 // PCL: %[[CID:.*]] = arith.divui %[[BID]], %c2
 // PCL: %[[CIDS:.*]] = arith.divui %[[BLOCKS]], %c2
 // PCL: scf.for %[[P:.*]] = %[[CID]] to %c256{{.*}} step %[[CIDS]] {
+// PCL: %[[X:.*]] = arith.remui %[[P]], %c16
 // PCL: %[[Y:.*]] = arith.divui %[[P]], %c16
 // PCL: %[[Y2:.*]] = arith.muli %[[Y]], %c2
 // PCL: %[[ROW:.*]] = arith.addi %[[Y2]], %[[RANK]]
-// PCL: %[[X:.*]] = arith.remui %[[P]], %c16
 // PCL: %[[R2:.*]] = arith.muli %[[ROW]], %c16
 // PCL: arith.addi %[[R2]], %[[X]]
 // PCL-COUNT-4: nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} multicast_mask = %c3_i16

@@ -10,9 +10,9 @@
 // groups); after a fence and the warpgroup's named barrier its first thread
 // stores the subtile with one cp.async.bulk.tensor and commits it as a bulk
 // group, and the warpgroup goes on to the next subtile while the store
-// reads. A buffer is written again once the store that last read it has
-// (cp.async.bulk.wait_group.read), which two buffers leave a subtile's
-// time to do; the kernel's end waits for every store to complete. Edge
+// reads. A buffer is written again once the store that last read it is
+// done reading (cp.async.bulk.wait_group.read), which two buffers give a
+// subtile's time; the kernel's end waits for every store to complete. Edge
 // tiles are clipped by TMA, like the loads' zero fill. Persistent kernels
 // only, where the buffers fit beside the pipeline's stages.
 //

@@ -37,19 +37,20 @@ rounds() {
 }
 shapes=(${TL_AB_SHAPES:-4096x4096x4096 3000x5000x1000 8192x8192x8192})
 # TL_PROFILE_ONLY=1: step 3 alone.
-[ -n "${TL_PROFILE_ONLY:-}" ] && shapes=() TL_CHECK_BUILDS=" "
-[ ${#shapes[@]} -gt 0 ] && rounds "${shapes[0]}"
-for build in ${TL_CHECK_BUILDS:-new}; do
-  mkdir -p "/tmp/check-$build"
-  { echo "== correctness $build"
-    TL_CHECK_TIMED=none TL_GROUP_TIMEOUT=${TL_CHECK_TIMEOUT:-45} \
-      python3 "$here/check_matmul.py" ".device/diag/$build" "/tmp/check-$build" 2>&1 |
-      sed -n '1,/top configs/p' | grep -v 'top configs' | grep -v '^$'
-  } >> "$log"
-done
-for shape in "${shapes[@]:1}"; do
-  rounds "$shape"
-done
+if [ -z "${TL_PROFILE_ONLY:-}" ]; then
+  rounds "${shapes[0]}"
+  for build in ${TL_CHECK_BUILDS:-new}; do
+    mkdir -p "/tmp/check-$build"
+    { echo "== correctness $build"
+      TL_CHECK_TIMED=none TL_GROUP_TIMEOUT=${TL_CHECK_TIMEOUT:-45} \
+        python3 "$here/check_matmul.py" ".device/diag/$build" "/tmp/check-$build" 2>&1 |
+        sed -n '1,/top configs/p' | grep -v 'top configs' | grep -v '^$'
+    } >> "$log"
+  done
+  for shape in "${shapes[@]:1}"; do
+    rounds "$shape"
+  done
+fi
 ncu=$(command -v ncu || ls /usr/local/cuda/bin/ncu /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
 if [ -n "$ncu" ] && [ -n "${TL_PROFILE:-}" ]; then
   # Which tensor-pipe metrics this ncu knows (a name it does not know fails

@@ -76,6 +76,14 @@ void KernelLowering::storeShared(OpBuilder &b, Location l, Value v, Value tile,
                           sharedIndices(b, l, tile, coords));
 }
 
+KernelLowering::WarpgroupPlace
+KernelLowering::warpgroupPlace(OpBuilder &b, Location l, const MmaLayout &m) {
+  Value group = arith::DivUIOp::create(b, l, warp, cIdx(b, l, 4));
+  Value row = arith::DivUIOp::create(b, l, group, cIdx(b, l, m.wgN));
+  Value col = arith::RemUIOp::create(b, l, group, cIdx(b, l, m.wgN));
+  return {group, row, col};
+}
+
 void KernelLowering::forEachOwned(
     OpBuilder &b, Location l, Fragment &f,
     function_ref<void(OpBuilder &, int64_t, ValueRange)> fn) {
@@ -106,9 +114,7 @@ void KernelLowering::forEachOwned(
     Value col0 = add(b, l, mul(b, l, wc, cIdx(b, l, m.warpN())),
                      mul(b, l, tig, cIdx(b, l, 2)));
     if (m.wgmma) {
-      Value group = arith::DivUIOp::create(b, l, warp, cIdx(b, l, 4));
-      Value gm = arith::DivUIOp::create(b, l, group, cIdx(b, l, m.wgN));
-      Value gn = arith::RemUIOp::create(b, l, group, cIdx(b, l, m.wgN));
+      auto [group, gm, gn] = warpgroupPlace(b, l, m);
       Value inGroup = arith::RemUIOp::create(b, l, warp, cIdx(b, l, 4));
       row0 = add(b, l,
                  add(b, l, mul(b, l, gm, cIdx(b, l, m.groupM())),

@@ -119,7 +119,7 @@ LogicalResult KernelLowering::analyzePersistent() {
   return success();
 }
 
-LogicalResult KernelLowering::checkConsumerGroups() {
+LogicalResult KernelLowering::checkPersistence() {
   auto directive = kernelDirective<PersistentOp>();
   // A cluster's blocks refill a multicast stage once all of them released
   // it, which across a persistent block's tiles only the producer
@@ -288,7 +288,7 @@ LogicalResult KernelLowering::analyze() {
   });
   planTmaStore(reserve, offset);
   sharedTotal = llvm::alignTo(offset, 128);
-  return checkConsumerGroups();
+  return checkPersistence();
 }
 
 } // namespace mlir::tl::cuda

@@ -105,9 +105,7 @@ LogicalResult KernelLowering::lowerTmaStore(CopyOp op, OpBuilder &b) {
   };
   // This thread's warpgroup, the origin of its part in the destination,
   // its named barrier and its buffers.
-  Value group = arith::DivUIOp::create(b, l, warp, cIdx(b, l, 4));
-  Value gm = arith::DivUIOp::create(b, l, group, cIdx(b, l, m.wgN));
-  Value gn = arith::RemUIOp::create(b, l, group, cIdx(b, l, m.wgN));
+  auto [group, gm, gn] = warpgroupPlace(b, l, m);
   Value row0 = add(b, l, map.lookupOrDefault(op.getDestOffsets()[0]),
                    mul(b, l, gm, cIdx(b, l, m.groupM())));
   Value col0 = add(b, l, map.lookupOrDefault(op.getDestOffsets()[1]),

@@ -301,10 +301,10 @@ private:
   LogicalResult analyzeSwizzle();
   /// The kernel's tl.persistent: `persistent`, `consumerGroups`.
   LogicalResult analyzePersistent();
-  /// A kernel of two consumer groups (tl.persistent 2): whether what the
-  /// lowering planned allows them (warp specialization, no shared memory
-  /// but the pipeline's stages).
-  LogicalResult checkConsumerGroups();
+  /// A persistent kernel: whether what the lowering planned allows it
+  /// (in clusters with multicast loads, warp specialization; with two
+  /// consumer groups, that and no shared memory but the pipeline's stages).
+  LogicalResult checkPersistence();
   /// Lowers `body` once for each of this block's tiles: directly in a
   /// launch of the whole grid, else in a loop over the tiles of a
   /// persistent kernel (tile = block, block + blocks, ...) that maps the
@@ -465,6 +465,12 @@ private:
   SmallVector<Value> sharedIndices(OpBuilder &b, Location l, Value tile,
                                    ValueRange coords);
 
+  /// This thread's warpgroup (warp / 4) and its row and column in wgmma
+  /// layout `m`'s grid of warpgroups (wgM x wgN).
+  struct WarpgroupPlace {
+    Value index, row, col;
+  };
+  WarpgroupPlace warpgroupPlace(OpBuilder &b, Location l, const MmaLayout &m);
   /// Calls fn(slot, coords, valid) for every element of `frag` this thread
   /// owns; `valid` is null or an i1 (linear layouts whose size is not a
   /// multiple of the thread count).

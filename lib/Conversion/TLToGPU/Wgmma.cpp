@@ -241,11 +241,9 @@ LogicalResult KernelLowering::lowerWgmma(GemmOp op, OpBuilder &b) {
 
   // This warp's warpgroup, and where its blocks of A and B start (bytes).
   Type i64 = b.getI64Type();
-  Value group = arith::DivUIOp::create(b, l, warp, cIdx(b, l, 4));
-  Value gm = arith::IndexCastOp::create(
-      b, l, i64, arith::DivUIOp::create(b, l, group, cIdx(b, l, m.wgN)));
-  Value gn = arith::IndexCastOp::create(
-      b, l, i64, arith::RemUIOp::create(b, l, group, cIdx(b, l, m.wgN)));
+  WarpgroupPlace place = warpgroupPlace(b, l, m);
+  Value gm = arith::IndexCastOp::create(b, l, i64, place.row);
+  Value gn = arith::IndexCastOp::create(b, l, i64, place.col);
   auto scaled = [&](Value v, int64_t bytes) -> Value {
     if (bytes == 0)
       return Value();

@@ -11,10 +11,13 @@ Each kernel's output is first checked against torch.matmul in float64.
 
   python3 ab_matmul.py OUT LABEL=DIR [LABEL=DIR ...] \
       [--configs SUBSTR,...] [--rounds 7] [--reps 30] [--flush] [--mma-peak CUBIN]
-      [--unchecked LABEL,...]
+      [--unchecked LABEL,...] [--triton]
 
 --unchecked names variants whose output is not checked: builds that leave
 a part of the kernel out (the epilogue's stores, say) to time the rest.
+
+--triton also times Triton's autotuned matmul (triton_peer.py: the
+tutorial's kernel over Hopper-sized tiles), tuned once before the rounds.
 
 --mma-peak also times mma_peak.cu (mma.sync from registers, no memory) at
 1, 2 and 3 blocks of 4 warps per SM: the tensor-core ceiling of mma.sync.
@@ -73,6 +76,8 @@ def main():
                    help="time single launches after an L2 flush (median) instead")
     p.add_argument("--mma-peak", default="")
     p.add_argument("--unchecked", default="", help="comma-separated labels not checked")
+    p.add_argument("--triton", action="store_true",
+                   help="also time Triton's autotuned matmul (triton_peer.py) in the rounds")
     args = p.parse_args()
     stream = ctypes.c_void_p(torch.cuda.current_stream().cuda_stream)
     variants = [v.split("=", 1) for v in args.variants]
@@ -101,6 +106,18 @@ def main():
             if bad > 0.01 * m * n and label not in args.unchecked.split(","):
                 raise SystemExit(f"{label} {name}: {bad} mismatched elements")
             kernels.append((label, name, launch))
+    if args.triton:
+        import triton_peer
+        launch = triton_peer.launcher(a, bk, c)
+        c.zero_()
+        launch()  # triton.autotune benchmarks its configs here
+        torch.cuda.synchronize()
+        bad = ((c.double() - ref).abs() > 1e-2 + 1e-2 * ref.abs()).sum().item()
+        name = triton_peer.best_config()
+        log.write(f"Triton {name}: {bad} mismatched\n")
+        if bad > 0.01 * m * n:
+            raise SystemExit(f"Triton {name}: {bad} mismatched elements")
+        kernels.append(("Triton", name, launch))
 
     # Flushed: single launches after zeroing 256 MiB, median (tl-tune's and
     # Triton's do_bench's protocol, with one warm-up launch).

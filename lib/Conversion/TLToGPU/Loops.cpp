@@ -335,7 +335,11 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
     OpBuilder rb = any.getThenBodyBuilder();
     releaseTmaStage(rb, l, op, stageOf(rb, ub, ahead));
   }
-  barrier(b, l);
+  // With a producer, the stages' reuse is ordered by their empty barriers
+  // and each consumer warpgroup's epilogue touches only its own buffers;
+  // without one, the next tile's loads overwrite stages others may read.
+  if (!specialized)
+    barrier(b, l);
   // No block leaves while another's loads may still write into it (a
   // persistent kernel's blocks, after their last tile: run()).
   if (multicast && !persistent)

@@ -75,7 +75,7 @@
 // WSNT-SAME: cp.async.bulk.tensor.2d
 // WSNT-SAME: setmaxnreg.inc.sync.aligned.u32 \09232;
 // WSNT-SAME: wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16
-// WSNT-SAME: bar.sync \091, 256;
+// WSNT-NOT: bar.sync \091, 256;
 // NT-NOT: ldmatrix
 // NT-NOT: .local
 

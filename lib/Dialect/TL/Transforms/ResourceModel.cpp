@@ -376,25 +376,19 @@ SmallVector<Violation> mlir::tl::checkLimits(FuncOp kernel,
                            threads, launched, fit, res.registersPerThread)
                  .str()});
     }
-    // The lowering runs persistent kernels in clusters, but no GPU has
-    // run one yet (docs/performance.md): held back from the spaces until
-    // bench/cuda/persistent-cluster-check.sh passes.
-    for (Operation &op : *persistent->getBlock())
-      if (auto cluster = dyn_cast<ClusterOp>(op))
-        if (int64_t rows = constantOr(cluster.getRows(), 1); rows > 1)
-          out.push_back(
-              {"persistent",
-               enabled == 2
-                   ? llvm::formatv("runs two tiles at a time and launches "
-                                   "clusters of {0} blocks; the GPU lowering "
-                                   "does one or the other",
-                                   rows)
-                         .str()
-                   : llvm::formatv("is persistent in clusters of {0} blocks, "
-                                   "which no GPU run has checked yet; use "
-                                   "tl.cluster 1 or tl.persistent 0",
-                                   rows)
-                         .str()});
+    // One tile a block at a time runs in clusters too (the cluster takes
+    // its rows' tiles in turn); two tiles at a time does not.
+    if (enabled == 2)
+      for (Operation &op : *persistent->getBlock())
+        if (auto cluster = dyn_cast<ClusterOp>(op))
+          if (int64_t rows = constantOr(cluster.getRows(), 1); rows > 1)
+            out.push_back(
+                {"persistent",
+                 llvm::formatv("runs two tiles at a time and launches "
+                               "clusters of {0} blocks; the GPU lowering "
+                               "does one or the other",
+                               rows)
+                     .str()});
   });
   kernel.walk([&](GemmOp gemm) {
     auto launch = gemm->getParentOfType<KernelOp>();

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # On a GPU node (nothing built there): persistent kernels in clusters of 2
-# (tl.persistent 1 with tl.cluster 2, multicast B), which tl-expand-configs
-# holds back from the spaces until this passes (rule `persistent` in
-# lib/Dialect/TL/Transforms/ResourceModel.cpp). Needs, built here with the
-# rule lifted (or from specialized modules), build-matmul-check.sh groups:
+# (tl.persistent 1 with tl.cluster 2, multicast B), the check that let them
+# into the Hopper spaces (docs/performance.md, "persistent kernels in
+# clusters"). Needs build-matmul-check.sh groups:
 #   .device/diag/pclsmall  cluster_m == 2 && persistent == 1, every config,
 #                          at 1000x1000x1000 2048x2048x512 700x300x100
 #   .device/diag/pcl       the timed configs at 3000x5000x1000 and 4096^3

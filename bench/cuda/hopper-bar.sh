@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# #11's bar on a GPU node from the relocatable bundle alone (carried in
+# .bundle/; tl-compile builds the CUBINs there, so nothing is built here).
+# Steps, in the order given (each only while the call has time left):
+#  tune:  tl-tune end to end (cold, warm, planted faults);
+#  bar:   the timed configs at TL_BAR_SHAPES, A.B and A.B^T, f16 and bf16,
+#         beside cuBLAS and Triton (TL_ROUNDS interleaved rounds), and
+#         clusters of 4 (not in the spaces) at 3000x5000x1000;
+#  sweep: both Hopper spaces (every kept config) at TL_SWEEP_SHAPES.
+# TL_BUDGET: the seconds the steps may take (a step starts only with time
+# left). Logs in $OUT (one archive: a call returns few files), summary last.
+#   TL_ROUNDS=5 bash bench/cuda/hopper-bar.sh tune sweep bar
+set -uo pipefail
+here=$(dirname "$0")
+source "$here/bundle-env.sh"
+s=$out/summary.txt; : > $s; t0=$(date +%s)
+nvidia-smi -L >> $s
+export TL_COMPILE=$bin/tl-compile
+left() { echo $(( ${TL_BUDGET:-560} - ($(date +%s) - t0) )); }
+tune() {
+  timeout 150 bash $here/tune-sm90.sh > $out/tune.txt 2>&1
+  echo "== tune-sm90 exit $? ($(( $(date +%s) - t0 )) s)" >> $s
+  cat $out/tune.txt >> $s
+}
+sweep() {
+  TL_CHECK_EXAMPLES="matmul_sm90 matmul_nt_sm90" TL_CHECK_SHAPES="${TL_SWEEP_SHAPES:-1000x1000x1000 97x75x33}" \
+    bash $here/build-matmul-check.sh /tmp/sweep > $out/build-sweep.txt 2>&1
+  echo "== build sweep exit $? ($(( $(date +%s) - t0 )) s)" >> $s
+  tail -3 $out/build-sweep.txt >> $s
+  mkdir -p /tmp/c-sweep
+  TL_CHECK_TIMED=none TL_GROUP_TIMEOUT=60 timeout $(left) python3 $here/check_matmul.py /tmp/sweep /tmp/c-sweep > $out/check-sweep.txt 2>&1
+  echo "== check sweep exit $? ($(( $(date +%s) - t0 )) s)" >> $s
+  sed -n '/^group/,$p' $out/check-sweep.txt | grep -v '^$' | head -10 >> $s
+  cp /tmp/c-sweep/results.jsonl $out/ 2>/dev/null
+}
+bar() {
+  C='group_m==8&&persistent==1&&num_stages>=3&&block_M*block_N==32768&&threads==256'
+  TL_CHECK_EXAMPLES="matmul_sm90 matmul_nt_sm90" TL_CHECK_SHAPES="${TL_BAR_SHAPES:-4096x4096x4096 8192x8192x8192 3000x5000x1000}" \
+    TL_COMPILE_FLAGS="--constraint=$C" bash $here/build-matmul-check.sh /tmp/bar > $out/build-bar.txt 2>&1
+  echo "== build bar exit $? ($(( $(date +%s) - t0 )) s)" >> $s
+  # Clusters of 4 at the odd shape (B multicast to 4 blocks; not in the spaces).
+  mkdir -p /tmp/ex4
+  for e in matmul_sm90 matmul_nt_sm90; do sed 's/cluster_m = \[1, 2\]/cluster_m = [4]/' $here/../../examples/$e.mlir > /tmp/ex4/$e.mlir; done
+  TL_EXAMPLES_DIR=/tmp/ex4 TL_CHECK_EXAMPLES="matmul_sm90 matmul_nt_sm90" TL_CHECK_SHAPES="3000x5000x1000" \
+    TL_COMPILE_FLAGS="--constraint=persistent==1&&num_stages>=3&&threads==256&&block_M*block_N==32768" \
+    bash $here/build-matmul-check.sh /tmp/bar4 > $out/build-bar4.txt 2>&1
+  echo "== build bar4 exit $? ($(( $(date +%s) - t0 )) s)" >> $s
+  for g in $(cd /tmp/bar && ls -d sm90-f16_* sm90-bf16_* sm90-nt-f16_* sm90-nt-bf16_*); do
+    [ "$(left)" -gt 60 ] || break
+    mkdir -p /tmp/bar-$g
+    c4=(); [ -d /tmp/bar4/$g ] && c4=(c4=/tmp/bar4/$g)
+    timeout 50 python3 $here/ab_matmul.py /tmp/bar-$g tl=/tmp/bar/$g "${c4[@]}" --configs block_K64 --rounds ${TL_ROUNDS:-5} --triton > $out/bar-$g.txt 2>&1
+    echo "== bar $g exit $? ($(( $(date +%s) - t0 )) s)" >> $s
+    grep -v " 0 mismatched" /tmp/bar-$g/ab.log >> $s
+    grep -E "cuBLAS|Triton|  tl |  c4 " $out/bar-$g.txt | head -4 | sed 's/matmul_sm90_block_\|matmul_nt_sm90_block_\|_group_m8//' | cut -c1-140 >> $s
+    cp /tmp/bar-$g/ab.jsonl $out/ab-$g.jsonl 2>/dev/null
+  done
+}
+for step in "$@"; do
+  [ "$(left)" -gt 30 ] && "$step"
+done
+cd $out && tar czf logs.tgz --remove-files $(ls | grep -v summary.txt)
+cat $s

@@ -338,7 +338,8 @@ LogicalResult KernelLowering::lowerPipelined(PipelinedOp op, OpBuilder &b) {
   // With a producer, the stages' reuse is ordered by their empty barriers
   // and each consumer warpgroup's epilogue touches only its own buffers;
   // without one, the next tile's loads overwrite stages others may read.
-  if (!specialized)
+  // (Kept with multicast loads: no GPU has run those kernels without it.)
+  if (!specialized || multicast)
     barrier(b, l);
   // No block leaves while another's loads may still write into it (a
   // persistent kernel's blocks, after their last tile: run()).

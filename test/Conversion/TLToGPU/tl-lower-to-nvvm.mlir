@@ -224,16 +224,17 @@
 
 // The same tile with 4 stages, persistent in clusters of 2 block rows
 // (tl-convert-to-gpu's IR: its own lit file also runs without a wgmma
-// group in flight, where this kernel is an error; the expansion holds such
-// configs back until a GPU run checks them, so the input is a specialized
-// copy). A cluster, 2 consecutive blocks of the
-// one-dimensional launch, takes the tiles of 2 rows of one column, block
-// rank r the row 2 y + r: the loop runs over the 256 tiles of the grid of
-// cluster rows from the cluster's index by the cluster count, in the
-// producer and in the consumers. B's slices are multicast into both
-// blocks, and the blocks leave the cluster together once, after their last
-// tile, not after every tile's loop; the PTX has a multicast load and the
-// three cluster barriers (start, producer's end, consumers' end).
+// group in flight, where this kernel is an error; the input is a
+// specialized copy of the example's config). A cluster, 2 consecutive
+// blocks of the one-dimensional launch, takes the tiles of 2 rows of one
+// column, block rank r the row 2 y + r: the loop runs over the 256 tiles
+// of the grid of cluster rows from the cluster's index by the cluster
+// count, in the producer and in the consumers. B's slices are multicast
+// into both blocks, and the blocks leave the cluster together once, after
+// their last tile, not after every tile's loop (the consumers, with
+// multicast loads, still sync their threads after it); the PTX has a
+// multicast load and the three cluster barriers (start, producer's end,
+// consumers' end).
 // RUN: tl-opt %S/Inputs/matmul_sm90_persistent_cluster.mlir --pass-pipeline="builtin.module(builtin.module(tl-convert-to-gpu))" | FileCheck %s --check-prefix=PCL
 // PCL: gpu.func @matmul_sm90_block_M128_block_N256_block_K64_num_stages4_threads256_group_m8_cluster_m2_persistent1(
 // PCL-SAME: tl.cluster = array<i64: 1, 2>
@@ -259,6 +260,10 @@
 // PCL-NEXT: } else {
 // PCL: scf.for %{{.*}} = %{{.*}} to %c256{{.*}} step %{{.*}} {
 // PCL: nvvm.mapa
+// PCL-NOT: nvvm.cluster.arrive
+// PCL: nvvm.wgmma.wait.group.sync.aligned 0
+// PCL-NOT: nvvm.cluster.arrive
+// PCL: nvvm.barrier id = %c1_i32 number_of_threads = %c256_i32
 // PCL-NOT: nvvm.cluster.arrive
 // PCL-COUNT-4: nvvm.cp.async.bulk.commit.group
 // PCL-NEXT: }

@@ -8,6 +8,7 @@
 
 #include "tl/Runtime/Device.h"
 
+#include "CudaDriver.h"
 #include "GpuTiming.h"
 #include "ReadFile.h"
 
@@ -21,176 +22,19 @@
 #include <thread>
 
 using namespace tlrt;
+using namespace tlrt::cuda;
 
 //===----------------------------------------------------------------------===//
-// CUDA, through the driver API opened at run time
+// CUDA devices and kernels (the driver API: CudaDriver.h)
 //===----------------------------------------------------------------------===//
 
 namespace {
-using CUresult = int;
-using CUdevice = int;
-using CUdeviceptr = unsigned long long;
-using CUcontext = void *;
-using CUmodule = void *;
-using CUfunction = void *;
-using CUstream = void *;
-using CUevent = void *;
-
-/// cuLaunchKernelEx's configuration, as cuda.h lays it out (CUDA 12).
-struct CUlaunchAttribute {
-  int id;
-  char pad[4];
-  union {
-    char bytes[64];
-    struct {
-      unsigned x, y, z;
-    } clusterDim;
-  } value;
-};
-struct CUlaunchConfig {
-  unsigned gridDimX, gridDimY, gridDimZ;
-  unsigned blockDimX, blockDimY, blockDimZ;
-  unsigned sharedMemBytes;
-  CUstream hStream;
-  CUlaunchAttribute *attrs;
-  unsigned numAttrs;
-};
-constexpr int kLaunchAttributeClusterDimension = 4;
-static_assert(sizeof(CUlaunchAttribute) == 72 && sizeof(CUlaunchConfig) == 56,
-              "cuda.h's CUlaunchAttribute / CUlaunchConfig layout");
-
 /// The launch attribute of clusters of `dims` blocks.
 static CUlaunchAttribute clusterAttribute(const std::vector<unsigned> &dims) {
   CUlaunchAttribute attr{};
   attr.id = kLaunchAttributeClusterDimension;
   attr.value.clusterDim = {dims[0], dims[1], dims[2]};
   return attr;
-}
-
-// Attribute numbers from cuda.h.
-constexpr int kAttrMultiprocessors = 16;
-constexpr int kAttrL2Size = 38;
-constexpr int kAttrCcMajor = 75;
-constexpr int kAttrCcMinor = 76;
-constexpr int kFuncMaxDynamicShared = 8;
-
-struct CudaApi {
-  void *lib = nullptr;
-  CUresult (*cuInit)(unsigned);
-  CUresult (*cuDeviceGetCount)(int *);
-  CUresult (*cuDeviceGet)(CUdevice *, int);
-  CUresult (*cuDeviceGetName)(char *, int, CUdevice);
-  CUresult (*cuDeviceGetAttribute)(int *, int, CUdevice);
-  CUresult (*cuDriverGetVersion)(int *);
-  CUresult (*cuDevicePrimaryCtxRetain)(CUcontext *, CUdevice);
-  CUresult (*cuCtxSetCurrent)(CUcontext);
-  CUresult (*cuMemAlloc)(CUdeviceptr *, size_t);
-  CUresult (*cuMemFree)(CUdeviceptr);
-  CUresult (*cuMemAllocHost)(void **, size_t);
-  CUresult (*cuMemFreeHost)(void *);
-  CUresult (*cuMemcpyHtoD)(CUdeviceptr, const void *, size_t);
-  CUresult (*cuMemcpyDtoH)(void *, CUdeviceptr, size_t);
-  CUresult (*cuMemsetD8Async)(CUdeviceptr, unsigned char, size_t, CUstream);
-  CUresult (*cuMemsetD8)(CUdeviceptr, unsigned char, size_t);
-  CUresult (*cuMemcpyDtoD)(CUdeviceptr, CUdeviceptr, size_t);
-  CUresult (*cuModuleLoadData)(CUmodule *, const void *);
-  CUresult (*cuModuleUnload)(CUmodule);
-  CUresult (*cuModuleGetFunction)(CUfunction *, CUmodule, const char *);
-  CUresult (*cuFuncSetAttribute)(CUfunction, int, int);
-  CUresult (*cuOccupancyMaxActiveBlocksPerMultiprocessor)(int *, CUfunction,
-                                                          int, size_t);
-  CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
-                             unsigned, unsigned, unsigned, CUstream, void **,
-                             void **);
-  CUresult (*cuCtxSynchronize)();
-  CUresult (*cuEventCreate)(CUevent *, unsigned);
-  CUresult (*cuEventRecord)(CUevent, CUstream);
-  CUresult (*cuEventSynchronize)(CUevent);
-  CUresult (*cuEventElapsedTime)(float *, CUevent, CUevent);
-  CUresult (*cuEventDestroy)(CUevent);
-  CUresult (*cuGetErrorString)(CUresult, const char **);
-  /// CUDA 12 drivers and later; null before (kernels in clusters cannot
-  /// run).
-  CUresult (*cuLaunchKernelEx)(const CUlaunchConfig *, CUfunction, void **,
-                               void **) = nullptr;
-  CUresult (*cuOccupancyMaxActiveClusters)(int *, CUfunction,
-                                           const CUlaunchConfig *) = nullptr;
-  /// CUDA 12 drivers and later; null before (kernels with TMA cannot run).
-  CUresult (*cuTensorMapEncodeTiled)(void *, int, unsigned, void *,
-                                     const uint64_t *, const uint64_t *,
-                                     const uint32_t *, const uint32_t *, int,
-                                     int, int, int) = nullptr;
-
-  bool open(std::string &error) {
-    lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-      error = "no CUDA driver: libcuda.so.1 cannot be loaded (" +
-              std::string(dlerror()) +
-              "); install the NVIDIA driver or use "
-              "--target host";
-      return false;
-    }
-    bool ok = true;
-    auto sym = [&](auto &fn, const char *name) {
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(
-          dlsym(lib, name));
-      if (!fn) {
-        error = std::string("libcuda.so.1 lacks ") + name;
-        ok = false;
-      }
-    };
-    sym(cuInit, "cuInit");
-    sym(cuDeviceGetCount, "cuDeviceGetCount");
-    sym(cuDeviceGet, "cuDeviceGet");
-    sym(cuDeviceGetName, "cuDeviceGetName");
-    sym(cuDeviceGetAttribute, "cuDeviceGetAttribute");
-    sym(cuDriverGetVersion, "cuDriverGetVersion");
-    sym(cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain");
-    sym(cuCtxSetCurrent, "cuCtxSetCurrent");
-    sym(cuMemAlloc, "cuMemAlloc_v2");
-    sym(cuMemFree, "cuMemFree_v2");
-    sym(cuMemAllocHost, "cuMemAllocHost_v2");
-    sym(cuMemFreeHost, "cuMemFreeHost");
-    sym(cuMemcpyHtoD, "cuMemcpyHtoD_v2");
-    sym(cuMemcpyDtoH, "cuMemcpyDtoH_v2");
-    sym(cuMemsetD8Async, "cuMemsetD8Async");
-    sym(cuMemsetD8, "cuMemsetD8_v2");
-    sym(cuMemcpyDtoD, "cuMemcpyDtoD_v2");
-    sym(cuModuleLoadData, "cuModuleLoadData");
-    sym(cuModuleUnload, "cuModuleUnload");
-    sym(cuModuleGetFunction, "cuModuleGetFunction");
-    sym(cuFuncSetAttribute, "cuFuncSetAttribute");
-    sym(cuOccupancyMaxActiveBlocksPerMultiprocessor,
-        "cuOccupancyMaxActiveBlocksPerMultiprocessor");
-    sym(cuLaunchKernel, "cuLaunchKernel");
-    sym(cuCtxSynchronize, "cuCtxSynchronize");
-    sym(cuEventCreate, "cuEventCreate");
-    sym(cuEventRecord, "cuEventRecord");
-    sym(cuEventSynchronize, "cuEventSynchronize");
-    sym(cuEventElapsedTime, "cuEventElapsedTime");
-    sym(cuEventDestroy, "cuEventDestroy_v2");
-    sym(cuGetErrorString, "cuGetErrorString");
-    cuLaunchKernelEx = reinterpret_cast<decltype(cuLaunchKernelEx)>(
-        dlsym(lib, "cuLaunchKernelEx"));
-    cuOccupancyMaxActiveClusters =
-        reinterpret_cast<decltype(cuOccupancyMaxActiveClusters)>(
-            dlsym(lib, "cuOccupancyMaxActiveClusters"));
-    cuTensorMapEncodeTiled = reinterpret_cast<decltype(cuTensorMapEncodeTiled)>(
-        dlsym(lib, "cuTensorMapEncodeTiled"));
-    return ok;
-  }
-
-  std::string describe(CUresult r) const {
-    const char *s = nullptr;
-    if (cuGetErrorString)
-      cuGetErrorString(r, &s);
-    return s ? s : "CUDA error " + std::to_string(r);
-  }
-};
-
-CudaApi &api() {
-  static CudaApi instance;
-  return instance;
 }
 
 class CudaDevice;

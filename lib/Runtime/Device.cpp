@@ -1,6 +1,6 @@
 //===- Device.cpp - Device fingerprints and the host device ---------------===//
 //
-// CudaDevice.cpp has the CUDA device.
+// CudaDevice.cpp has the CUDA device (CudaDriver.cpp its driver API).
 //
 
 #include "tl/Runtime/Device.h"

@@ -1,0 +1,79 @@
+//===- CudaDriver.cpp - The CUDA driver API, opened at run time -----------===//
+
+#include "CudaDriver.h"
+
+#include <dlfcn.h>
+#include <type_traits>
+
+using namespace tlrt::cuda;
+
+bool CudaApi::open(std::string &error) {
+  lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!lib) {
+    error = "no CUDA driver: libcuda.so.1 cannot be loaded (" +
+            std::string(dlerror()) +
+            "); install the NVIDIA driver or use "
+            "--target host";
+    return false;
+  }
+  bool ok = true;
+  auto sym = [&](auto &fn, const char *name) {
+    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(
+        dlsym(lib, name));
+    if (!fn) {
+      error = std::string("libcuda.so.1 lacks ") + name;
+      ok = false;
+    }
+  };
+  sym(cuInit, "cuInit");
+  sym(cuDeviceGetCount, "cuDeviceGetCount");
+  sym(cuDeviceGet, "cuDeviceGet");
+  sym(cuDeviceGetName, "cuDeviceGetName");
+  sym(cuDeviceGetAttribute, "cuDeviceGetAttribute");
+  sym(cuDriverGetVersion, "cuDriverGetVersion");
+  sym(cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain");
+  sym(cuCtxSetCurrent, "cuCtxSetCurrent");
+  sym(cuMemAlloc, "cuMemAlloc_v2");
+  sym(cuMemFree, "cuMemFree_v2");
+  sym(cuMemAllocHost, "cuMemAllocHost_v2");
+  sym(cuMemFreeHost, "cuMemFreeHost");
+  sym(cuMemcpyHtoD, "cuMemcpyHtoD_v2");
+  sym(cuMemcpyDtoH, "cuMemcpyDtoH_v2");
+  sym(cuMemsetD8Async, "cuMemsetD8Async");
+  sym(cuMemsetD8, "cuMemsetD8_v2");
+  sym(cuMemcpyDtoD, "cuMemcpyDtoD_v2");
+  sym(cuModuleLoadData, "cuModuleLoadData");
+  sym(cuModuleUnload, "cuModuleUnload");
+  sym(cuModuleGetFunction, "cuModuleGetFunction");
+  sym(cuFuncSetAttribute, "cuFuncSetAttribute");
+  sym(cuOccupancyMaxActiveBlocksPerMultiprocessor,
+      "cuOccupancyMaxActiveBlocksPerMultiprocessor");
+  sym(cuLaunchKernel, "cuLaunchKernel");
+  sym(cuCtxSynchronize, "cuCtxSynchronize");
+  sym(cuEventCreate, "cuEventCreate");
+  sym(cuEventRecord, "cuEventRecord");
+  sym(cuEventSynchronize, "cuEventSynchronize");
+  sym(cuEventElapsedTime, "cuEventElapsedTime");
+  sym(cuEventDestroy, "cuEventDestroy_v2");
+  sym(cuGetErrorString, "cuGetErrorString");
+  cuLaunchKernelEx = reinterpret_cast<decltype(cuLaunchKernelEx)>(
+      dlsym(lib, "cuLaunchKernelEx"));
+  cuOccupancyMaxActiveClusters =
+      reinterpret_cast<decltype(cuOccupancyMaxActiveClusters)>(
+          dlsym(lib, "cuOccupancyMaxActiveClusters"));
+  cuTensorMapEncodeTiled = reinterpret_cast<decltype(cuTensorMapEncodeTiled)>(
+      dlsym(lib, "cuTensorMapEncodeTiled"));
+  return ok;
+}
+
+std::string CudaApi::describe(CUresult r) const {
+  const char *s = nullptr;
+  if (cuGetErrorString)
+    cuGetErrorString(r, &s);
+  return s ? s : "CUDA error " + std::to_string(r);
+}
+
+CudaApi &tlrt::cuda::api() {
+  static CudaApi instance;
+  return instance;
+}

@@ -8,7 +8,6 @@ triton_autotune.py times the tuning of. Strides come from the tensors: B
 may be a transposed view (A.B^T). triton.autotune picks the config at the
 first call (its own do_bench); the rounds then time the chosen kernel.
 """
-import torch
 import triton
 import triton.language as tl
 

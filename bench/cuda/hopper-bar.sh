@@ -9,7 +9,10 @@
 #  sweep: both Hopper spaces (every kept config) at TL_SWEEP_SHAPES.
 # TL_BUDGET: the seconds the steps may take (a step starts only with time
 # left). Logs in $OUT (one archive: a call returns few files), summary last.
-#   TL_ROUNDS=5 bash bench/cuda/hopper-bar.sh tune sweep bar
+# All three take more than one call's 10 minutes (the sweep checks about
+# 500 kernels, the bar 12 groups): two calls on one warm machine,
+#   bash bench/cuda/hopper-bar.sh tune sweep      (carry .bundle)
+#   TL_ROUNDS=5 bash bench/cuda/hopper-bar.sh bar
 set -uo pipefail
 here=$(dirname "$0")
 source "$here/bundle-env.sh"

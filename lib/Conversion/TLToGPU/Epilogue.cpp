@@ -100,9 +100,6 @@ LogicalResult KernelLowering::lowerTmaStore(CopyOp op, OpBuilder &b) {
   Fragment &f = fragments[op.getSource()];
   const MmaLayout &m = f.mma;
   Type elem = s.staging.logical.getElementType();
-  auto i32 = [&](OpBuilder &bb, Value v) {
-    return arith::IndexCastOp::create(bb, l, bb.getI32Type(), v).getResult();
-  };
   // This thread's warpgroup, the origin of its part in the destination,
   // its named barrier and its buffers.
   auto [group, gm, gn] = warpgroupPlace(b, l, m);
@@ -110,13 +107,7 @@ LogicalResult KernelLowering::lowerTmaStore(CopyOp op, OpBuilder &b) {
                    mul(b, l, gm, cIdx(b, l, m.groupM())));
   Value col0 = add(b, l, map.lookupOrDefault(op.getDestOffsets()[1]),
                    mul(b, l, gn, cIdx(b, l, m.groupN())));
-  Value barrierId = i32(b, add(b, l, group, kEpilogueBarrier));
-  auto groupBarrier = [&]() {
-    NVVM::BarrierOp::create(
-        b, l, Type(), barrierId,
-        arith::ConstantIntOp::create(b, l, b.getI32Type(), 128),
-        NVVM::BarrierReductionAttr(), Value());
-  };
+  Value barrierId = toI32(b, l, add(b, l, group, kEpilogueBarrier));
   Value inGroup = arith::RemUIOp::create(b, l, tid, cIdx(b, l, 128));
   int64_t subtileBytes = s.staging.stageBytes();
   Value mine = mul(b, l, group, cIdx(b, l, s.buffers * subtileBytes));
@@ -135,7 +126,7 @@ LogicalResult KernelLowering::lowerTmaStore(CopyOp op, OpBuilder &b) {
       OpBuilder tb = whenEquals(b, l, inGroup, 0);
       NVVM::CpAsyncBulkWaitGroupOp::create(tb, l, pending, tb.getUnitAttr());
     }
-    groupBarrier();
+    namedBarrier(b, l, barrierId, 128, /*wait=*/true);
     Value offset = add(b, l, buffers, buffer * subtileBytes);
     Value view = memref::ViewOp::create(
         b, l,
@@ -162,12 +153,12 @@ LogicalResult KernelLowering::lowerTmaStore(CopyOp op, OpBuilder &b) {
     // The writes, published to the async proxy that the store reads
     // through.
     fenceAsyncProxy(b, l);
-    groupBarrier();
+    namedBarrier(b, l, barrierId, 128, /*wait=*/true);
     OpBuilder tb = whenEquals(b, l, inGroup, 0);
     NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp::create(
         tb, l, tmaMapArgs[s.map], sharedPointer(tb, l, offset),
-        ValueRange{i32(tb, add(tb, l, col0, nb * kSubtile)),
-                   i32(tb, add(tb, l, row0, mi * kSubtile))},
+        ValueRange{toI32(tb, l, add(tb, l, col0, nb * kSubtile)),
+                   toI32(tb, l, add(tb, l, row0, mi * kSubtile))},
         Value(), NVVM::TMAStoreMode::TILE, Value());
     NVVM::CpAsyncBulkCommitGroupOp::create(tb, l);
   }

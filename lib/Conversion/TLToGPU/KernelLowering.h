@@ -59,6 +59,10 @@ inline Value pipelineIteration(OpBuilder &b, Location l, Value k, Value lb,
 inline Value ult(OpBuilder &b, Location l, Value x, Value y) {
   return arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, x, y);
 }
+/// An index as the i32 that NVVM's TMA coordinates and barrier ids take.
+inline Value toI32(OpBuilder &b, Location l, Value index) {
+  return arith::IndexCastOp::create(b, l, b.getI32Type(), index);
+}
 inline Value andV(OpBuilder &b, Location l, Value x, Value y) {
   if (!x)
     return y;
@@ -504,8 +508,10 @@ private:
   /// turn (`endTurn`, when a tile follows).
   void waitTurn(OpBuilder &b, Location l);
   void endTurn(OpBuilder &b, Location l);
-  /// bar.sync (`wait`) or bar.arrive of named barrier `id` for `count`
-  /// threads.
+  /// bar.sync (`wait`) or bar.arrive of named barrier `id` (an i32, or
+  /// a constant) for `count` threads.
+  void namedBarrier(OpBuilder &b, Location l, Value id, int64_t count,
+                    bool wait);
   void namedBarrier(OpBuilder &b, Location l, int64_t id, int64_t count,
                     bool wait);
   /// barrier.cluster (arrive.release, wait.acquire) of every thread of the

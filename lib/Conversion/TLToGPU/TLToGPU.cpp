@@ -75,16 +75,20 @@ void KernelLowering::syncThreads(OpBuilder &b, Location l) {
   namedBarrier(b, l, 1 + consumerGroup.value_or(0), threads, /*wait=*/true);
 }
 
+void KernelLowering::namedBarrier(OpBuilder &b, Location l, Value id,
+                                  int64_t count, bool wait) {
+  Value n = arith::ConstantIntOp::create(b, l, b.getI32Type(), count);
+  if (wait)
+    NVVM::BarrierOp::create(b, l, Type(), id, n, NVVM::BarrierReductionAttr(),
+                            Value());
+  else
+    NVVM::BarrierArriveOp::create(b, l, id, n);
+}
+
 void KernelLowering::namedBarrier(OpBuilder &b, Location l, int64_t id,
                                   int64_t count, bool wait) {
-  auto i32 = [&](int64_t v) {
-    return arith::ConstantIntOp::create(b, l, b.getI32Type(), v);
-  };
-  if (wait)
-    NVVM::BarrierOp::create(b, l, Type(), i32(id), i32(count),
-                            NVVM::BarrierReductionAttr(), Value());
-  else
-    NVVM::BarrierArriveOp::create(b, l, i32(id), i32(count));
+  namedBarrier(b, l, arith::ConstantIntOp::create(b, l, b.getI32Type(), id),
+               count, wait);
 }
 
 // The turns: named barrier 3 + g is group g's turn to begin, synced by

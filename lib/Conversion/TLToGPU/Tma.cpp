@@ -274,9 +274,6 @@ void KernelLowering::issueTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
       tb, l, Type(), bar,
       arith::ConstantIntOp::create(tb, l, tb.getI32Type(), stageBytes),
       NVVM::MemScopeKind::CTA, /*relaxed=*/false, Value());
-  auto i32 = [&](Value v) {
-    return arith::IndexCastOp::create(tb, l, tb.getI32Type(), v).getResult();
-  };
   for (CopyOp copy : producers) {
     SharedTile &t = shared[copy.getDest()];
     Value tensorMap = tmaMapArgs[tmaCopies[copy]];
@@ -300,9 +297,10 @@ void KernelLowering::issueTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
     for (int64_t blk = 0; blk < blocks; ++blk) {
       // Coordinates innermost first: the column, the row, leading dims.
       SmallVector<Value> coords{
-          i32(add(tb, l, offsets.back(), blk * t.atomCols)), i32(row)};
+          toI32(tb, l, add(tb, l, offsets.back(), blk * t.atomCols)),
+          toI32(tb, l, row)};
       for (int64_t d = static_cast<int64_t>(offsets.size()) - 3; d >= 0; --d)
-        coords.push_back(i32(offsets[d]));
+        coords.push_back(toI32(tb, l, offsets[d]));
       NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
           tb, l,
           sharedPointer(tb, l, add(tb, l, tileBytes, blk * t.blockBytes()),

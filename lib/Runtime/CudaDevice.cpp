@@ -9,6 +9,7 @@
 #include "tl/Runtime/Device.h"
 
 #include "CudaDriver.h"
+#include "DynamicLibrary.h"
 #include "GpuTiming.h"
 #include "ReadFile.h"
 
@@ -17,7 +18,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <dlfcn.h>
 #include <mutex>
 #include <thread>
 
@@ -35,6 +35,23 @@ static CUlaunchAttribute clusterAttribute(const std::vector<unsigned> &dims) {
   attr.id = kLaunchAttributeClusterDimension;
   attr.value.clusterDim = {dims[0], dims[1], dims[2]};
   return attr;
+}
+
+/// cuLaunchKernelEx's configuration: `grid` blocks of `info`'s threads and
+/// dynamic shared memory on `stream`, with the one attribute `attr`.
+static CUlaunchConfig launchConfig(const std::vector<unsigned> &grid,
+                                   const KernelInfo &info, CUstream stream,
+                                   CUlaunchAttribute *attr) {
+  return CUlaunchConfig{grid[0],
+                        grid[1],
+                        grid[2],
+                        static_cast<unsigned>(info.threads),
+                        1,
+                        1,
+                        static_cast<unsigned>(info.sharedMemoryBytes),
+                        stream,
+                        attr,
+                        1};
 }
 
 class CudaDevice;
@@ -241,16 +258,8 @@ public:
       int clusters = 0;
       if (a.cuOccupancyMaxActiveClusters) {
         CUlaunchAttribute attr = clusterAttribute({cluster, 1, 1});
-        CUlaunchConfig config{cluster,
-                              1,
-                              1,
-                              static_cast<unsigned>(info.threads),
-                              1,
-                              1,
-                              static_cast<unsigned>(info.sharedMemoryBytes),
-                              nullptr,
-                              &attr,
-                              1};
+        CUlaunchConfig config =
+            launchConfig({cluster, 1, 1}, info, nullptr, &attr);
         if (a.cuOccupancyMaxActiveClusters(&clusters, func, &config) ||
             clusters < 1) {
           error = "persistent kernel '" + info.symbol + "' in " + dir +
@@ -422,16 +431,8 @@ bool CudaLoaded::launch(void **args, void *stream, std::string &error) {
     c = {info.clusterBlocks()};
   c.resize(3, 1);
   CUlaunchAttribute attr = clusterAttribute(c);
-  CUlaunchConfig config{g[0],
-                        g[1],
-                        g[2],
-                        static_cast<unsigned>(info.threads),
-                        1,
-                        1,
-                        static_cast<unsigned>(info.sharedMemoryBytes),
-                        static_cast<CUstream>(stream),
-                        &attr,
-                        1};
+  CUlaunchConfig config =
+      launchConfig(g, info, static_cast<CUstream>(stream), &attr);
   if (CUresult r = a.cuLaunchKernelEx(&config, func, launchArgs, nullptr)) {
     error = "cuLaunchKernelEx (clusters of " +
             std::to_string(c[0] * c[1] * c[2]) + " blocks): " + a.describe(r);
@@ -497,9 +498,10 @@ bool tlrt::cudaAvailable() {
   void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   if (!lib)
     return false;
-  auto init = reinterpret_cast<CUresult (*)(unsigned)>(dlsym(lib, "cuInit"));
-  auto count =
-      reinterpret_cast<CUresult (*)(int *)>(dlsym(lib, "cuDeviceGetCount"));
+  CUresult (*init)(unsigned) = nullptr;
+  CUresult (*count)(int *) = nullptr;
+  detail::bindSymbol(lib, init, "cuInit");
+  detail::bindSymbol(lib, count, "cuDeviceGetCount");
   int n = 0;
   bool ok = init && count && init(0) == 0 && count(&n) == 0 && n > 0;
   // Keep the library loaded: unloading a driver that was initialized is

@@ -1,10 +1,9 @@
 //===- CudaDriver.cpp - The CUDA driver API, opened at run time -----------===//
 
 #include "CudaDriver.h"
+#include "DynamicLibrary.h"
 
-#include <dlfcn.h>
-#include <type_traits>
-
+using namespace tlrt;
 using namespace tlrt::cuda;
 
 bool CudaApi::open(std::string &error) {
@@ -18,9 +17,7 @@ bool CudaApi::open(std::string &error) {
   }
   bool ok = true;
   auto sym = [&](auto &fn, const char *name) {
-    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(
-        dlsym(lib, name));
-    if (!fn) {
+    if (!detail::bindSymbol(lib, fn, name)) {
       error = std::string("libcuda.so.1 lacks ") + name;
       ok = false;
     }
@@ -56,13 +53,11 @@ bool CudaApi::open(std::string &error) {
   sym(cuEventElapsedTime, "cuEventElapsedTime");
   sym(cuEventDestroy, "cuEventDestroy_v2");
   sym(cuGetErrorString, "cuGetErrorString");
-  cuLaunchKernelEx = reinterpret_cast<decltype(cuLaunchKernelEx)>(
-      dlsym(lib, "cuLaunchKernelEx"));
-  cuOccupancyMaxActiveClusters =
-      reinterpret_cast<decltype(cuOccupancyMaxActiveClusters)>(
-          dlsym(lib, "cuOccupancyMaxActiveClusters"));
-  cuTensorMapEncodeTiled = reinterpret_cast<decltype(cuTensorMapEncodeTiled)>(
-      dlsym(lib, "cuTensorMapEncodeTiled"));
+  // Optional (CUDA 12 drivers and later): null where missing.
+  detail::bindSymbol(lib, cuLaunchKernelEx, "cuLaunchKernelEx");
+  detail::bindSymbol(lib, cuOccupancyMaxActiveClusters,
+                     "cuOccupancyMaxActiveClusters");
+  detail::bindSymbol(lib, cuTensorMapEncodeTiled, "cuTensorMapEncodeTiled");
   return ok;
 }
 

@@ -15,6 +15,7 @@
 
 #include "tl/Runtime/Device.h"
 
+#include "DynamicLibrary.h"
 #include "GpuTiming.h"
 #include "ReadFile.h"
 
@@ -86,9 +87,7 @@ struct HipApi {
     }
     bool ok = true;
     auto sym = [&](auto &fn, const char *name) {
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(
-          dlsym(lib, name));
-      if (!fn && ok) {
+      if (!detail::bindSymbol(lib, fn, name) && ok) {
         error =
             path + " lacks " + name + ": not a HIP runtime TileMLIR can use";
         ok = false;

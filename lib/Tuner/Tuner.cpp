@@ -4,46 +4,31 @@
 // answer from the cache when the key is known, else compile the configs the
 // search strategy proposes on the thread pool while the scheduler runs them
 // in a worker and the reference is built, then store the result. Each phase
-// is a method; the phases' own logic lives in the files Tuner.h lists.
+// is a method of TuningRun (TuningRun.h; what the scheduler drives is in
+// TuningRunCandidates.cpp); the phases' own logic lives in the files
+// Tuner.h lists.
 //
 // A run that can cache works in <tmp>/resume/<key>/ and journals each
 // record that settles there (Journal.h), so that a killed run resumes.
 //
 //===----------------------------------------------------------------------===//
 
-#include "tl/Tuner/Tuner.h"
+#include "TuningRun.h"
 
 #include "tl/InitAll.h"
-#include "tl/Tuner/Cache.h"
-#include "tl/Tuner/CompileSession.h"
-#include "tl/Tuner/DeviceProbe.h"
-#include "tl/Tuner/Expand.h"
-#include "tl/Tuner/Journal.h"
 #include "tl/Tuner/ParCompile.h"
-#include "tl/Tuner/ReferenceRun.h"
 #include "tl/Tuner/ResultFiles.h"
-#include "tl/Tuner/Scheduler.h"
-#include "tl/Tuner/TuningKey.h"
-#include "tl/Tuner/Worker.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <deque>
 #include <fstream>
-#include <mutex>
 
 using namespace mlir;
 using namespace mlir::tl;
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 /// In-process cache: key -> result.
 std::mutex memoryMutex;
@@ -52,119 +37,9 @@ std::map<std::string, TuneResult> &memoryCache() {
   return cache;
 }
 
-/// One tuning, from the options to the result.
-class TuningRun : public CandidateHost {
-public:
-  /// `probed`: the devices, when the caller probed them already.
-  TuningRun(const TuneOptions &options, std::optional<ProbedDevice> probed)
-      : options(options), probed(std::move(probed)), started(Clock::now()),
-        phaseStarted(started),
-        cache(CacheSettings::fromEnvironment(options.cacheDir)) {
-    if (options.noCache)
-      cache.disableAutotuner = true;
-  }
-  ~TuningRun() override;
+} // namespace
 
-  std::optional<TuneResult> run(std::string &error);
-
-  // CandidateHost: what the scheduler drives.
-  void compile(const std::vector<size_t> &indices) override;
-  std::optional<CompileEvent>
-  nextCompiled(const std::function<bool()> &idle) override;
-  bool prepare(size_t index, std::string &error) override;
-  RunReply run(size_t index, const RunRequest &request) override {
-    return runOn(0, index, request);
-  }
-  int devices() override { return static_cast<int>(ordinals.size()); }
-  /// From one thread per device (RunPool): each device has its worker.
-  RunReply runOn(int device, size_t index, const RunRequest &request) override {
-    RunReply reply = workers[device]->run(dirs[index], request);
-    std::call_once(firstRun,
-                   [&] { result.firstRunSeconds = secondsSince(started); });
-    return reply;
-  }
-  double gemmFlops(size_t index) override { return flops[index]; }
-  bool advanceReference(bool wait, std::string &error) override {
-    return reference->advance(
-        wait,
-        [this](const std::string &kernelJson, std::string &e) {
-          return ensureWorkload(kernelJson, e);
-        },
-        [this](const std::string &dir, std::string &e) {
-          return runDeviceReference(dir, e);
-        },
-        error);
-  }
-  bool referenceReady() override { return reference->ready(); }
-  bool externalVerdict(size_t index, std::string &why) override {
-    return options.checkOutputs(index, dirs[index] + "/outputs.bin", why);
-  }
-  void progress(const std::string &phase, size_t done, size_t total) override {
-    if (options.progress)
-      options.progress(phase, done, total);
-  }
-  void phaseEnded(const std::string &phase) override {
-    result.phases.emplace_back(phase, secondsSince(phaseStarted));
-    phaseStarted = Clock::now();
-  }
-  void settled(size_t index, const CandidateRecord &record) override;
-
-private:
-  bool probe(std::string &error);
-  bool parseAndExpand(std::string &error);
-  std::optional<TuneResult> lookUp();
-  bool makeWorkDir(std::string &error);
-  bool startCompiles(std::string &error);
-  bool store(std::string &error);
-  const Workload *ensureWorkload(const std::string &kernelJson,
-                                 std::string &error);
-  bool ensureWorker(std::string &error);
-  bool runDeviceReference(const std::string &dir, std::string &error);
-  void writeLog();
-  /// Drops the records of the configs the strategy never proposed; `dirs`
-  /// and `irs` follow.
-  void keepVisited();
-  TuneResult finished(TuneResult r) {
-    r.tuningSeconds = secondsSince(started);
-    return r;
-  }
-
-  /// A copy: the probe settles what was left to the device (the chip).
-  TuneOptions options;
-  std::optional<ProbedDevice> probed;
-  Clock::time_point started, phaseStarted;
-  CacheSettings cache;
-  TuneResult result;
-  /// Where candidates run: Cuda, Hip or Host (probed).
-  Target runsOn = Target::Host;
-  bool gpu() const { return runsOn != Target::Host; }
-  std::string hostCpu;
-  DialectRegistry registry;
-  /// On the heap: see CompileSession (leaked while a compile still runs).
-  std::unique_ptr<CompileSession> session;
-  /// The parse's and the expansion's errors and remarks.
-  std::unique_ptr<CollectedDiagnostics> diagnostics;
-  SmallVector<ModuleOp> configs;
-  std::string templateIR;
-  CacheKey key;
-  std::string keyHex;
-  std::string workDir;
-  std::vector<std::string> dirs, irs; // per config
-  std::vector<double> flops;          // per config
-  /// Resuming: the journal (when the work directory is the resume one),
-  /// and the restored configs asked for, not yet handed to the scheduler.
-  std::unique_ptr<ResumeJournal> journal;
-  std::deque<size_t> restoredQueue;
-  /// The workload and what a worker needs besides.
-  WorkerSetup setup;
-  bool haveWorkload = false;
-  /// The devices candidates run on (--devices: ordinals of one model) and
-  /// a worker on each, in that order.
-  std::vector<int> ordinals = {0};
-  std::vector<std::unique_ptr<Worker>> workers;
-  std::once_flag firstRun;
-  std::unique_ptr<ReferenceRun> reference;
-};
+namespace mlir::tl::detail {
 
 TuningRun::~TuningRun() {
   diagnostics.reset();
@@ -346,176 +221,6 @@ bool TuningRun::makeWorkDir(std::string &error) {
   return true;
 }
 
-void TuningRun::settled(size_t index, const CandidateRecord &record) {
-  if (journal)
-    journal->append(record);
-}
-
-bool TuningRun::startCompiles(std::string &error) {
-  if (!makeWorkDir(error))
-    return false;
-  preloadPipelineDialects(&session->ctx);
-  // The host reference builds on its own thread while the candidates
-  // compile.
-  const ProfileOptions &profile = options.profile;
-  ReferenceKind kind = profile.reference;
-  if (profile.skipCheck || !profile.refFiles.empty())
-    kind = ReferenceKind::None;
-  if (kind == ReferenceKind::Auto) // see ReferenceKind
-    kind = gpu() ? ReferenceKind::Device : ReferenceKind::Host;
-  if (kind == ReferenceKind::Device && !gpu()) {
-    error = "--reference device needs a GPU target; this tuning runs on the "
-            "host (use --reference host or auto)";
-    return false;
-  }
-  reference = std::make_unique<ReferenceRun>(kind, started);
-  reference->startBuild(registry, options, runsOn, hostCpu,
-                        workDir + "/reference");
-  setup.work.referenceFile = workDir + "/reference.bin";
-
-  // Every config's name, config and IR, recorded before the compiles start
-  // (printing while other threads compile would race with them).
-  size_t n = configs.size();
-  result.candidates.resize(n);
-  dirs.resize(n);
-  irs.resize(n);
-  flops.assign(n, 0);
-  for (size_t i = 0; i < n; ++i) {
-    CandidateRecord &r = result.candidates[i];
-    r.index = static_cast<int>(i);
-    r.name = configs[i].getSymName().value_or("kernel").str();
-    r.configJson = configJson(configs[i]);
-    llvm::raw_string_ostream ir(irs[i]);
-    configs[i].print(ir, OpPrintingFlags().useLocalScope());
-    dirs[i] = workDir + "/" + std::to_string(i);
-  }
-
-  // The task captures nothing of this object: an abandoned one may outlive
-  // it.
-  HostCompileOptions host = options.host;
-  host.cpu = hostCpu;
-  session->prepare(
-      n, [configs = std::vector<ModuleOp>(configs.begin(), configs.end()),
-          dirs = dirs,
-          how = CompileTarget{runsOn, options.cuda, options.hip, host},
-          timeout = options.compileTimeoutSeconds](size_t i) {
-        auto t0 = Clock::now();
-        Deadline deadline =
-            timeout > 0 ? t0 + std::chrono::duration_cast<Clock::duration>(
-                                   std::chrono::duration<double>(timeout))
-                        : kNoDeadline;
-        CompileSession::Outcome outcome;
-        outcome.ok = succeeded(
-            compileConfig(configs[i], dirs[i], how, deadline, outcome.message));
-        outcome.seconds = secondsSince(t0);
-        return outcome;
-      });
-  return true;
-}
-
-void TuningRun::compile(const std::vector<size_t> &indices) {
-  std::vector<size_t> toCompile;
-  for (size_t i : indices)
-    if (journal && journal->restored().count(i))
-      restoredQueue.push_back(i);
-    else
-      toCompile.push_back(i);
-  session->request(toCompile);
-}
-
-std::optional<CompileEvent>
-TuningRun::nextCompiled(const std::function<bool()> &idle) {
-  if (!restoredQueue.empty()) {
-    CompileEvent e;
-    e.index = restoredQueue.front();
-    restoredQueue.pop_front();
-    e.ok = true;
-    e.restored = journal->restored().at(e.index);
-    tlrt::KernelInfo info;
-    std::string ignored;
-    if (tlrt::loadKernelInfo(dirs[e.index] + "/kernel.json", info, ignored))
-      flops[e.index] = static_cast<double>(info.gemmFlops);
-    return e;
-  }
-  double timeout = options.compileTimeoutSeconds;
-  std::optional<CompileSession::Event> event =
-      session->next(timeout > 0 ? timeout : 1e300, idle);
-  if (!event)
-    return std::nullopt;
-  CompileEvent e;
-  e.index = event->index;
-  e.timedOut = event->timedOut;
-  if (e.timedOut)
-    return e;
-  CompileSession::Outcome outcome = session->outcome(e.index);
-  e.ok = outcome.ok;
-  e.message = outcome.message;
-  e.seconds = outcome.seconds;
-  tlrt::KernelInfo info;
-  std::string ignored;
-  if (e.ok &&
-      tlrt::loadKernelInfo(dirs[e.index] + "/kernel.json", info, ignored))
-    flops[e.index] = static_cast<double>(info.gemmFlops);
-  return e;
-}
-
-const Workload *TuningRun::ensureWorkload(const std::string &kernelJson,
-                                          std::string &error) {
-  if (!haveWorkload) {
-    haveWorkload =
-        buildWorkload(options.profile, kernelJson, setup.work, error);
-  }
-  return haveWorkload ? &setup.work : nullptr;
-}
-
-bool TuningRun::prepare(size_t index, std::string &error) {
-  // The inputs, from the first kernel.json there is: the reference's or a
-  // candidate's (the same template, the same arguments).
-  return ensureWorkload(dirs[index] + "/kernel.json", error) &&
-         ensureWorker(error);
-}
-
-bool TuningRun::ensureWorker(std::string &error) {
-  if (!workers.empty())
-    return true;
-  setup.device = targetName(runsOn); // "cuda", "hip" or "host"
-  setup.hostThreads = options.profile.hostThreads;
-  setup.tolerance = options.profile.tolerance;
-  // Workers are tl-worker processes when it is there (see Worker.h).
-  std::string executable = findCompanionTool("tl-worker"), setupFile;
-  if (!executable.empty()) {
-    setupFile = workDir + "/worker-setup.bin";
-    if (!writeWorkerSetup(setup, setupFile, error))
-      return false;
-  }
-  // One worker per device, each set up (its device, the inputs it
-  // generates) while configs compile.
-  for (int ordinal : ordinals) {
-    workers.push_back(std::make_unique<Worker>(
-        setup, ordinal, options.profile.timeoutSeconds, executable, setupFile));
-    if (!workers.back()->start()) {
-      error = "cannot start a worker process";
-      return false;
-    }
-  }
-  return true;
-}
-
-bool TuningRun::runDeviceReference(const std::string &dir, std::string &error) {
-  if (!ensureWorker(error))
-    return false;
-  RunRequest request;
-  request.reference = true;
-  RunReply reply = workers.front()->run(dir, request);
-  if (reply.status == CandidateStatus::Ok)
-    return true;
-  error = "the device reference (the template with its default parameters, "
-          "no tensor cores) failed: " +
-          reply.message +
-          "; give --ref files, --reference host or --skip-check";
-  return false;
-}
-
 void TuningRun::keepVisited() {
   std::vector<CandidateRecord> kept;
   std::vector<std::string> keptDirs, keptIrs;
@@ -627,7 +332,7 @@ std::optional<TuneResult> TuningRun::run(std::string &error) {
   return finished(result);
 }
 
-} // namespace
+} // namespace mlir::tl::detail
 
 /// --target hip where no HIP device is: every config is compiled to HSACO
 /// for --chip (parCompile's default without one: gfx942; what can be done
@@ -682,5 +387,5 @@ std::optional<TuneResult> mlir::tl::tune(const TuneOptions &options,
     }
     probed = ProbedDevice{Target::Hip, std::move(devices)};
   }
-  return TuningRun(options, std::move(probed)).run(error);
+  return detail::TuningRun(options, std::move(probed)).run(error);
 }

@@ -97,6 +97,73 @@ static std::string accessOf(BlockArgument arg) {
                          : "none";
 }
 
+/// The extent of the global tensor that fills dimension `dim` of the tile
+/// `tile` through a tl.copy (the tile maps to the tensor's trailing
+/// dimensions), if a copy does and the extent is static.
+static std::optional<int64_t> globalExtent(FuncOp kernel, Value tile,
+                                           unsigned dim) {
+  std::optional<int64_t> extent;
+  kernel.walk([&](CopyOp copy) {
+    auto src = dyn_cast<MemRefType>(copy.getSource().getType());
+    auto dst = dyn_cast<MemRefType>(tile.getType());
+    if (copy.getDest() != tile || copy.getSourceOffsets().empty() || !src ||
+        !dst || getMemorySpace(src) != MemorySpace::Global)
+      return WalkResult::advance();
+    int64_t size = src.getDimSize(src.getRank() - dst.getRank() + dim);
+    if (!ShapedType::isDynamic(size))
+      extent = size;
+    return WalkResult::interrupt();
+  });
+  return extent;
+}
+
+/// The FLOPs of the kernel's gemms over its grid, as the problem counts
+/// them (2*M*N*K for a GEMM): every block's tile FLOPs, with the padding
+/// past the edges of the tensors the tiles are copied from taken out. A
+/// dimension of a gemm whose tile covers a global extent G in ceil(G/t)
+/// tiles of t (M and N over the grid, K over the pipelined loop's trips)
+/// counts G of those t*ceil(G/t); one whose extent is not known (a tile
+/// computed in registers, a dynamic tensor) counts the tile's.
+static int64_t problemFlops(FuncOp kernel, ArrayRef<int64_t> grid) {
+  double blocks = 1;
+  for (int64_t g : grid)
+    blocks *= static_cast<double>(g);
+  double flops = 0;
+  kernel.walk([&](GemmOp gemm) {
+    auto c = cast<MemRefType>(gemm.getC().getType());
+    auto a = cast<MemRefType>(gemm.getA().getType());
+    bool ta = gemm.getTransposeA(), tb = gemm.getTransposeB();
+    int64_t trips = 1;
+    if (auto loop = gemm->getParentOfType<PipelinedOp>()) {
+      APInt lo, hi;
+      if (matchPattern(loop.getLower(), m_ConstantInt(&lo)) &&
+          matchPattern(loop.getUpper(), m_ConstantInt(&hi)))
+        trips = std::max<int64_t>(0, (hi - lo).getSExtValue());
+    }
+    // (tile extent, how many tiles cover it, the global extent if known)
+    // for M, N and K.
+    int64_t m = c.getDimSize(0), n = c.getDimSize(1),
+            k = a.getDimSize(ta ? 0 : 1);
+    std::optional<int64_t> gk = globalExtent(kernel, gemm.getA(), ta ? 0 : 1);
+    if (!gk)
+      gk = globalExtent(kernel, gemm.getB(), tb ? 1 : 0);
+    double useful = 2.0 * blocks;
+    for (auto [tile, global] :
+         {std::pair{m, globalExtent(kernel, gemm.getA(), ta ? 1 : 0)},
+          std::pair{n, globalExtent(kernel, gemm.getB(), tb ? 0 : 1)}}) {
+      double covered =
+          tile *
+          static_cast<double>(llvm::divideCeil(global.value_or(tile), tile));
+      useful *= tile * (global && covered > 0 ? *global / covered : 1.0);
+    }
+    double kCovered = static_cast<double>(k) * trips;
+    useful *= gk && *gk < kCovered ? static_cast<double>(*gk) : kCovered;
+    flops += useful;
+  });
+  return flops >= 9.2e18 ? INT64_MAX
+                         : static_cast<int64_t>(std::llround(flops));
+}
+
 FailureOr<tlrt::KernelInfo> mlir::tl::describeKernel(FuncOp kernel,
                                                      StringRef target,
                                                      StringRef symbol,
@@ -141,27 +208,7 @@ FailureOr<tlrt::KernelInfo> mlir::tl::describeKernel(FuncOp kernel,
     for (NamedAttribute entry : dict)
       if (auto v = dyn_cast<IntegerAttr>(entry.getValue()))
         config[entry.getName().getValue()] = v.getInt();
-  // FLOPs of the gemms, for TFLOP/s in tables: 2*M*N*K per block.
-  int64_t flopsPerBlock = 0;
-  kernel.walk([&](GemmOp gemm) {
-    auto c = cast<MemRefType>(gemm.getC().getType());
-    auto a = cast<MemRefType>(gemm.getA().getType());
-    int64_t k = a.getDimSize(gemm.getTransposeA() ? 0 : 1);
-    int64_t trips = 1;
-    if (auto loop = gemm->getParentOfType<PipelinedOp>()) {
-      APInt lo, hi;
-      if (matchPattern(loop.getLower(), m_ConstantInt(&lo)) &&
-          matchPattern(loop.getUpper(), m_ConstantInt(&hi)))
-        trips = std::max<int64_t>(0, (hi - lo).getSExtValue());
-    }
-    flopsPerBlock += 2 * c.getDimSize(0) * c.getDimSize(1) * k * trips;
-  });
-  int64_t blocks = 1, flops = 0;
-  for (int64_t g : res.grid)
-    if (llvm::MulOverflow(blocks, g, blocks))
-      blocks = INT64_MAX;
-  if (llvm::MulOverflow(flopsPerBlock, blocks, flops))
-    flops = INT64_MAX; // only a table's TFLOP/s column reads it
+  int64_t flops = problemFlops(kernel, res.grid);
   info.name = kernel.getSymName().str();
   info.symbol = symbol.str();
   info.target = target.str();

@@ -12,6 +12,24 @@
 // INDEX: "target": "host"
 // BAD: tl-compile: --target must be cuda, hip or host, not 'metal'
 
+// kernel.json's gemm_flops (tl-tune's TFLOP/s column) are the problem's,
+// 2*M*N*K, not the tiles' (a 64x64 tile over 100x72x40 computes
+// 2*64*64*64 a block, 128 tiles 2*128*128*64): every config of A.B and of
+// A.B^T says 2*100*72*40, the softmax's gemm 2*100*64*64, the persistent
+// Hopper kernel in clusters at 3000x5000x1000 2*3000*5000*1000.
+// RUN: grep -h '"gemm_flops"' %t/*/kernel.json | sort -u | FileCheck %s --check-prefix=FLOPS
+// RUN: rm -rf %t.nt && tl-compile %examples/matmul_nt.mlir --target=host --instantiate=M=100,N=72,K=40 -o %t.nt >/dev/null 2>&1
+// RUN: grep -h '"gemm_flops"' %t.nt/*/kernel.json | sort -u | FileCheck %s --check-prefix=FLOPS
+// FLOPS: "gemm_flops": 576000,
+// FLOPS-NOT: gemm_flops
+// RUN: rm -rf %t.sm && tl-compile %examples/softmax_gemm.mlir --target=host --instantiate=M=100 -o %t.sm >/dev/null 2>&1
+// RUN: grep -h '"gemm_flops"' %t.sm/*/kernel.json | sort -u | FileCheck %s --check-prefix=SMFLOPS
+// SMFLOPS: "gemm_flops": 819200,
+// SMFLOPS-NOT: gemm_flops
+// RUN: rm -rf %t.h && tl-compile %examples/matmul_sm90.mlir --target=cuda --chip=sm_90a --instantiate=M=3000,N=5000,K=1000 --constraint='block_M==128&&block_N==256&&num_stages==4&&threads==256&&group_m==8&&cluster_m==2&&persistent==1' -o %t.h >/dev/null 2>&1
+// RUN: FileCheck %s --check-prefix=HFLOPS < %t.h/matmul_sm90_block_M128_block_N256_block_K64_num_stages4_threads256_group_m8_cluster_m2_persistent1/kernel.json
+// HFLOPS: "gemm_flops": 30000000000,
+
 // AMD code objects on a machine without an AMD GPU (or ROCm): an HSACO, an
 // AMDGPU ELF with the kernel and its descriptor (.kd), for every kept config
 // of the example (16 of 32: the AMD lowering keeps two LDS buffers a tile,

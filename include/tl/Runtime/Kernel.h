@@ -70,7 +70,8 @@ struct KernelInfo {
   std::vector<int64_t> grid;
   int64_t threads = 0;
   int64_t sharedMemoryBytes = 0;
-  /// FLOPs of the kernel's gemms (2*M*N*K over the whole launch); 0 if none.
+  /// FLOPs of the kernel's gemms as the problem counts them (2*M*N*K for
+  /// a GEMM, not the padded tiles'); 0 if none.
   int64_t gemmFlops = 0;
   /// Host kernels: the x86-64 level the code needs (x86-64, x86-64-v2, ...).
   std::string cpu;

@@ -54,7 +54,7 @@ struct CandidateRecord {
   std::vector<double> samples; // ms
   double medianMs = 0;
   tlrt::CompareResult check;
-  double tflops = 0; // from the kernel's gemm FLOPs, 0 when unknown
+  double tflops = 0; // the problem's gemm FLOPs a second, 0 when unknown
   /// Seconds into the schedule when the record last changed (its compile
   /// ended or a run reported); 0 when unknown. The report's time axis.
   double finishedSeconds = 0;

@@ -1,7 +1,8 @@
 // C = A * B^T with B stored N x K (matmul_nt.mlir's layout) and the Hopper
 // config space of matmul_sm90.mlir: tl.gemm reads B's tile K-major
 // (transpose_b), and in clusters of 2 block rows the pair shares that tile
-// (a 256 x 64 box, loaded in two halves of 128 rows, multicast).
+// (a 256 x 64 box, loaded in two halves of 128 rows, multicast; 192 x 64
+// in halves of 96).
 //
 //   tl-tune examples/matmul_nt_sm90.mlir --instantiate=M=8192,N=8192,K=8192
 
@@ -14,7 +15,7 @@ tl.func @matmul_nt_sm90(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
         #tl.param<"N" : index>,
         #tl.param<"K" : index>,
         #tl.param<"block_M" : index = 128 in [16, 32, 64, 128, 256]>,
-        #tl.param<"block_N" : index = 128 in [16, 32, 64, 128, 256]>,
+        #tl.param<"block_N" : index = 128 in [16, 32, 64, 128, 192, 256]>,
         #tl.param<"block_K" : index = 32 in [16, 32, 64, 128]>,
         #tl.param<"num_stages" : index = 3 in [1, 2, 3, 4, 5, 6, 7]>,
         #tl.param<"threads" : index = 128 in [64, 128, 256, 512]>,
@@ -23,10 +24,11 @@ tl.func @matmul_nt_sm90(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
         #tl.param<"persistent" : index = 0 in [0, 1, 2]>
       ],
       configs = #tl.product<{
-        block_M = [128, 256], block_N = [128, 256], block_K = [64],
+        block_M = [128, 256], block_N = [128, 192, 256], block_K = [64],
         num_stages = [3, 4], threads = [128, 256], group_m = [1, 8],
         cluster_m = [1, 2], persistent = [0, 1]
-      }>
+      }>,
+      tl.constraints = ["block_M * block_N <= 128 * threads"]
     } {
   %c0 = arith.constant 0 : index
   %M = tl.param "M" : index

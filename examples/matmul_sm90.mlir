@@ -1,6 +1,10 @@
 // The guide's GEMM (C = A * B, as matmul.mlir) with a config space for
 // Hopper (sm_90a), where tl.gemm runs on warpgroup MMA: larger tiles (up to
-// 128x256 and 256x128, one m64n256 instruction per warpgroup and k step),
+// 128x256 and 256x128, one m64n256 instruction per warpgroup and k step;
+// 128x192 too, whose tile counts fill the SMs' last wave better at some
+// shapes: 3000x5000 is 648 such tiles, 4.9 waves of 132, against 480
+// 128x256 tiles, 3.6 waves), at most 128 accumulator registers a thread
+// (tl.constraints: 192, as 128x192 on one warpgroup, spill),
 // a 64-wide K step (one 128-byte swizzle atom), 3 to 4 stages, one or two
 // warpgroups, the blocks in launch order or in groups of 8 rows
 // (group_m, tl.use_swizzle: neighbours share A and B tiles in L2), and
@@ -27,7 +31,7 @@ tl.func @matmul_sm90(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
         #tl.param<"N" : index>,
         #tl.param<"K" : index>,
         #tl.param<"block_M" : index = 128 in [16, 32, 64, 128, 256]>,
-        #tl.param<"block_N" : index = 128 in [16, 32, 64, 128, 256]>,
+        #tl.param<"block_N" : index = 128 in [16, 32, 64, 128, 192, 256]>,
         #tl.param<"block_K" : index = 32 in [16, 32, 64, 128]>,
         #tl.param<"num_stages" : index = 3 in [1, 2, 3, 4, 5, 6, 7]>,
         #tl.param<"threads" : index = 128 in [64, 128, 256, 512]>,
@@ -36,10 +40,11 @@ tl.func @matmul_sm90(%A: memref<?x?xf16> {tl.shape = ["M", "K"]},
         #tl.param<"persistent" : index = 0 in [0, 1, 2]>
       ],
       configs = #tl.product<{
-        block_M = [128, 256], block_N = [128, 256], block_K = [64],
+        block_M = [128, 256], block_N = [128, 192, 256], block_K = [64],
         num_stages = [3, 4], threads = [128, 256], group_m = [1, 8],
         cluster_m = [1, 2], persistent = [0, 1]
-      }>
+      }>,
+      tl.constraints = ["block_M * block_N <= 128 * threads"]
     } {
   %c0 = arith.constant 0 : index
   %M = tl.param "M" : index

@@ -5,7 +5,8 @@
 #  tune:  tl-tune end to end (cold, warm, planted faults);
 #  bar:   the timed configs at TL_BAR_SHAPES, A.B and A.B^T, f16 and bf16,
 #         beside cuBLAS and Triton (TL_ROUNDS interleaved rounds), and
-#         clusters of 4 (not in the spaces) at 3000x5000x1000;
+#         clusters of 4 (not in the spaces) and 128x192 tiles at
+#         3000x5000x1000;
 #  sweep: both Hopper spaces (every kept config) at TL_SWEEP_SHAPES.
 # TL_BUDGET: the seconds the steps may take (a step starts only with time
 # left). Logs in $OUT (one archive: a call returns few files), summary last.
@@ -48,14 +49,20 @@ bar() {
     TL_COMPILE_FLAGS="--constraint=persistent==1&&num_stages>=3&&threads==256&&block_M*block_N==32768" \
     bash $here/build-matmul-check.sh /tmp/bar4 > $out/build-bar4.txt 2>&1
   echo "== build bar4 exit $? ($(( $(date +%s) - t0 )) s)" >> $s
+  # 128x192 tiles at the odd shape (their tile count fills the last wave).
+  TL_CHECK_EXAMPLES="matmul_sm90 matmul_nt_sm90" TL_CHECK_SHAPES="3000x5000x1000" \
+    TL_COMPILE_FLAGS="--constraint=block_N==192&&group_m==8&&persistent==1&&num_stages>=3&&threads==256" \
+    bash $here/build-matmul-check.sh /tmp/bar192 > $out/build-bar192.txt 2>&1
+  echo "== build bar192 exit $? ($(( $(date +%s) - t0 )) s)" >> $s
   for g in $(cd /tmp/bar && ls -d sm90-f16_* sm90-bf16_* sm90-nt-f16_* sm90-nt-bf16_*); do
     [ "$(left)" -gt 60 ] || break
     mkdir -p /tmp/bar-$g
-    c4=(); [ -d /tmp/bar4/$g ] && c4=(c4=/tmp/bar4/$g)
-    timeout 50 python3 $here/ab_matmul.py /tmp/bar-$g tl=/tmp/bar/$g "${c4[@]}" --configs block_K64 --rounds ${TL_ROUNDS:-5} --triton > $out/bar-$g.txt 2>&1
+    more=(); [ -d /tmp/bar4/$g ] && more+=(c4=/tmp/bar4/$g)
+    [ -d /tmp/bar192/$g ] && more+=(n192=/tmp/bar192/$g)
+    timeout 50 python3 $here/ab_matmul.py /tmp/bar-$g tl=/tmp/bar/$g "${more[@]}" --configs block_K64 --rounds ${TL_ROUNDS:-5} --triton > $out/bar-$g.txt 2>&1
     echo "== bar $g exit $? ($(( $(date +%s) - t0 )) s)" >> $s
     grep -v " 0 mismatched" /tmp/bar-$g/ab.log >> $s
-    grep -E "cuBLAS|Triton|  tl |  c4 " $out/bar-$g.txt | head -4 | sed 's/matmul_sm90_block_\|matmul_nt_sm90_block_\|_group_m8//' | cut -c1-140 >> $s
+    grep -E "cuBLAS|Triton|  tl |  c4 |  n192 " $out/bar-$g.txt | head -6 | sed 's/matmul_sm90_block_\|matmul_nt_sm90_block_\|_group_m8//' | cut -c1-140 >> $s
     cp /tmp/bar-$g/ab.jsonl $out/ab-$g.jsonl 2>/dev/null
   done
 }

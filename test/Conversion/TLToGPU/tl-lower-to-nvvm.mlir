@@ -116,9 +116,9 @@
 // RUN: %if ptxas %{ rm -rf %t.hopper && tl-compile %examples/matmul_sm90.mlir --instantiate=M=4096,N=4096,K=4096 --chip=sm_90a --constraint="cluster_m==1&&group_m==8" -o %t.hopper 2>/dev/null | FileCheck %s --check-prefix=HOPPER %}
 // RUN: %if ptxas %{ tl-compile %examples/matmul_sm90.mlir --instantiate=M=4096,N=4096,K=4096 --chip=sm_90a --configs-file=%S/Inputs/pingpong-configs.json -o %t.hopper/pingpong 2>/dev/null | FileCheck %s --check-prefix=PINGPONG %}
 // RUN: %if ptxas %{ ls %t.hopper/*/kernel.ptx %t.hopper/pingpong/*/kernel.ptx | xargs -n1 %ptxas -arch=sm_90a -v -o /dev/null 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not="Performance Loss" %}
-// HOPPER: tl-compile: 16 of 16 configs compiled for sm_90a
+// HOPPER: tl-compile: 20 of 20 configs compiled for sm_90a
 // PINGPONG: tl-compile: 6 of 6 configs compiled for sm_90a
-// PTXAS-COUNT-22: 0 bytes spill stores
+// PTXAS-COUNT-26: 0 bytes spill stores
 
 // RUN: %if ptxas %{ tl-compile %examples/matmul.mlir --instantiate=M=4096,N=4096,K=4096 --chip=sm_90a -o %t.sm90a 2>/dev/null | FileCheck %s --check-prefix=SM90A %}
 // RUN: %if ptxas %{ ls %t.sm90a/*/kernel.cubin | count 32 %}

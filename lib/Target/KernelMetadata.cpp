@@ -4,6 +4,7 @@
 #include "tl/Dialect/TL/Transforms/ResourceModel.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -117,47 +118,66 @@ static std::optional<int64_t> globalExtent(FuncOp kernel, Value tile,
   return extent;
 }
 
+/// How many times the loops around `op` inside its tl.kernel (tl.pipelined,
+/// scf.for) run it; a loop with bounds that are not constants counts once.
+static int64_t tripsAround(Operation *op) {
+  int64_t trips = 1;
+  for (Operation *parent = op->getParentOp();
+       parent && !isa<KernelOp, FuncOp>(parent);
+       parent = parent->getParentOp()) {
+    APInt lo, hi, step(64, 1);
+    Value lower, upper, stepValue;
+    if (auto loop = dyn_cast<PipelinedOp>(parent)) {
+      lower = loop.getLower();
+      upper = loop.getUpper();
+    } else if (auto loop = dyn_cast<scf::ForOp>(parent)) {
+      lower = loop.getLowerBound();
+      upper = loop.getUpperBound();
+      stepValue = loop.getStep();
+    } else {
+      continue;
+    }
+    if (!matchPattern(lower, m_ConstantInt(&lo)) ||
+        !matchPattern(upper, m_ConstantInt(&hi)) ||
+        (stepValue && !matchPattern(stepValue, m_ConstantInt(&step))))
+      continue;
+    int64_t span = (hi - lo).getSExtValue(), by = step.getSExtValue();
+    trips *= by > 0 && span > 0 ? llvm::divideCeil(span, by) : 0;
+  }
+  return trips;
+}
+
 /// The FLOPs of the kernel's gemms over its grid, as the problem counts
-/// them (2*M*N*K for a GEMM): every block's tile FLOPs, with the padding
-/// past the edges of the tensors the tiles are copied from taken out. A
-/// dimension of a gemm whose tile covers a global extent G in ceil(G/t)
-/// tiles of t (M and N over the grid, K over the pipelined loop's trips)
-/// counts G of those t*ceil(G/t); one whose extent is not known (a tile
-/// computed in registers, a dynamic tensor) counts the tile's.
+/// them (2*M*N*K for a GEMM): every block's tile FLOPs times the loops
+/// around the gemm, with the padding past the edges of the tensors the
+/// tiles are copied from taken out. Each of M, N and K: a tile of t whose
+/// rows are copied from a tensor's dimension of G covers it in ceil(G/t)
+/// tiles (M and N over the grid, K over a pipelined loop's trips, or a
+/// dimension the tile holds whole, as attention's head), and counts
+/// G / ceil(G/t) of its t; one whose extent is not known (a tile computed
+/// in registers, a dynamic tensor) counts t.
 static int64_t problemFlops(FuncOp kernel, ArrayRef<int64_t> grid) {
-  double blocks = 1;
+  double perTile = 1;
   for (int64_t g : grid)
-    blocks *= static_cast<double>(g);
+    perTile *= static_cast<double>(g);
   double flops = 0;
   kernel.walk([&](GemmOp gemm) {
-    auto c = cast<MemRefType>(gemm.getC().getType());
-    auto a = cast<MemRefType>(gemm.getA().getType());
+    Value a = gemm.getA(), b = gemm.getB();
     bool ta = gemm.getTransposeA(), tb = gemm.getTransposeB();
-    int64_t trips = 1;
-    if (auto loop = gemm->getParentOfType<PipelinedOp>()) {
-      APInt lo, hi;
-      if (matchPattern(loop.getLower(), m_ConstantInt(&lo)) &&
-          matchPattern(loop.getUpper(), m_ConstantInt(&hi)))
-        trips = std::max<int64_t>(0, (hi - lo).getSExtValue());
-    }
-    // (tile extent, how many tiles cover it, the global extent if known)
-    // for M, N and K.
-    int64_t m = c.getDimSize(0), n = c.getDimSize(1),
-            k = a.getDimSize(ta ? 0 : 1);
-    std::optional<int64_t> gk = globalExtent(kernel, gemm.getA(), ta ? 0 : 1);
+    auto c = cast<MemRefType>(gemm.getC().getType());
+    int64_t k = cast<MemRefType>(a.getType()).getDimSize(ta ? 0 : 1);
+    std::optional<int64_t> gk = globalExtent(kernel, a, ta ? 0 : 1);
     if (!gk)
-      gk = globalExtent(kernel, gemm.getB(), tb ? 1 : 0);
-    double useful = 2.0 * blocks;
+      gk = globalExtent(kernel, b, tb ? 1 : 0);
+    double useful = 2.0 * perTile * static_cast<double>(tripsAround(gemm));
     for (auto [tile, global] :
-         {std::pair{m, globalExtent(kernel, gemm.getA(), ta ? 1 : 0)},
-          std::pair{n, globalExtent(kernel, gemm.getB(), tb ? 0 : 1)}}) {
-      double covered =
-          tile *
-          static_cast<double>(llvm::divideCeil(global.value_or(tile), tile));
-      useful *= tile * (global && covered > 0 ? *global / covered : 1.0);
-    }
-    double kCovered = static_cast<double>(k) * trips;
-    useful *= gk && *gk < kCovered ? static_cast<double>(*gk) : kCovered;
+         {std::pair{c.getDimSize(0), globalExtent(kernel, a, ta ? 1 : 0)},
+          std::pair{c.getDimSize(1), globalExtent(kernel, b, tb ? 0 : 1)},
+          std::pair{k, gk}})
+      useful *= global && tile > 0
+                    ? static_cast<double>(*global) /
+                          static_cast<double>(llvm::divideCeil(*global, tile))
+                    : static_cast<double>(tile);
     flops += useful;
   });
   return flops >= 9.2e18 ? INT64_MAX

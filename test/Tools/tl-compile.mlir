@@ -26,6 +26,12 @@
 // RUN: grep -h '"gemm_flops"' %t.sm/*/kernel.json | sort -u | FileCheck %s --check-prefix=SMFLOPS
 // SMFLOPS: "gemm_flops": 819200,
 // SMFLOPS-NOT: gemm_flops
+// Attention's scores (Inputs/scores.mlir): the pipelined loop runs over
+// the keys, the gemm's K is the head held whole: 2*100*200*64.
+// RUN: rm -rf %t.qk && tl-compile %S/Inputs/scores.mlir --target=host --instantiate=M=100,N=200 -o %t.qk >/dev/null 2>&1
+// RUN: grep -h '"gemm_flops"' %t.qk/*/kernel.json | sort -u | FileCheck %s --check-prefix=QKFLOPS
+// QKFLOPS: "gemm_flops": 2560000,
+// QKFLOPS-NOT: gemm_flops
 // RUN: rm -rf %t.h && tl-compile %examples/matmul_sm90.mlir --target=cuda --chip=sm_90a --instantiate=M=3000,N=5000,K=1000 --constraint='block_M==128&&block_N==256&&num_stages==4&&threads==256&&group_m==8&&cluster_m==2&&persistent==1' -o %t.h >/dev/null 2>&1
 // RUN: FileCheck %s --check-prefix=HFLOPS < %t.h/matmul_sm90_block_M128_block_N256_block_K64_num_stages4_threads256_group_m8_cluster_m2_persistent1/kernel.json
 // HFLOPS: "gemm_flops": 30000000000,

@@ -194,7 +194,13 @@ LogicalResult KernelLowering::lowerFill(Operation *op, Value buffer,
     forEachOwned(b, l, f, [&](OpBuilder &bb, int64_t slot, ValueRange) {
       slotStore(bb, l, value, f, slot);
     });
-    if (f.isMma && f.mma.wgmma && consumerGroups > 1)
+    // A cleared wgmma accumulator is materialized here, not as copies of
+    // one zero register that LLVM sinks to its first wgmma: with two m64
+    // row tiles a warpgroup (or two consumer groups) the second tile's
+    // copies landed between the first k step's wgmmas, and ptxas
+    // serialized every wgmma of the kernel (C7520; 128x128 on one
+    // warpgroup with 3 stages).
+    if (f.isMma && f.mma.wgmma && (consumerGroups > 1 || f.mma.tilesM() > 1))
       pinAccumulators(b, l, f);
     return success();
   }

@@ -107,22 +107,23 @@
 // TMAEDGE-SAME: wgmma.wait_group.sync.aligned \090;
 // TMAEDGE-NOT: cp.async.cg
 
-// The Hopper example's kernels as ptxas compiles them: none spills, and
-// none has its wgmmas serialized ("Potential Performance Loss", C7510 to
+// The Hopper examples' kernels (A.B and A.B^T) as ptxas compiles them:
+// none spills, and none has its wgmmas serialized ("Potential Performance Loss", C7510 to
 // C7520: a register of a group in flight touched, a divergent path), which
 // would cost most of their speed; the ping-pong kernels (persistent 2)
 // launch 384 threads of at most 168 registers, with up to 7 stages of a
 // 128x128x64 tile (224 KiB).
 // RUN: %if ptxas %{ rm -rf %t.hopper && tl-compile %examples/matmul_sm90.mlir --instantiate=M=4096,N=4096,K=4096 --chip=sm_90a --constraint="cluster_m==1&&group_m==8" -o %t.hopper 2>/dev/null | FileCheck %s --check-prefix=HOPPER %}
+// RUN: %if ptxas %{ tl-compile %examples/matmul_nt_sm90.mlir --instantiate=M=4096,N=4096,K=4096 --chip=sm_90a --constraint="cluster_m==1&&group_m==8" -o %t.hopper/nt 2>/dev/null | FileCheck %s --check-prefix=HOPPER %}
 // RUN: %if ptxas %{ tl-compile %examples/matmul_sm90.mlir --instantiate=M=4096,N=4096,K=4096 --chip=sm_90a --configs-file=%S/Inputs/pingpong-configs.json -o %t.hopper/pingpong 2>/dev/null | FileCheck %s --check-prefix=PINGPONG %}
 // (The serialized wgmmas are looked for with grep: FileCheck's
 // --implicit-check-not does not look between the lines of a COUNT.)
-// RUN: %if ptxas %{ ls %t.hopper/*/kernel.ptx %t.hopper/pingpong/*/kernel.ptx | xargs -n1 %ptxas -arch=sm_90a -v -o /dev/null > %t.ptxas 2>&1 %}
+// RUN: %if ptxas %{ ls %t.hopper/*/kernel.ptx %t.hopper/nt/*/kernel.ptx %t.hopper/pingpong/*/kernel.ptx | xargs -n1 %ptxas -arch=sm_90a -v -o /dev/null > %t.ptxas 2>&1 %}
 // RUN: %if ptxas %{ FileCheck %s --check-prefix=PTXAS < %t.ptxas %}
 // RUN: %if ptxas %{ not grep "Performance Loss" %t.ptxas %}
 // HOPPER: tl-compile: 20 of 20 configs compiled for sm_90a
 // PINGPONG: tl-compile: 6 of 6 configs compiled for sm_90a
-// PTXAS-COUNT-26: 0 bytes spill stores
+// PTXAS-COUNT-46: 0 bytes spill stores
 
 // RUN: %if ptxas %{ tl-compile %examples/matmul.mlir --instantiate=M=4096,N=4096,K=4096 --chip=sm_90a -o %t.sm90a 2>/dev/null | FileCheck %s --check-prefix=SM90A %}
 // RUN: %if ptxas %{ ls %t.sm90a/*/kernel.cubin | count 32 %}

@@ -108,9 +108,10 @@
 // TMAEDGE-NOT: cp.async.cg
 
 // The Hopper examples' kernels (A.B and A.B^T) as ptxas compiles them:
-// none spills, and none has its wgmmas serialized ("Potential Performance Loss", C7510 to
-// C7520: a register of a group in flight touched, a divergent path), which
-// would cost most of their speed; the ping-pong kernels (persistent 2)
+// none spills, and none has its wgmmas serialized ("Potential Performance
+// Loss", C7510 to C7520: a register of a group in flight touched, a
+// divergent path), which would cost most of their speed; the ping-pong
+// kernels (persistent 2)
 // launch 384 threads of at most 168 registers, with up to 7 stages of a
 // 128x128x64 tile (224 KiB).
 // RUN: %if ptxas %{ rm -rf %t.hopper && tl-compile %examples/matmul_sm90.mlir --instantiate=M=4096,N=4096,K=4096 --chip=sm_90a --constraint="cluster_m==1&&group_m==8" -o %t.hopper 2>/dev/null | FileCheck %s --check-prefix=HOPPER %}

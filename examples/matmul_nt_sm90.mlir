@@ -2,7 +2,8 @@
 // config space of matmul_sm90.mlir: tl.gemm reads B's tile K-major
 // (transpose_b), and in clusters of 2 block rows the pair shares that tile
 // (a 256 x 64 box, loaded in two halves of 128 rows, multicast; 192 x 64
-// in halves of 96).
+// in halves of 96). As there, at most 128 accumulator registers a thread
+// (tl.constraints).
 //
 //   tl-tune examples/matmul_nt_sm90.mlir --instantiate=M=8192,N=8192,K=8192
 

@@ -4,7 +4,7 @@
 // 128x192 too, whose tile counts fill the SMs' last wave better at some
 // shapes: 3000x5000 is 648 such tiles, 4.9 waves of 132, against 480
 // 128x256 tiles, 3.6 waves), at most 128 accumulator registers a thread
-// (tl.constraints: 192, as 128x192 on one warpgroup, spill),
+// (tl.constraints; 128x192 on one warpgroup needs 192 and spills),
 // a 64-wide K step (one 128-byte swizzle atom), 3 to 4 stages, one or two
 // warpgroups, the blocks in launch order or in groups of 8 rows
 // (group_m, tl.use_swizzle: neighbours share A and B tiles in L2), and

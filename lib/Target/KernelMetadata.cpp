@@ -13,6 +13,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::tl;
 
@@ -98,19 +100,22 @@ static std::string accessOf(BlockArgument arg) {
                          : "none";
 }
 
-/// The extent of the global tensor that fills dimension `dim` of the tile
-/// `tile` through a tl.copy (the tile maps to the tensor's trailing
-/// dimensions), if a copy does and the extent is static.
+/// The extent of the global tensor that a tl.copy indexed at a tile offset
+/// moves dimension `dim` of `tile` from (`into`) or to (the tile maps to the
+/// tensor's trailing dimensions), if a copy does and the extent is static.
 static std::optional<int64_t> globalExtent(FuncOp kernel, Value tile,
-                                           unsigned dim) {
+                                           unsigned dim, bool into) {
   std::optional<int64_t> extent;
   kernel.walk([&](CopyOp copy) {
-    auto src = dyn_cast<MemRefType>(copy.getSource().getType());
-    auto dst = dyn_cast<MemRefType>(tile.getType());
-    if (copy.getDest() != tile || copy.getSourceOffsets().empty() || !src ||
-        !dst || getMemorySpace(src) != MemorySpace::Global)
+    Value side = into ? copy.getSource() : copy.getDest();
+    bool indexed = into ? !copy.getSourceOffsets().empty()
+                        : !copy.getDestOffsets().empty();
+    auto global = dyn_cast<MemRefType>(side.getType());
+    auto type = dyn_cast<MemRefType>(tile.getType());
+    if ((into ? copy.getDest() : copy.getSource()) != tile || !indexed ||
+        !global || !type || getMemorySpace(global) != MemorySpace::Global)
       return WalkResult::advance();
-    int64_t size = src.getDimSize(src.getRank() - dst.getRank() + dim);
+    int64_t size = global.getDimSize(global.getRank() - type.getRank() + dim);
     if (!ShapedType::isDynamic(size))
       extent = size;
     return WalkResult::interrupt();
@@ -119,9 +124,10 @@ static std::optional<int64_t> globalExtent(FuncOp kernel, Value tile,
 }
 
 /// How many times the loops around `op` inside its tl.kernel (tl.pipelined,
-/// scf.for) run it; a loop with bounds that are not constants counts once.
-static int64_t tripsAround(Operation *op) {
-  int64_t trips = 1;
+/// scf.for) run it; std::nullopt where a loop's bounds are not constants
+/// (a causal attention's key loop).
+static std::optional<double> tripsAround(Operation *op) {
+  double trips = 1;
   for (Operation *parent = op->getParentOp();
        parent && !isa<KernelOp, FuncOp>(parent);
        parent = parent->getParentOp()) {
@@ -140,46 +146,62 @@ static int64_t tripsAround(Operation *op) {
     if (!matchPattern(lower, m_ConstantInt(&lo)) ||
         !matchPattern(upper, m_ConstantInt(&hi)) ||
         (stepValue && !matchPattern(stepValue, m_ConstantInt(&step))))
-      continue;
+      return std::nullopt;
     int64_t span = (hi - lo).getSExtValue(), by = step.getSExtValue();
-    trips *= by > 0 && span > 0 ? llvm::divideCeil(span, by) : 0;
+    trips *= by > 0 && span > 0
+                 ? static_cast<double>(llvm::divideCeil(span, by))
+                 : 0.0;
   }
   return trips;
 }
 
 /// The FLOPs of the kernel's gemms over its grid, as the problem counts
 /// them (2*M*N*K for a GEMM): every block's tile FLOPs times the loops
-/// around the gemm, with the padding past the edges of the tensors the
-/// tiles are copied from taken out. Each of M, N and K: a tile of t whose
-/// rows are copied from a tensor's dimension of G covers it in ceil(G/t)
-/// tiles (M and N over the grid, K over a pipelined loop's trips, or a
-/// dimension the tile holds whole, as attention's head), and counts
-/// G / ceil(G/t) of its t; one whose extent is not known (a tile computed
-/// in registers, a dynamic tensor) counts t.
+/// around the gemm, with the padding past the tensors' edges taken out.
+/// Each of M, N and K: a tile of t that covers a tensor's dimension of G
+/// in ceil(G/t) tiles (M and N over the grid, K over a pipelined loop's
+/// trips, or a dimension the tile holds whole, as attention's head) counts
+/// G / ceil(G/t) of its t. G is where the accumulator is written (M, N),
+/// else where the operands are copied from; a dimension whose G is not
+/// known (a tile computed in registers, a dynamic tensor) counts t. 0
+/// (unknown) where a tile is not static or a loop's trips are not known.
 static int64_t problemFlops(FuncOp kernel, ArrayRef<int64_t> grid) {
-  double perTile = 1;
+  double blocks = 1;
   for (int64_t g : grid)
-    perTile *= static_cast<double>(g);
+    blocks *= static_cast<double>(g);
   double flops = 0;
+  bool known = true;
   kernel.walk([&](GemmOp gemm) {
-    Value a = gemm.getA(), b = gemm.getB();
+    Value a = gemm.getA(), b = gemm.getB(), c = gemm.getC();
     bool ta = gemm.getTransposeA(), tb = gemm.getTransposeB();
-    auto c = cast<MemRefType>(gemm.getC().getType());
-    int64_t k = cast<MemRefType>(a.getType()).getDimSize(ta ? 0 : 1);
-    std::optional<int64_t> gk = globalExtent(kernel, a, ta ? 0 : 1);
+    auto cType = cast<MemRefType>(c.getType());
+    auto extent = [&](Value tile, unsigned dim, Value written,
+                      unsigned writtenDim) {
+      std::optional<int64_t> g = globalExtent(kernel, written, writtenDim,
+                                              /*into=*/false);
+      return g ? g : globalExtent(kernel, tile, dim, /*into=*/true);
+    };
+    std::optional<int64_t> gk = globalExtent(kernel, a, ta ? 0 : 1, true);
     if (!gk)
-      gk = globalExtent(kernel, b, tb ? 1 : 0);
-    double useful = 2.0 * perTile * static_cast<double>(tripsAround(gemm));
+      gk = globalExtent(kernel, b, tb ? 1 : 0, true);
+    std::optional<double> trips = tripsAround(gemm);
+    known &= trips.has_value();
+    double useful = 2.0 * blocks * trips.value_or(0);
     for (auto [tile, global] :
-         {std::pair{c.getDimSize(0), globalExtent(kernel, a, ta ? 1 : 0)},
-          std::pair{c.getDimSize(1), globalExtent(kernel, b, tb ? 0 : 1)},
-          std::pair{k, gk}})
+         {std::pair{cType.getDimSize(0), extent(a, ta ? 1 : 0, c, 0)},
+          std::pair{cType.getDimSize(1), extent(b, tb ? 0 : 1, c, 1)},
+          std::pair{cast<MemRefType>(a.getType()).getDimSize(ta ? 0 : 1),
+                    gk}}) {
+      known &= !ShapedType::isDynamic(tile) && tile > 0;
       useful *= global && tile > 0
                     ? static_cast<double>(*global) /
                           static_cast<double>(llvm::divideCeil(*global, tile))
                     : static_cast<double>(tile);
+    }
     flops += useful;
   });
+  if (!known || !(flops > 0))
+    return 0;
   return flops >= 9.2e18 ? INT64_MAX
                          : static_cast<int64_t>(std::llround(flops));
 }

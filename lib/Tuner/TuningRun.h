@@ -22,7 +22,12 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace mlir::tl::detail {
 

@@ -8,8 +8,6 @@
 
 #include "TuningRun.h"
 
-#include "tl/Tuner/ParCompile.h"
-
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;

@@ -32,6 +32,17 @@
 // RUN: grep -h '"gemm_flops"' %t.qk/*/kernel.json | sort -u | FileCheck %s --check-prefix=QKFLOPS
 // QKFLOPS: "gemm_flops": 2560000,
 // QKFLOPS-NOT: gemm_flops
+// Its second gemm (Inputs/attention_pv.mlir: P in registers, O written
+// whole): M from O's write-back, the keys from V's copies, 2*100*200*64.
+// RUN: rm -rf %t.pv && tl-compile %S/Inputs/attention_pv.mlir --target=host --instantiate=M=100,N=200 -o %t.pv >/dev/null 2>&1
+// RUN: grep -h '"gemm_flops"' %t.pv/*/kernel.json | sort -u | FileCheck %s --check-prefix=QKFLOPS
+// A key loop whose trips depend on the block (causal) is not counted:
+// gemm_flops 0, unknown, and tl-tune's TFLOP/s column stays empty.
+// RUN: rm -rf %t.causal && sed 's/tl.pipelined %%j = %%c0 to %%keys/tl.pipelined %%j = %%c0 to %%bx/' %S/Inputs/scores.mlir > %t.causal.mlir
+// RUN: tl-compile %t.causal.mlir --target=host --instantiate=M=100,N=200 -o %t.causal >/dev/null 2>&1
+// RUN: grep -h '"gemm_flops"' %t.causal/*/kernel.json | sort -u | FileCheck %s --check-prefix=CAUSAL
+// CAUSAL: "gemm_flops": 0,
+// CAUSAL-NOT: gemm_flops
 // RUN: rm -rf %t.h && tl-compile %examples/matmul_sm90.mlir --target=cuda --chip=sm_90a --instantiate=M=3000,N=5000,K=1000 --constraint='block_M==128&&block_N==256&&num_stages==4&&threads==256&&group_m==8&&cluster_m==2&&persistent==1' -o %t.h >/dev/null 2>&1
 // RUN: FileCheck %s --check-prefix=HFLOPS < %t.h/matmul_sm90_block_M128_block_N256_block_K64_num_stages4_threads256_group_m8_cluster_m2_persistent1/kernel.json
 // HFLOPS: "gemm_flops": 30000000000,

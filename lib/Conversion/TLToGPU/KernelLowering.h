@@ -492,6 +492,7 @@ private:
     memref::StoreOp::create(b, l, v, f.regs, ValueRange{cIdx(b, l, slot)});
   }
 
+  // Barriers.cpp.
   /// A block-wide barrier. In kernels whose tiles wgmma reads, the
   /// barrier also orders this thread's earlier shared-memory writes before
   /// the async proxy's reads.

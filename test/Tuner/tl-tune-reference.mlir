@@ -15,7 +15,7 @@
 // AUTO: first run after {{[0-9.]+}} s; host reference built after {{[0-9.]+}} s, ready after
 // NONE-DAG: {"mode":0} ok
 // NONE-DAG: {"mode":3} ok
-// NONE-NOT: reference ready
+// NONE-NOT: reference built
 // DEVICE: tl-tune: --reference device needs a GPU target; this tuning runs on the host (use --reference host or auto)
 // BAD: tl-tune: --reference must be auto, device, host or none, not 'gpu'
 

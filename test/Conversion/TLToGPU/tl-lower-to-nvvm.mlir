@@ -124,7 +124,7 @@
 // RUN: %if ptxas %{ not grep "Performance Loss" %t.ptxas %}
 // HOPPER: tl-compile: 20 of 20 configs compiled for sm_90a
 // PINGPONG: tl-compile: 6 of 6 configs compiled for sm_90a
-// PTXAS-COUNT-46: 0 bytes spill stores
+// PTXAS-COUNT-46: {{ }}0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
 
 // RUN: %if ptxas %{ tl-compile %examples/matmul.mlir --instantiate=M=4096,N=4096,K=4096 --chip=sm_90a -o %t.sm90a 2>/dev/null | FileCheck %s --check-prefix=SM90A %}
 // RUN: %if ptxas %{ ls %t.sm90a/*/kernel.cubin | count 32 %}

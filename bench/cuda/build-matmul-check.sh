@@ -4,6 +4,9 @@
 # bf16, at the shapes of the check. Output: .device/matmul-check/ (git-ignored,
 # carried to the device machine).
 set -euo pipefail
+# No globbing: TL_COMPILE_FLAGS is split into words, and a constraint may
+# hold a `*`.
+set -f
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$root/.device/matmul-check}
 tl_compile=${TL_COMPILE:-$root/build/bin/tl-compile}

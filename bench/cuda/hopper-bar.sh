@@ -26,10 +26,16 @@ tune() {
   echo "== tune-sm90 exit $? ($(( $(date +%s) - t0 )) s)" >> $s
   cat $out/tune.txt >> $s
 }
+# build NAME SHAPES CONSTRAINT [EXAMPLES_DIR]: both Hopper spaces' CUBINs
+# (those CONSTRAINT keeps) at SHAPES into /tmp/NAME, with the bundle's
+# tl-compile; the log in $out/build-NAME.txt.
+build() {
+  TL_EXAMPLES_DIR=${4:-} TL_CHECK_EXAMPLES="matmul_sm90 matmul_nt_sm90" TL_CHECK_SHAPES="$2" \
+    TL_COMPILE_FLAGS="${3:+--constraint=$3}" bash $here/build-matmul-check.sh /tmp/$1 > $out/build-$1.txt 2>&1
+  echo "== build $1 exit $? ($(( $(date +%s) - t0 )) s)" >> $s
+}
 sweep() {
-  TL_CHECK_EXAMPLES="matmul_sm90 matmul_nt_sm90" TL_CHECK_SHAPES="${TL_SWEEP_SHAPES:-1000x1000x1000 97x75x33}" \
-    bash $here/build-matmul-check.sh /tmp/sweep > $out/build-sweep.txt 2>&1
-  echo "== build sweep exit $? ($(( $(date +%s) - t0 )) s)" >> $s
+  build sweep "${TL_SWEEP_SHAPES:-1000x1000x1000 97x75x33}" ""
   tail -3 $out/build-sweep.txt >> $s
   mkdir -p /tmp/c-sweep
   TL_CHECK_TIMED=none TL_GROUP_TIMEOUT=60 timeout $(left) python3 $here/check_matmul.py /tmp/sweep /tmp/c-sweep > $out/check-sweep.txt 2>&1
@@ -38,22 +44,14 @@ sweep() {
   cp /tmp/c-sweep/results.jsonl $out/ 2>/dev/null
 }
 bar() {
-  C='group_m==8&&persistent==1&&num_stages>=3&&block_M*block_N==32768&&threads==256'
-  TL_CHECK_EXAMPLES="matmul_sm90 matmul_nt_sm90" TL_CHECK_SHAPES="${TL_BAR_SHAPES:-4096x4096x4096 8192x8192x8192 3000x5000x1000}" \
-    TL_COMPILE_FLAGS="--constraint=$C" bash $here/build-matmul-check.sh /tmp/bar > $out/build-bar.txt 2>&1
-  echo "== build bar exit $? ($(( $(date +%s) - t0 )) s)" >> $s
+  build bar "${TL_BAR_SHAPES:-4096x4096x4096 8192x8192x8192 3000x5000x1000}" \
+    'group_m==8&&persistent==1&&num_stages>=3&&block_M*block_N==32768&&threads==256'
   # Clusters of 4 at the odd shape (B multicast to 4 blocks; not in the spaces).
   mkdir -p /tmp/ex4
   for e in matmul_sm90 matmul_nt_sm90; do sed 's/cluster_m = \[1, 2\]/cluster_m = [4]/' $here/../../examples/$e.mlir > /tmp/ex4/$e.mlir; done
-  TL_EXAMPLES_DIR=/tmp/ex4 TL_CHECK_EXAMPLES="matmul_sm90 matmul_nt_sm90" TL_CHECK_SHAPES="3000x5000x1000" \
-    TL_COMPILE_FLAGS="--constraint=persistent==1&&num_stages>=3&&threads==256&&block_M*block_N==32768" \
-    bash $here/build-matmul-check.sh /tmp/bar4 > $out/build-bar4.txt 2>&1
-  echo "== build bar4 exit $? ($(( $(date +%s) - t0 )) s)" >> $s
+  build bar4 3000x5000x1000 'persistent==1&&num_stages>=3&&threads==256&&block_M*block_N==32768' /tmp/ex4
   # 128x192 tiles at the odd shape (their tile count fills the last wave).
-  TL_CHECK_EXAMPLES="matmul_sm90 matmul_nt_sm90" TL_CHECK_SHAPES="3000x5000x1000" \
-    TL_COMPILE_FLAGS="--constraint=block_N==192&&group_m==8&&persistent==1&&num_stages>=3&&threads==256" \
-    bash $here/build-matmul-check.sh /tmp/bar192 > $out/build-bar192.txt 2>&1
-  echo "== build bar192 exit $? ($(( $(date +%s) - t0 )) s)" >> $s
+  build bar192 3000x5000x1000 'block_N==192&&group_m==8&&persistent==1&&num_stages>=3&&threads==256'
   for g in $(cd /tmp/bar && ls -d sm90-f16_* sm90-bf16_* sm90-nt-f16_* sm90-nt-bf16_*); do
     [ "$(left)" -gt 60 ] || break
     mkdir -p /tmp/bar-$g

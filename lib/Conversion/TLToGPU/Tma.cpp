@@ -312,6 +312,25 @@ void KernelLowering::issueTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
   }
 }
 
+/// The parity of a barrier's `use`-th phase or, with `previous`, of the
+/// phase before it ((use & 1) ^ 1; for use 0 the phase "before" the first,
+/// which counts as complete).
+static Value phaseParity(OpBuilder &b, Location l, Value use,
+                         bool previous = false) {
+  Value parity = arith::RemUIOp::create(b, l, use, cIdx(b, l, 2));
+  if (previous)
+    parity = arith::XOrIOp::create(b, l, parity, cIdx(b, l, 1));
+  return arith::IndexCastOp::create(b, l, b.getI32Type(), parity);
+}
+
+/// Waits until `bar` completed the phase of `parity`, with the suspend-time
+/// hint CUTLASS uses (ns).
+static void waitParity(OpBuilder &b, Location l, Value bar, Value parity) {
+  NVVM::MBarrierTryWaitParityOp::create(
+      b, l, bar, parity,
+      arith::ConstantIntOp::create(b, l, b.getI32Type(), 0x989680));
+}
+
 void KernelLowering::waitTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
                                   Value stage, Value k, Value lb,
                                   int64_t stages, Value base) {
@@ -319,13 +338,8 @@ void KernelLowering::waitTmaStage(OpBuilder &b, Location l, PipelinedOp loop,
   // phase's parity.
   Value use = arith::DivUIOp::create(b, l, pipelineIteration(b, l, k, lb, base),
                                      cIdx(b, l, stages));
-  Value parity = arith::IndexCastOp::create(
-      b, l, b.getI32Type(), arith::RemUIOp::create(b, l, use, cIdx(b, l, 2)));
-  Value bar = stageBarrier(b, l, loop, stage);
-  // The suspend-time hint CUTLASS uses (ns).
-  NVVM::MBarrierTryWaitParityOp::create(
-      b, l, bar, parity,
-      arith::ConstantIntOp::create(b, l, b.getI32Type(), 0x989680));
+  Value parity = phaseParity(b, l, use);
+  waitParity(b, l, stageBarrier(b, l, loop, stage), parity);
 }
 
 void KernelLowering::releaseToCluster(OpBuilder &b, Location l, Value bar) {
@@ -360,11 +374,7 @@ void KernelLowering::awaitClusterRelease(OpBuilder &b, Location l,
   int64_t stages = *constantOf(loop.getNumStages());
   Value use = arith::DivUIOp::create(b, l, arith::SubIOp::create(b, l, k, lb),
                                      cIdx(b, l, stages));
-  Value parity = arith::IndexCastOp::create(
-      b, l, b.getI32Type(), arith::RemUIOp::create(b, l, use, cIdx(b, l, 2)));
-  NVVM::MBarrierTryWaitParityOp::create(
-      b, l, mine, parity,
-      arith::ConstantIntOp::create(b, l, b.getI32Type(), 0x989680));
+  waitParity(b, l, mine, phaseParity(b, l, use));
 }
 
 //===----------------------------------------------------------------------===//
@@ -412,20 +422,12 @@ void KernelLowering::lowerProducerLoop(PipelinedOp loop, OpBuilder &b) {
     if (!isa<TLDialect>(inner.getDialect()) && isMemoryEffectFree(&inner) &&
         inner.getNumRegions() == 0)
       fb.clone(inner, map);
-  // The n-th use of a stage waits until its consumers released use n-1:
-  // the empty barrier's phase n-1, whose parity is (n & 1) ^ 1 (for n = 0
-  // the phase "before" the first, which counts as complete).
+  // The n-th use of a stage waits until its consumers released use n-1.
   Value rel = pipelineIteration(fb, l, k, lb, base);
   Value stage = arith::RemUIOp::create(fb, l, rel, cIdx(fb, l, stages));
   Value use = arith::DivUIOp::create(fb, l, rel, cIdx(fb, l, stages));
-  Value parity = arith::IndexCastOp::create(
-      fb, l, fb.getI32Type(),
-      arith::XOrIOp::create(fb, l,
-                            arith::RemUIOp::create(fb, l, use, cIdx(fb, l, 2)),
-                            cIdx(fb, l, 1)));
-  NVVM::MBarrierTryWaitParityOp::create(
-      fb, l, stageBarrier(fb, l, loop, stage, /*empty=*/true), parity,
-      arith::ConstantIntOp::create(fb, l, fb.getI32Type(), 0x989680));
+  Value parity = phaseParity(fb, l, use, /*previous=*/true);
+  waitParity(fb, l, stageBarrier(fb, l, loop, stage, /*empty=*/true), parity);
   issueTmaStage(fb, l, loop, producers, stage, /*guarded=*/false);
 }
 

@@ -7,13 +7,18 @@
 #         beside cuBLAS and Triton (TL_ROUNDS interleaved rounds), and
 #         clusters of 4 (not in the spaces) and 128x192 tiles at
 #         3000x5000x1000;
-#  sweep: both Hopper spaces (every kept config) at TL_SWEEP_SHAPES.
+#  sweep: both Hopper spaces (every kept config) at TL_SWEEP_SHAPES;
+#  sanitize: compute-sanitizer (memcheck, racecheck, synccheck) on the
+#         kernels no sanitizer has run: 128x192 tiles and the 128x128
+#         one-warpgroup 3-stage persistent kernels (cleared accumulators
+#         pinned), in clusters of 1 and 2, at 200x400x100 (two block rows,
+#         edges, rows not 16-byte aligned).
 # TL_BUDGET: the seconds the steps may take (a step starts only with time
 # left). Logs in $OUT (one archive: a call returns few files), summary last.
-# All three take more than one call's 10 minutes (the sweep checks about
-# 500 kernels, the bar 12 groups): two calls on one warm machine,
-#   bash bench/cuda/hopper-bar.sh tune sweep      (carry .bundle)
-#   TL_ROUNDS=5 bash bench/cuda/hopper-bar.sh bar
+# Together they take more than one call's 10 minutes (the sweep checks
+# about 600 kernels, the bar 12 groups): two calls on one warm machine,
+#   TL_ROUNDS=5 bash bench/cuda/hopper-bar.sh bar     (carry .bundle)
+#   bash bench/cuda/hopper-bar.sh tune sweep sanitize
 set -uo pipefail
 here=$(dirname "$0")
 source "$here/bundle-env.sh"
@@ -42,6 +47,18 @@ sweep() {
   echo "== check sweep exit $? ($(( $(date +%s) - t0 )) s)" >> $s
   sed -n '/^group/,$p' $out/check-sweep.txt | grep -v '^$' | head -10 >> $s
   cp /tmp/c-sweep/results.jsonl $out/ 2>/dev/null
+}
+sanitize() {
+  build san 200x400x100 'group_m==8&&(block_N==192||(block_N==128&&threads==128&&num_stages==3&&persistent==1))'
+  for spec in memcheck:sm90-f16_200x400x100 racecheck:sm90-nt-bf16_200x400x100 synccheck:sm90-bf16_200x400x100; do
+    [ "$(left)" -gt 60 ] || break
+    tool=${spec%%:*}; g=${spec#*:}
+    timeout $(( $(left) - 20 )) $CUDA_HOME/bin/compute-sanitizer --tool $tool --error-exitcode 9 \
+      python3 $here/check_matmul.py --group /tmp/san/$g 0 > $out/san-$tool-$g.txt 2>&1
+    rc=$?
+    echo "== compute-sanitizer $tool $g ($(ls -d /tmp/san/$g/*/ | wc -l) kernels) exit $rc ($(( $(date +%s) - t0 )) s)" >> $s
+    grep '^=========' $out/san-$tool-$g.txt | head -4 >> $s
+  done
 }
 bar() {
   build bar "${TL_BAR_SHAPES:-4096x4096x4096 8192x8192x8192 3000x5000x1000}" \

@@ -103,9 +103,13 @@ static std::string accessOf(BlockArgument arg) {
 /// The extent of the global tensor that a tl.copy indexed at a tile offset
 /// moves dimension `dim` of `tile` from (`into`) or to (the tile maps to the
 /// tensor's trailing dimensions), if a copy does and the extent is static.
+/// Of several such copies, those of the innermost region around `user` (a
+/// tile filled in two loops from two tensors is each loop's gemm's), else
+/// all of them; none where those disagree.
 static std::optional<int64_t> globalExtent(FuncOp kernel, Value tile,
-                                           unsigned dim, bool into) {
-  std::optional<int64_t> extent;
+                                           unsigned dim, bool into,
+                                           Operation *user) {
+  SmallVector<std::pair<Region *, int64_t>> copies;
   kernel.walk([&](CopyOp copy) {
     Value side = into ? copy.getSource() : copy.getDest();
     bool indexed = into ? !copy.getSourceOffsets().empty()
@@ -114,12 +118,25 @@ static std::optional<int64_t> globalExtent(FuncOp kernel, Value tile,
     auto type = dyn_cast<MemRefType>(tile.getType());
     if ((into ? copy.getDest() : copy.getSource()) != tile || !indexed ||
         !global || !type || getMemorySpace(global) != MemorySpace::Global)
-      return WalkResult::advance();
+      return;
     int64_t size = global.getDimSize(global.getRank() - type.getRank() + dim);
     if (!ShapedType::isDynamic(size))
-      extent = size;
-    return WalkResult::interrupt();
+      copies.push_back({copy->getParentRegion(), size});
   });
+  // The innermost region around the user that holds such a copy, if any.
+  Region *nearest = nullptr;
+  for (auto [region, size] : copies)
+    if (region->isAncestor(user->getParentRegion()) &&
+        (!nearest || nearest->isProperAncestor(region)))
+      nearest = region;
+  std::optional<int64_t> extent;
+  for (auto [region, size] : copies) {
+    if (nearest && region != nearest)
+      continue;
+    if (extent && *extent != size)
+      return std::nullopt;
+    extent = size;
+  }
   return extent;
 }
 
@@ -178,12 +195,12 @@ static int64_t problemFlops(FuncOp kernel, ArrayRef<int64_t> grid) {
     auto extent = [&](Value tile, unsigned dim, Value written,
                       unsigned writtenDim) {
       std::optional<int64_t> g = globalExtent(kernel, written, writtenDim,
-                                              /*into=*/false);
-      return g ? g : globalExtent(kernel, tile, dim, /*into=*/true);
+                                              /*into=*/false, gemm);
+      return g ? g : globalExtent(kernel, tile, dim, /*into=*/true, gemm);
     };
-    std::optional<int64_t> gk = globalExtent(kernel, a, ta ? 0 : 1, true);
+    std::optional<int64_t> gk = globalExtent(kernel, a, ta ? 0 : 1, true, gemm);
     if (!gk)
-      gk = globalExtent(kernel, b, tb ? 1 : 0, true);
+      gk = globalExtent(kernel, b, tb ? 1 : 0, true, gemm);
     std::optional<double> trips = tripsAround(gemm);
     known &= trips.has_value();
     double useful = 2.0 * blocks * trips.value_or(0);

@@ -1,14 +1,16 @@
 # Sourced by the GPU-node scripts: unpacks the relocatable bundle carried in
 # .bundle/ (and the C API + Python package archive beside it, carried in
-# .bundle/ or, in a later call on the same warm machine, in .device/), or
-# only the runtime archive (libTileMLIRRuntime + the Python package, enough
+# .bundle/ or, in a later call on the same warm machine, in .device/; or
+# the runtime archive beside it, which has the Python package too and fits
+# in one carry with the bundle), or only the runtime archive (libTileMLIRRuntime + the Python package, enough
 # to launch kernels built here: .device/tilemlir-runtime.tar.xz), and
 # sets `bin` (its tools), `out` ($OUT, where logs go), CUDA_HOME (for ptxas)
 # and PYTHONPATH (the bundle's tilemlir package).
 out=${OUT:-/tmp/tl-out}
 mkdir -p "$out" /tmp/b
 for archive in .bundle/tilemlir-bundle.tar.xz .bundle/tilemlir-capi.tar.xz \
-               .device/tilemlir-capi.tar.xz .device/tilemlir-runtime.tar.xz; do
+               .bundle/tilemlir-runtime.tar.xz .device/tilemlir-capi.tar.xz \
+               .device/tilemlir-runtime.tar.xz; do
   if [ -f "$archive" ]; then
     tar -xJf "$archive" -C /tmp/b
   fi

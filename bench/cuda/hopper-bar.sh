@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # #11's bar on a GPU node from the relocatable bundle (carried in .bundle/;
 # tl-compile builds the CUBINs there, so nothing is built here) and the
-# runtime archive (.device/tilemlir-runtime.tar.xz: the Python package the
-# checks launch kernels through; the bundle has none, and the C API archive
-# beside it would take the carry past 64 MiB). Both from `ninja -C build
-# tl-bundle` (build/tilemlir-{bundle,runtime}.tar.xz).
+# runtime archive beside it (.bundle/tilemlir-runtime.tar.xz: the Python
+# package the checks launch kernels through; the bundle has none, and the
+# C API archive would take the carry past 64 MiB). Both from `ninja -C
+# build tl-bundle` (build/tilemlir-{bundle,runtime}.tar.xz).
 # Steps, in the order given (each only while the call has time left):
 #  tune:  tl-tune end to end (cold, warm, planted faults);
 #  bar:   the timed configs at TL_BAR_SHAPES, A.B and A.B^T, f16 and bf16,
@@ -21,15 +21,14 @@
 # left). Logs in $OUT (one archive: a call returns few files), summary last.
 # Together they take more than one call's 10 minutes (the sweep checks
 # about 600 kernels, the bar 12 groups): two calls on one warm machine,
-#   TL_ROUNDS=5 bash bench/cuda/hopper-bar.sh bar     (carry .bundle and
-#                                  .device/tilemlir-runtime.tar.xz)
+#   TL_ROUNDS=5 bash bench/cuda/hopper-bar.sh bar     (carry .bundle)
 #   bash bench/cuda/hopper-bar.sh tune sweep sanitize
 set -uo pipefail
 here=$(dirname "$0")
 source "$here/bundle-env.sh"
 s=$out/summary.txt; : > $s; t0=$(date +%s)
 if ! python3 -c "import tilemlir._capi" 2>> $s; then
-  echo "hopper-bar.sh: no tilemlir Python package: carry .device/tilemlir-runtime.tar.xz" | tee -a $s >&2
+  echo "hopper-bar.sh: no tilemlir Python package: put build/tilemlir-runtime.tar.xz in .bundle" | tee -a $s >&2
   exit 1
 fi
 nvidia-smi -L >> $s

@@ -236,13 +236,143 @@ bool KernelLowering::isAsyncCopy(CopyOp copy) {
   return asyncCopyOption && isChunkedCopy(copy);
 }
 
+/// Indices into a copy's indexed buffer (of type `indexedType`, at
+/// `offsets`; the tile maps to its trailing dimensions, `lead` before
+/// them) of the tile's element `coords`, and in `inBounds` whether they are
+/// inside a global tensor (null: no check).
+static SmallVector<Value> indicesAt(OpBuilder &bb, Location l,
+                                    ArrayRef<Value> offsets,
+                                    MemRefType indexedType, int64_t lead,
+                                    ValueRange coords, Value &inBounds) {
+  SmallVector<Value> idx;
+  inBounds = Value();
+  for (int64_t d = 0; d < indexedType.getRank(); ++d) {
+    Value i = d < lead ? offsets[d] : add(bb, l, offsets[d], coords[d - lead]);
+    idx.push_back(i);
+    if (getMemorySpace(indexedType) == MemorySpace::Global)
+      inBounds = andV(bb, l, inBounds,
+                      ult(bb, l, i, cIdx(bb, l, indexedType.getDimSize(d))));
+  }
+  return idx;
+}
+
+LogicalResult KernelLowering::lowerAsyncCopy(CopyOp op, OpBuilder &b,
+                                             Value stage, Value predicate) {
+  Location l = op.getLoc();
+  Value src = op.getSource(), dst = op.getDest();
+  auto dstType = cast<MemRefType>(dst.getType());
+  SmallVector<Value> offsets;
+  for (Value v : op.getSourceOffsets())
+    offsets.push_back(map.lookupOrDefault(v));
+  auto indexedType = cast<MemRefType>(src.getType());
+  int64_t lead = indexedType.getRank() - dstType.getRank();
+  auto indexedAt = [&](OpBuilder &bb, ValueRange coords, Value &inBounds) {
+    return indicesAt(bb, l, offsets, indexedType, lead, coords, inBounds);
+  };
+  SharedTile &t = shared[dst];
+  unsigned bits = dstType.getElementTypeBitWidth();
+  int64_t ce = 128 / bits;
+  int64_t rows = dstType.getDimSize(0), cols = dstType.getDimSize(1);
+  int64_t chunksPerRow = cols / ce, chunks = rows * chunksPerRow;
+  if (!stage)
+    barrier(b, l); // the tile may still be read
+  Value savedStage = currentStage.lookup(dst);
+  if (stage)
+    currentStage[dst] = stage;
+  // Issues every chunk of the tile; `checked` adds the edge handling
+  // (zero fill past the end, a clamped address for chunks that read
+  // nothing, the pipeline's predicate).
+  auto issueAll = [&](OpBuilder &ob, bool checked) {
+    forEachChunk(
+        ob, l, tid, threads, chunks, [&](OpBuilder &bb, int64_t it, Value idx) {
+          // When whole rows go round, iteration `it` is iteration 0 shifted
+          // by a constant number of rows: written so, the addresses of all
+          // iterations share one base and differ by immediates.
+          Value row, chunk, row0;
+          int64_t rowShift = 0;
+          if (threads % chunksPerRow == 0) {
+            rowShift = it * (threads / chunksPerRow);
+            row0 =
+                arith::DivUIOp::create(bb, l, tid, cIdx(bb, l, chunksPerRow));
+            row = add(bb, l, row0, rowShift);
+            chunk =
+                arith::RemUIOp::create(bb, l, tid, cIdx(bb, l, chunksPerRow));
+          } else {
+            row = arith::DivUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
+            chunk =
+                arith::RemUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
+          }
+          Value col = mul(bb, l, chunk, cIdx(bb, l, ce));
+          Value inBounds;
+          SmallVector<Value> gidx =
+              indexedAt(bb, ValueRange{row, col}, inBounds);
+          Value valid;
+          if (checked) {
+            // Elements of this chunk inside the row: clamp(dim - col, 0, ce).
+            int64_t inner = indexedType.getDimSize(indexedType.getRank() - 1);
+            Value left = arith::SubIOp::create(
+                bb, l, cIdx(bb, l, inner),
+                arith::MinUIOp::create(bb, l, gidx.back(), cIdx(bb, l, inner)));
+            valid = arith::MinUIOp::create(bb, l, left, cIdx(bb, l, ce));
+            // Rows (and leading dims) past the end read nothing.
+            Value rowsOk;
+            for (int64_t d = 0; d + 1 < indexedType.getRank(); ++d)
+              rowsOk = andV(
+                  bb, l, rowsOk,
+                  ult(bb, l, gidx[d], cIdx(bb, l, indexedType.getDimSize(d))));
+            Value ok = andV(bb, l, rowsOk, predicate);
+            if (ok)
+              valid = arith::SelectOp::create(bb, l, ok, valid, cIdx(bb, l, 0));
+            // A chunk that reads nothing still needs a valid address.
+            Value any = arith::CmpIOp::create(bb, l, arith::CmpIPredicate::ne,
+                                              valid, cIdx(bb, l, 0));
+            for (Value &g : gidx)
+              g = arith::SelectOp::create(bb, l, any, g, cIdx(bb, l, 0));
+          }
+          // The swizzle repeats every 8 rows: a shift by a multiple of 8
+          // rows is a shift of the address.
+          SmallVector<Value> sidx;
+          if (row0 && rowShift % 8 == 0) {
+            sidx = sharedIndices(bb, l, dst, ValueRange{row0, col});
+            Value &r = sidx[sidx.size() - 2];
+            r = add(bb, l, r, rowShift);
+          } else {
+            sidx = sharedIndices(bb, l, dst, ValueRange{row, col});
+          }
+          nvgpu::DeviceAsyncCopyOp::create(
+              bb, l, nvgpu::DeviceAsyncTokenType::get(bb.getContext()), t.view,
+              sidx, map.lookupOrDefault(src), gidx, bb.getIndexAttr(ce), valid,
+              bb.getUnitAttr());
+        });
+  };
+  auto split = scf::IfOp::create(
+      b, l, tileFits(b, l, offsets, indexedType, dstType, predicate),
+      /*withElseRegion=*/true);
+  {
+    OpBuilder tb = split.getThenBodyBuilder();
+    issueAll(tb, /*checked=*/false);
+    OpBuilder eb = split.getElseBodyBuilder();
+    issueAll(eb, /*checked=*/true);
+  }
+  if (stage) {
+    currentStage[dst] = savedStage;
+  } else {
+    NVVM::CpAsyncCommitGroupOp::create(b, l);
+    NVVM::CpAsyncWaitGroupOp::create(b, l, 0);
+    barrier(b, l);
+  }
+  return success();
+}
+
 LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
                                         Value predicate) {
   if (tmaStores.count(op))
     return lowerTmaStore(op, b);
+  // global -> shared, 16 bytes at a time with cp.async.
+  if (isAsyncCopy(op))
+    return lowerAsyncCopy(op, b, stage, predicate);
   Location l = op.getLoc();
   Value src = op.getSource(), dst = op.getDest();
-  auto srcType = cast<MemRefType>(src.getType());
   auto dstType = cast<MemRefType>(dst.getType());
   Type dstElem = dstType.getElementType();
   bool srcIndexed = !op.getSourceOffsets().empty();
@@ -257,122 +387,9 @@ LogicalResult KernelLowering::lowerCopy(CopyOp op, OpBuilder &b, Value stage,
       indexed ? cast<MemRefType>(indexed.getType()) : MemRefType();
   int64_t lead = indexed ? indexedType.getRank() - tileShape.size() : 0;
 
-  // Indices into the indexed buffer, and whether they are in bounds.
-  auto indexedAt = [&](OpBuilder &bb, ValueRange coords,
-                       Value &inBounds) -> SmallVector<Value> {
-    SmallVector<Value> idx;
-    inBounds = Value();
-    for (int64_t d = 0; d < indexedType.getRank(); ++d) {
-      Value i =
-          d < lead ? offsets[d] : add(bb, l, offsets[d], coords[d - lead]);
-      idx.push_back(i);
-      if (getMemorySpace(indexedType) == MemorySpace::Global)
-        inBounds = andV(bb, l, inBounds,
-                        ult(bb, l, i, cIdx(bb, l, indexedType.getDimSize(d))));
-    }
-    return idx;
+  auto indexedAt = [&](OpBuilder &bb, ValueRange coords, Value &inBounds) {
+    return indicesAt(bb, l, offsets, indexedType, lead, coords, inBounds);
   };
-
-  // global -> shared, 16 bytes at a time with cp.async.
-  if (isAsyncCopy(op)) {
-    SharedTile &t = shared[dst];
-    unsigned bits = dstType.getElementTypeBitWidth();
-    int64_t ce = 128 / bits;
-    int64_t rows = dstType.getDimSize(0), cols = dstType.getDimSize(1);
-    int64_t chunksPerRow = cols / ce, chunks = rows * chunksPerRow;
-    if (!stage)
-      barrier(b, l); // the tile may still be read
-    Value savedStage = currentStage.lookup(dst);
-    if (stage)
-      currentStage[dst] = stage;
-    // Issues every chunk of the tile; `checked` adds the edge handling
-    // (zero fill past the end, a clamped address for chunks that read
-    // nothing, the pipeline's predicate).
-    auto issueAll = [&](OpBuilder &ob, bool checked) {
-      forEachChunk(
-          ob, l, tid, threads, chunks,
-          [&](OpBuilder &bb, int64_t it, Value idx) {
-            // When whole rows go round, iteration `it` is iteration 0 shifted
-            // by a constant number of rows: written so, the addresses of all
-            // iterations share one base and differ by immediates.
-            Value row, chunk, row0;
-            int64_t rowShift = 0;
-            if (threads % chunksPerRow == 0) {
-              rowShift = it * (threads / chunksPerRow);
-              row0 =
-                  arith::DivUIOp::create(bb, l, tid, cIdx(bb, l, chunksPerRow));
-              row = add(bb, l, row0, rowShift);
-              chunk =
-                  arith::RemUIOp::create(bb, l, tid, cIdx(bb, l, chunksPerRow));
-            } else {
-              row =
-                  arith::DivUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
-              chunk =
-                  arith::RemUIOp::create(bb, l, idx, cIdx(bb, l, chunksPerRow));
-            }
-            Value col = mul(bb, l, chunk, cIdx(bb, l, ce));
-            Value inBounds;
-            SmallVector<Value> gidx =
-                indexedAt(bb, ValueRange{row, col}, inBounds);
-            Value valid;
-            if (checked) {
-              // Elements of this chunk inside the row: clamp(dim - col, 0, ce).
-              int64_t inner = indexedType.getDimSize(indexedType.getRank() - 1);
-              Value left = arith::SubIOp::create(
-                  bb, l, cIdx(bb, l, inner),
-                  arith::MinUIOp::create(bb, l, gidx.back(),
-                                         cIdx(bb, l, inner)));
-              valid = arith::MinUIOp::create(bb, l, left, cIdx(bb, l, ce));
-              // Rows (and leading dims) past the end read nothing.
-              Value rowsOk;
-              for (int64_t d = 0; d + 1 < indexedType.getRank(); ++d)
-                rowsOk = andV(bb, l, rowsOk,
-                              ult(bb, l, gidx[d],
-                                  cIdx(bb, l, indexedType.getDimSize(d))));
-              Value ok = andV(bb, l, rowsOk, predicate);
-              if (ok)
-                valid =
-                    arith::SelectOp::create(bb, l, ok, valid, cIdx(bb, l, 0));
-              // A chunk that reads nothing still needs a valid address.
-              Value any = arith::CmpIOp::create(bb, l, arith::CmpIPredicate::ne,
-                                                valid, cIdx(bb, l, 0));
-              for (Value &g : gidx)
-                g = arith::SelectOp::create(bb, l, any, g, cIdx(bb, l, 0));
-            }
-            // The swizzle repeats every 8 rows: a shift by a multiple of 8
-            // rows is a shift of the address.
-            SmallVector<Value> sidx;
-            if (row0 && rowShift % 8 == 0) {
-              sidx = sharedIndices(bb, l, dst, ValueRange{row0, col});
-              Value &r = sidx[sidx.size() - 2];
-              r = add(bb, l, r, rowShift);
-            } else {
-              sidx = sharedIndices(bb, l, dst, ValueRange{row, col});
-            }
-            nvgpu::DeviceAsyncCopyOp::create(
-                bb, l, nvgpu::DeviceAsyncTokenType::get(bb.getContext()),
-                t.view, sidx, map.lookupOrDefault(src), gidx,
-                bb.getIndexAttr(ce), valid, bb.getUnitAttr());
-          });
-    };
-    auto split = scf::IfOp::create(
-        b, l, tileFits(b, l, offsets, indexedType, dstType, predicate),
-        /*withElseRegion=*/true);
-    {
-      OpBuilder tb = split.getThenBodyBuilder();
-      issueAll(tb, /*checked=*/false);
-      OpBuilder eb = split.getElseBodyBuilder();
-      issueAll(eb, /*checked=*/true);
-    }
-    if (stage) {
-      currentStage[dst] = savedStage;
-    } else {
-      NVVM::CpAsyncCommitGroupOp::create(b, l);
-      NVVM::CpAsyncWaitGroupOp::create(b, l, 0);
-      barrier(b, l);
-    }
-    return success();
-  }
 
   // Element by element. Loads from the source (zero past the end of a
   // global tensor), converts, stores (nothing past the end).

@@ -117,6 +117,10 @@ private:
   LogicalResult lowerOp(Operation *op, OpBuilder &b);
   LogicalResult lowerCopy(CopyOp op, OpBuilder &b, Value stage = {},
                           Value predicate = {});
+  /// Copy.cpp: a global -> shared copy of 16-byte chunks with cp.async, in
+  /// pipeline stage `stage` (null: waited for at once).
+  LogicalResult lowerAsyncCopy(CopyOp op, OpBuilder &b, Value stage,
+                               Value predicate);
   LogicalResult lowerGemm(GemmOp op, OpBuilder &b);
   /// Wgmma.cpp: the gemm of a wgmma accumulator. It waits for all its
   /// groups, unless it is `inFlightGemm`: then one group stays in flight.

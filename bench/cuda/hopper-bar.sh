@@ -12,6 +12,9 @@
 #         clusters of 4 (not in the spaces) and 128x192 tiles at
 #         3000x5000x1000;
 #  sweep: both Hopper spaces (every kept config) at TL_SWEEP_SHAPES;
+#  rs:    wgmma with A in registers (attention's P V,
+#         test/Conversion/TLToGPU/Inputs/attention_pv_rs.mlir), f16 and
+#         bf16, M = 1000 and 64, checked, then under memcheck;
 #  sanitize: compute-sanitizer (memcheck, racecheck, synccheck) on the
 #         kernels no sanitizer has run: 128x192 tiles and the 128x128
 #         one-warpgroup 3-stage persistent kernels (cleared accumulators
@@ -22,7 +25,7 @@
 # Together they take more than one call's 10 minutes (the sweep checks
 # about 600 kernels, the bar 12 groups): two calls on one warm machine,
 #   TL_ROUNDS=5 bash bench/cuda/hopper-bar.sh bar     (carry .bundle)
-#   bash bench/cuda/hopper-bar.sh tune sweep sanitize
+#   bash bench/cuda/hopper-bar.sh rs tune sweep sanitize
 set -uo pipefail
 here=$(dirname "$0")
 source "$here/bundle-env.sh"
@@ -55,6 +58,23 @@ sweep() {
   echo "== check sweep exit $? ($(( $(date +%s) - t0 )) s)" >> $s
   sed -n '/^group/,$p' $out/check-sweep.txt | grep -v '^$' | head -10 >> $s
   cp /tmp/c-sweep/results.jsonl $out/ 2>/dev/null
+}
+rs() {
+  local dirs=()
+  for dtype in f16 bf16; do
+    sed "s/xf16/x$dtype/g" test/Conversion/TLToGPU/Inputs/attention_pv_rs.mlir > /tmp/pv_rs_$dtype.mlir
+    for m in 1000 64; do
+      $bin/tl-compile /tmp/pv_rs_$dtype.mlir --chip=sm_90a --instantiate=M=$m -o /tmp/rs-$dtype-$m >> $out/build-rs.txt 2>&1
+      dirs+=(/tmp/rs-$dtype-$m)
+    done
+  done
+  timeout 90 python3 $here/check_pv_rs.py "${dirs[@]}" > $out/check-rs.txt 2>&1
+  echo "== check rs exit $? ($(( $(date +%s) - t0 )) s)" >> $s
+  cat $out/check-rs.txt >> $s
+  timeout 90 $CUDA_HOME/bin/compute-sanitizer --tool memcheck --error-exitcode 9 \
+    python3 $here/check_pv_rs.py /tmp/rs-f16-1000 > $out/san-rs.txt 2>&1
+  echo "== compute-sanitizer memcheck rs exit $? ($(( $(date +%s) - t0 )) s)" >> $s
+  grep '^=========' $out/san-rs.txt | head -4 >> $s
 }
 sanitize() {
   build san 200x400x100 'group_m==8&&(block_N==192||(block_N==128&&threads==128&&num_stages==3&&persistent==1))'

@@ -170,7 +170,9 @@ def ConvertTLToGPU : Pass<"tl-convert-to-gpu", "::mlir::ModuleOp"> {
       the operand tiles stored in the 128/64/32-byte swizzled layouts the
       descriptors describe, A and B in either orientation) where the shapes
       allow it: whole warpgroups, 64 accumulator rows per instruction and
-      warpgroup, at most 256 columns. Elsewhere, or with `mma=mma.sync` (or
+      warpgroup, at most 256 columns. A may instead be a fragment copied
+      whole from a wgmma accumulator (attention's P), read from registers
+      (the RS form, inline asm). Elsewhere, or with `mma=mma.sync` (or
       the kernel attribute `tl.mma = "mma.sync"`), it runs ldmatrix +
       mma.sync.m16n8k16 per warp (A row-major, B row-major or transposed);
       `mma=wgmma` / `tl.mma = "wgmma"` makes a gemm that cannot use wgmma an

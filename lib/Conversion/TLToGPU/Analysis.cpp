@@ -173,8 +173,23 @@ LogicalResult KernelLowering::analyze() {
     }
   });
   bool ok = true;
-  launch.walk([&](GemmOp gemm) {
-    if (threads % warpSize())
+  // In program order: a fragment copied whole from a tensor-core
+  // accumulator (attention's P from S, converted) takes its layout, so
+  // that a later gemm can read it from registers (wgmma's RS form).
+  launch.walk([&](Operation *op) {
+    if (auto copy = dyn_cast<CopyOp>(op)) {
+      auto from = fragments.find(copy.getSource());
+      auto to = fragments.find(copy.getDest());
+      if (from != fragments.end() && to != fragments.end() &&
+          from->second.isMma && !to->second.isMma &&
+          from->second.logical.getShape() == to->second.logical.getShape()) {
+        to->second.isMma = true;
+        to->second.mma = from->second.mma;
+      }
+      return;
+    }
+    auto gemm = dyn_cast<GemmOp>(op);
+    if (!gemm || threads % warpSize())
       return;
     FailureOr<std::optional<MmaLayout>> chosen = chooseMmaLayout(gemm);
     if (failed(chosen)) {
@@ -197,7 +212,8 @@ LogicalResult KernelLowering::analyze() {
     f.isMma = true;
     f.mma = *layout;
     if (layout->wgmma) {
-      wgmmaOperands.insert(gemm.getA());
+      if (!fragments.count(gemm.getA()))
+        wgmmaOperands.insert(gemm.getA());
       wgmmaOperands.insert(gemm.getB());
       asyncProxyReads = true;
     }

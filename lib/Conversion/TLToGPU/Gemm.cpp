@@ -190,8 +190,11 @@ LogicalResult KernelLowering::lowerGemm(GemmOp op, OpBuilder &b) {
   // the FMAs of one k overlap, and the code stays one k step long:
   // ptxas and LLVM see slots x 2 loads, not slots x k.
   if (!shared.count(a) || !shared.count(bm))
-    return op.emitError() << "has an operand in fragment memory; the CUDA "
-                             "lowering reads gemm operands from shared memory";
+    return op.emitError()
+           << "has an operand in fragment memory; the CUDA lowering reads "
+              "gemm operands from shared memory (only wgmma, on sm_90a, "
+              "reads A from a fragment copied whole from a wgmma "
+              "accumulator); stage the tile through shared memory";
   auto kLoop =
       scf::ForOp::create(b, l, cIdx(b, l, 0), cIdx(b, l, k), cIdx(b, l, 1));
   OpBuilder kb = OpBuilder::atBlockBegin(kLoop.getBody());

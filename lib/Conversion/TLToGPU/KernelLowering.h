@@ -125,6 +125,12 @@ private:
   /// Wgmma.cpp: the gemm of a wgmma accumulator. It waits for all its
   /// groups, unless it is `inFlightGemm`: then one group stays in flight.
   LogicalResult lowerWgmma(GemmOp op, OpBuilder &b);
+  /// One m64nNk16 wgmma of row tile `mi` reading A's columns kk .. kk + 15
+  /// from the registers of fragment `a` (RS; inline asm: MLIR's nvvm op has
+  /// no RS form) and B through `descB`, into `accumulators`.
+  Value wgmmaFromRegisters(OpBuilder &b, Location l, Value accumulators,
+                           Fragment &a, int64_t mi, int64_t kk, Value descB,
+                           bool bf16, bool transB);
   /// Mfma.cpp: the gemm of an MFMA accumulator.
   LogicalResult lowerMfma(GemmOp op, OpBuilder &b);
   /// The gemm of pipelined loop `body` that may keep a wgmma group in

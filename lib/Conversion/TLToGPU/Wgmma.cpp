@@ -23,6 +23,8 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::tl;
@@ -39,7 +41,9 @@ int64_t mlir::tl::cuda::wgmmaAtomCols(MemRefType tile) {
 }
 
 /// The wgmma layout of `gemm` over `warps` warps, or why there is none.
+/// `aFragment`: A's fragment where A is in registers (RS), else null.
 static std::optional<MmaLayout> wgmmaLayout(GemmOp gemm, int64_t warps,
+                                            const Fragment *aFragment,
                                             std::string &why) {
   llvm::raw_string_ostream os(why);
   auto a = cast<MemRefType>(gemm.getA().getType());
@@ -52,11 +56,27 @@ static std::optional<MmaLayout> wgmmaLayout(GemmOp gemm, int64_t warps,
        << c.getElementType();
     return std::nullopt;
   }
-  if (getMemorySpace(a) != MemorySpace::Shared ||
+  bool aInRegisters = getMemorySpace(a) == MemorySpace::Fragment;
+  if ((getMemorySpace(a) != MemorySpace::Shared && !aInRegisters) ||
       getMemorySpace(bT) != MemorySpace::Shared ||
       getMemorySpace(c) != MemorySpace::Fragment) {
-    os << "wgmma reads both operands from shared memory and accumulates in a "
-          "fragment";
+    os << "wgmma reads A from shared memory or registers, B from shared "
+          "memory, and accumulates in a fragment";
+    return std::nullopt;
+  }
+  // RS: each warpgroup's rows of A in its registers, as a wgmma
+  // accumulator of whole rows holds them (the fragment was copied from
+  // one): per k step of 16, two of its 8-column tiles are the instruction's
+  // A fragment.
+  const MmaLayout *aLayout =
+      aInRegisters && aFragment && aFragment->isMma && aFragment->mma.wgmma &&
+              aFragment->mma.wgN == 1 && !gemm.getTransposeA()
+          ? &aFragment->mma
+          : nullptr;
+  if (aInRegisters && !aLayout) {
+    os << "wgmma reads A from registers only in a wgmma accumulator's layout "
+          "of whole rows a warpgroup (a fragment copied from one), not "
+          "transposed";
     return std::nullopt;
   }
   if (warps % 4) {
@@ -67,7 +87,7 @@ static std::optional<MmaLayout> wgmmaLayout(GemmOp gemm, int64_t warps,
   bool transA = gemm.getTransposeA(), transB = gemm.getTransposeB();
   int64_t m = c.getDimSize(0), n = c.getDimSize(1);
   int64_t k = a.getDimSize(transA ? 0 : 1);
-  int64_t atomA = wgmmaAtomCols(a), atomB = wgmmaAtomCols(bT);
+  int64_t atomA = aLayout ? 16 : wgmmaAtomCols(a), atomB = wgmmaAtomCols(bT);
   if (k % 16 || !atomA || !atomB) {
     os << "the " << m << "x" << n << "x" << k
        << " tile (MxNxK) needs K and the operand rows in multiples of 16";
@@ -79,6 +99,9 @@ static std::optional<MmaLayout> wgmmaLayout(GemmOp gemm, int64_t warps,
       continue;
     int64_t wgM = groups / wgN;
     if (m % wgM || n % wgN)
+      continue;
+    // RS: a warpgroup's rows of C are its rows of A.
+    if (aLayout && (wgN != 1 || wgM != aLayout->wgM || m != aLayout->m))
       continue;
     int64_t groupM = m / wgM, groupN = n / wgN;
     // A row-major B is read N-major: a warpgroup's columns start at an atom.
@@ -125,7 +148,11 @@ KernelLowering::chooseMmaLayout(GemmOp gemm) {
   if (mmaKind != MmaKind::MmaSync) {
     if (!wgmmaChip)
       why = "the target chip is not sm_90a";
-    else if (std::optional<MmaLayout> layout = wgmmaLayout(gemm, warps, why))
+    else if (std::optional<MmaLayout> layout = wgmmaLayout(
+                 gemm, warps,
+                 fragments.count(gemm.getA()) ? &fragments[gemm.getA()]
+                                              : nullptr,
+                 why))
       return layout;
   }
   if (mmaKind == MmaKind::Wgmma)
@@ -228,6 +255,62 @@ static Value pinAfterWait(OpBuilder &b, Location l, Value accumulators,
       .getResult(0);
 }
 
+Value KernelLowering::wgmmaFromRegisters(OpBuilder &b, Location l,
+                                         Value accumulators, Fragment &a,
+                                         int64_t mi, int64_t kk, Value descB,
+                                         bool bf16, bool transB) {
+  // A's registers for row tile mi, columns kk .. kk + 15: its 8-column
+  // tiles kk / 8 and kk / 8 + 1, each four elements a thread (rows g and
+  // g + 8, two columns each), packed in pairs as the instruction takes
+  // them: a0 = (g, 2t), a1 = (g + 8, 2t), a2 = (g, 2t + 8), a3 = (g + 8,
+  // 2t + 8) (PTX ISA, "Register Fragments and Shared Memory Matrix
+  // Layouts", wgmma .m64nNk16 A).
+  Type half = a.logical.getElementType();
+  auto pairType = VectorType::get({2}, half);
+  SmallVector<Value> operands;
+  auto type = cast<LLVM::LLVMStructType>(accumulators.getType());
+  int64_t n = type.getBody().size();
+  for (int64_t r = 0; r < n; ++r)
+    operands.push_back(
+        LLVM::ExtractValueOp::create(b, l, accumulators, ArrayRef<int64_t>{r}));
+  for (int64_t tile = 0; tile < 2; ++tile)
+    for (int64_t half8 = 0; half8 < 2; ++half8) {
+      int64_t slot = (mi * a.mma.tilesN() + kk / 8 + tile) * 4 + half8 * 2;
+      Value pair = vector::FromElementsOp::create(
+          b, l, pairType,
+          ValueRange{slotLoad(b, l, a, slot), slotLoad(b, l, a, slot + 1)});
+      operands.push_back(LLVM::BitcastOp::create(b, l, b.getI32Type(), pair));
+    }
+  operands.push_back(descB);
+  // d: $0 .. $n-1, tied to inputs $n .. $2n-1; a: $2n .. $2n+3; b: $2n+4.
+  // A row-major B is read N-major (transposed).
+  std::string d, constraints;
+  for (int64_t r = 0; r < n; ++r) {
+    d += (r ? ", $" : "$") + std::to_string(r);
+    constraints += "=f,";
+  }
+  for (int64_t r = 0; r < n; ++r)
+    constraints += std::to_string(r) + ",";
+  constraints += "r,r,r,r,l";
+  std::string ab = bf16 ? "bf16" : "f16";
+  std::string text =
+      llvm::formatv(
+          "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+          "wgmma.mma_async.sync.aligned.m64n{0}k16.f32.{1}.{1} "
+          "{{{2}}, {{${3}, ${4}, ${5}, ${6}}, ${7}, p, 1, 1, {8};\n}\n",
+          2 * n, ab, d, 2 * n, 2 * n + 1, 2 * n + 2, 2 * n + 3, 2 * n + 4,
+          transB ? 0 : 1)
+          .str();
+  return LLVM::InlineAsmOp::create(
+             b, l, type, operands, text, constraints,
+             /*has_side_effects=*/true, /*is_align_stack=*/false,
+             LLVM::TailCallKind::None,
+             LLVM::AsmDialectAttr::get(b.getContext(),
+                                       LLVM::AsmDialect::AD_ATT),
+             /*operand_attrs=*/ArrayAttr())
+      .getResult(0);
+}
+
 LogicalResult KernelLowering::lowerWgmma(GemmOp op, OpBuilder &b) {
   Location l = op.getLoc();
   MLIRContext *ctx = b.getContext();
@@ -237,7 +320,10 @@ LogicalResult KernelLowering::lowerWgmma(GemmOp op, OpBuilder &b) {
   bool transA = op.getTransposeA(), transB = op.getTransposeB();
   auto aType = cast<MemRefType>(a.getType());
   int64_t k = aType.getDimSize(transA ? 0 : 1);
-  SharedTile &ta = shared[a], &tb = shared[bm];
+  // RS: A in registers (never in `shared`: looking it up would add it).
+  Fragment *aRegs = fragments.count(a) ? &fragments[a] : nullptr;
+  SharedTile *ta = aRegs ? nullptr : &shared[a];
+  SharedTile &tb = shared[bm];
 
   // This warp's warpgroup, and where its blocks of A and B start (bytes).
   Type i64 = b.getI64Type();
@@ -250,10 +336,10 @@ LogicalResult KernelLowering::lowerWgmma(GemmOp op, OpBuilder &b) {
     return arith::MulIOp::create(b, l, v, i64c(b, l, bytes));
   };
   // Rows advance by atoms; columns by atom column blocks.
-  Value aBytes = m.wgM == 1 ? Value()
+  Value aBytes = aRegs || m.wgM == 1 ? Value()
                  : transA
-                     ? scaled(gm, m.groupM() / ta.atomCols * ta.blockBytes())
-                     : scaled(gm, m.groupM() * ta.atomBytes());
+                     ? scaled(gm, m.groupM() / ta->atomCols * ta->blockBytes())
+                     : scaled(gm, m.groupM() * ta->atomBytes());
   Value bBytes = m.wgN == 1 ? Value()
                  : transB
                      ? scaled(gn, m.groupN() * tb.atomBytes())
@@ -308,6 +394,11 @@ LogicalResult KernelLowering::lowerWgmma(GemmOp op, OpBuilder &b) {
     Value descB = transB ? wgmmaDescriptor(b, l, bm, bBytes, 0, kk, true)
                          : wgmmaDescriptor(b, l, bm, bBytes, kk, 0, false);
     for (int64_t mi = 0; mi < m.tilesM(); ++mi) {
+      if (aRegs) {
+        accs[mi] = wgmmaFromRegisters(b, l, accs[mi], *aRegs, mi, kk, descB,
+                                      bf16, transB);
+        continue;
+      }
       Value descA = transA
                         ? wgmmaDescriptor(b, l, a, aBytes, kk, mi * 64, false)
                         : wgmmaDescriptor(b, l, a, aBytes, mi * 64, kk, true);
@@ -336,6 +427,10 @@ GemmOp KernelLowering::inFlightWgmma(Block &body) {
       auto it = fragments.find(gemm.getC());
       if (it == fragments.end() || !it->second.isMma || !it->second.mma.wgmma)
         continue;
+      // A in registers: the next iteration rewrites them, so its group
+      // must be done by then.
+      if (fragments.count(gemm.getA()))
+        return GemmOp();
       if (found)
         return GemmOp();
       found = gemm;

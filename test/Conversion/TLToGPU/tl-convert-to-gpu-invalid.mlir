@@ -369,3 +369,50 @@ tl.func @scratch_over_limit(%C: memref<64xf32>) {
   tl.return
 }
 }
+
+// -----
+
+// A gemm operand in registers: only wgmma reads one (A, in a wgmma
+// accumulator's layout); mma.sync on sm_80 does not.
+module attributes {tl.target = "sm_80"} {
+tl.func @registers_sm80(%Q: memref<64x64xf16>, %O: memref<64x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx) in (%c1) threads %c128 {
+    %q = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %s = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    %p = tl.alloc_fragment() : memref<64x64xf16, #tl.memory<fragment>>
+    %o = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %Q[%c0, %c0] to %q : memref<64x64xf16>, memref<64x64xf16, #tl.memory<shared>>
+    tl.gemm %q, %q, %s {clear_accum} : memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %s to %p : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf16, #tl.memory<fragment>>
+    // expected-error @below {{has an operand in fragment memory; the CUDA lowering reads gemm operands from shared memory (only wgmma, on sm_90a, reads A from a fragment copied whole from a wgmma accumulator); stage the tile through shared memory}}
+    tl.gemm %p, %q, %o {clear_accum} : memref<64x64xf16, #tl.memory<fragment>>, memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %o to %O[%c0, %c0] : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf32>
+  }
+  tl.return
+}
+}
+
+// -----
+
+// Forced wgmma with A in a fragment no wgmma accumulator laid out.
+module attributes {tl.target = "sm_90a"} {
+tl.func @registers_unlaid(%Q: memref<64x64xf16>, %O: memref<64x64xf32>) attributes {tl.mma = "wgmma"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx) in (%c1) threads %c128 {
+    %q = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %p = tl.alloc_fragment() : memref<64x64xf16, #tl.memory<fragment>>
+    %o = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %Q[%c0, %c0] to %q : memref<64x64xf16>, memref<64x64xf16, #tl.memory<shared>>
+    tl.copy %q to %p : memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf16, #tl.memory<fragment>>
+    // expected-error @below {{cannot run on wgmma as the kernel asks: wgmma reads A from registers only in a wgmma accumulator's layout of whole rows a warpgroup (a fragment copied from one), not transposed; use mma = "auto" to fall back to mma.sync}}
+    tl.gemm %p, %q, %o {clear_accum} : memref<64x64xf16, #tl.memory<fragment>>, memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %o to %O[%c0, %c0] : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf32>
+  }
+  tl.return
+}
+}

@@ -398,6 +398,47 @@ tl.func @gemm_wgmma_transposed(%A: memref<32x128xbf16>, %B: memref<64x32xbf16>, 
 
 // -----
 
+// Attention's P V with P in registers (wgmma's RS form): S = Q K^T on
+// wgmma from shared memory, P its f16 copy (the copy gives P S's layout),
+// O = P V with A read from P's registers: per k step of 16 four 32-bit
+// registers of two f16 each, the accumulator layout's two 8-column tiles
+// (rows g and g + 8, columns 2t and 2t + 8). MLIR's nvvm op has no RS form:
+// inline asm. Its group is waited for before P is written again.
+// CHECK-LABEL: gpu.func @attention_pv_rs
+// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 64, k = 16>
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: arith.truncf {{.*}} : f32 to f16
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-4: llvm.inline_asm has_side_effects asm_dialect = att "{\0A.reg .pred p;\0Asetp.ne.b32 p, 1, 0;\0Awgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {$0, {{.*}}, $31}, {$64, $65, $66, $67}, $68, p, 1, 1, 1;\0A}\0A"
+// CHECK-NOT: nvvm.wgmma.mma_async
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+module attributes {tl.target = "sm_90a"} {
+tl.func @attention_pv_rs(%Q: memref<64x64xf16>, %K: memref<64x64xf16>, %V: memref<64x64xf16>, %O: memref<64x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  tl.kernel (%bx) in (%c1) threads %c128 {
+    %q = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %k = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %v = tl.alloc_shared() : memref<64x64xf16, #tl.memory<shared>>
+    %s = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    %p = tl.alloc_fragment() : memref<64x64xf16, #tl.memory<fragment>>
+    %o = tl.alloc_fragment() : memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %Q[%c0, %c0] to %q : memref<64x64xf16>, memref<64x64xf16, #tl.memory<shared>>
+    tl.copy %K[%c0, %c0] to %k : memref<64x64xf16>, memref<64x64xf16, #tl.memory<shared>>
+    tl.copy %V[%c0, %c0] to %v : memref<64x64xf16>, memref<64x64xf16, #tl.memory<shared>>
+    tl.gemm %q, %k, %s {transpose_b, clear_accum} : memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %s to %p : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf16, #tl.memory<fragment>>
+    tl.gemm %p, %v, %o {clear_accum} : memref<64x64xf16, #tl.memory<fragment>>, memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
+    tl.copy %o to %O[%c0, %c0] : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf32>
+  }
+  tl.return
+}
+}
+
+// -----
+
 // A kernel's tl.mma attribute picks the instructions: mma.sync on sm_90a.
 // CHECK-LABEL: gpu.func @gemm_forced_mma_sync
 // CHECK: nvgpu.ldmatrix

@@ -275,3 +275,15 @@
 // PCLPTX-SAME: .multicast::cluster
 // PCLPTX-SAME: barrier.cluster.arrive.aligned
 // PCLPTX-SAME: barrier.cluster.arrive.aligned
+
+// Attention's P V with P in registers (Inputs/attention_pv_rs.mlir): S on
+// wgmma from shared memory, then four wgmmas whose A is four 32-bit
+// registers (the RS form); ptxas takes it, without spills or serialized
+// wgmmas.
+// RUN: %if ptxas %{ rm -rf %t.rs && tl-compile %S/Inputs/attention_pv_rs.mlir --instantiate=M=1000 --chip=sm_90a -o %t.rs >/dev/null 2>&1 %}
+// RUN: %if ptxas %{ FileCheck %s --check-prefix=RSPTX < %t.rs/pv_rs_bf0/kernel.ptx %}
+// RUN: %if ptxas %{ %ptxas -arch=sm_90a -v -o /dev/null %t.rs/pv_rs_bf0/kernel.ptx 2>&1 | FileCheck %s --check-prefix=RSPTXAS %}
+// RUN: %if ptxas %{ %ptxas -arch=sm_90a -v -o /dev/null %t.rs/pv_rs_bf0/kernel.ptx 2>&1 | not grep "Performance Loss" %}
+// RSPTX-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {{.*}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 0;
+// RSPTX-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {{.*}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 1;
+// RSPTXAS: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Runs the CUBINs of test/Conversion/TLToGPU/Inputs/attention_pv_rs.mlir
-(attention's P V with P in registers: wgmma's RS form), built with
-`tl-compile ... --chip=sm_90a --instantiate=M=1000 -o DIR`, through
-TileMLIR's runtime, and compares O with (Q K^T rounded to f16 or bf16) V computed
+and attention_pv_rs_loop.mlir (attention's P V with P in registers:
+wgmma's RS form), built with `tl-compile ... --chip=sm_90a
+--instantiate=M=1000[,N=300] -o DIR`, through TileMLIR's runtime, and
+compares O with (Q K^T rounded to f16 or bf16) V over the N keys, computed
 in float64 (rtol = atol = 1e-2, at most 1% mismatched; rows past M must
 stay untouched).
 
@@ -26,8 +27,9 @@ for root in sys.argv[1:]:
         m = meta["args"][0]["shape"][0]
         dtype = {"f16": torch.float16, "bf16": torch.bfloat16}[meta["args"][0]["dtype"]]
         q = torch.randn(m, 64, device="cuda", dtype=dtype) * 0.5
-        k = torch.randn(64, 64, device="cuda", dtype=dtype) * 0.5
-        v = torch.randn(64, 64, device="cuda", dtype=dtype)
+        n = meta["args"][1]["shape"][0]
+        k = torch.randn(n, 64, device="cuda", dtype=dtype) * 0.5
+        v = torch.randn(n, 64, device="cuda", dtype=dtype)
         p = (q.double() @ k.double().T).to(dtype)  # the kernel's 16-bit copy of S
         ref = p.double() @ v.double()
         guard = 1024
@@ -41,6 +43,6 @@ for root in sys.argv[1:]:
         guard_ok = bool((out[m * 64:] == 7.0).all().item())
         ok = bad <= 0.01 * m * 64 and guard_ok
         failed += not ok
-        print(f"{entry['name']:<28} {meta['args'][0]['dtype']:<4} M={m:<5} mismatched {bad:>6} of {m * 64}, max err "
+        print(f"{entry['name']:<34} {meta['args'][0]['dtype']:<4} M={m:<5} N={n:<4} mismatched {bad:>6} of {m * 64}, max err "
               f"{(got - ref).abs().max().item():.2e}, guard {guard_ok}: {'PASS' if ok else 'FAIL'}")
 sys.exit(1 if failed else 0)

@@ -13,8 +13,10 @@
 #         3000x5000x1000;
 #  sweep: both Hopper spaces (every kept config) at TL_SWEEP_SHAPES;
 #  rs:    wgmma with A in registers (attention's P V,
-#         test/Conversion/TLToGPU/Inputs/attention_pv_rs.mlir), f16 and
-#         bf16, M = 1000 and 64, checked, then under memcheck;
+#         test/Conversion/TLToGPU/Inputs/attention_pv_rs{,_loop}.mlir: one
+#         block of keys, and 300 keys in a loop on 64 or 128 rows, one or
+#         two warpgroups), f16 and bf16, M = 1000 and 64, checked, then the
+#         first under memcheck;
 #  sanitize: compute-sanitizer (memcheck, racecheck, synccheck) on the
 #         kernels no sanitizer has run: 128x192 tiles and the 128x128
 #         one-warpgroup 3-stage persistent kernels (cleared accumulators
@@ -60,12 +62,14 @@ sweep() {
   cp /tmp/c-sweep/results.jsonl $out/ 2>/dev/null
 }
 rs() {
-  local dirs=()
+  local dirs=() in=test/Conversion/TLToGPU/Inputs
   for dtype in f16 bf16; do
-    sed "s/xf16/x$dtype/g" test/Conversion/TLToGPU/Inputs/attention_pv_rs.mlir > /tmp/pv_rs_$dtype.mlir
+    sed "s/xf16/x$dtype/g" $in/attention_pv_rs.mlir > /tmp/pv_rs_$dtype.mlir
+    sed "s/xf16/x$dtype/g" $in/attention_pv_rs_loop.mlir > /tmp/pv_rs_loop_$dtype.mlir
     for m in 1000 64; do
       $bin/tl-compile /tmp/pv_rs_$dtype.mlir --chip=sm_90a --instantiate=M=$m -o /tmp/rs-$dtype-$m >> $out/build-rs.txt 2>&1
-      dirs+=(/tmp/rs-$dtype-$m)
+      $bin/tl-compile /tmp/pv_rs_loop_$dtype.mlir --chip=sm_90a --instantiate=M=$m,N=300 -o /tmp/rsl-$dtype-$m >> $out/build-rs.txt 2>&1
+      dirs+=(/tmp/rs-$dtype-$m /tmp/rsl-$dtype-$m)
     done
   done
   timeout 90 python3 $here/check_pv_rs.py "${dirs[@]}" > $out/check-rs.txt 2>&1

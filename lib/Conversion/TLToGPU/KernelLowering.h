@@ -125,12 +125,15 @@ private:
   /// Wgmma.cpp: the gemm of a wgmma accumulator. It waits for all its
   /// groups, unless it is `inFlightGemm`: then one group stays in flight.
   LogicalResult lowerWgmma(GemmOp op, OpBuilder &b);
-  /// One m64nNk16 wgmma of row tile `mi` reading A's columns kk .. kk + 15
-  /// from the registers of fragment `a` (RS; inline asm: MLIR's nvvm op has
-  /// no RS form) and B through `descB`, into `accumulators`.
+  /// RS (A in registers): the four 32-bit registers of fragment `a`'s row
+  /// tile `mi`, columns kk .. kk + 15, as wgmma takes them; and one
+  /// m64nNk16 wgmma reading them and B through `descB` into `accumulators`
+  /// (inline asm: MLIR's nvvm op has no RS form).
+  SmallVector<Value> packRegisterOperand(OpBuilder &b, Location l, Fragment &a,
+                                         int64_t mi, int64_t kk);
   Value wgmmaFromRegisters(OpBuilder &b, Location l, Value accumulators,
-                           Fragment &a, int64_t mi, int64_t kk, Value descB,
-                           bool bf16, bool transB);
+                           ArrayRef<Value> aRegs, Value descB, bool bf16,
+                           bool transB);
   /// Mfma.cpp: the gemm of an MFMA accumulator.
   LogicalResult lowerMfma(GemmOp op, OpBuilder &b);
   /// The gemm of pipelined loop `body` that may keep a wgmma group in

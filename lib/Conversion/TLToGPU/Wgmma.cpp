@@ -155,6 +155,13 @@ KernelLowering::chooseMmaLayout(GemmOp gemm) {
                  why))
       return layout;
   }
+  // Only wgmma reads an operand from registers: say why it cannot.
+  if (fragments.count(gemm.getA()) && mmaKind != MmaKind::Simt &&
+      mmaKind != MmaKind::Wgmma)
+    return gemm.emitError()
+           << "reads A from registers, which only wgmma does (sm_90a), and "
+              "not here: "
+           << why << "; stage the tile through shared memory";
   if (mmaKind == MmaKind::Wgmma)
     return gemm.emitError() << "cannot run on wgmma as the kernel asks: " << why
                             << "; use mma = \"auto\" to fall back to "
@@ -255,32 +262,68 @@ static Value pinAfterWait(OpBuilder &b, Location l, Value accumulators,
       .getResult(0);
 }
 
-Value KernelLowering::wgmmaFromRegisters(OpBuilder &b, Location l,
-                                         Value accumulators, Fragment &a,
-                                         int64_t mi, int64_t kk, Value descB,
-                                         bool bf16, bool transB) {
+SmallVector<Value> KernelLowering::packRegisterOperand(OpBuilder &b, Location l,
+                                                       Fragment &a, int64_t mi,
+                                                       int64_t kk) {
   // A's registers for row tile mi, columns kk .. kk + 15: its 8-column
   // tiles kk / 8 and kk / 8 + 1, each four elements a thread (rows g and
   // g + 8, two columns each), packed in pairs as the instruction takes
   // them: a0 = (g, 2t), a1 = (g + 8, 2t), a2 = (g, 2t + 8), a3 = (g + 8,
   // 2t + 8) (PTX ISA, "Register Fragments and Shared Memory Matrix
-  // Layouts", wgmma .m64nNk16 A).
-  Type half = a.logical.getElementType();
-  auto pairType = VectorType::get({2}, half);
-  SmallVector<Value> operands;
-  auto type = cast<LLVM::LLVMStructType>(accumulators.getType());
-  int64_t n = type.getBody().size();
-  for (int64_t r = 0; r < n; ++r)
-    operands.push_back(
-        LLVM::ExtractValueOp::create(b, l, accumulators, ArrayRef<int64_t>{r}));
+  // Layouts", wgmma .m64nNk16 A), the lower column in the low half.
+  auto pairType = VectorType::get({2}, a.logical.getElementType());
+  SmallVector<Value> regs;
   for (int64_t tile = 0; tile < 2; ++tile)
     for (int64_t half8 = 0; half8 < 2; ++half8) {
       int64_t slot = (mi * a.mma.tilesN() + kk / 8 + tile) * 4 + half8 * 2;
       Value pair = vector::FromElementsOp::create(
           b, l, pairType,
           ValueRange{slotLoad(b, l, a, slot), slotLoad(b, l, a, slot + 1)});
-      operands.push_back(LLVM::BitcastOp::create(b, l, b.getI32Type(), pair));
+      regs.push_back(LLVM::BitcastOp::create(b, l, b.getI32Type(), pair));
     }
+  return regs;
+}
+
+/// `values` (i32) through one empty asm: everything that computes them
+/// stays above it, so above the wgmma.fence that follows (PTX: registers a
+/// wgmma reads must be written before the fence; else ptxas inserts
+/// warpgroup.arrive, C7519).
+static SmallVector<Value> pinRegisters(OpBuilder &b, Location l,
+                                       ArrayRef<Value> values) {
+  int64_t n = values.size();
+  std::string constraints;
+  for (int64_t r = 0; r < n; ++r)
+    constraints += "=r,";
+  for (int64_t r = 0; r < n; ++r)
+    constraints += std::to_string(r) + (r + 1 < n ? "," : "");
+  auto type = LLVM::LLVMStructType::getLiteral(
+      b.getContext(), SmallVector<Type>(n, b.getI32Type()));
+  Value pinned =
+      LLVM::InlineAsmOp::create(
+          b, l, type, values, /*asm_string=*/"", constraints,
+          /*has_side_effects=*/true, /*is_align_stack=*/false,
+          LLVM::TailCallKind::None,
+          LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+          /*operand_attrs=*/ArrayAttr())
+          .getResult(0);
+  SmallVector<Value> out;
+  for (int64_t r = 0; r < n; ++r)
+    out.push_back(
+        LLVM::ExtractValueOp::create(b, l, pinned, ArrayRef<int64_t>{r}));
+  return out;
+}
+
+Value KernelLowering::wgmmaFromRegisters(OpBuilder &b, Location l,
+                                         Value accumulators,
+                                         ArrayRef<Value> aRegs, Value descB,
+                                         bool bf16, bool transB) {
+  SmallVector<Value> operands;
+  auto type = cast<LLVM::LLVMStructType>(accumulators.getType());
+  int64_t n = type.getBody().size();
+  for (int64_t r = 0; r < n; ++r)
+    operands.push_back(
+        LLVM::ExtractValueOp::create(b, l, accumulators, ArrayRef<int64_t>{r}));
+  llvm::append_range(operands, aRegs);
   operands.push_back(descB);
   // d: $0 .. $n-1, tied to inputs $n .. $2n-1; a: $2n .. $2n+3; b: $2n+4.
   // A row-major B is read N-major (transposed).
@@ -295,7 +338,7 @@ Value KernelLowering::wgmmaFromRegisters(OpBuilder &b, Location l,
   std::string ab = bf16 ? "bf16" : "f16";
   std::string text =
       llvm::formatv(
-          "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+          "{{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
           "wgmma.mma_async.sync.aligned.m64n{0}k16.f32.{1}.{1} "
           "{{{2}}, {{${3}, ${4}, ${5}, ${6}}, ${7}, p, 1, 1, {8};\n}\n",
           2 * n, ab, d, 2 * n, 2 * n + 1, 2 * n + 2, 2 * n + 3, 2 * n + 4,
@@ -389,14 +432,24 @@ LogicalResult KernelLowering::lowerWgmma(GemmOp op, OpBuilder &b) {
             .getResult(0);
   }
 
+  // RS: every A register of the gemm packed and pinned before the fence.
+  SmallVector<Value> packed;
+  if (aRegs) {
+    for (int64_t mi = 0; mi < m.tilesM(); ++mi)
+      for (int64_t kk = 0; kk < k; kk += 16)
+        llvm::append_range(packed, packRegisterOperand(b, l, *aRegs, mi, kk));
+    packed = pinRegisters(b, l, packed);
+  }
   NVVM::WgmmaFenceAlignedOp::create(b, l);
   for (int64_t kk = 0; kk < k; kk += 16) {
     Value descB = transB ? wgmmaDescriptor(b, l, bm, bBytes, 0, kk, true)
                          : wgmmaDescriptor(b, l, bm, bBytes, kk, 0, false);
     for (int64_t mi = 0; mi < m.tilesM(); ++mi) {
       if (aRegs) {
-        accs[mi] = wgmmaFromRegisters(b, l, accs[mi], *aRegs, mi, kk, descB,
-                                      bf16, transB);
+        accs[mi] = wgmmaFromRegisters(
+            b, l, accs[mi],
+            ArrayRef<Value>(packed).slice((mi * (k / 16) + kk / 16) * 4, 4),
+            descB, bf16, transB);
         continue;
       }
       Value descA = transA

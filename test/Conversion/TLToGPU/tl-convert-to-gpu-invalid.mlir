@@ -387,7 +387,7 @@ tl.func @registers_sm80(%Q: memref<64x64xf16>, %O: memref<64x64xf32>) {
     tl.copy %Q[%c0, %c0] to %q : memref<64x64xf16>, memref<64x64xf16, #tl.memory<shared>>
     tl.gemm %q, %q, %s {clear_accum} : memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
     tl.copy %s to %p : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf16, #tl.memory<fragment>>
-    // expected-error @below {{has an operand in fragment memory; the CUDA lowering reads gemm operands from shared memory (only wgmma, on sm_90a, reads A from a fragment copied whole from a wgmma accumulator); stage the tile through shared memory}}
+    // expected-error @below {{reads A from registers, which only wgmma does (sm_90a), and not here: the target chip is not sm_90a; stage the tile through shared memory}}
     tl.gemm %p, %q, %o {clear_accum} : memref<64x64xf16, #tl.memory<fragment>>, memref<64x64xf16, #tl.memory<shared>>, memref<64x64xf32, #tl.memory<fragment>>
     tl.copy %o to %O[%c0, %c0] : memref<64x64xf32, #tl.memory<fragment>>, memref<64x64xf32>
   }

@@ -403,12 +403,16 @@ tl.func @gemm_wgmma_transposed(%A: memref<32x128xbf16>, %B: memref<64x32xbf16>, 
 // O = P V with A read from P's registers: per k step of 16 four 32-bit
 // registers of two f16 each, the accumulator layout's two 8-column tiles
 // (rows g and g + 8, columns 2t and 2t + 8). MLIR's nvvm op has no RS form:
-// inline asm. Its group is waited for before P is written again.
+// inline asm. All 16 registers are packed and pinned (an empty asm) before
+// the wgmma.fence, as PTX requires of registers a wgmma reads. Its group is
+// waited for before P is written again.
 // CHECK-LABEL: gpu.func @attention_pv_rs
 // CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 64, k = 16>
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
 // CHECK: arith.truncf {{.*}} : f32 to f16
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "", "=r,=r,=r,=r,=r,=r,=r,=r,=r,=r,=r,=r,=r,=r,=r,=r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15"
 // CHECK: nvvm.wgmma.fence.aligned
+// CHECK-NOT: llvm.bitcast
 // CHECK-COUNT-4: llvm.inline_asm has_side_effects asm_dialect = att "{\0A.reg .pred p;\0Asetp.ne.b32 p, 1, 0;\0Awgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {$0, {{.*}}, $31}, {$64, $65, $66, $67}, $68, p, 1, 1, 1;\0A}\0A"
 // CHECK-NOT: nvvm.wgmma.mma_async
 // CHECK: nvvm.wgmma.commit.group.sync.aligned

@@ -278,12 +278,24 @@
 
 // Attention's P V with P in registers (Inputs/attention_pv_rs.mlir): S on
 // wgmma from shared memory, then four wgmmas whose A is four 32-bit
-// registers (the RS form); ptxas takes it, without spills or serialized
-// wgmmas.
+// registers (the RS form); ptxas takes it, without spills, serialized
+// wgmmas or a warpgroup.arrive of its own (C7519: a register written after
+// the wgmma.fence).
 // RUN: %if ptxas %{ rm -rf %t.rs && tl-compile %S/Inputs/attention_pv_rs.mlir --instantiate=M=1000 --chip=sm_90a -o %t.rs >/dev/null 2>&1 %}
 // RUN: %if ptxas %{ FileCheck %s --check-prefix=RSPTX < %t.rs/pv_rs_bf0/kernel.ptx %}
 // RUN: %if ptxas %{ %ptxas -arch=sm_90a -v -o /dev/null %t.rs/pv_rs_bf0/kernel.ptx 2>&1 | FileCheck %s --check-prefix=RSPTXAS %}
-// RUN: %if ptxas %{ %ptxas -arch=sm_90a -v -o /dev/null %t.rs/pv_rs_bf0/kernel.ptx 2>&1 | not grep "Performance Loss" %}
+// RUN: %if ptxas %{ %ptxas -arch=sm_90a -v -o /dev/null %t.rs/pv_rs_bf0/kernel.ptx 2>&1 | not grep -E "Performance Loss|C7519" %}
 // RSPTX-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {{.*}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 0;
 // RSPTX-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {{.*}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 1;
 // RSPTXAS: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
+// The same in a loop over 300 keys (Inputs/attention_pv_rs_loop.mlir), P
+// rewritten every iteration, on 64 or 128 rows and one or two warpgroups:
+// three kernels, each with RS wgmmas, none with a warpgroup.arrive of
+// ptxas's or spills. (128 rows on one warpgroup has its wgmmas serialized,
+// C7520, as it has with P staged through shared memory.)
+// RUN: %if ptxas %{ rm -rf %t.rsl && tl-compile %S/Inputs/attention_pv_rs_loop.mlir --instantiate=M=1000,N=300 --chip=sm_90a -o %t.rsl >/dev/null 2>&1 %}
+// RUN: %if ptxas %{ grep -l "p, 1, 1, 1;" %t.rsl/*/kernel.ptx | count 3 %}
+// RUN: %if ptxas %{ ls %t.rsl/*/kernel.ptx | xargs -n1 %ptxas -arch=sm_90a -v -o /dev/null > %t.rsl.ptxas 2>&1 %}
+// RUN: %if ptxas %{ grep -c ", 0 bytes spill stores," %t.rsl.ptxas | FileCheck %s --check-prefix=RSLSPILL %}
+// RUN: %if ptxas %{ not grep C7519 %t.rsl.ptxas %}
+// RSLSPILL: {{^}}3{{$}}

@@ -237,29 +237,39 @@ static LLVM::LLVMStructType accumulatorType(MLIRContext *ctx,
       ctx, SmallVector<Type>(m.groupN() / 2, Float32Type::get(ctx)));
 }
 
+/// An empty asm with side effects that takes `values` and gives them back
+/// as `type` (the one value's type, or a struct of theirs), each in a PTX
+/// register of class `reg` ("f", "r", "l"): nothing that computes them
+/// moves below it, no use of what it gives moves above it, and LLVM sees
+/// no constant through it.
+static Value emptyAsm(OpBuilder &b, Location l, Type type, ValueRange values,
+                      StringRef reg) {
+  int64_t n = values.size();
+  std::string constraints;
+  for (int64_t r = 0; r < n; ++r)
+    constraints += ("=" + reg + ",").str();
+  for (int64_t r = 0; r < n; ++r)
+    constraints += std::to_string(r) + (r + 1 < n ? "," : "");
+  return LLVM::InlineAsmOp::create(
+             b, l, type, values, /*asm_string=*/"", constraints,
+             /*has_side_effects=*/true, /*is_align_stack=*/false,
+             LLVM::TailCallKind::None,
+             LLVM::AsmDialectAttr::get(b.getContext(),
+                                       LLVM::AsmDialect::AD_ATT),
+             /*operand_attrs=*/ArrayAttr())
+      .getResult(0);
+}
+
 /// Ties `values` to an empty asm after the wgmma wait, so that no read of
 /// the accumulators moves above it (the registers are the hardware's until
 /// the wait).
 static Value pinAfterWait(OpBuilder &b, Location l, Value accumulators,
                           LLVM::LLVMStructType type) {
-  int64_t n = type.getBody().size();
   SmallVector<Value> in;
-  for (int64_t r = 0; r < n; ++r)
+  for (int64_t r = 0, n = type.getBody().size(); r < n; ++r)
     in.push_back(
         LLVM::ExtractValueOp::create(b, l, accumulators, ArrayRef<int64_t>{r}));
-  std::string constraints;
-  for (int64_t r = 0; r < n; ++r)
-    constraints += "=f,";
-  for (int64_t r = 0; r < n; ++r)
-    constraints += std::to_string(r) + (r + 1 < n ? "," : "");
-  auto dialect =
-      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT);
-  return LLVM::InlineAsmOp::create(b, l, type, in, /*asm_string=*/"",
-                                   constraints, /*has_side_effects=*/true,
-                                   /*is_align_stack=*/false,
-                                   LLVM::TailCallKind::None, dialect,
-                                   /*operand_attrs=*/ArrayAttr())
-      .getResult(0);
+  return emptyAsm(b, l, type, in, "f");
 }
 
 SmallVector<Value> KernelLowering::packRegisterOperand(OpBuilder &b, Location l,
@@ -291,21 +301,11 @@ SmallVector<Value> KernelLowering::packRegisterOperand(OpBuilder &b, Location l,
 static SmallVector<Value> pinRegisters(OpBuilder &b, Location l,
                                        ArrayRef<Value> values) {
   int64_t n = values.size();
-  std::string constraints;
-  for (int64_t r = 0; r < n; ++r)
-    constraints += "=r,";
-  for (int64_t r = 0; r < n; ++r)
-    constraints += std::to_string(r) + (r + 1 < n ? "," : "");
-  auto type = LLVM::LLVMStructType::getLiteral(
-      b.getContext(), SmallVector<Type>(n, b.getI32Type()));
   Value pinned =
-      LLVM::InlineAsmOp::create(
-          b, l, type, values, /*asm_string=*/"", constraints,
-          /*has_side_effects=*/true, /*is_align_stack=*/false,
-          LLVM::TailCallKind::None,
-          LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
-          /*operand_attrs=*/ArrayAttr())
-          .getResult(0);
+      emptyAsm(b, l,
+               LLVM::LLVMStructType::getLiteral(
+                   b.getContext(), SmallVector<Type>(n, b.getI32Type())),
+               values, "r");
   SmallVector<Value> out;
   for (int64_t r = 0; r < n; ++r)
     out.push_back(
@@ -422,14 +422,7 @@ LogicalResult KernelLowering::lowerWgmma(GemmOp op, OpBuilder &b) {
             b, l, i64,
             memref::ExtractAlignedPointerAsIndexOp::create(b, l, smemBase)),
         i64c(b, l, 4));
-    descriptorBase =
-        LLVM::InlineAsmOp::create(
-            b, l, i64, ValueRange{raw}, /*asm_string=*/"", "=l,0",
-            /*has_side_effects=*/true, /*is_align_stack=*/false,
-            LLVM::TailCallKind::None,
-            LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
-            /*operand_attrs=*/ArrayAttr())
-            .getResult(0);
+    descriptorBase = emptyAsm(b, l, i64, ValueRange{raw}, "l");
   }
 
   // RS: every A register of the gemm packed and pinned before the fence.
